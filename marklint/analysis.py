@@ -1,0 +1,147 @@
+"""Document-level facts the checks share, computed once per document from the neutral model:
+the markings and where they stand, the 知悉范围, whether the file is a 公文, and its issue date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import regex
+
+from marklint.dates import DATE_PATTERN, make_date
+from marklint.marking import find_scope, recognise, with_term_field
+from marklint.model import Document, Marking, TextUnit
+
+#: How many non-empty units at the top of page 1 count as "the first lines" (份号, marking, 紧急程度,
+#: a cover title): the places where a marking is expected (GB/T 9704 7.2; 定密管理规定 Art 24).
+MARKING_PLACE_UNITS = 6
+
+DOC_NUMBER = regex.compile(r"[\p{Han}]{1,15}[〔［\[（(]\s*(?:19|20)\d{2}\s*[〕］\]）)]\s*\d{1,4}\s*号")
+ISSUER_MARK = regex.compile(r"^[\p{Han}（）()、\s]{2,40}文件$")
+PRINTED_LINE = regex.compile(rf"(?P<date>{DATE_PATTERN.pattern})[ \u3000]*印发$")
+DATE_LINE = regex.compile(rf"^[ \u3000]*(?P<date>{DATE_PATTERN.pattern})[ \u3000]*$")
+
+
+@dataclass(frozen=True)
+class FoundMarking:
+    """A marking and the unit it stands in."""
+
+    marking: Marking
+    unit: TextUnit
+    index: int  # position of the unit in Document.units
+    in_place: bool  # among the marking places (first lines of page 1, headers, footers, page-1 text boxes)
+    struck: bool  # visibly cancelled (struck through)
+
+    @property
+    def is_state_secret(self) -> bool:
+        return self.marking.is_state_secret
+
+
+@dataclass
+class Analysis:
+    markings: list[FoundMarking] = field(default_factory=list)
+    scope: str | None = None
+    is_gongwen: bool = False
+    written_date: date | None = None  # 成文日期
+    printed_date: date | None = None  # 印发日期
+    place_indices: set[int] = field(default_factory=set)
+
+    @property
+    def issue_date(self) -> date | None:
+        """The 制发日: the later of 成文日期 and 印发日期, so expiry is never reported early."""
+        dates = [d for d in (self.written_date, self.printed_date) if d]
+        return max(dates) if dates else None
+
+    @property
+    def issue_date_basis(self) -> str | None:
+        if self.issue_date is None:
+            return None
+        return "印发日期" if self.issue_date == self.printed_date and self.printed_date != self.written_date \
+            else "成文日期"
+
+    @property
+    def live(self) -> list[FoundMarking]:
+        """Markings not cancelled by strike-through."""
+        return [m for m in self.markings if not m.struck]
+
+    @property
+    def secret(self) -> list[FoundMarking]:
+        return [m for m in self.live if m.is_state_secret]
+
+    @property
+    def primary(self) -> FoundMarking | None:
+        """The marking that classifies the document: the first live state-secret one in a marking place,
+        else the first live state-secret one anywhere."""
+        placed = [m for m in self.secret if m.in_place]
+        return (placed or self.secret or [None])[0]
+
+
+def marking_places(doc: Document) -> set[int]:
+    """Indices of the units that stand where a marking belongs."""
+    places: set[int] = set()
+    first_page_seen = 0
+    for index, unit in enumerate(doc.units):
+        if unit.part in ("header", "footer"):
+            places.add(index)
+        elif unit.page == 1 and unit.part == "textbox":
+            places.add(index)
+        elif unit.page == 1 and unit.part in ("body", "table") and unit.text.strip():
+            first_page_seen += 1
+            if first_page_seen <= MARKING_PLACE_UNITS:
+                places.add(index)
+    return places
+
+
+def analyse(doc: Document) -> Analysis:
+    result = Analysis(place_indices=marking_places(doc))
+    previous_field: tuple[int, FoundMarking] | None = None
+    for index, unit in enumerate(doc.units):
+        if unit.part == "metadata":
+            continue
+        in_place = index in result.place_indices
+        for marking in recognise(unit.text, bare_level_ok=in_place):
+            found = FoundMarking(marking, unit, index, in_place, unit.is_struck(marking.start, marking.end))
+            result.markings.append(found)
+            if marking.field_style and marking.term.kind == "missing":
+                previous_field = (len(result.markings) - 1, found)
+        # A cover that writes 密级：机密 and 保密期限：5年 on two lines states one marking.
+        if previous_field is not None and index > previous_field[1].index:
+            position, found = previous_field
+            completed = with_term_field(found.marking, unit.text)
+            if completed is not None:
+                result.markings[position] = replace(found, marking=completed)
+                previous_field = None
+            elif index - previous_field[1].index > 2:
+                previous_field = None
+        if result.scope is None:
+            result.scope = find_scope(unit.text)
+        _read_gongwen_signs(result, unit)
+    return result
+
+
+def _read_gongwen_signs(result: Analysis, unit: TextUnit) -> None:
+    text = unit.text.strip()
+    if not text or len(text) > 80:
+        return
+    if DOC_NUMBER.search(text) and len(text) <= 30:
+        result.is_gongwen = True
+    elif unit.page == 1 and ISSUER_MARK.match(text):
+        result.is_gongwen = True
+    printed = PRINTED_LINE.search(text)
+    if printed:
+        result.is_gongwen = True
+        parsed = _date_of(printed)
+        if parsed:
+            result.printed_date = parsed
+        return
+    written = DATE_LINE.match(text)
+    if written and unit.part in ("body", "table"):
+        parsed = _date_of(written)
+        if parsed:
+            # The last stand-alone date line is the 成文日期 (a cover date comes earlier).
+            result.written_date = parsed
+
+
+def _date_of(match: regex.Match) -> date | None:
+    inner = DATE_PATTERN.search(match.group("date"))
+    return make_date(inner.group("year"), inner.group("month"), inner.group("day")) if inner else None

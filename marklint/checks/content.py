@@ -1,0 +1,146 @@
+"""内容不当: what the marking states (ML201-ML206): the term is missing, too long, 长期, vague or
+impossible, or no 知悉范围 is given."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from marklint.checks.context import Context
+from marklint.checks.form import defect_findings
+from marklint.checks.registry import rule
+from marklint.dates import add_term
+from marklint.marking import MAX_YEARS
+from marklint.model import Duration, Finding
+
+
+@rule("ML201", "missing-term", "error")
+def missing_term(ctx: Context) -> Iterator[Finding]:
+    """A level with no 保密期限, 解密时间 or 解密条件.
+
+    Why: the carrier must show the level and the term (保密法实施条例 Art 21). Without a term nobody
+    can tell when the secret ends; for arithmetic marklint assumes the 2014 default (绝密 30年, 机密 20年,
+    秘密 10年) and says so.
+
+    Wrong: `机密★`, `机密` alone in the marking place
+
+    Right: `机密★10年`, `机密★2030年1月1日`, `机密★会议开始前`
+    """
+    for found in ctx.analysis.live:
+        if any(d.rule == "ML201" for d in found.marking.defects):
+            level = found.marking.level
+            yield ctx.finding(
+                "ML201", found,
+                f"“{found.marking.text}”缺少保密期限，应为“{level}★保密期限”，如“{level}★{MAX_YEARS[level]}年”",
+                f"\"{found.marking.text}\" has no term; should be \"{level}★term\", "
+                f"e.g. \"{level}★{MAX_YEARS[level]}年\"",
+            )
+
+
+@rule("ML202", "term-exceeds-maximum", "warning")
+def term_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
+    """A term beyond the statutory maximum for its level.
+
+    Why: 保密法 Art 20: 绝密 at most 30 years, 机密 20, 秘密 10, "除另有规定外". A longer term needs a
+    specific basis, so this is a warning asking for it. A 解密时间 later than the issue date plus the
+    maximum is judged the same way.
+
+    Wrong: `秘密★15年`, `机密★25年`
+
+    Right: `秘密★10年`, or the longer term with its recorded basis
+    """
+    for found in ctx.analysis.live:
+        marking = found.marking
+        if any(d.rule == "ML202" for d in marking.defects):
+            cap = MAX_YEARS[marking.level or ""]
+            yield ctx.finding(
+                "ML202", found,
+                f"“{marking.text}”超过{marking.level}最长保密期限{cap}年，请确认另有规定的依据",
+                f"\"{marking.text}\" exceeds the {cap}-year maximum for {marking.level}; confirm the basis",
+            )
+        issue_date = ctx.analysis.issue_date
+        if marking.is_state_secret and marking.term.until and issue_date:
+            cap = MAX_YEARS[marking.level or ""]
+            latest = add_term(issue_date, Duration(cap, "年"))
+            if marking.term.until > latest:
+                yield ctx.finding(
+                    "ML202", found,
+                    f"“{marking.text}”的解密时间晚于制发日（{issue_date.isoformat()}）加{cap}年，请确认另有规定的依据",
+                    f"\"{marking.text}\" declassifies later than the issue date ({issue_date.isoformat()}) plus "
+                    f"{cap} years; confirm the basis",
+                )
+
+
+@rule("ML203", "long-term", "warning")
+def long_term(ctx: Context) -> Iterator[Finding]:
+    """The term is 长期.
+
+    Why: 长期 is allowed only where the applicable 保密事项范围 says so (国家秘密定密管理规定), and such
+    items never expire by themselves. Confirm the basis in the 保密事项范围.
+
+    Wrong: `机密★长期` on an item whose 保密事项范围 sets no long term
+
+    Right: `机密★20年`, or 长期 with the 保密事项范围 entry recorded as its basis
+    """
+    yield from defect_findings(ctx, "ML203", "“{text}”的保密期限为长期，须有保密事项范围的明确规定",
+                               "\"{text}\" is marked 长期, which needs an explicit basis in the 保密事项范围")
+
+
+@rule("ML204", "vague-condition", "warning")
+def vague_condition(ctx: Context) -> Iterator[Finding]:
+    """A 解密条件 that is not specific.
+
+    Why: a declassification condition must be 明确、具体、合法 (国家秘密定密管理规定). 视情况, 另行通知,
+    适时, 待定, 根据需要 and 必要时 name no event anybody could verify.
+
+    Wrong: `秘密★视情况`, `秘密★另行通知`
+
+    Right: `秘密★项目验收后`, `机密★会议开始前`
+    """
+    yield from defect_findings(ctx, "ML204", "“{text}”的解密条件不明确、不具体",
+                               "\"{text}\" has a declassification condition that is not specific")
+
+
+@rule("ML205", "invalid-declassification-date", "error")
+def invalid_declassification_date(ctx: Context) -> Iterator[Finding]:
+    """A 解密时间 that does not exist, cannot be read, or is not after the issue date.
+
+    Why: a 解密时间 is a date written `YYYY年M月D日` (optionally followed by 解密 or 前). A date that does
+    not exist, another notation, or a date on or before the 制发日 cannot serve as the end of a term
+    (保密法实施条例 Art 19).
+
+    Wrong: `秘密★2029年2月30日`, `秘密★2030-01-01`, `秘密★2020年1月1日` on a 2024 document
+
+    Right: `秘密★2030年1月1日`
+    """
+    yield from defect_findings(ctx, "ML205", "“{text}”的解密时间不是有效日期",
+                               "\"{text}\" does not give a valid declassification date")
+    issue_date = ctx.analysis.issue_date
+    for found in ctx.analysis.live:
+        until = found.marking.term.until
+        if found.marking.is_state_secret and until and issue_date and until <= issue_date:
+            yield ctx.finding(
+                "ML205", found,
+                f"“{found.marking.text}”的解密时间不晚于制发日（{issue_date.isoformat()}）",
+                f"\"{found.marking.text}\" declassifies on or before the issue date ({issue_date.isoformat()})",
+            )
+
+
+@rule("ML206", "missing-scope", "warning", opt_in=True)
+def missing_scope(ctx: Context) -> Iterator[Finding]:
+    """A classified document that states no 知悉范围 (opt-in).
+
+    Why: the 知悉范围 is decided with the level (保密法 Art 19) and shown on the carrier or notified in
+    writing. On 公文 it usually appears as a distribution note. This rule is off by default because the
+    scope may have been notified separately; select it where the carrier must show it.
+
+    Wrong: a `机密★5年` document with no scope notation anywhere
+
+    Right: `（此件发至县团级）`, `知悉范围：局领导班子成员`, `限领导班子成员阅`
+    """
+    primary = ctx.analysis.primary
+    if primary is not None and ctx.analysis.scope is None:
+        yield ctx.finding(
+            "ML206", primary,
+            f"标注“{primary.marking.text}”的文件未载明知悉范围",
+            f"the document marked \"{primary.marking.text}\" states no scope of knowledge (知悉范围)",
+        )

@@ -1,0 +1,34 @@
+"""Every safety limit marklint applies to a file, in one place.
+
+A limit that is reached makes the file not-examined (ML901) or partially examined (ML903); it never
+crashes the scan. The values are defaults; the configuration may override them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_file_bytes: int = 512 * MiB  # a file larger than this is not opened
+    max_zip_members: int = 5_000  # a DOCX with more parts is refused
+    max_member_bytes: int = 256 * MiB  # uncompressed size of one ZIP member that is read
+    max_total_bytes: int = 512 * MiB  # uncompressed size of all ZIP members that are read
+    max_compression_ratio: int = 200  # uncompressed / compressed, for members over 1 MiB
+    max_xml_depth: int = 256  # element nesting in any XML part
+    max_xml_elements: int = 5_000_000  # elements in one XML part
+    max_pdf_pages_read: int = 2  # page 1 (marking) and the last page (issue date)
+    max_body_units_kept: int = 60  # first body units kept whole (page 1 and a cover)
+    max_tail_units_kept: int = 40  # last body units kept (成文日期, 版记)
+    max_unit_chars: int = 2_000  # a longer unit is cut: markings are short
+    per_file_seconds: float = 30.0  # wall-clock budget for one file
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+DEFAULT_LIMITS = Limits()

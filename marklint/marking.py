@@ -1,0 +1,371 @@
+"""The one recogniser of classification markings.
+
+``recognise(text)`` reads a stand-alone text unit and returns the markings it consists of, each with the
+defects of form the recogniser saw (rule IDs of the ML1xx and ML2xx families). A unit is a marking unit
+only when markings and their companions (份号, 紧急程度, a 解密 note) make up all of it: a body
+sentence that mentions ``秘密★1年`` or a company called 北京机密电子有限公司 yields nothing.
+
+Grammar (保密法实施条例 Art 21; 定密管理规定: ``密级★保密期限|解密时间|解密条件``)::
+
+    marking   := level SEP term | level term(no SEP: ML102) | term SEP level (ML107) | field form (ML108)
+    level     := 绝密 | 机密 | 秘密          (others: ML109 non-secret words, ML110 unknown levels)
+    term      := duration | date | 长期 | condition | (nothing: ML201)
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import regex
+
+from marklint.dates import DATE_PATTERN, NUMBER, cn_number, is_arabic, make_date
+from marklint.model import LEVELS, Defect, Duration, Marking, Term
+
+STAR = "★"
+#: Symbols seen in place of ★ (ML101). ASCII and full-width asterisks, other stars, dots, reference marks.
+OTHER_SEPARATORS = "☆*＊●·•・⭐✱✩※∗⋆✦✧✯✪✫✬✭✮✰⁎○◆◇■□▲△◎"
+SEPARATORS = STAR + OTHER_SEPARATORS
+WS = " \u3000\t\u00a0\u2002\u2003\u2009\u200b"
+OPEN_BRACKETS = "（(【[〔「《〈『｛{"
+CLOSE_BRACKETS = "）)】]〕」》〉』｝}"
+
+#: Maximum terms by level (保密法 Art 20), "除另有规定外".
+MAX_YEARS = {"绝密": 30, "机密": 20, "秘密": 10}
+#: Words that make a 解密条件 not specific (定密管理规定: 明确、具体).
+VAGUE_CONDITIONS = ("视情况", "另行通知", "适时", "待定", "根据需要", "必要时", "酌情", "另定", "再定", "视需要")
+NON_SECRET_WORDS = ("内部资料", "内部事项", "内部", "工作秘密", "商业秘密", "敏感信息", "敏感")
+UNKNOWN_LEVEL_WORDS = ("绝对机密", "极机密", "绝秘", "机秘", "极密", "密秘")
+URGENCY_WORDS = ("特急", "加急", "特提", "平急")
+
+_ws = f"[{WS}]"
+_sep = f"[{regex.escape(SEPARATORS)}]"
+_open = f"[{regex.escape(OPEN_BRACKETS)}]"
+_close = f"[{regex.escape(CLOSE_BRACKETS)}]"
+_level_words = "|".join(
+    [f"{w[0]}{_ws}*{w[1]}" for w in LEVELS] + list(UNKNOWN_LEVEL_WORDS) + list(NON_SECRET_WORDS)
+)
+# Longer words first so that 工作秘密 is not read as 秘密 after a stray prefix.
+LEVEL = rf"(?P<level>{_level_words})"
+DURATION = rf"(?P<num>{NUMBER}){_ws}*(?P<unit>年半|年|个月|個月|月|日|天)|(?P<half>半年)"
+DATE_LIKE = (
+    rf"(?P<date>{DATE_PATTERN.pattern})(?P<date_suffix>解密|前)?"
+    r"|(?P<bad_date>[0-9０-９]{4}[-./年][0-9０-９]{1,2}(?:[-./月][0-9０-９]{1,2}日?)?(?:解密|前)?)"
+)
+TERM_CORE = rf"(?:(?P<long>长期)|{DATE_LIKE}|{DURATION})"
+# A condition: short, no sentence punctuation, no separator; checked further in _condition().
+CONDITION = rf"(?P<cond>[^{WS}{regex.escape(SEPARATORS)}，。；：！？,;:!?“”\"']{{1,30}})"
+
+_term_no_sep = rf"(?P<tb>{_open})?{_ws}*{TERM_CORE}{_ws}*(?P<tb2>{_close})?"
+_level_part = rf"(?P<lb>{_open})?{_ws}*{LEVEL}{_ws}*(?P<lb2>{_close})?"
+
+STANDARD = regex.compile(
+    rf"(?P<ob>{_open})?{_level_part}(?P<gap1>{_ws}*)(?P<sep>{_sep})(?P<gap2>{_ws}*)"
+    rf"(?:(?P<tb>{_open}){_ws}*(?:{TERM_CORE}|{CONDITION}){_ws}*(?P<tb2>{_close})|{TERM_CORE}|{CONDITION})?"
+    rf"{_ws}*(?P<cb>{_close})?"
+)
+NO_SEPARATOR = regex.compile(rf"{_level_part}(?P<gap1>{_ws}*){_term_no_sep}")
+REVERSED = regex.compile(
+    rf"(?:{TERM_CORE})(?P<gap1>{_ws}*)(?P<sep>{_sep}){_ws}*{LEVEL}"
+    rf"|(?P<sep>{_sep}){_ws}*{LEVEL}(?P<gap1>{_ws}*)(?:{TERM_CORE})?"
+)
+FIELD = regex.compile(
+    rf"(?:密{_ws}*级|秘密等级|保密等级){_ws}*[：:]{_ws}*{LEVEL}"
+    rf"(?:(?P<gap1>{_ws}*)(?P<sep>{_sep}){_ws}*(?:{TERM_CORE}|{CONDITION})?)?"
+    rf"(?:{_ws}*[，,；;]?{_ws}*(?:保密期限|保密期|期限|解密时间|解密条件){_ws}*[：:]{_ws}*(?:{TERM_CORE}|{CONDITION})?)?"
+)
+#: A term written as its own form field, ``保密期限：5年``, in the unit after ``密级：机密``.
+TERM_FIELD = regex.compile(
+    rf"(?:保密期限|保密期|解密时间|解密条件){_ws}*[：:]{_ws}*(?:{TERM_CORE}|{CONDITION})?{_ws}*"
+)
+BARE_LEVEL = regex.compile(rf"(?P<ob>{_open})?{_ws}*(?P<level>{'|'.join(f'{w[0]}{_ws}*{w[1]}' for w in LEVELS)})"
+                           rf"{_ws}*(?P<cb>{_close})?")
+COMPANION = regex.compile(
+    rf"[0-9]{{1,8}}(?=[{WS}]|$)"  # 份号 on the same line
+    rf"|(?:{'|'.join(URGENCY_WORDS)})"
+    rf"|(?P<declassified>{_open}?{_ws}*(?:已经?解密|解密)(?:{_ws}*(?:日期)?[：:]?{_ws}*{DATE_PATTERN.pattern})?{_ws}*{_close}?)"
+    rf"|(?P<declassified>{_open}?于?{_ws}*{DATE_PATTERN.pattern}{_ws}*(?:已经?)?解密{_ws}*{_close}?)"
+)
+_not_close = regex.escape(CLOSE_BRACKETS)
+SCOPE_PATTERNS = (
+    regex.compile(rf"^{_open}?{_ws}*知悉范围{_ws}*[：:]{_ws}*(?P<scope>[^{_not_close}]+?){_ws}*{_close}?$"),
+    regex.compile(rf"^{_open}?{_ws}*(?:此件|本件|此文)?(?P<scope>发至[^，。；{_not_close}]+?)[。]?{_ws}*{_close}?$"),
+    regex.compile(rf"^{_open}?{_ws}*(?P<scope>限[^，。；{_not_close}]{{1,30}}?阅(?:读)?)[。]?{_ws}*{_close}?$"),
+)
+QUICK_FILTER = regex.compile(rf"[密{regex.escape(SEPARATORS)}]|内部|敏感")
+
+
+def recognise(text: str, *, bare_level_ok: bool = False) -> list[Marking]:
+    """The markings that make up ``text``, or [] when it is not a marking unit.
+
+    ``bare_level_ok`` admits a level standing alone (``机密``: a marking without a term), which is a
+    marking only in the marking places (the first lines of page 1, headers, covers)."""
+    if not QUICK_FILTER.search(text) or len(text) > 120:
+        return []
+    found: list[Marking] = []
+    pos, end = 0, len(text)
+    pending_note = False
+    while pos < end:
+        if text[pos] in WS:
+            pos += 1
+            continue
+        marking = _marking_at(text, pos, bare_level_ok)
+        if marking is not None:
+            found.append(marking)
+            pos = marking.end
+            continue
+        companion = COMPANION.match(text, pos)
+        if companion is None or companion.end() == pos:
+            return []
+        if companion.group("declassified"):
+            if found:
+                found[-1] = replace(found[-1], declassified_note=True)
+            else:
+                pending_note = True
+        pos = companion.end()
+    if pending_note and found:
+        found[0] = replace(found[0], declassified_note=True)
+    return found
+
+
+def with_term_field(marking: Marking, text: str) -> Marking | None:
+    """``marking`` (a ``密级：机密`` field without a term) completed by a stand-alone ``保密期限：5年``
+    field unit, or None when ``text`` is not such a field."""
+    match = TERM_FIELD.fullmatch(text.strip(WS))
+    if match is None:
+        return None
+    term, term_defects = _term(match)
+    kept = [d for d in marking.defects if d.rule in ("ML101", "ML103", "ML104", "ML108")]
+    return _level_defects(replace(marking, term=term, defects=tuple(kept + term_defects)))
+
+
+def find_scope(text: str) -> str | None:
+    """The 知悉范围 a stand-alone unit states (``知悉范围：…``, ``此件发至县团级``, ``限…阅``), or None."""
+    stripped = text.strip(WS)
+    if len(stripped) > 60:
+        return None
+    for pattern in SCOPE_PATTERNS:
+        match = pattern.match(stripped)
+        if match:
+            return match.group("scope").strip(WS)
+    return None
+
+
+def _ends_cleanly(text: str, end: int) -> bool:
+    """A marking must be followed by the end, white space, or a bracket/companion, not by more words."""
+    if end >= len(text) or text[end - 1] in WS:
+        return True
+    nxt = text[end]
+    return nxt in WS or nxt in OPEN_BRACKETS or nxt in CLOSE_BRACKETS or text.startswith(URGENCY_WORDS, end) or (
+        text.startswith("解密", end) or text.startswith("已解密", end)
+    )
+
+
+def _marking_at(text: str, pos: int, bare_level_ok: bool) -> Marking | None:
+    for build in (_field, _standard, _reversed, _no_separator):
+        marking = build(text, pos)
+        if marking is not None and _ends_cleanly(text, marking.end):
+            return marking
+    if bare_level_ok:
+        match = BARE_LEVEL.match(text, pos)
+        if match and _ends_cleanly(text, match.end()):
+            defects = []
+            if _has_ws(match.group("level")):
+                defects.append(Defect("ML103", "spaced level"))
+            if match.group("ob") or match.group("cb"):
+                defects.append(Defect("ML104", "brackets"))
+            return _level_defects(_make(text, match, _squash(match.group("level")), Term("missing"), None, defects))
+    return None
+
+
+def _standard(text: str, pos: int) -> Marking | None:
+    match = STANDARD.match(text, pos)
+    if match is None:
+        return None
+    term, defects = _term(match)
+    if term.kind == "condition" and not _plausible_condition(term.condition or ""):
+        return None
+    sep = match.group("sep")
+    level_raw = match.group("level")
+    if sep != STAR:
+        defects.insert(0, Defect("ML101", f"separator {sep}"))
+    term_text = text[match.end("sep"): match.end()].strip(WS + CLOSE_BRACKETS)
+    if match.group("gap1") or match.group("gap2") or _has_ws(term_text):
+        defects.append(Defect("ML103", "space around the separator or in the term"))
+    if _has_ws(level_raw):
+        defects.append(Defect("ML103", "spaced level"))
+    if any(match.group(g) for g in ("ob", "cb", "lb", "lb2", "tb", "tb2")):
+        defects.append(Defect("ML104", "brackets"))
+    return _level_defects(_make(text, match, _squash(level_raw), term, sep, defects))
+
+
+def _no_separator(text: str, pos: int) -> Marking | None:
+    match = NO_SEPARATOR.match(text, pos)
+    if match is None:
+        return None
+    term, defects = _term(match)
+    level = _squash(match.group("level"))
+    if level in NON_SECRET_WORDS or level in UNKNOWN_LEVEL_WORDS:
+        return None  # 内部5年 without a star is not a marking attempt
+    defects.insert(0, Defect("ML102", "no separator"))
+    if _has_ws(match.group("level")):
+        defects.append(Defect("ML103", "spaced level"))
+    if any(match.group(g) for g in ("lb", "lb2", "tb", "tb2")):
+        defects.append(Defect("ML104", "brackets"))
+    return _level_defects(_make(text, match, level, term, None, defects))
+
+
+def _reversed(text: str, pos: int) -> Marking | None:
+    match = REVERSED.match(text, pos)
+    if match is None:
+        return None
+    term, defects = _term(match)
+    level = _squash(match.group("level"))
+    defects.insert(0, Defect("ML107", "term or separator before the level"))
+    sep = match.group("sep")
+    if sep != STAR:
+        defects.insert(0, Defect("ML101", f"separator {sep}"))
+    return _level_defects(_make(text, match, level, term, sep, defects))
+
+
+def _field(text: str, pos: int) -> Marking | None:
+    match = FIELD.match(text, pos)
+    if match is None:
+        return None
+    level = _squash(match.group("level"))
+    if level in NON_SECRET_WORDS:
+        return None  # 密级：内部 is a lawful internal label, not a ★ marking
+    term, defects = _term(match)
+    defects.insert(0, Defect("ML108", "form fields"))
+    sep = match.group("sep")
+    if sep and sep != STAR:
+        defects.insert(1, Defect("ML101", f"separator {sep}"))
+    marking = _make(text, match, level, term, sep, defects)
+    return _level_defects(replace(marking, field_style=True))
+
+
+def _level_defects(marking: Marking) -> Marking:
+    """Defects that depend on the level: non-secret words, unknown levels, the missing term, the cap."""
+    defects = list(marking.defects)
+    level = marking.level or ""
+    if level in NON_SECRET_WORDS:
+        # The whole marking is void (保密法 Art 22(3)); its term is not judged.
+        defects = [Defect("ML109", level)]
+    elif level in UNKNOWN_LEVEL_WORDS:
+        defects = [d for d in defects if d.rule not in ("ML201", "ML202")]
+        defects.insert(0, Defect("ML110", level))
+    else:
+        if marking.term.kind == "missing":
+            defects.append(Defect("ML201", "no term"))
+        elif marking.term.kind == "duration" and marking.term.duration is not None:
+            if _years(marking.term.duration) > MAX_YEARS[level]:
+                defects.append(Defect("ML202", f"over {MAX_YEARS[level]}年"))
+    defects = _dedupe(defects)
+    return replace(marking, defects=tuple(defects), canonical=_canonical(level, marking.term))
+
+
+def _term(match: regex.Match) -> tuple[Term, list[Defect]]:
+    """The term a match captured, and its defects of form (numerals, unit, impossible date, 长期, vague)."""
+    groups = match.groupdict()
+    defects: list[Defect] = []
+    if groups.get("long"):
+        return Term("long-term", raw="长期"), [Defect("ML203", "长期")]
+    if groups.get("date"):
+        raw = groups["date"] + (groups.get("date_suffix") or "")
+        parts = DATE_PATTERN.match(groups["date"])
+        assert parts is not None  # the same pattern matched inside the marking
+        if not all(is_arabic(parts.group(g)) for g in ("year", "month", "day")):
+            defects.append(Defect("ML105", "numerals"))
+        until = make_date(parts.group("year"), parts.group("month"), parts.group("day"))
+        if until is None:
+            defects.append(Defect("ML205", "impossible date"))
+        return Term("date", raw=raw, until=until), defects
+    if groups.get("bad_date"):
+        return Term("date", raw=groups["bad_date"]), [Defect("ML205", "unparsable date")]
+    if groups.get("half"):
+        return Term("duration", raw="半年", duration=Duration(6, "月")), [
+            Defect("ML105", "numerals"), Defect("ML106", "unit")]
+    if groups.get("num"):
+        num, unit = groups["num"], groups["unit"]
+        raw = match.group(0)[match.start("num") - match.start(): match.end("unit") - match.start()]
+        amount = cn_number(num)
+        if amount is None:
+            return Term("condition", raw=raw, condition=raw), []
+        if not is_arabic(num):
+            defects.append(Defect("ML105", "numerals"))
+        if unit == "年半":
+            duration = Duration(amount * 12 + 6, "月")
+            defects.append(Defect("ML106", "unit"))
+        elif unit in ("月", "個月", "天"):
+            duration = Duration(amount, "月" if unit != "天" else "日")
+            defects.append(Defect("ML106", "unit"))
+        elif unit == "个月":
+            duration = Duration(amount, "月")
+        else:
+            duration = Duration(amount, unit)
+        if duration.unit == "月" and duration.amount and duration.amount % 12 == 0:
+            duration = Duration(duration.amount // 12, "年")
+            defects.append(Defect("ML106", "whole years in months"))
+        if amount >= 1000 and unit == "年":
+            return Term("date", raw=raw), [Defect("ML205", "unparsable date")]
+        return Term("duration", raw=raw, duration=duration), _dedupe(defects)
+    condition = groups.get("cond")
+    if condition:
+        condition = condition.strip(WS)
+        defects = [Defect("ML204", "vague")] if any(w in condition for w in VAGUE_CONDITIONS) else []
+        return Term("condition", raw=condition, condition=condition), defects
+    return Term("missing"), []
+
+
+def _plausible_condition(condition: str) -> bool:
+    """A 解密条件 is an event (会议开始前, 项目验收后, 启用前), not the rest of a sentence or a name."""
+    return 1 <= len(condition) <= 20 and not any(ch.isascii() and ch.isalpha() for ch in condition)
+
+
+def _make(text: str, match: regex.Match, level: str, term: Term, sep: str | None, defects: list[Defect]) -> Marking:
+    return Marking(
+        text=text[match.start(): match.end()].strip(WS),
+        level=level,
+        term=term,
+        separator=sep,
+        canonical="",
+        defects=tuple(defects),
+        start=match.start(),
+        end=match.end(),
+    )
+
+
+def _canonical(level: str, term: Term) -> str:
+    if level not in LEVELS:
+        return ""
+    if term.kind == "duration" and term.duration:
+        return f"{level}★{term.duration.canonical()}"
+    if term.kind == "date" and term.until:
+        suffix = "解密" if term.raw.endswith("解密") else "前" if term.raw.endswith("前") else ""
+        return f"{level}★{term.until.year}年{term.until.month}月{term.until.day}日{suffix}"
+    if term.kind == "long-term":
+        return f"{level}★长期"
+    if term.kind == "condition":
+        return f"{level}★{term.condition}"
+    return f"{level}★"
+
+
+def _years(duration: Duration) -> float:
+    return {"年": 1.0, "月": 1 / 12, "日": 1 / 365}[duration.unit] * duration.amount
+
+
+def _squash(word: str) -> str:
+    return "".join(ch for ch in word if ch not in WS)
+
+
+def _has_ws(text: str) -> bool:
+    return any(ch in WS for ch in text)
+
+
+def _dedupe(defects: list[Defect]) -> list[Defect]:
+    seen: set[str] = set()
+    out = []
+    for defect in defects:
+        if defect.rule not in seen:
+            seen.add(defect.rule)
+            out.append(defect)
+    return out

@@ -1,0 +1,203 @@
+"""The neutral document model: what parsers produce and what checks read.
+
+Nothing here knows about a file format. Parsers turn a file into a ``Document`` of ``TextUnit``s;
+the marking recogniser turns units into ``Marking``s; checks turn those into ``Finding``s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+#: Where a text unit lives in the file. Values are the JSON contract's ``part`` words.
+PARTS = ("body", "header", "footer", "textbox", "table", "metadata")
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 1, "warning": 2, "error": 3}[self.value]
+
+
+class Status(str, Enum):
+    COMPLETE = "complete"
+    PARTIAL = "partial"
+    NOT_EXAMINED = "not-examined"
+
+
+@dataclass(frozen=True, slots=True)
+class StyleSpan:
+    """Character range ``[start, end)`` of a unit's text that shares one appearance."""
+
+    start: int
+    end: int
+    font: str | None = None  # East Asian font name as the file says it (``SimHei``, ``ABCDEF+NotoSansCJKsc-Bold``)
+    size: float | None = None  # points
+    struck: bool = False  # single or double strike-through
+    color: str | None = None  # RGB hex such as ``FF0000`` where known
+
+
+@dataclass(frozen=True, slots=True)
+class TextUnit:
+    """One stand-alone piece of text: a paragraph, a table row, a text-box paragraph, a header or
+    footer line, a PDF text line, or one metadata property (``name=value``)."""
+
+    text: str
+    part: str  # one of PARTS
+    page: int | None  # 1-based; DOCX body counts explicit and rendered page breaks
+    line: int  # 1-based position in the file's reading order within its part and page
+    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in points from the page's top-left
+    spans: tuple[StyleSpan, ...] = ()
+    align: str | None = None  # left / center / right / both where the file says so (DOCX)
+    indent: float | None = None  # left indent in points where the file says so (DOCX)
+    char_boxes: tuple[tuple[float, float, float, float], ...] | None = None  # per character, PDF only
+
+    def spans_over(self, start: int, end: int) -> list[StyleSpan]:
+        """The style spans that overlap ``[start, end)`` and cover a non-space character."""
+        out = []
+        for span in self.spans:
+            lo, hi = max(start, span.start), min(end, span.end)
+            if lo < hi and self.text[lo:hi].strip():
+                out.append(span)
+        return out
+
+    def is_struck(self, start: int = 0, end: int | None = None) -> bool:
+        """True when every non-space character of ``[start, end)`` is struck through."""
+        end = len(self.text) if end is None else end
+        chars = [i for i in range(start, end) if not self.text[i].isspace()]
+        if not chars:
+            return False
+        struck = {i for s in self.spans if s.struck for i in range(s.start, s.end)}
+        return all(i in struck for i in chars)
+
+
+@dataclass(frozen=True, slots=True)
+class PageGeometry:
+    """Page size and type-area margins in points, where the file says them."""
+
+    width: float
+    height: float
+    margin_top: float | None = None
+    margin_left: float | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """What a parser read from one file."""
+
+    path: str
+    format: str  # docx / pdf / text
+    units: list[TextUnit] = field(default_factory=list)
+    properties: dict[str, str] = field(default_factory=dict)  # "custom:密级", "core:created", "info:CreationDate", …
+    geometry: PageGeometry | None = None
+    page_count: int | None = None
+    status: Status = Status.COMPLETE
+    reason: str | None = None  # why not complete
+    no_text: bool = False  # nothing decodable was found where text should be
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    amount: int  # in ``unit``s
+    unit: str  # 年 / 月 / 日
+
+    def canonical(self) -> str:
+        return f"{self.amount}{'个月' if self.unit == '月' else self.unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """The 保密期限 part of a marking."""
+
+    kind: str  # duration / date / condition / long-term / missing
+    raw: str = ""
+    duration: Duration | None = None
+    until: date | None = None  # 解密时间
+    condition: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "raw": self.raw or None,
+            "amount": self.duration.amount if self.duration else None,
+            "unit": self.duration.unit if self.duration else None,
+            "until": self.until.isoformat() if self.until else None,
+            "condition": self.condition,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Defect:
+    """Something the recogniser saw wrong in a marking's form: a rule ID and the detail."""
+
+    rule: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Marking:
+    """A recognised classification marking (or a near miss of one)."""
+
+    text: str  # the marking as it stands, stripped
+    level: str | None  # 绝密 / 机密 / 秘密, or the non-level word written in its place
+    term: Term
+    separator: str | None  # the character between level and term as written
+    canonical: str  # the standard form of what was meant, e.g. 秘密★5年
+    defects: tuple[Defect, ...] = ()
+    start: int = 0  # span in the unit's text
+    end: int = 0
+    field_style: bool = False  # written as form fields 密级：… / 保密期限：…
+    declassified_note: bool = False  # 解密 / 已解密 written right beside it
+
+    @property
+    def is_state_secret(self) -> bool:
+        return self.level in LEVELS
+
+
+#: State-secret levels, highest first (保密法 Art 14).
+LEVELS = ("绝密", "机密", "秘密")
+LEVEL_RANK = {"绝密": 3, "机密": 2, "秘密": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    page: int | None = None
+    part: str = "body"
+    line: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    @classmethod
+    def of(cls, unit: TextUnit) -> Location:
+        return cls(page=unit.page, part=unit.part, line=unit.line, bbox=unit.bbox)
+
+    def to_json(self) -> dict:
+        return {
+            "page": self.page,
+            "part": self.part,
+            "line": self.line,
+            "bbox": [round(v, 1) for v in self.bbox] if self.bbox else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    name: str
+    severity: Severity
+    message: str
+    location: Location
+    marking: str | None = None  # the marking line quoted, never body text
+
+    def to_json(self) -> dict:
+        return {
+            "rule": self.rule,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "location": self.location.to_json(),
+        }

@@ -1,0 +1,37 @@
+"""Text for people, in the shape ruff made familiar: ``path:page:line: ML101 [error] message``."""
+
+from __future__ import annotations
+
+from marklint.model import Severity, Status
+from marklint.scan import Report
+
+COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+RESET, BOLD = "\033[0m", "\033[1m"
+
+
+def render(report: Report, *, colour: bool = False, lang: str = "zh") -> str:
+    lines = []
+    for result in report.files:
+        for finding in result.findings:
+            where = f"{result.path}:{finding.location.page or 0}:{finding.location.line or 0}:"
+            tag = f"{finding.rule} [{finding.severity.value}]"
+            if colour:
+                where = f"{BOLD}{where}{RESET}"
+                tag = f"{COLOURS[finding.severity]}{tag}{RESET}"
+            part = "" if finding.location.part == "body" else f" ({finding.location.part})"
+            lines.append(f"{where} {tag}{part} {finding.message}")
+    lines.append(summary_line(report, lang))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(report: Report, lang: str = "zh") -> str:
+    s = report.summary
+    counts = s["findings"]
+    partial = sum(1 for f in report.files if f.status == Status.PARTIAL)
+    if lang == "en":
+        return (f"{s['files']} files scanned, {s['marked']} marked, {s['not_examined']} not examined, "
+                f"{partial} partially examined, {report.skipped} skipped; "
+                f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
+    return (f"共扫描 {s['files']} 个文件，{s['marked']} 个带密级标志，{s['not_examined']} 个未能检查，"
+            f"{partial} 个部分检查，{report.skipped} 个跳过；"
+            f"错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}")

@@ -1,0 +1,186 @@
+"""The scan driver: walk the paths, parse each file, run the selected checks, collect a Report."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from marklint import parsers
+from marklint.checks.context import Context
+from marklint.checks.registry import run_checks
+from marklint.config import Settings
+from marklint.errors import NotExamined
+from marklint.model import Document, Finding, Location, Severity, Status
+
+PART_ORDER = {"body": 0, "table": 1, "textbox": 2, "header": 3, "footer": 4, "metadata": 5}
+
+
+@dataclass
+class FileResult:
+    """What one file came to: its status, its markings and its findings."""
+
+    path: str
+    format: str
+    status: Status
+    reason: str | None
+    markings: list[dict] = field(default_factory=list)
+    issue_date: date | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "status": self.status.value,
+            "reason": self.reason,
+            "markings": self.markings,
+            "issue_date": self.issue_date.isoformat() if self.issue_date else None,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+@dataclass
+class Report:
+    as_of: date
+    files: list[FileResult] = field(default_factory=list)
+    skipped: int = 0  # files a folder walk passed over (not a format that can carry a marking)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.files for finding in f.findings if finding.severity == severity)
+
+    @property
+    def summary(self) -> dict:
+        return {
+            "files": len(self.files),
+            "marked": sum(1 for f in self.files if f.markings),
+            "not_examined": sum(1 for f in self.files if f.status == Status.NOT_EXAMINED),
+            "findings": {s.value: self.count(s) for s in Severity},
+        }
+
+    def worst(self) -> Severity | None:
+        ranks = [finding.severity for f in self.files for finding in f.findings]
+        return max(ranks, key=lambda s: s.rank) if ranks else None
+
+    def to_json(self) -> dict:
+        from marklint import __version__
+
+        return {
+            "version": 1,
+            "tool": {"name": "marklint", "version": __version__},
+            "as_of": self.as_of.isoformat(),
+            "files": [f.to_json() for f in self.files],
+            "summary": self.summary,
+        }
+
+
+def iter_paths(paths: Iterable[str], settings: Settings, skipped: list[int]) -> Iterator[tuple[Path, str]]:
+    """Every file to examine, as (path, path as displayed), sorted within each folder. Files named
+    directly are examined whatever their name; a folder walk takes the formats that can carry a marking
+    and counts the rest in ``skipped``."""
+    for given in paths:
+        root = Path(given)
+        if root.is_dir():
+            for folder, dirs, files in os.walk(root, followlinks=False):
+                dirs.sort()
+                for name in sorted(files):
+                    full = Path(folder) / name
+                    display = os.path.join(folder, name)
+                    if _excluded(display, settings):
+                        continue
+                    if parsers.is_candidate(name):
+                        yield full, display
+                    else:
+                        skipped[0] += 1
+        elif not _excluded(given, settings):
+            yield root, given
+
+
+def _excluded(display: str, settings: Settings) -> bool:
+    from fnmatch import fnmatch
+
+    return any(fnmatch(display, pattern) or fnmatch(os.path.basename(display), pattern)
+               for pattern in settings.exclude)
+
+
+def read_document(path: Path, display: str, settings: Settings) -> Document:
+    """The parsed document, or a stand-in that records why the file was not examined."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return _not_examined(display, "unreadable", type(exc).__name__)
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        return _not_examined(display, "unreadable", kind)
+    if path.suffix.lower() in parsers.UNSUPPORTED_CARRIERS:
+        return _not_examined(display, "unsupported format", path.suffix.lower().lstrip("."))
+    try:
+        return parsers.parse(path, display, settings.limits)
+    except NotExamined as exc:
+        return _not_examined(display, exc.reason, exc.detail, _format_guess(path))
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the audit
+        return _not_examined(display, "corrupt", f"internal error {type(exc).__name__}", _format_guess(path))
+
+
+def _format_guess(path: Path) -> str:
+    return path.suffix.lower().lstrip(".") or "unknown"
+
+
+def _not_examined(display: str, reason: str, detail: str = "", fmt: str = "unknown") -> Document:
+    return Document(path=display, format=fmt, status=Status.NOT_EXAMINED,
+                    reason=f"{reason}: {detail}" if detail else reason)
+
+
+def examine(path: Path, display: str, settings: Settings) -> FileResult:
+    """Parse one file and judge it."""
+    document = read_document(path, display, settings)
+    ctx = Context(document, settings.as_of, settings.lang, settings.release, settings.expiry_window)
+    rules = settings.enabled_rules(display)
+    if document.status == Status.NOT_EXAMINED:
+        rules = [r for r in rules if r.startswith("ML9")]
+    findings = [
+        replace(f, severity=settings.severity_of(f.rule, f.severity)) for f in run_checks(ctx, rules)
+    ]
+    findings.sort(key=_finding_order)
+    analysis = ctx.analysis if document.status != Status.NOT_EXAMINED else None
+    markings = []
+    if analysis is not None:
+        for found in analysis.markings:
+            markings.append({
+                "text": found.marking.text,
+                "level": found.marking.level,
+                "term": found.marking.term.to_json(),
+                "scope": analysis.scope if found.is_state_secret else None,
+                "struck": found.struck,
+                "location": Location.of(found.unit).to_json(),
+            })
+    return FileResult(
+        path=display,
+        format=document.format,
+        status=document.status,
+        reason=document.reason,
+        markings=markings,
+        issue_date=analysis.issue_date if analysis else None,
+        findings=findings,
+    )
+
+
+def _finding_order(finding: Finding) -> tuple:
+    loc = finding.location
+    return (loc.page or 0, PART_ORDER.get(loc.part, 9), loc.line or 0, finding.rule)
+
+
+def scan(paths: Iterable[str], settings: Settings | None = None) -> Report:
+    """Scan files and folders and return the report. The Python API the CLI is a thin layer over."""
+    settings = settings or Settings()
+    settings.validate()
+    report = Report(as_of=settings.as_of)
+    skipped = [0]
+    for path, display in iter_paths(paths, settings, skipped):
+        report.files.append(examine(path, display, settings))
+    report.files.sort(key=lambda f: f.path)
+    report.skipped = skipped[0]
+    return report
