@@ -346,7 +346,7 @@ def _canonical(level: str, term: Term) -> str:
         return f"{level}★长期"
     if term.kind == "condition":
         return f"{level}★{term.condition}"
-    return f"{level}★"
+    return ""  # no term, or a date that cannot be read: there is no standard form to propose
 
 
 def _years(duration: Duration) -> float:
