@@ -8,9 +8,9 @@ from datetime import date
 
 import regex
 
-from marklint.dates import DATE_PATTERN, make_date
-from marklint.marking import find_scope, recognise, with_term_field
-from marklint.model import Document, Marking, TextUnit
+from marklint.dates import DATE_PATTERN, add_term, make_date
+from marklint.marking import MAX_YEARS, find_scope, is_declassification_note, recognise, with_term_field
+from marklint.model import Document, Duration, Marking, TextUnit
 
 #: How many non-empty units at the top of page 1 count as "the first lines" (份号, marking, 紧急程度,
 #: a cover title): the places where a marking is expected (GB/T 9704 7.2; 定密管理规定 Art 24).
@@ -44,7 +44,9 @@ class Analysis:
     is_gongwen: bool = False
     written_date: date | None = None  # 成文日期
     printed_date: date | None = None  # 印发日期
+    metadata_date: date | None = None  # file creation date from the properties: an assumption
     place_indices: set[int] = field(default_factory=set)
+    note_indices: set[int] = field(default_factory=set)  # units that are only a 解密 note
 
     @property
     def issue_date(self) -> date | None:
@@ -58,6 +60,37 @@ class Analysis:
             return None
         return "印发日期" if self.issue_date == self.printed_date and self.printed_date != self.written_date \
             else "成文日期"
+
+    @property
+    def dated(self) -> tuple[date, str] | None:
+        """The date terms count from and what it was taken from: 成文日期 / 印发日期, else metadata."""
+        if self.issue_date is not None:
+            return self.issue_date, self.issue_date_basis or "成文日期"
+        if self.metadata_date is not None:
+            return self.metadata_date, "metadata"
+        return None
+
+    def expiry(self, marking: Marking) -> tuple[date | None, str | None]:
+        """When a state-secret marking's term ends, and on what basis. 长期 and conditions have no date;
+        a missing term counts the statutory default (30/20/10 years) and says it assumed it."""
+        term = marking.term
+        if not marking.is_state_secret:
+            return None, None
+        if term.kind == "date":
+            return term.until, "解密时间" if term.until else None
+        if term.kind not in ("duration", "missing"):
+            return None, None
+        dated = self.dated
+        if dated is None:
+            return None, None
+        start, basis = dated
+        if term.kind == "duration" and term.duration is not None:
+            return add_term(start, term.duration), basis
+        return add_term(start, Duration(MAX_YEARS[marking.level or ""], "年")), f"assumed default ({basis})"
+
+    def declassified(self, found: FoundMarking) -> bool:
+        """A 解密 note stands beside the marking: on its line, or alone on the line before or after."""
+        return found.marking.declassified_note or bool({found.index - 1, found.index + 1} & self.note_indices)
 
     @property
     def live(self) -> list[FoundMarking]:
@@ -81,9 +114,7 @@ def marking_places(doc: Document) -> set[int]:
     places: set[int] = set()
     first_page_seen = 0
     for index, unit in enumerate(doc.units):
-        if unit.part in ("header", "footer"):
-            places.add(index)
-        elif unit.page == 1 and unit.part == "textbox":
+        if unit.part in ("header", "footer") or (unit.page == 1 and unit.part == "textbox"):
             places.add(index)
         elif unit.page == 1 and unit.part in ("body", "table") and unit.text.strip():
             first_page_seen += 1
@@ -93,7 +124,7 @@ def marking_places(doc: Document) -> set[int]:
 
 
 def analyse(doc: Document) -> Analysis:
-    result = Analysis(place_indices=marking_places(doc))
+    result = Analysis(place_indices=marking_places(doc), metadata_date=_metadata_date(doc.properties))
     previous_field: tuple[int, FoundMarking] | None = None
     for index, unit in enumerate(doc.units):
         if unit.part == "metadata":
@@ -115,6 +146,8 @@ def analyse(doc: Document) -> Analysis:
                 previous_field = None
         if result.scope is None:
             result.scope = find_scope(unit.text)
+        if is_declassification_note(unit.text):
+            result.note_indices.add(index)
         _read_gongwen_signs(result, unit)
     return result
 
@@ -123,9 +156,7 @@ def _read_gongwen_signs(result: Analysis, unit: TextUnit) -> None:
     text = unit.text.strip()
     if not text or len(text) > 80:
         return
-    if DOC_NUMBER.search(text) and len(text) <= 30:
-        result.is_gongwen = True
-    elif unit.page == 1 and ISSUER_MARK.match(text):
+    if (DOC_NUMBER.search(text) and len(text) <= 30) or (unit.page == 1 and ISSUER_MARK.match(text)):
         result.is_gongwen = True
     printed = PRINTED_LINE.search(text)
     if printed:
@@ -145,3 +176,17 @@ def _read_gongwen_signs(result: Analysis, unit: TextUnit) -> None:
 def _date_of(match: regex.Match) -> date | None:
     inner = DATE_PATTERN.search(match.group("date"))
     return make_date(inner.group("year"), inner.group("month"), inner.group("day")) if inner else None
+
+
+METADATA_DATE = regex.compile(r"^(?:D:)?(?P<year>\d{4})-?(?P<month>\d{2})-?(?P<day>\d{2})")
+
+
+def _metadata_date(properties: dict[str, str]) -> date | None:
+    """The file's creation date from DOCX core properties or the PDF Info dictionary."""
+    for key in ("core:created", "info:CreationDate"):
+        match = METADATA_DATE.match(properties.get(key, "").strip())
+        if match:
+            found = make_date(match.group("year"), match.group("month"), match.group("day"))
+            if found:
+                return found
+    return None

@@ -42,11 +42,14 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a finding at or above this severity exists (default warning).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Message language (default zh).")
+@click.option("--release", is_flag=True, help="Pre-release gate: any state-secret or 解密 mark is an error (ML303).")
+@click.option("--expiry-window", type=click.IntRange(min=0), default=None,
+              help="Days before expiry that ML302 warns (default 90).")
 @click.option("--select", multiple=True, help="Only these rules or prefixes (comma separated).")
 @click.option("--extend-select", multiple=True, help="Also these rules, e.g. ML206.")
 @click.option("--ignore", multiple=True, help="Not these rules or prefixes.")
 def scan(paths: tuple[str, ...], output_format: str, as_of: date | None, fail_on: str | None,
-         lang: str | None, select: tuple[str, ...], extend_select: tuple[str, ...],
+         lang: str | None, release: bool, expiry_window: int | None, select: tuple[str, ...], extend_select: tuple[str, ...],
          ignore: tuple[str, ...]) -> None:
     """Scan files and folders for classification markings and report what is wrong with them."""
     from marklint.report import json as json_report
@@ -60,6 +63,9 @@ def scan(paths: tuple[str, ...], output_format: str, as_of: date | None, fail_on
         settings.fail_on = fail_on
     if lang is not None:
         settings.lang = lang
+    settings.release = release
+    if expiry_window is not None:
+        settings.expiry_window = expiry_window
     if select:
         settings.select = _codes(select)
     settings.extend_select += _codes(extend_select)

@@ -127,6 +127,12 @@ def recognise(text: str, *, bare_level_ok: bool = False) -> list[Marking]:
     return found
 
 
+def is_declassification_note(text: str) -> bool:
+    """True for a unit that is only a 解密 note (``解密``, ``已解密``, ``于2025年1月1日解密``)."""
+    match = COMPANION.fullmatch(text.strip(WS))
+    return bool(match and match.group("declassified"))
+
+
 def with_term_field(marking: Marking, text: str) -> Marking | None:
     """``marking`` (a ``密级：机密`` field without a term) completed by a stand-alone ``保密期限：5年``
     field unit, or None when ``text`` is not such a field."""

@@ -121,7 +121,7 @@ def read_document(path: Path, display: str, settings: Settings) -> Document:
         return parsers.parse(path, display, settings.limits)
     except NotExamined as exc:
         return _not_examined(display, exc.reason, exc.detail, _format_guess(path))
-    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the audit
+    except Exception as exc:
         return _not_examined(display, "corrupt", f"internal error {type(exc).__name__}", _format_guess(path))
 
 
@@ -149,12 +149,15 @@ def examine(path: Path, display: str, settings: Settings) -> FileResult:
     markings = []
     if analysis is not None:
         for found in analysis.markings:
+            expires, basis = analysis.expiry(found.marking)
             markings.append({
                 "text": found.marking.text,
                 "level": found.marking.level,
                 "term": found.marking.term.to_json(),
                 "scope": analysis.scope if found.is_state_secret else None,
                 "struck": found.struck,
+                "expires": expires.isoformat() if expires else None,
+                "expiry_basis": basis,
                 "location": Location.of(found.unit).to_json(),
             })
     return FileResult(

@@ -1,0 +1,138 @@
+"""Change and declassification: terms in time (ML301-ML304)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from marklint.analysis import FoundMarking
+from marklint.checks.context import Context
+from marklint.checks.registry import rule
+from marklint.model import Finding
+
+
+def _basis_words(basis: str) -> tuple[str, str]:
+    """How a finding names what the expiry was counted from; metadata and default terms are assumptions."""
+    if basis == "解密时间":
+        return "解密时间已到", "the declassification date"
+    if basis.startswith("assumed default"):
+        inner_zh, inner_en = _basis_words(basis[basis.index("(") + 1: -1])
+        return (f"未标保密期限，按法定默认期限推定，{inner_zh}",
+                f"no term given, so the statutory default was assumed, counted from {inner_en}")
+    if basis == "metadata":
+        return "自文件元数据中的创建日期起算（推定）", "the file's metadata creation date (an assumption)"
+    return f"自{basis}起算", {"成文日期": "the 成文日期", "印发日期": "the 印发日期", "ledger": "the ledger date"}.get(basis, basis)
+
+
+def _judged(ctx: Context) -> tuple[FoundMarking, date, str] | None:
+    """The document's classifying marking with its expiry, unless a 解密 note records a review."""
+    primary = ctx.analysis.primary
+    if primary is None or ctx.analysis.declassified(primary):
+        return None
+    expires, basis = ctx.analysis.expiry(primary.marking)
+    if expires is None or basis is None:
+        return None
+    return primary, expires, basis
+
+
+@rule("ML301", "expired-term", "warning")
+def expired_term(ctx: Context) -> Iterator[Finding]:
+    """The term is over and no 解密 mark records a review.
+
+    Why: a term that runs out declassifies the item by itself (保密法 Art 24(2)) unless an extension was
+    decided before it ended. A document alone cannot show which happened, so marklint reports the item
+    as presumed declassified: confirm that no extension was decided, then put a 解密 mark next to the
+    original marking (which stays visible, struck through). Units must review what they classified
+    every year (保密法 Art 24(1)).
+
+    Wrong: `秘密★1年` on a 公文 issued 2024-03-06, scanned in 2026 with no 解密 mark
+
+    Right: `~~秘密★1年~~ 解密` (the old marking struck through, 解密 beside it)
+    """
+    judged = _judged(ctx)
+    if judged is None:
+        return
+    found, expires, basis = judged
+    if ctx.as_of >= expires:
+        zh_basis, en_basis = _basis_words(basis)
+        yield ctx.finding(
+            "ML301", found,
+            f"“{found.marking.text}”的保密期限已于{expires.isoformat()}届满（{zh_basis}）：依法推定已自行解密，"
+            "请确认届满前未作出延期决定，并在原标志旁标注“解密”",
+            f"\"{found.marking.text}\" expired on {expires.isoformat()} (from {en_basis}): presumed declassified by "
+            "expiry unless an extension was decided before it ran out; confirm, then mark 解密 next to the original",
+        )
+
+
+@rule("ML302", "expiring-soon", "info")
+def expiring_soon(ctx: Context) -> Iterator[Finding]:
+    """The term ends within the expiry window (default 90 days).
+
+    Why: an extension must be decided before the term runs out (保密法 Art 24; 定密管理规定), or the item
+    declassifies by itself. This is the time to review it.
+
+    Wrong: a `秘密★1年` item reviewed only after it expired
+
+    Right: the item reviewed, and extended or left to expire, before its term ends
+    """
+    judged = _judged(ctx)
+    if judged is None:
+        return
+    found, expires, basis = judged
+    if ctx.as_of < expires <= ctx.as_of + timedelta(days=ctx.expiry_window):
+        days = (expires - ctx.as_of).days
+        zh_basis, en_basis = _basis_words(basis)
+        yield ctx.finding(
+            "ML302", found,
+            f"“{found.marking.text}”的保密期限将于{expires.isoformat()}届满（{days}天后，{zh_basis}），请在届满前决定是否延期",
+            f"\"{found.marking.text}\" expires on {expires.isoformat()} (in {days} days, from {en_basis}); "
+            "decide on extension before then",
+        )
+
+
+@rule("ML303", "marked-for-release", "error")
+def marked_for_release(ctx: Context) -> Iterator[Finding]:
+    """The document is being released (`--release`) and still bears a state-secret or 解密 mark.
+
+    Why: what is published must not carry the 国家秘密标志; declassified material that is published must
+    not keep the mark either (定密管理规定 on publishing declassified items). Only runs with `--release`,
+    the pre-release hook of a document system.
+
+    Wrong: releasing a document that shows `机密★5年`, or `~~秘密★1年~~ 解密`
+
+    Right: a release copy with no marking at all
+    """
+    if not ctx.release:
+        return
+    for found in ctx.analysis.markings:
+        if found.is_state_secret:
+            yield ctx.finding(
+                "ML303", found,
+                f"拟公开发布的文件仍带有国家秘密标志“{found.marking.text}”",
+                f"the document to be released still bears the state-secret mark \"{found.marking.text}\"",
+            )
+    for index in sorted(ctx.analysis.note_indices):
+        unit = ctx.document.units[index]
+        yield ctx.finding("ML303", unit, "拟公开发布的文件仍带有解密标志", "the document to be released still bears a 解密 mark")
+
+
+@rule("ML304", "unknown-issue-date", "info")
+def unknown_issue_date(ctx: Context) -> Iterator[Finding]:
+    """A term counted in years, months or days, but no issue date to count it from.
+
+    Why: the term starts on the day the document is made (保密法实施条例 Art 19). Without a 成文日期, an
+    印发日期, a ledger date or a file date, marklint cannot tell when the term ends and does not guess.
+
+    Wrong: a memo marked `秘密★5年` with no date anywhere
+
+    Right: the memo dated (`2026年3月5日`), or its 定密日期 recorded in the ledger
+    """
+    primary = ctx.analysis.primary
+    if primary is None or primary.marking.term.kind not in ("duration", "missing"):
+        return
+    if ctx.analysis.dated is None:
+        yield ctx.finding(
+            "ML304", primary,
+            f"“{primary.marking.text}”按期限计算，但未找到制发日期（成文日期、印发日期），无法计算届满日",
+            f"\"{primary.marking.text}\" has a term but no issue date was found, so its expiry was not computed",
+        )
