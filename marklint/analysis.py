@@ -103,10 +103,11 @@ class Analysis:
 
     @property
     def primary(self) -> FoundMarking | None:
-        """The marking that classifies the document: the first live state-secret one in a marking place,
-        else the first live state-secret one anywhere."""
+        """The marking that classifies the document: the first live state-secret one on the page in a
+        marking place, else one in a header or footer, else the first anywhere."""
         placed = [m for m in self.secret if m.in_place]
-        return (placed or self.secret or [None])[0]
+        on_page = [m for m in placed if m.unit.part not in ("header", "footer")]
+        return (on_page or placed or self.secret or [None])[0]
 
 
 def marking_places(doc: Document) -> set[int]:

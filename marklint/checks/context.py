@@ -26,10 +26,11 @@ class Context:
         return en if self.lang == "en" else zh
 
     def finding(
-        self, rule_id: str, where: TextUnit | FoundMarking | Location, zh: str, en: str
+        self, rule_id: str, where: TextUnit | FoundMarking | Location, zh: str, en: str,
+        severity: Severity | None = None,
     ) -> Finding:
         """A finding of ``rule_id`` at a unit, a marking or a location; the message quotes at most the
-        marking line."""
+        marking line. ``severity`` is for rules whose lesser cases the catalogue grades lower."""
         from marklint.checks.registry import RULES
 
         rule = RULES[rule_id]
@@ -38,4 +39,4 @@ class Context:
         else:
             location = Location.of(where.unit if isinstance(where, FoundMarking) else where)
         quoted = where.marking.text if isinstance(where, FoundMarking) else None
-        return Finding(rule.id, rule.name, Severity(rule.severity), self.say(zh, en), location, quoted)
+        return Finding(rule.id, rule.name, severity or rule.severity, self.say(zh, en), location, quoted)

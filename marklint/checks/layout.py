@@ -1,0 +1,259 @@
+"""Where the marking stands and whether the file agrees with itself (ML111-ML115): placement in the
+版头, typography, conflicting markings, metadata labels and the 份号."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from marklint.analysis import ISSUER_MARK, FoundMarking
+from marklint.checks.context import Context
+from marklint.checks.form import GB9704_2012_IN_FORCE
+from marklint.checks.registry import rule
+from marklint.marking import URGENCY_WORDS
+from marklint.metadata import metadata_labels
+from marklint.model import LEVEL_RANK, Finding, Location, Severity, TextUnit
+
+#: Font names of the 黑体 family (sans-serif CJK), as files name them: SimHei, 黑体, Heiti, NotoSansCJK,
+#: WenQuanYi Zen Hei, Source Han Sans, Microsoft YaHei. Matched case-insensitively without spaces.
+HEITI = regex.compile(r"hei|黑|sanscjk|sourcehansans|思源黑|droidsansfallback|sans(?!.*serif)", regex.IGNORECASE)
+NOT_HEITI = regex.compile(r"song|宋|kai|楷|fang|仿|serif|ming|明|li(?:shu)?$|隶", regex.IGNORECASE)
+MARKING_SIZE = 16.0  # 3号 (GB/T 9704-2012 7.2.2)
+SIZE_TOLERANCE = 0.5
+COPY_NUMBER = regex.compile(r"^(?:份号[：:]?)?\s*(?P<number>[0-9０-９]{1,12})$")
+URGENCY_LIKE = regex.compile(r"^[\p{Han}]{0,2}急[\p{Han}]{0,1}$|^特提$|^平急$")
+
+
+def _masthead(ctx: Context) -> list[tuple[int, TextUnit]]:
+    """The 版头 of page 1: the body lines above the 发文机关标志 (at most the first few lines)."""
+    lines: list[tuple[int, TextUnit]] = []
+    for index, unit in enumerate(ctx.document.units):
+        if unit.page != 1 or unit.part not in ("body", "table", "textbox") or not unit.text.strip():
+            continue
+        if ISSUER_MARK.match(unit.text.strip()) or len(lines) >= 5:
+            break
+        lines.append((index, unit))
+    return lines
+
+
+def _is_font_known_heiti(font: str) -> bool:
+    name = font.split("+", 1)[-1].replace(" ", "")
+    return bool(HEITI.search(name)) and not NOT_HEITI.search(name)
+
+
+def _top_right(ctx: Context, unit: TextUnit) -> bool:
+    if unit.align == "right":
+        return True
+    geometry = ctx.document.geometry
+    return unit.bbox is not None and geometry is not None and unit.bbox[0] > geometry.width / 2
+
+
+@rule("ML111", "misplaced-marking", "warning")
+def misplaced_marking(ctx: Context) -> Iterator[Finding]:
+    """The marking is not where it must stand.
+
+    Why: on a 公文 the marking stands top-left of the type area, on the second line of the 版头 after the
+    份号 (GB/T 9704-2012 7.2.2); other documents carry it top-left of the cover or first page, or just
+    below the title (定密管理规定). It must be easy to see and inseparable from the content (保密法 Art 22):
+    a 公文 marked only in the page header or footer is misplaced. The 1999 layout put the marking
+    top-right; that is reported as info on documents dated before 2012-07-01 and as a warning after.
+
+    Wrong: a 公文 whose only `机密★5年` is in the page header; `机密★5年` right-aligned on a 2024 公文
+
+    Right: `机密★5年` flush left on the line after the 份号, above the 发文机关标志
+    """
+    analysis = ctx.analysis
+    primary = analysis.primary
+    if primary is None:
+        return
+    text = primary.marking.text
+    if primary.unit.part in ("header", "footer") and analysis.is_gongwen:
+        yield ctx.finding(
+            "ML111", primary,
+            f"公文的密级标志“{text}”只出现在页眉或页脚中，应标注在版头第二行左上角",
+            f"the 公文's marking \"{text}\" appears only in the page {primary.unit.part}; it belongs top-left "
+            "in the 版头",
+        )
+        return
+    if not primary.in_place:
+        yield ctx.finding(
+            "ML111", primary,
+            f"密级标志“{text}”不在首页左上角或标题下方",
+            f"the marking \"{text}\" is not top-left on the first page or below the title",
+        )
+        return
+    if _top_right(ctx, primary.unit):
+        issue_date = analysis.issue_date
+        old = issue_date is not None and issue_date < GB9704_2012_IN_FORCE
+        yield ctx.finding(
+            "ML111", primary,
+            f"密级标志“{text}”位于右上角（1999年版公文格式）" + ("，该文件早于2012年7月1日，可予保留" if old else
+                                                          "，应标注在版心左上角"),
+            f"the marking \"{text}\" stands top-right (the 1999 layout)" + (
+                "; the document predates 2012-07-01" if old else "; it belongs top-left of the type area"),
+            severity=Severity.INFO if old else None,
+        )
+        return
+    if analysis.is_gongwen and primary.unit.align == "center":
+        yield ctx.finding("ML111", primary, f"公文的密级标志“{text}”居中，应顶格标注在版心左上角",
+                          f"the 公文's marking \"{text}\" is centred; it belongs flush left, top-left")
+
+
+@rule("ML112", "typography", "info")
+def typography(ctx: Context) -> Iterator[Finding]:
+    """The marking is not in 3号 (16 pt) 黑体, where the file tells the font.
+
+    Why: GB/T 9704-2012 7.2.2 sets the marking in 3号黑体. Embedded names such as `ABCDEF+SimHei`,
+    `WenQuanYiZenHei` and `NotoSansCJK` are 黑体-family (sans); 仿宋, 宋体 and 楷体 are not. Judged on the
+    level characters, where the file states font and size.
+
+    Wrong: `机密★5年` in 仿宋_GB2312 12 pt
+
+    Right: `机密★5年` in 黑体 16 pt
+    """
+    primary = ctx.analysis.primary
+    if primary is None or primary.unit.part in ("header", "footer"):
+        return
+    marking, unit = primary.marking, primary.unit
+    level_start = unit.text.find(marking.text) if marking.text else -1
+    spans = unit.spans_over(level_start, level_start + 2) if level_start >= 0 else []
+    fonts = {s.font for s in spans if s.font}
+    sizes = {s.size for s in spans if s.size}
+    wrong_font = sorted(f for f in fonts if not _is_font_known_heiti(f))
+    wrong_size = sorted(s for s in sizes if abs(s - MARKING_SIZE) > SIZE_TOLERANCE)
+    if wrong_font or wrong_size:
+        said = "、".join([*wrong_font, *(f"{s:g}pt" for s in wrong_size)])
+        yield ctx.finding(
+            "ML112", primary,
+            f"密级标志“{marking.text}”的字体字号为{said}，应为3号（16pt）黑体",
+            f"the marking \"{marking.text}\" is set in {', '.join([*wrong_font, *(f'{s:g}pt' for s in wrong_size)])};"
+            " it should be 3号 (16 pt) 黑体",
+        )
+
+
+def _term_key(found: FoundMarking) -> str:
+    return found.marking.canonical or found.marking.text
+
+
+@rule("ML113", "conflicting-markings", "error")
+def conflicting_markings(ctx: Context) -> Iterator[Finding]:
+    """Two markings in the file disagree, or a cover is lower than a marking inside.
+
+    Why: one carrier has one level and one term. When the level or term changes, the old marking is
+    struck through and the new one written beside it (定密管理规定), so a struck-through marking next to a
+    new one is a recorded change, not a conflict. A compilation's cover carries the highest level and the
+    longest term of what it contains (保密法实施条例 Art 27).
+
+    Wrong: header `秘密★1年`, body `机密★5年`; a cover `秘密★5年` over an inner `机密★10年`
+
+    Right: the same marking everywhere, or `~~秘密★1年~~ 机密★5年`
+    """
+    primary = ctx.analysis.primary
+    if primary is None:
+        return
+    for found in ctx.analysis.secret:
+        if found is primary or _term_key(found) == _term_key(primary):
+            continue
+        later_page = (found.unit.page or 1) > (primary.unit.page or 1) and found.unit.part not in ("header", "footer")
+        if later_page:
+            # Inside a compilation lower or equal markings are normal; a higher one must be on the cover.
+            higher = LEVEL_RANK[found.marking.level or ""] > LEVEL_RANK[primary.marking.level or ""]
+            if not higher:
+                continue
+            yield ctx.finding(
+                "ML113", found,
+                f"首页（封面）标注“{primary.marking.text}”，低于第{found.unit.page}页的“{found.marking.text}”",
+                f"the first page (cover) shows \"{primary.marking.text}\", lower than \"{found.marking.text}\" on "
+                f"page {found.unit.page}",
+            )
+            continue
+        yield ctx.finding(
+            "ML113", found,
+            f"密级标志“{found.marking.text}”与“{primary.marking.text}”不一致，且旧标志未作删除标记",
+            f"the marking \"{found.marking.text}\" disagrees with \"{primary.marking.text}\" and the older one is "
+            "not struck through",
+        )
+
+
+@rule("ML114", "metadata-mismatch", "warning")
+def metadata_mismatch(ctx: Context) -> Iterator[Finding]:
+    """The file's metadata classification disagrees with the visible marking, or says classified where
+    no visible marking exists.
+
+    Why: document systems, DLP tools and readers trust metadata labels (custom properties such as 密级 or
+    SecurityLevel, Microsoft Purview labels, PDF Info and XMP). A label that says something else than the
+    page misroutes the file; the visible marking is what the law requires (保密法 Art 22), so the two must
+    agree. English vendor words are mapped TOP SECRET→绝密, SECRET→机密, CONFIDENTIAL→秘密.
+
+    Wrong: custom property 密级 = 秘密 on a document marked `机密★5年`; SecurityLevel = SECRET on an unmarked
+    notice
+
+    Right: metadata that says 机密 on a document marked `机密★5年`, or no classification metadata
+    """
+    primary = ctx.analysis.primary
+    visible = primary.marking.level if primary else None
+    where = Location(page=None, part="metadata", line=None)
+    for label in metadata_labels(ctx.document.properties):
+        if label.level == visible:
+            continue
+        if visible is None and label.level is None:
+            continue
+        said = label.level or "非密"
+        if visible is None:
+            yield ctx.finding(
+                "ML114", where,
+                f"元数据“{label.key}”标为{said}（{label.value}），但页面上没有密级标志",
+                f"metadata \"{label.key}\" says {said} ({label.value}) but the page shows no marking",
+            )
+        else:
+            yield ctx.finding(
+                "ML114", where,
+                f"元数据“{label.key}”标为{said}（{label.value}），与页面标志“{primary.marking.text}”不一致",  # type: ignore[union-attr]
+                f"metadata \"{label.key}\" says {said} ({label.value}), the page shows "
+                f"\"{primary.marking.text}\"",  # type: ignore[union-attr]
+            )
+
+
+@rule("ML115", "copy-number", "error")
+def copy_number(ctx: Context) -> Iterator[Finding]:
+    """A classified 公文 without a 份号, or a 版头 out of order.
+
+    Why: a classified 公文 must carry a 份号 (党政机关公文处理工作条例 Art 9): 6 Arabic digits, flush left
+    on the first line. The 版头 order is 份号, 密级和保密期限, 紧急程度 (GB/T 9704-2012 7.2); urgency is
+    特急 or 加急 (telegrams: 特提, 特急, 加急, 平急). A missing 份号 is an error; a malformed number, a wrong
+    order or an unknown urgency word is a warning.
+
+    Wrong: a `机密★5年` 公文 with no 份号; 份号 `12345`; `特急` above the marking
+
+    Right: `000123` / `机密★5年` / `特急`
+    """
+    analysis = ctx.analysis
+    primary = analysis.primary
+    if not analysis.is_gongwen or primary is None or primary.unit.part in ("header", "footer"):
+        return
+    masthead = _masthead(ctx)
+    copy_at = urgency_at = None
+    for index, unit in masthead:
+        text = unit.text.strip()
+        number = COPY_NUMBER.match(text)
+        if number and copy_at is None:
+            copy_at = index
+            digits = number.group("number")
+            if not (len(digits) == 6 and digits.isascii()):
+                yield ctx.finding("ML115", unit, f"份号“{text}”应为6位阿拉伯数字",
+                                  f"the copy number \"{text}\" should be 6 Arabic digits", severity=Severity.WARNING)
+        elif text in URGENCY_WORDS:
+            urgency_at = index
+        elif URGENCY_LIKE.match(text):
+            urgency_at = index
+            yield ctx.finding("ML115", unit, f"紧急程度“{text}”不规范，应为特急或加急",
+                              f"the urgency \"{text}\" is not 特急 or 加急", severity=Severity.WARNING)
+    if copy_at is None:
+        yield ctx.finding("ML115", primary, f"涉密公文（“{primary.marking.text}”）缺少份号",
+                          f"the classified 公文 (\"{primary.marking.text}\") has no copy number (份号)")
+    order_wrong = (copy_at is not None and copy_at > primary.index) or (
+        urgency_at is not None and urgency_at < primary.index)
+    if order_wrong:
+        yield ctx.finding("ML115", primary, "版头顺序应为份号、密级和保密期限、紧急程度",
+                          "the 版头 order should be copy number, marking, urgency", severity=Severity.WARNING)
