@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
 from marklint import __version__
-from marklint.config import SEVERITIES, Settings
+from marklint.config import SEVERITIES, Settings, load_settings
 from marklint.errors import ConfigError
 from marklint.model import Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif")
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -28,61 +31,107 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     return [code.strip() for value in values for code in value.split(",") if code.strip()]
 
 
+def _fail(message: str) -> None:
+    click.echo(f"marklint: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="marklint")
 def main() -> None:
     """marklint: check the state-secret markings (国家秘密标志) on DOCX, PDF and text files."""
 
 
+def _settings(config: Path | None, **flags: object) -> Settings:
+    """Settings from the configuration file, then the command-line flags over them."""
+    settings, _ = load_settings(config)
+    if flags.get("as_of") is not None:
+        settings.as_of = flags["as_of"]  # type: ignore[assignment]
+    for name in ("fail_on", "lang", "expiry_window"):
+        if flags.get(name) is not None:
+            setattr(settings, name, flags[name])
+    if flags.get("release"):
+        settings.release = True
+    if flags.get("select"):
+        settings.select = _codes(flags["select"])  # type: ignore[arg-type]
+    settings.extend_select += _codes(flags.get("extend_select") or ())  # type: ignore[arg-type]
+    settings.ignore += _codes(flags.get("ignore") or ())  # type: ignore[arg-type]
+    settings.exclude += list(flags.get("exclude") or ())  # type: ignore[arg-type]
+    settings.validate()
+    return settings
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report format.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here instead of stdout.")
+@click.option("--json-output", type=click.Path(path_type=Path), help="Also write the JSON report here.")
+@click.option("--sarif-output", type=click.Path(path_type=Path), help="Also write the SARIF report here.")
+@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Configuration file (default: the nearest marklint.toml, .marklint.toml or pyproject.toml).")
 @click.option("--as-of", callback=_parse_date, help="Judge terms as of this date (YYYY-MM-DD; default today).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a finding at or above this severity exists (default warning).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Message language (default zh).")
 @click.option("--release", is_flag=True, help="Pre-release gate: any state-secret or 解密 mark is an error (ML303).")
 @click.option("--expiry-window", type=click.IntRange(min=0), default=None,
-              help="Days before expiry that ML302 warns (default 90).")
+              help="Days before expiry that ML302 reports (default 90).")
 @click.option("--select", multiple=True, help="Only these rules or prefixes (comma separated).")
 @click.option("--extend-select", multiple=True, help="Also these rules, e.g. ML206.")
 @click.option("--ignore", multiple=True, help="Not these rules or prefixes.")
-def scan(paths: tuple[str, ...], output_format: str, as_of: date | None, fail_on: str | None,
-         lang: str | None, release: bool, expiry_window: int | None, select: tuple[str, ...], extend_select: tuple[str, ...],
-         ignore: tuple[str, ...]) -> None:
+@click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable).")
+@click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Report only findings not recorded in this baseline.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record the current findings in this baseline file.")
+@click.option("-q", "--quiet", is_flag=True, help="Text format: print findings only, no summary.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
+         sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
+         write_baseline: Path | None, quiet: bool, statistics: bool, **flags: object) -> None:
     """Scan files and folders for classification markings and report what is wrong with them."""
+    from marklint.baseline import Baseline, baseline_document
+    from marklint.output import write_atomic
     from marklint.report import json as json_report
+    from marklint.report import sarif as sarif_report
     from marklint.report import text as text_report
     from marklint.scan import scan as run_scan
 
-    settings = Settings()
-    if as_of is not None:
-        settings.as_of = as_of
-    if fail_on is not None:
-        settings.fail_on = fail_on
-    if lang is not None:
-        settings.lang = lang
-    settings.release = release
-    if expiry_window is not None:
-        settings.expiry_window = expiry_window
-    if select:
-        settings.select = _codes(select)
-    settings.extend_select += _codes(extend_select)
-    settings.ignore += _codes(ignore)
     try:
-        report = run_scan(paths, settings)
+        settings = _settings(config, **flags)
+        loaded = Baseline.load(baseline) if baseline else None
+        report = run_scan(paths, settings, baseline=loaded, fingerprints=write_baseline is not None)
     except ConfigError as exc:
-        click.echo(f"marklint: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
-    if output_format == "json":
-        click.echo(json_report.render(report), nl=False)
+        _fail(str(exc))
+        return
+    if write_baseline is not None:
+        write_atomic(write_baseline, json.dumps(baseline_document(report.fingerprints), ensure_ascii=False,
+                                                indent=2) + "\n")
+    rendered = {
+        "json": lambda: json_report.render(report),
+        "sarif": lambda: sarif_report.render(report),
+    }
+    if json_output is not None:
+        write_atomic(json_output, rendered["json"]())
+    if sarif_output is not None:
+        write_atomic(sarif_output, rendered["sarif"]())
+    if statistics and output_format == "text":
+        main_text = text_report.statistics(report)
+    elif output_format == "text":
+        colour = output is None and sys.stdout.isatty()
+        main_text = text_report.render(report, colour=colour, lang=settings.lang, summary=not quiet)
     else:
-        colour = sys.stdout.isatty()
-        click.echo(text_report.render(report, colour=colour, lang=settings.lang), nl=False)
+        main_text = rendered[output_format]()
+    if output is not None:
+        write_atomic(output, main_text)
+    else:
+        click.echo(main_text, nl=False)
     worst = report.worst()
     threshold = Severity(settings.fail_on)
-    sys.exit(EXIT_FINDINGS if worst is not None and worst.rank >= threshold.rank else EXIT_CLEAN)
+    failed = worst is not None and worst.rank >= threshold.rank
+    sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_CLEAN)
 
 
 @main.command("rules")
@@ -103,7 +152,20 @@ def show_rule(rule_id: str) -> None:
 
     found = {r.id: r for r in all_rules()}.get(rule_id.upper())
     if found is None:
-        click.echo(f"marklint: no rule {rule_id}", err=True)
-        sys.exit(EXIT_ERROR)
+        _fail(f"no rule {rule_id}")
+        return
     flag = ", opt-in" if found.opt_in else ""
     click.echo(f"{found.id} {found.name} [{found.severity.value}{flag}]\n\n{found.doc}")
+
+
+@main.command("config")
+@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file.")
+def show_config(config: Path | None) -> None:
+    """Print the settings in force and where they came from."""
+    try:
+        settings, source = load_settings(config)
+    except ConfigError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"# configuration: {source or 'none found, defaults'}")
+    click.echo(json.dumps(settings.describe(), ensure_ascii=False, indent=2))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
+import tomllib
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 from marklint.errors import ConfigError
 from marklint.limits import DEFAULT_LIMITS, Limits
@@ -29,6 +31,14 @@ class Settings:
     exclude: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)  # per-rule overrides
     limits: Limits = DEFAULT_LIMITS
+    metadata_labels: dict[str, str | None] = field(default_factory=dict)  # extends metadata.DEFAULT_VOCABULARY
+
+    def describe(self) -> dict:
+        """The settings in force, for ``marklint config``."""
+        shown = asdict(self)
+        shown["as_of"] = self.as_of.isoformat()
+        shown["enabled_rules"] = self.enabled_rules()
+        return shown
 
     def validate(self) -> None:
         from marklint.checks.registry import all_rules
@@ -81,3 +91,107 @@ class Settings:
 
     def severity_of(self, rule_id: str, default: Severity) -> Severity:
         return Severity(self.severity[rule_id]) if rule_id in self.severity else default
+
+
+CONFIG_NAMES = ("marklint.toml", ".marklint.toml", "pyproject.toml")
+#: Keys a configuration file may set, and how each is checked.
+LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
+KNOWN_KEYS = {*LIST_KEYS, "per-file-ignores", "fail-on", "expiry-window", "lang", "severity", "limits",
+              "metadata-labels"}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest configuration file from ``start`` upwards: marklint.toml, .marklint.toml, or a
+    pyproject.toml that has a [tool.marklint] table."""
+    for folder in [start, *start.parents]:
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                if name != "pyproject.toml" or "marklint" in _read_toml(candidate).get("tool", {}):
+                    return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def load_settings(config: Path | None = None, start: Path | None = None) -> tuple[Settings, Path | None]:
+    """Settings from ``config`` or the nearest configuration file (defaults where there is none)."""
+    path = config if config is not None else find_config(start or Path.cwd())
+    settings = Settings()
+    if path is None:
+        return settings, None
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("marklint", {})
+    apply_table(settings, data, path)
+    return settings, path
+
+
+def apply_table(settings: Settings, data: dict, source: Path) -> None:
+    """Set ``settings`` from a configuration table; unknown keys and bad values are errors."""
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}")
+
+    def strings(key: str) -> list[str]:
+        value = data[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{source}: {key} must be a list of strings")
+        return value
+
+    if "select" in data:
+        settings.select = strings("select")
+    if "extend-select" in data:
+        settings.extend_select = strings("extend-select")
+    if "ignore" in data:
+        settings.ignore = strings("ignore")
+    if "exclude" in data:
+        settings.exclude = strings("exclude")
+    if "per-file-ignores" in data:
+        table = data["per-file-ignores"]
+        if not isinstance(table, dict) or not all(
+                isinstance(v, list) and all(isinstance(c, str) for c in v) for v in table.values()):
+            raise ConfigError(f"{source}: per-file-ignores must map globs to lists of rule codes")
+        settings.per_file_ignores = dict(table)
+    for key, attribute in (("fail-on", "fail_on"), ("lang", "lang")):
+        if key in data:
+            if not isinstance(data[key], str):
+                raise ConfigError(f"{source}: {key} must be a string")
+            setattr(settings, attribute, data[key])
+    if "expiry-window" in data:
+        if not isinstance(data["expiry-window"], int) or isinstance(data["expiry-window"], bool):
+            raise ConfigError(f"{source}: expiry-window must be a whole number of days")
+        settings.expiry_window = data["expiry-window"]
+    if "severity" in data:
+        if not isinstance(data["severity"], dict):
+            raise ConfigError(f"{source}: severity must map rule IDs to error, warning or info")
+        settings.severity = dict(data["severity"])
+    if "limits" in data:
+        settings.limits = _limits(data["limits"], source)
+    if "metadata-labels" in data:
+        table = data["metadata-labels"]
+        if not isinstance(table, dict) or not all(v in ("绝密", "机密", "秘密", "") for v in table.values()):
+            raise ConfigError(f"{source}: metadata-labels must map label words to 绝密, 机密, 秘密 or \"\"")
+        settings.metadata_labels = {k.upper(): (v or None) for k, v in table.items()}
+    settings.validate()
+
+
+def _limits(table: object, source: Path) -> Limits:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [limits] must be a table")
+    names = Limits.names()
+    values = {}
+    for key, value in table.items():
+        name = key.replace("-", "_")
+        if name not in names:
+            raise ConfigError(f"{source}: unknown limit {key}")
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            raise ConfigError(f"{source}: limit {key} must be a positive number")
+        values[name] = value
+    return replace(DEFAULT_LIMITS, **values)

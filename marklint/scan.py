@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from marklint import parsers
+from marklint.baseline import Baseline, file_sha256, fingerprint, relative
 from marklint.checks.context import Context
 from marklint.checks.registry import run_checks
 from marklint.config import Settings
@@ -48,6 +49,9 @@ class Report:
     as_of: date
     files: list[FileResult] = field(default_factory=list)
     skipped: int = 0  # files a folder walk passed over (not a format that can carry a marking)
+    suppressed: int | None = None  # findings a baseline suppressed (None: no baseline)
+    stale: int = 0  # baseline entries that matched nothing
+    fingerprints: list[tuple[str, Finding, str]] = field(default_factory=list)  # for --write-baseline
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.files for finding in f.findings if finding.severity == severity)
@@ -68,13 +72,28 @@ class Report:
     def to_json(self) -> dict:
         from marklint import __version__
 
-        return {
+        data = {
             "version": 1,
             "tool": {"name": "marklint", "version": __version__},
             "as_of": self.as_of.isoformat(),
             "files": [f.to_json() for f in self.files],
             "summary": self.summary,
         }
+        if self.suppressed is not None:
+            data["baseline"] = {"suppressed": self.suppressed, "stale": self.stale}
+        return data
+
+    def to_sarif(self, root: Path | None = None) -> dict:
+        from marklint.report.sarif import to_sarif
+
+        return to_sarif(self, root)
+
+    def rule_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for result in self.files:
+            for finding in result.findings:
+                counts[finding.rule] = counts.get(finding.rule, 0) + 1
+        return dict(sorted(counts.items()))
 
 
 def iter_paths(paths: Iterable[str], settings: Settings, skipped: list[int]) -> Iterator[tuple[Path, str]]:
@@ -137,7 +156,7 @@ def _not_examined(display: str, reason: str, detail: str = "", fmt: str = "unkno
 def examine(path: Path, display: str, settings: Settings) -> FileResult:
     """Parse one file and judge it."""
     document = read_document(path, display, settings)
-    ctx = Context(document, settings.as_of, settings.lang, settings.release, settings.expiry_window)
+    ctx = Context(document, settings)
     rules = settings.enabled_rules(display)
     if document.status == Status.NOT_EXAMINED:
         rules = [r for r in rules if r.startswith("ML9")]
@@ -176,14 +195,40 @@ def _finding_order(finding: Finding) -> tuple:
     return (loc.page or 0, PART_ORDER.get(loc.part, 9), loc.line or 0, finding.rule)
 
 
-def scan(paths: Iterable[str], settings: Settings | None = None) -> Report:
-    """Scan files and folders and return the report. The Python API the CLI is a thin layer over."""
+def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Baseline | None = None,
+         fingerprints: bool = False, root: Path | None = None) -> Report:
+    """Scan files and folders and return the report. The Python API the CLI is a thin layer over.
+
+    With ``baseline``, findings it records are left out and counted; with ``fingerprints``, every
+    finding's baseline fingerprint is kept in ``Report.fingerprints`` (for writing a new baseline)."""
     settings = settings or Settings()
     settings.validate()
     report = Report(as_of=settings.as_of)
+    root = Path(os.path.abspath(root or os.getcwd()))
     skipped = [0]
     for path, display in iter_paths(paths, settings, skipped):
-        report.files.append(examine(path, display, settings))
+        result = examine(path, display, settings)
+        if baseline is not None or fingerprints:
+            _apply_baseline(result, report, baseline, root, settings.as_of)
+        report.files.append(result)
     report.files.sort(key=lambda f: f.path)
     report.skipped = skipped[0]
+    if baseline is not None:
+        report.stale = baseline.stale()
     return report
+
+
+def _apply_baseline(result: FileResult, report: Report, baseline: Baseline | None, root: Path, as_of: date) -> None:
+    sha256 = file_sha256(result.path)
+    path = relative(result.path, root)
+    kept = []
+    for finding in result.findings:
+        key = fingerprint(finding, path, sha256)
+        report.fingerprints.append((key, finding, path))
+        if baseline is not None and baseline.suppresses(key, as_of):
+            report.suppressed = (report.suppressed or 0) + 1
+        else:
+            kept.append(finding)
+    if baseline is not None and report.suppressed is None:
+        report.suppressed = 0
+    result.findings = kept

@@ -26,5 +26,5 @@ def rules_for(doc: Document, as_of: date = date(2026, 11, 27), **options: object
     """The sorted rule IDs the default selection (plus ``options`` settings) reports on ``doc``."""
     settings = Settings(as_of=as_of, **options)  # type: ignore[arg-type]
     all_rules()
-    ctx = Context(doc, settings.as_of, settings.lang, settings.release, settings.expiry_window)
+    ctx = Context(doc, settings)
     return sorted(f.rule for f in run_checks(ctx, settings.enabled_rules()))

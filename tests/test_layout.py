@@ -57,9 +57,10 @@ def test_top_right_is_info_before_2012_and_warning_after() -> None:
     new = with_unit(gongwen("000045", "机密★5年"), 1, align="right")
     from marklint.checks.context import Context
     from marklint.checks.layout import misplaced_marking
+    from marklint.config import Settings
 
-    assert [f.severity.value for f in misplaced_marking(Context(old, AS_OF))] == ["info"]
-    assert [f.severity.value for f in misplaced_marking(Context(new, AS_OF))] == ["warning"]
+    assert [f.severity.value for f in misplaced_marking(Context(old, Settings(as_of=AS_OF)))] == ["info"]
+    assert [f.severity.value for f in misplaced_marking(Context(new, Settings(as_of=AS_OF)))] == ["warning"]
 
 
 def test_top_right_in_pdf_by_position() -> None:

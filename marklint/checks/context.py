@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
 from marklint.analysis import Analysis, FoundMarking, analyse
+from marklint.config import Settings
 from marklint.model import Document, Finding, Location, Severity, TextUnit
 
 
 @dataclass
 class Context:
     document: Document
-    as_of: date
-    lang: str = "zh"
-    release: bool = False
-    expiry_window: int = 90
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def as_of(self) -> date:
+        return self.settings.as_of
+
+    @property
+    def lang(self) -> str:
+        return self.settings.lang
+
+    @property
+    def release(self) -> bool:
+        return self.settings.release
+
+    @property
+    def expiry_window(self) -> int:
+        return self.settings.expiry_window
 
     @cached_property
     def analysis(self) -> Analysis:

@@ -12,7 +12,7 @@ from marklint.checks.context import Context
 from marklint.checks.form import GB9704_2012_IN_FORCE
 from marklint.checks.registry import rule
 from marklint.marking import URGENCY_WORDS
-from marklint.metadata import metadata_labels
+from marklint.metadata import DEFAULT_VOCABULARY, metadata_labels
 from marklint.model import LEVEL_RANK, Finding, Location, Severity, TextUnit
 
 #: Font names of the 黑体 family (sans-serif CJK), as files name them: SimHei, 黑体, Heiti, NotoSansCJK,
@@ -194,7 +194,8 @@ def metadata_mismatch(ctx: Context) -> Iterator[Finding]:
     primary = ctx.analysis.primary
     visible = primary.marking.level if primary else None
     where = Location(page=None, part="metadata", line=None)
-    for label in metadata_labels(ctx.document.properties):
+    vocabulary = {**DEFAULT_VOCABULARY, **ctx.settings.metadata_labels}
+    for label in metadata_labels(ctx.document.properties, vocabulary):
         if label.level == visible:
             continue
         if visible is None and label.level is None:

@@ -9,7 +9,7 @@ COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.IN
 RESET, BOLD = "\033[0m", "\033[1m"
 
 
-def render(report: Report, *, colour: bool = False, lang: str = "zh") -> str:
+def render(report: Report, *, colour: bool = False, lang: str = "zh", summary: bool = True) -> str:
     lines = []
     for result in report.files:
         for finding in result.findings:
@@ -20,18 +20,31 @@ def render(report: Report, *, colour: bool = False, lang: str = "zh") -> str:
                 tag = f"{COLOURS[finding.severity]}{tag}{RESET}"
             part = "" if finding.location.part == "body" else f" ({finding.location.part})"
             lines.append(f"{where} {tag}{part} {finding.message}")
-    lines.append(summary_line(report, lang))
-    return "\n".join(lines) + "\n"
+    if summary:
+        lines.append(summary_line(report, lang))
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def statistics(report: Report) -> str:
+    """Findings counted per rule, like ``ruff --statistics``."""
+    from marklint.checks.registry import get_rule
+
+    rows = [f"{count:>6}  {rule_id}  {get_rule(rule_id).name}" for rule_id, count in report.rule_counts().items()]
+    return "\n".join(rows) + "\n" if rows else ""
 
 
 def summary_line(report: Report, lang: str = "zh") -> str:
     s = report.summary
     counts = s["findings"]
     partial = sum(1 for f in report.files if f.status == Status.PARTIAL)
+    baseline = ""
+    if report.suppressed is not None:
+        baseline = (f"; {report.suppressed} suppressed by the baseline, {report.stale} stale entries" if lang == "en"
+                    else f"；基线抑制 {report.suppressed} 条，失效条目 {report.stale} 条")
     if lang == "en":
         return (f"{s['files']} files scanned, {s['marked']} marked, {s['not_examined']} not examined, "
                 f"{partial} partially examined, {report.skipped} skipped; "
-                f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
+                f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info{baseline}")
     return (f"共扫描 {s['files']} 个文件，{s['marked']} 个带密级标志，{s['not_examined']} 个未能检查，"
             f"{partial} 个部分检查，{report.skipped} 个跳过；"
-            f"错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}")
+            f"错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}{baseline}")
