@@ -1,0 +1,294 @@
+"""DOCX parser: a WordprocessingML package into the neutral model, with zipfile and lxml only.
+
+The body is read in one streaming pass (lxml pull parser, elements freed as they are used), so the
+cost of a long document is one parse; only the units a marking check can need are kept. Headers,
+footers and document properties are small parts and are parsed whole.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections import deque
+from pathlib import Path
+
+from lxml import etree
+
+from marklint.errors import NotExamined
+from marklint.limits import Limits
+from marklint.model import Document, TextUnit
+from marklint.parsers.ooxml_flow import (
+    BLOCK_WRAPPERS,
+    MC_ALTERNATE,
+    W_BODY,
+    W_P,
+    W_SECTPR,
+    W_TBL,
+    W_TR,
+    FlowReader,
+    RawUnit,
+    Section,
+    build_unit,
+    first_render_page,
+)
+from marklint.parsers.ooxml_package import Package, check_member_count, w
+from marklint.parsers.ooxml_styles import StyleSheet, ThemeFonts, on
+
+W_DOCUMENT = w("document")
+STRICT_DOCUMENT = "{http://purl.oclc.org/ooxml/wordprocessingml/main}document"
+_CORE_FIELDS = frozenset(
+    {
+        "title",
+        "subject",
+        "creator",
+        "keywords",
+        "description",
+        "category",
+        "contentStatus",
+        "created",
+        "modified",
+    }
+)
+#: Units in the middle of a long body are kept only when they could be a marking.
+_MIDDLE_MAX_CHARS = 60
+_MIDDLE_SIGNS = ("★", "密", "解")
+
+
+def parse(path: Path, display_path: str, limits: Limits) -> Document:
+    """Read a DOCX file, or raise NotExamined with the reason."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - read-only, closed below; only opening is "unreadable"
+    except OSError as exc:
+        raise NotExamined("unreadable", type(exc).__name__) from exc
+    try:
+        with handle:
+            check_member_count(handle, limits)
+            with zipfile.ZipFile(handle) as archive:
+                return _DocxReader(Package(archive, limits), display_path, limits).read()
+    except NotExamined:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise NotExamined("corrupt", f"bad ZIP archive ({type(exc).__name__})") from exc
+    except etree.XMLSyntaxError as exc:
+        raise NotExamined("corrupt", "XML syntax error") from exc
+    except TimeoutError:
+        raise  # the caller's time budget, not a property of the file
+    except Exception as exc:  # malformed input must never crash a scan
+        raise NotExamined("corrupt", type(exc).__name__) from exc
+
+
+def _in_body_flow(element: etree._Element) -> bool:
+    """True for a paragraph or table that stands in the body, possibly inside content controls."""
+    parent = element.getparent()
+    while parent is not None and parent.tag in BLOCK_WRAPPERS:
+        parent = parent.getparent()
+    return parent is not None and parent.tag == W_BODY
+
+
+def _owning_table(row: etree._Element) -> etree._Element | None:
+    parent = row.getparent()
+    while parent is not None and parent.tag in BLOCK_WRAPPERS:
+        parent = parent.getparent()
+    return parent if parent is not None and parent.tag == W_TBL else None
+
+
+def _release(element: etree._Element) -> None:
+    """Free a processed element and everything before it, so memory does not grow with the body."""
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+class _BodyKeeper:
+    """Keeps the first units (page 1, a cover), the last units (成文日期, 版记), and short possible markings
+    in between. Page 1 is not kept whole: files without rendered page breaks would keep their whole body."""
+
+    def __init__(self, limits: Limits) -> None:
+        self._limits = limits
+        self._kept: list[RawUnit] = []
+        self._tail: deque[RawUnit] = deque()
+        self._count = 0
+
+    def add(self, unit: RawUnit) -> None:
+        self._count += 1
+        if self._count <= self._limits.max_body_units_kept:
+            self._kept.append(unit)
+            return
+        self._tail.append(unit)
+        if len(self._tail) > self._limits.max_tail_units_kept:
+            self._keep_if_marking(self._tail.popleft())
+
+    def _keep_if_marking(self, unit: RawUnit) -> None:
+        text = unit.text.strip()
+        if len(text) <= _MIDDLE_MAX_CHARS and any(sign in text for sign in _MIDDLE_SIGNS):
+            self._kept.append(unit)
+
+    def finish(self) -> list[TextUnit]:
+        limit = self._limits.max_unit_chars
+        return [build_unit(raw, limit) for raw in (*self._kept, *self._tail)]
+
+
+def _target(relationships: dict[str, tuple[str, str]], type_suffix: str) -> str | None:
+    for rel_type, target in relationships.values():
+        if rel_type.endswith(type_suffix):
+            return target
+    return None
+
+
+class _DocxReader:
+    def __init__(self, package: Package, display_path: str, limits: Limits) -> None:
+        self.package = package
+        self.limits = limits
+        self.document = Document(path=display_path, format="docx")
+
+    def read(self) -> Document:
+        package_rels = self.package.relationships("")
+        main = _target(package_rels, "/officeDocument")
+        if main is None or self.package.member(main) is None:
+            main = "word/document.xml"
+        main_member = self.package.member(main)
+        if main_member is None:
+            raise NotExamined("unsupported format", _describe(self.package))
+        rels = self.package.relationships(main_member)
+        settings = self.package.xml(_target(rels, "/settings") or "word/settings.xml")
+        even_and_odd, east_asian_lang = _read_settings(settings)
+        theme = self.package.xml(_target(rels, "/theme") or "word/theme/theme1.xml")
+        styles = self.package.xml(_target(rels, "/styles") or "word/styles.xml")
+        self.styles = StyleSheet(styles, ThemeFonts(theme, east_asian_lang))
+        body, sections = self._read_body(main_member)
+        headers, footers = self._read_headers_footers(sections, rels, even_and_odd)
+        self._read_properties(package_rels)
+        self.document.units = headers + body + footers
+        self.document.geometry = sections[0].geometry if sections else None
+        return self.document
+
+    def _read_body(self, main: str) -> tuple[list[TextUnit], list[Section]]:
+        keeper = _BodyKeeper(self.limits)
+        reader = FlowReader(self.styles, keeper.add, ("body", "table", "textbox"), 1, True)
+        stream = self.package.stream(main, (W_P, W_TR, W_TBL, W_SECTPR, MC_ALTERNATE))
+        root_checked = False
+        elements = 0
+        check_limits = self.package.needs_subtree_check(stream.size)
+        for element in stream:
+            if not root_checked:
+                self._check_root(stream.root)
+                root_checked = True
+            tag = element.tag
+            if tag == W_SECTPR:
+                parent = element.getparent()
+                if parent is None or parent.tag != W_BODY:
+                    continue  # a section break inside a paragraph: read with the paragraph
+            elif tag == W_TR:
+                table = _owning_table(element)
+                if table is None or not _in_body_flow(table):
+                    continue  # a row of a nested table: read with its outer row
+            elif not _in_body_flow(element):
+                continue  # nested in a table, text box or the like: read with its block
+            if check_limits:
+                elements += self.package.check_subtree(element, main, stream.size, elements)
+            if tag == W_P:
+                reader.paragraph(element)
+            elif tag == W_TR:
+                reader.row(element)
+            elif tag == W_SECTPR:
+                reader.end_section(element, final=True)
+            elif tag == MC_ALTERNATE:
+                reader.block(element)  # paragraphs in its branches were not in the body flow: read now
+            _release(element)
+        if not root_checked:
+            self._check_root(stream.root)
+        return keeper.finish(), reader.sections
+
+    def _check_root(self, root: etree._Element | None) -> None:
+        if root is not None and root.tag == W_DOCUMENT:
+            return
+        if root is not None and root.tag == STRICT_DOCUMENT:
+            raise NotExamined("unsupported format", "Strict Open XML document")
+        raise NotExamined("unsupported format", _describe(self.package))
+
+    def _read_headers_footers(
+        self, sections: list[Section], rels: dict[str, tuple[str, str]], even_and_odd: bool
+    ) -> tuple[list[TextUnit], list[TextUnit]]:
+        out: dict[str, list[TextUnit]] = {"header": [], "footer": []}
+        read: set[str] = set()
+        in_force: dict[str, dict[str, str]] = {"header": {}, "footer": {}}
+        for section in sections:
+            for part, refs in (("header", section.headers), ("footer", section.footers)):
+                # A section that does not name a header keeps the previous section's.
+                in_force[part] = {**in_force[part], **refs}
+                shown = []
+                for kind, rel_id in in_force[part].items():
+                    page = first_render_page(kind, section.start_page, section.title_page, even_and_odd)
+                    if page is not None and rel_id in rels:
+                        shown.append((page, rels[rel_id][1]))
+                for page, target in sorted(shown):
+                    if target not in read:
+                        read.add(target)
+                        out[part].extend(self._read_story(target, part, page))
+        return out["header"], out["footer"]
+
+    def _read_story(self, part_name: str, part: str, page: int) -> list[TextUnit]:
+        root = self.package.xml(part_name)
+        raw_units: list[RawUnit] = []
+        if root is not None:
+            FlowReader(self.styles, raw_units.append, (part, part, part), page, False).blocks(root)
+        return [build_unit(raw, self.limits.max_unit_chars) for raw in raw_units]
+
+    def _read_properties(self, package_rels: dict[str, tuple[str, str]]) -> None:
+        props = self.document.properties
+        custom = self.package.xml(_target(package_rels, "/custom-properties") or "docProps/custom.xml")
+        for prop in custom if custom is not None else ():
+            name = prop.get("name") if isinstance(prop.tag, str) else None
+            if name:
+                values = [child for child in prop if isinstance(child.tag, str)]
+                props[f"custom:{name}"] = (values[0].text or "") if values else ""
+        core = self.package.xml(_target(package_rels, "/core-properties") or "docProps/core.xml")
+        for field in core if core is not None else ():
+            if isinstance(field.tag, str) and etree.QName(field).localname in _CORE_FIELDS:
+                value = (field.text or "").strip()
+                if value:  # templates carry empty title/subject elements: they say nothing
+                    props[f"core:{etree.QName(field).localname}"] = value
+        app = self.package.xml(_target(package_rels, "/extended-properties") or "docProps/app.xml")
+        for field in app if app is not None else ():
+            if isinstance(field.tag, str) and etree.QName(field).localname == "Pages":
+                pages = (field.text or "").strip()
+                props["app:Pages"] = pages
+                if pages.isdigit() and int(pages) > 0:
+                    self.document.page_count = int(pages)
+        labels = self.package.xml("docMetadata/LabelInfo.xml")
+        index = 0
+        for label in labels.iter() if labels is not None else ():
+            if isinstance(label.tag, str) and etree.QName(label).localname == "label":
+                for attr, value in label.attrib.items():
+                    props[f"label:{index}:{etree.QName(attr).localname}"] = value
+                index += 1
+
+
+def _read_settings(settings: etree._Element | None) -> tuple[bool, str | None]:
+    """(evenAndOddHeaders, the East Asian theme font language) from word/settings.xml."""
+    if settings is None:
+        return False, None
+    even = settings.find(w("evenAndOddHeaders"))
+    lang = settings.find(w("themeFontLang"))
+    return (even is not None and on(even)), (lang.get(w("eastAsia")) if lang is not None else None)
+
+
+def _describe(package: Package) -> str:
+    """What a ZIP that holds no Word document is, for the not-examined reason."""
+    mimetype = package.member("mimetype")
+    if mimetype is not None:
+        kind = package.read(mimetype)[:100].decode("ascii", "replace").strip()
+        if kind == "application/vnd.oasis.opendocument.text":
+            return "OpenDocument text"
+        return f"ZIP of type {kind}"
+    for part, what in (
+        ("xl/workbook.xml", "Excel workbook"),
+        ("ppt/presentation.xml", "PowerPoint presentation"),
+        ("OFD.xml", "OFD document"),
+        ("[Content_Types].xml", "Office Open XML package without a Word document"),
+    ):
+        if package.member(part) is not None:
+            return what
+    return "ZIP archive without a Word document"

@@ -1,0 +1,387 @@
+"""Reading WordprocessingML stories (body, header, footer, text box) into text units.
+
+A story is a sequence of paragraphs and tables. Each paragraph line (split at w:br), table row and
+text-box paragraph becomes one TextUnit with style spans; pages are counted from explicit and
+rendered page breaks when the reader tracks pages (the body).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from lxml import etree
+
+from marklint.model import PageGeometry, StyleSpan, TextUnit
+from marklint.parsers.ooxml_package import MC_NS, R_NS, w
+from marklint.parsers.ooxml_styles import ParagraphLook, RunLook, StyleSheet, on, points
+
+W_BODY, W_P, W_R, W_T, W_PPR, W_RPR = (w(n) for n in ("body", "p", "r", "t", "pPr", "rPr"))
+W_TBL, W_TR, W_TC, W_SECTPR, W_TXBX = (w(n) for n in ("tbl", "tr", "tc", "sectPr", "txbxContent"))
+W_SDT, W_SDT_CONTENT, W_CUSTOM_XML = w("sdt"), w("sdtContent"), w("customXml")
+W_BR, W_CR, W_TAB, W_PTAB, W_SYM = (w(n) for n in ("br", "cr", "tab", "ptab", "sym"))
+W_NO_BREAK_HYPHEN, W_RENDERED_BREAK = w("noBreakHyphen"), w("lastRenderedPageBreak")
+W_TYPE, W_VAL = w("type"), w("val")
+_HEADER_REF, _FOOTER_REF, _TITLE_PG = w("headerReference"), w("footerReference"), w("titlePg")
+_PG_SZ, _PG_MAR = w("pgSz"), w("pgMar")
+MC_ALTERNATE, MC_CHOICE, MC_FALLBACK = (f"{{{MC_NS}}}{n}" for n in ("AlternateContent", "Choice", "Fallback"))
+
+#: Containers whose runs are read as if they were not there (links, tracked insertions, fields, controls).
+_INLINE_WRAPPERS = frozenset(
+    w(n) for n in ("hyperlink", "ins", "moveTo", "smartTag", "customXml", "fldSimple", "dir", "bdo")
+)
+#: Containers of paragraphs, rows or cells that are read through (content controls, custom XML).
+BLOCK_WRAPPERS = frozenset((W_SDT, W_SDT_CONTENT, W_CUSTOM_XML))
+#: Run children that may hold a text box (DrawingML, VML, OLE object, or both behind AlternateContent).
+_SHAPE_HOLDERS = frozenset((w("drawing"), w("pict"), w("object"), MC_ALTERNATE))
+
+# Paragraph content, flattened: (kind, value, look).
+TEXT, LINE_BREAK, PAGE_BREAK, RENDERED_BREAK, TEXT_BOX = range(5)
+_Item = tuple[int, object, RunLook | None]
+
+
+class RawUnit(NamedTuple):
+    """A unit before it becomes a TextUnit: most body units are dropped, so they are built only if kept."""
+
+    text: str
+    part: str
+    page: int
+    line: int
+    spans: list  # [start, end, RunLook]
+    align: str | None
+    indent: float | None
+
+
+def build_unit(raw: RawUnit, max_chars: int) -> TextUnit:
+    """The TextUnit of ``raw``, cut to ``max_chars`` characters with its spans."""
+    text = raw.text[:max_chars]
+    spans = tuple(
+        StyleSpan(start, min(end, max_chars), look.font, look.size, look.struck, look.color)
+        for start, end, look in raw.spans
+        if start < max_chars
+    )
+    return TextUnit(text, raw.part, raw.page, raw.line, spans=spans, align=raw.align, indent=raw.indent)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    start_page: int
+    headers: dict[str, str]  # reference type (default / first / even) -> relationship id
+    footers: dict[str, str]
+    title_page: bool
+    geometry: PageGeometry | None
+
+
+def read_section(sectpr: etree._Element, start_page: int) -> Section:
+    headers: dict[str, str] = {}
+    footers: dict[str, str] = {}
+    title_page = False
+    width = height = top = left = None
+    for child in sectpr:
+        tag = child.tag
+        if tag in (_HEADER_REF, _FOOTER_REF):
+            refs = headers if tag == _HEADER_REF else footers
+            refs[child.get(W_TYPE) or "default"] = child.get(f"{{{R_NS}}}id") or ""
+        elif tag == _TITLE_PG:
+            title_page = on(child)
+        elif tag == _PG_SZ:
+            width, height = points(child.get(w("w")), 20), points(child.get(w("h")), 20)
+        elif tag == _PG_MAR:
+            top, left = points(child.get(w("top")), 20), points(child.get(w("left")), 20)
+    geometry = None
+    if width and height:
+        # A negative top margin means "do not move text below the header"; its size is the same.
+        geometry = PageGeometry(width, height, abs(top) if top is not None else None, left)
+    return Section(start_page, headers, footers, title_page, geometry)
+
+
+def first_render_page(kind: str, start: int, title_page: bool, even_and_odd: bool) -> int | None:
+    """The first page of a section starting at ``start`` that shows header/footer ``kind``, or None."""
+    if kind == "first":
+        return start if title_page else None
+    first_plain = start + 1 if title_page else start  # the first page not taken by a title-page header
+    if kind == "even":
+        if not even_and_odd:
+            return None
+        return first_plain if first_plain % 2 == 0 else first_plain + 1
+    if kind == "default":
+        if even_and_odd and first_plain % 2 == 0:
+            return first_plain + 1  # the default header is the odd-page header then
+        return first_plain
+    return None
+
+
+class _Line:
+    """Text of one unit being assembled, with style spans over it."""
+
+    __slots__ = ("length", "page", "pieces", "spans")
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.spans: list[list] = []  # [start, end, RunLook]
+        self.length = 0
+        self.page: int | None = None
+
+    def add(self, text: str, look: RunLook | None, page: int) -> None:
+        if not text:
+            return
+        if self.page is None:
+            self.page = page
+        start, end = self.length, self.length + len(text)
+        self.pieces.append(text)
+        self.length = end
+        if look is None:
+            return
+        if self.spans and self.spans[-1][1] == start and self.spans[-1][2] == look:
+            self.spans[-1][1] = end
+        else:
+            self.spans.append([start, end, look])
+
+
+class FlowReader:
+    """Turns paragraphs, tables and text boxes of one story (body, a header, a footer) into units."""
+
+    def __init__(
+        self,
+        styles: StyleSheet,
+        sink: Callable[[RawUnit], None],
+        parts: tuple[str, str, str],
+        page: int,
+        track_pages: bool,
+    ) -> None:
+        self.styles = styles
+        self._sink = sink
+        self.paragraph_part, self.table_part, self.box_part = parts
+        self.page = page
+        self.track_pages = track_pages
+        self.sections: list[Section] = []
+        self._section_start = page
+        self._line_numbers: dict[tuple[str, int], int] = {}
+        self._text_since_break = False  # a rendered break right after a hard one is the same break
+        self._started = False  # pageBreakBefore on the first paragraph makes no blank page
+
+    # -- blocks ------------------------------------------------------------------------------
+    def blocks(self, container: etree._Element) -> None:
+        for child in container:
+            self.block(child)
+
+    def block(self, element: etree._Element) -> None:
+        """One block-level element: a paragraph, a table, or a wrapper of them."""
+        tag = element.tag
+        if tag == W_P:
+            self.paragraph(element)
+        elif tag == W_TBL:
+            self.table(element)
+        elif tag in BLOCK_WRAPPERS:
+            self.blocks(element)
+        elif tag == MC_ALTERNATE:
+            branch = _choose(element)
+            if branch is not None:
+                self.blocks(branch)
+
+    def paragraph(self, p: etree._Element) -> None:
+        ppr = p.find(W_PPR)
+        pstyle = self.styles.paragraph_style_id(ppr)
+        look = self.styles.paragraph_look(pstyle, ppr)
+        if look.page_break_before and self.track_pages and self._started:
+            self._new_page()
+        items: list[_Item] = []
+        self._inline(p, pstyle, items)
+        line = _Line()
+        boxes = []
+        for kind, value, run_look in items:
+            if kind == TEXT:
+                line.add(value, run_look, self.page)
+            elif kind == TEXT_BOX:
+                boxes.append((value, self.page))
+            elif kind == LINE_BREAK:
+                self._flush(self.paragraph_part, line, look)
+                line = _Line()
+            elif self.track_pages:
+                self._flush(self.paragraph_part, line, look)
+                line = _Line()
+                if kind == PAGE_BREAK or self._text_since_break:
+                    self._new_page()
+        self._flush(self.paragraph_part, line, look)
+        for box, page in boxes:
+            self._text_box(box, page)
+        if self.track_pages and ppr is not None:
+            sectpr = ppr.find(W_SECTPR)
+            if sectpr is not None:
+                self.end_section(sectpr, final=False)
+
+    def table(self, tbl: etree._Element) -> None:
+        for row in _children(tbl, W_TR):
+            self.row(row)
+
+    def row(self, tr: etree._Element) -> None:
+        """One row, one unit: paragraphs of a cell joined by a space, cells joined by nothing."""
+        line = _Line()
+        boxes = []
+        nested = []
+        for cell in _children(tr, W_TC):
+            cell_start = line.length
+            separate = False
+            for block in _cell_blocks(cell):
+                if block.tag == W_TBL:
+                    nested.append(block)
+                    continue
+                items: list[_Item] = []
+                self._inline(block, self.styles.paragraph_style_id(block.find(W_PPR)), items)
+                for kind, value, run_look in items:
+                    if kind == TEXT:
+                        if separate and line.length > cell_start and value:
+                            line.add(" ", None, self.page)
+                        separate = False
+                        line.add(value, run_look, self.page)
+                    elif kind == LINE_BREAK:
+                        separate = True
+                    elif kind == TEXT_BOX:
+                        boxes.append((value, self.page))
+                    elif self.track_pages and (kind == PAGE_BREAK or self._text_since_break or line.length):
+                        self._new_page()
+                separate = True
+        self._flush(self.table_part, line, None)
+        for box, page in boxes:
+            self._text_box(box, page)
+        for table in nested:
+            self.table(table)
+
+    def _text_box(self, box: etree._Element, page: int) -> None:
+        """Read a text box's content as units of the box part, all on the anchor's page."""
+        saved = (self.paragraph_part, self.table_part, self.page, self.track_pages)
+        self.paragraph_part = self.table_part = self.box_part
+        self.page, self.track_pages = page, False
+        try:
+            self.blocks(box)
+        finally:
+            self.paragraph_part, self.table_part, self.page, self.track_pages = saved
+
+    def end_section(self, sectpr: etree._Element, final: bool) -> None:
+        self.sections.append(read_section(sectpr, self._section_start))
+        if final:
+            return
+        kind = sectpr.find(W_TYPE)
+        if kind is None or kind.get(W_VAL) != "continuous":
+            self._new_page()
+        self._section_start = self.page
+
+    # -- runs --------------------------------------------------------------------------------
+    def _inline(self, parent: etree._Element, pstyle: str | None, items: list[_Item]) -> None:
+        for child in parent:
+            tag = child.tag
+            if tag == W_R:
+                self._run(child, pstyle, items)
+            elif tag in _INLINE_WRAPPERS:
+                self._inline(child, pstyle, items)
+            elif tag == W_SDT:
+                content = child.find(W_SDT_CONTENT)
+                if content is not None:
+                    self._inline(content, pstyle, items)
+            elif tag == MC_ALTERNATE:
+                branch = _choose(child)
+                if branch is not None:
+                    self._inline(branch, pstyle, items)
+            # w:del and w:moveFrom (tracked deletions), bookmarks, math and the like show no text we read.
+
+    def _run(self, run: etree._Element, pstyle: str | None, items: list[_Item]) -> None:
+        look = self.styles.run_look(pstyle, run.find(W_RPR))
+        if look.hidden:
+            return
+        for child in run:
+            tag = child.tag
+            if tag == W_T:
+                if child.text:
+                    items.append((TEXT, child.text, look))
+            elif tag in (W_TAB, W_PTAB):
+                items.append((TEXT, "\t", look))
+            elif tag == W_BR:
+                kind = PAGE_BREAK if child.get(W_TYPE) == "page" else LINE_BREAK
+                items.append((kind, None, None))
+            elif tag == W_CR:
+                items.append((LINE_BREAK, None, None))
+            elif tag == W_RENDERED_BREAK:
+                items.append((RENDERED_BREAK, None, None))
+            elif tag == W_NO_BREAK_HYPHEN:
+                items.append((TEXT, "-", look))
+            elif tag == W_SYM:
+                char = _symbol(child.get(w("char")))
+                if char:
+                    items.append((TEXT, char, look))
+            elif tag in _SHAPE_HOLDERS:
+                items.extend((TEXT_BOX, box, None) for box in _text_boxes(child))
+            # w:delText, w:instrText, w:fldChar, w:softHyphen and notes references are not shown text.
+
+    # -- output ------------------------------------------------------------------------------
+    def _new_page(self) -> None:
+        self.page += 1
+        self._text_since_break = False
+
+    def _flush(self, part: str, line: _Line, look: ParagraphLook | None) -> None:
+        text = "".join(line.pieces)
+        if not text.strip():
+            return
+        page = line.page if line.page is not None else self.page
+        key = (part, page)
+        number = self._line_numbers.get(key, 0) + 1
+        self._line_numbers[key] = number
+        align, indent = (look.align, look.indent) if look is not None else (None, None)
+        self._sink(RawUnit(text, part, page, number, line.spans, align, indent))
+        if self.track_pages:
+            self._text_since_break = True
+            self._started = True
+
+
+def _choose(alternate: etree._Element) -> etree._Element | None:
+    """The one branch of mc:AlternateContent to read: the Choice (Word's DrawingML), else the Fallback."""
+    branch = alternate.find(MC_CHOICE)
+    return branch if branch is not None else alternate.find(MC_FALLBACK)
+
+
+def _text_boxes(element: etree._Element) -> Iterator[etree._Element]:
+    """The outermost w:txbxContent elements in a shape, reading one branch of each AlternateContent."""
+    if element.tag == W_TXBX:
+        yield element
+        return
+    if next(element.iter(W_TXBX), None) is None:
+        return  # a picture: nothing to walk
+    if element.tag == MC_ALTERNATE:
+        element = _choose(element)
+        if element is None:
+            return
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _text_boxes(child)
+
+
+def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """Children with ``tag``, looking through content controls and custom XML wrappers."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in BLOCK_WRAPPERS:
+            yield from _children(child, tag)
+
+
+def _cell_blocks(cell: etree._Element) -> Iterator[etree._Element]:
+    for child in cell:
+        tag = child.tag
+        if tag in (W_P, W_TBL):
+            yield child
+        elif tag in BLOCK_WRAPPERS:
+            yield from _cell_blocks(child)
+        elif tag == MC_ALTERNATE:
+            branch = _choose(child)
+            if branch is not None:
+                yield from _cell_blocks(branch)
+
+
+def _symbol(code: str | None) -> str:
+    """The character of a w:sym (hex code); a symbol font's private-use code stays as it is."""
+    try:
+        value = int(code or "", 16)
+    except ValueError:
+        return ""
+    # A lone surrogate or an out-of-range code would break every later encode.
+    return chr(value) if 0 <= value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else ""
