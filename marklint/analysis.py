@@ -124,14 +124,38 @@ def marking_places(doc: Document) -> set[int]:
     return places
 
 
+FIELD_LABEL = regex.compile(r"^[ \u3000]*(?:密[ \u3000]*级|秘密等级|保密等级|保密期限|保密期|解密时间|解密条件)[ \u3000]*[：:]?[ \u3000]*$")
+
+
+def _joined_fields(doc: Document) -> dict[int, TextUnit]:
+    """A form label standing alone (``密级：``) joined with the value beside it on the same line: a PDF
+    table cell comes out as its own line segment, where DOCX gives the joined row."""
+    joined: dict[int, TextUnit] = {}
+    for index, unit in enumerate(doc.units[:-1]):
+        value = doc.units[index + 1]
+        same_line = unit.bbox is not None and value.bbox is not None and abs(unit.bbox[1] - value.bbox[1]) < 3
+        if same_line and unit.page == value.page and FIELD_LABEL.match(unit.text):
+            box = (unit.bbox[0], unit.bbox[1], value.bbox[2], max(unit.bbox[3], value.bbox[3]))  # type: ignore[index]
+            joined[index] = replace(unit, text=unit.text.strip() + value.text.strip(), bbox=box, spans=())
+    return joined
+
+
 def analyse(doc: Document) -> Analysis:
     result = Analysis(place_indices=marking_places(doc), metadata_date=_metadata_date(doc.properties))
     previous_field: tuple[int, FoundMarking] | None = None
-    for index, unit in enumerate(doc.units):
-        if unit.part == "metadata":
+    joined = _joined_fields(doc)
+    seen_running: set[str] = set()
+    for index, original in enumerate(doc.units):
+        if original.part == "metadata" or index - 1 in joined:
             continue
+        unit = joined.get(index, original)
         in_place = index in result.place_indices
         for marking in recognise(unit.text, bare_level_ok=in_place):
+            if unit.part in ("header", "footer"):
+                # A running header repeats on every page: one marking, not one per page.
+                if marking.text in seen_running:
+                    continue
+                seen_running.add(marking.text)
             found = FoundMarking(marking, unit, index, in_place, unit.is_struck(marking.start, marking.end))
             result.markings.append(found)
             if marking.field_style and marking.term.kind == "missing":
