@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -16,6 +16,7 @@ from marklint.checks.registry import run_checks
 from marklint.config import Settings
 from marklint.errors import NotExamined
 from marklint.model import Document, Finding, Location, Severity, Status
+from marklint.walk import iter_paths
 
 PART_ORDER = {"body": 0, "table": 1, "textbox": 2, "header": 3, "footer": 4, "metadata": 5}
 
@@ -94,35 +95,6 @@ class Report:
             for finding in result.findings:
                 counts[finding.rule] = counts.get(finding.rule, 0) + 1
         return dict(sorted(counts.items()))
-
-
-def iter_paths(paths: Iterable[str], settings: Settings, skipped: list[int]) -> Iterator[tuple[Path, str]]:
-    """Every file to examine, as (path, path as displayed), sorted within each folder. Files named
-    directly are examined whatever their name; a folder walk takes the formats that can carry a marking
-    and counts the rest in ``skipped``."""
-    for given in paths:
-        root = Path(given)
-        if root.is_dir():
-            for folder, dirs, files in os.walk(root, followlinks=False):
-                dirs.sort()
-                for name in sorted(files):
-                    full = Path(folder) / name
-                    display = os.path.join(folder, name)
-                    if _excluded(display, settings):
-                        continue
-                    if parsers.is_candidate(name):
-                        yield full, display
-                    else:
-                        skipped[0] += 1
-        elif not _excluded(given, settings):
-            yield root, given
-
-
-def _excluded(display: str, settings: Settings) -> bool:
-    from fnmatch import fnmatch
-
-    return any(fnmatch(display, pattern) or fnmatch(os.path.basename(display), pattern)
-               for pattern in settings.exclude)
 
 
 def read_document(path: Path, display: str, settings: Settings) -> Document:
