@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +15,10 @@ from marklint import __version__
 from marklint.config import SEVERITIES, Settings, load_settings
 from marklint.errors import ConfigError
 from marklint.model import Severity
+from marklint.results import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "jsonl", "sarif")
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -64,7 +67,7 @@ def _settings(config: Path | None, **flags: object) -> Settings:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Report format.")
+              help="Report format (jsonl: one object per file as it is done, then a summary object).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here instead of stdout.")
 @click.option("--json-output", type=click.Path(path_type=Path), help="Also write the JSON report here.")
 @click.option("--sarif-output", type=click.Path(path_type=Path), help="Also write the SARIF report here.")
@@ -86,48 +89,62 @@ def _settings(config: Path | None, **flags: object) -> Settings:
               help="Report only findings not recorded in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Record the current findings in this baseline file.")
-@click.option("-q", "--quiet", is_flag=True, help="Text format: print findings only, no summary.")
-@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of CPUs; 1 runs in this process).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line and no progress.")
+@click.option("--statistics", is_flag=True, help="Text format: the number of findings per rule instead of the findings.")
 def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
          sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
-         write_baseline: Path | None, quiet: bool, statistics: bool, **flags: object) -> None:
+         write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, **flags: object) -> None:
     """Scan files and folders for classification markings and report what is wrong with them."""
     from marklint.baseline import Baseline, baseline_document
-    from marklint.output import write_atomic
+    from marklint.output import atomic_file, write_atomic
     from marklint.report import json as json_report
     from marklint.report import sarif as sarif_report
     from marklint.report import text as text_report
+    from marklint.report.progress import Progress
     from marklint.scan import scan as run_scan
 
     try:
         settings = _settings(config, **flags)
         loaded = Baseline.load(baseline) if baseline else None
-        report = run_scan(paths, settings, baseline=loaded, fingerprints=write_baseline is not None)
     except ConfigError as exc:
         _fail(str(exc))
         return
+    as_of = settings.as_of.isoformat()
+    with ExitStack() as stack:
+        main_stream = stack.enter_context(atomic_file(output)) if output is not None else sys.stdout
+        writers: list = []
+        if output_format == "text":
+            colour = output is None and sys.stdout.isatty()
+            writers.append(text_report.TextWriter(main_stream, colour=colour, lang=settings.lang,
+                                                  summary=not quiet, statistics=statistics))
+        elif output_format == "json":
+            writers.append(json_report.JsonWriter(main_stream, as_of))
+        elif output_format == "jsonl":
+            writers.append(json_report.JsonLinesWriter(main_stream, as_of))
+        if json_output is not None:
+            writers.append(json_report.JsonWriter(stack.enter_context(atomic_file(json_output)), as_of))
+        progress = Progress.for_stderr(enabled=not quiet)
+
+        def on_result(result: FileResult) -> None:
+            progress.tick()
+            for writer in writers:
+                writer.add(result)
+
+        retain = output_format == "sarif" or sarif_output is not None
+        report = run_scan(paths, settings, baseline=loaded, fingerprints=write_baseline is not None,
+                          jobs=jobs or os.cpu_count() or 1, retain=retain, on_result=on_result)
+        progress.done()
+        for writer in writers:
+            writer.finish(report)
+        if output_format == "sarif":
+            main_stream.write(sarif_report.render(report))
+        if sarif_output is not None:
+            write_atomic(sarif_output, sarif_report.render(report))
     if write_baseline is not None:
         write_atomic(write_baseline, json.dumps(baseline_document(report.fingerprints), ensure_ascii=False,
                                                 indent=2) + "\n")
-    rendered = {
-        "json": lambda: json_report.render(report),
-        "sarif": lambda: sarif_report.render(report),
-    }
-    if json_output is not None:
-        write_atomic(json_output, rendered["json"]())
-    if sarif_output is not None:
-        write_atomic(sarif_output, rendered["sarif"]())
-    if statistics and output_format == "text":
-        main_text = text_report.statistics(report)
-    elif output_format == "text":
-        colour = output is None and sys.stdout.isatty()
-        main_text = text_report.render(report, colour=colour, lang=settings.lang, summary=not quiet)
-    else:
-        main_text = rendered[output_format]()
-    if output is not None:
-        write_atomic(output, main_text)
-    else:
-        click.echo(main_text, nl=False)
     worst = report.worst()
     threshold = Severity(settings.fail_on)
     failed = worst is not None and worst.rank >= threshold.rank

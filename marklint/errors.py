@@ -25,3 +25,8 @@ class NotExamined(Exception):
 
 class ConfigError(Exception):
     """A usage or configuration error: exit status 2."""
+
+
+class FileTimeout(BaseException):
+    """Raised by the per-file alarm. A BaseException, so that parsers' broad ``except Exception`` guards
+    cannot mistake it for a corrupt file."""

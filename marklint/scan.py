@@ -4,97 +4,22 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from marklint import parsers
+from marklint import parsers, workers
 from marklint.baseline import Baseline, file_sha256, fingerprint, relative
 from marklint.checks.context import Context
 from marklint.checks.registry import run_checks
 from marklint.config import Settings
 from marklint.errors import NotExamined
-from marklint.model import Document, Finding, Location, Severity, Status
+from marklint.model import Document, Finding, Location, Status
+from marklint.results import FileResult, Report
 from marklint.walk import iter_paths
 
 PART_ORDER = {"body": 0, "table": 1, "textbox": 2, "header": 3, "footer": 4, "metadata": 5}
-
-
-@dataclass
-class FileResult:
-    """What one file came to: its status, its markings and its findings."""
-
-    path: str
-    format: str
-    status: Status
-    reason: str | None
-    markings: list[dict] = field(default_factory=list)
-    issue_date: date | None = None
-    findings: list[Finding] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return {
-            "path": self.path,
-            "format": self.format,
-            "status": self.status.value,
-            "reason": self.reason,
-            "markings": self.markings,
-            "issue_date": self.issue_date.isoformat() if self.issue_date else None,
-            "findings": [f.to_json() for f in self.findings],
-        }
-
-
-@dataclass
-class Report:
-    as_of: date
-    files: list[FileResult] = field(default_factory=list)
-    skipped: int = 0  # files a folder walk passed over (not a format that can carry a marking)
-    suppressed: int | None = None  # findings a baseline suppressed (None: no baseline)
-    stale: int = 0  # baseline entries that matched nothing
-    fingerprints: list[tuple[str, Finding, str]] = field(default_factory=list)  # for --write-baseline
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.files for finding in f.findings if finding.severity == severity)
-
-    @property
-    def summary(self) -> dict:
-        return {
-            "files": len(self.files),
-            "marked": sum(1 for f in self.files if f.markings),
-            "not_examined": sum(1 for f in self.files if f.status == Status.NOT_EXAMINED),
-            "findings": {s.value: self.count(s) for s in Severity},
-        }
-
-    def worst(self) -> Severity | None:
-        ranks = [finding.severity for f in self.files for finding in f.findings]
-        return max(ranks, key=lambda s: s.rank) if ranks else None
-
-    def to_json(self) -> dict:
-        from marklint import __version__
-
-        data = {
-            "version": 1,
-            "tool": {"name": "marklint", "version": __version__},
-            "as_of": self.as_of.isoformat(),
-            "files": [f.to_json() for f in self.files],
-            "summary": self.summary,
-        }
-        if self.suppressed is not None:
-            data["baseline"] = {"suppressed": self.suppressed, "stale": self.stale}
-        return data
-
-    def to_sarif(self, root: Path | None = None) -> dict:
-        from marklint.report.sarif import to_sarif
-
-        return to_sarif(self, root)
-
-    def rule_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for result in self.files:
-            for finding in result.findings:
-                counts[finding.rule] = counts.get(finding.rule, 0) + 1
-        return dict(sorted(counts.items()))
 
 
 def read_document(path: Path, display: str, settings: Settings) -> Document:
@@ -127,7 +52,18 @@ def _not_examined(display: str, reason: str, detail: str = "", fmt: str = "unkno
 
 def examine(path: Path, display: str, settings: Settings) -> FileResult:
     """Parse one file and judge it."""
-    document = read_document(path, display, settings)
+    return judge(read_document(path, display, settings), settings)
+
+
+def timed_out(path: Path, display: str, settings: Settings) -> FileResult:
+    """The result for a file whose examination ran over the per-file time limit."""
+    limit = f"{settings.limits.per_file_seconds:g} s"
+    return judge(_not_examined(display, "timed out", f"over {limit}", _format_guess(path)), settings)
+
+
+def judge(document: Document, settings: Settings) -> FileResult:
+    """Run the selected checks on a parsed document."""
+    display = document.path
     ctx = Context(document, settings)
     rules = settings.enabled_rules(display)
     if document.status == Status.NOT_EXAMINED:
@@ -167,26 +103,37 @@ def _finding_order(finding: Finding) -> tuple:
     return (loc.page or 0, PART_ORDER.get(loc.part, 9), loc.line or 0, finding.rule)
 
 
+def iter_results(paths: Iterable[str], settings: Settings, jobs: int = 1, skipped: list[int] | None = None
+                 ) -> Iterator[FileResult]:
+    """Examine every file the paths name, yielding results in walk order (the same for any ``jobs``)."""
+    tasks = iter_paths(paths, settings, skipped if skipped is not None else [0])
+    return workers.run(tasks, settings, jobs, examine, timed_out)
+
+
 def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Baseline | None = None,
-         fingerprints: bool = False, root: Path | None = None) -> Report:
+         fingerprints: bool = False, root: Path | None = None, jobs: int = 1, retain: bool = True,
+         on_result: Callable[[FileResult], None] | None = None) -> Report:
     """Scan files and folders and return the report. The Python API the CLI is a thin layer over.
 
-    With ``baseline``, findings it records are left out and counted; with ``fingerprints``, every
-    finding's baseline fingerprint is kept in ``Report.fingerprints`` (for writing a new baseline)."""
+    ``jobs`` worker processes examine the files (1: in this process). With ``baseline``, findings it
+    records are left out and counted; with ``fingerprints``, every finding's baseline fingerprint is kept
+    in ``Report.fingerprints``. ``on_result`` sees each file's result as it arrives; with
+    ``retain=False`` the report keeps only the totals, so memory does not grow with the number of files."""
     settings = settings or Settings()
     settings.validate()
-    report = Report(as_of=settings.as_of)
+    report = Report(as_of=settings.as_of, retain=retain)
     root = Path(os.path.abspath(root or os.getcwd()))
     skipped = [0]
-    for path, display in iter_paths(paths, settings, skipped):
-        result = examine(path, display, settings)
+    for result in iter_results(paths, settings, jobs, skipped):
         if baseline is not None or fingerprints:
             _apply_baseline(result, report, baseline, root, settings.as_of)
-        report.files.append(result)
-    report.files.sort(key=lambda f: f.path)
+        report.add(result)
+        if on_result is not None:
+            on_result(result)
     report.skipped = skipped[0]
     if baseline is not None:
         report.stale = baseline.stale()
+        report.suppressed = report.suppressed or 0
     return report
 
 
@@ -201,6 +148,4 @@ def _apply_baseline(result: FileResult, report: Report, baseline: Baseline | Non
             report.suppressed = (report.suppressed or 0) + 1
         else:
             kept.append(finding)
-    if baseline is not None and report.suppressed is None:
-        report.suppressed = 0
     result.findings = kept

@@ -1,11 +1,62 @@
-"""The JSON report (contract version 1, markings.md section 8)."""
+"""The JSON report (contract version 1, markings.md section 8) and its streaming forms.
+
+``JsonWriter`` writes the one JSON object file by file, so a large archive's report never has to be
+held in memory; ``render`` is the same writer over a finished report. ``jsonl`` writes one object per
+file as soon as it is done and a final ``{"summary": …}`` object."""
 
 from __future__ import annotations
 
+import io
 import json
+from typing import TextIO
 
-from marklint.scan import Report
+from marklint import __version__
+from marklint.results import FileResult, Report
+
+
+def _dump(value: object, indent: int | None) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+class JsonWriter:
+    def __init__(self, stream: TextIO, as_of: str) -> None:
+        self.stream = stream
+        self.first = True
+        head = {"version": 1, "tool": {"name": "marklint", "version": __version__}, "as_of": as_of}
+        self.stream.write(_dump(head, 2)[:-2] + ',\n  "files": [')
+
+    def add(self, result: FileResult) -> None:
+        body = _dump(result.to_json(), 2).replace("\n", "\n    ")
+        self.stream.write(("\n    " if self.first else ",\n    ") + body)
+        self.first = False
+
+    def finish(self, report: Report) -> None:
+        tail = {"summary": report.summary}
+        if report.suppressed is not None:
+            tail["baseline"] = {"suppressed": report.suppressed, "stale": report.stale}
+        closing = "\n  ]" if not self.first else "]"
+        self.stream.write(closing + ",\n  " + _dump(tail, 2)[4:-2].replace("\n  ", "\n  ") + "\n}\n")
+
+
+class JsonLinesWriter:
+    def __init__(self, stream: TextIO, as_of: str) -> None:
+        self.stream = stream
+
+    def add(self, result: FileResult) -> None:
+        self.stream.write(_dump(result.to_json(), None) + "\n")
+        self.stream.flush()
+
+    def finish(self, report: Report) -> None:
+        tail: dict = {"summary": report.summary}
+        if report.suppressed is not None:
+            tail["baseline"] = {"suppressed": report.suppressed, "stale": report.stale}
+        self.stream.write(_dump(tail, None) + "\n")
 
 
 def render(report: Report) -> str:
-    return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+    buffer = io.StringIO()
+    writer = JsonWriter(buffer, report.as_of.isoformat())
+    for result in report.files:
+        writer.add(result)
+    writer.finish(report)
+    return buffer.getvalue()

@@ -15,7 +15,7 @@ from pathlib import Path
 from marklint import __version__
 from marklint.checks.registry import Rule, all_rules
 from marklint.model import Finding, Severity, Status
-from marklint.scan import FileResult, Report
+from marklint.results import FileResult, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -2,27 +2,56 @@
 
 from __future__ import annotations
 
-from marklint.model import Severity, Status
-from marklint.scan import Report
+import io
+from typing import TextIO
+
+from marklint.model import Severity
+from marklint.results import FileResult, Report
 
 COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 RESET, BOLD = "\033[0m", "\033[1m"
 
 
-def render(report: Report, *, colour: bool = False, lang: str = "zh", summary: bool = True) -> str:
+def finding_lines(result: FileResult, colour: bool = False) -> list[str]:
     lines = []
+    for finding in result.findings:
+        where = f"{result.path}:{finding.location.page or 0}:{finding.location.line or 0}:"
+        tag = f"{finding.rule} [{finding.severity.value}]"
+        if colour:
+            where = f"{BOLD}{where}{RESET}"
+            tag = f"{COLOURS[finding.severity]}{tag}{RESET}"
+        part = "" if finding.location.part == "body" else f" ({finding.location.part})"
+        lines.append(f"{where} {tag}{part} {finding.message}")
+    return lines
+
+
+class TextWriter:
+    """Finding lines as files are done, then the summary (or, with ``statistics``, counts per rule)."""
+
+    def __init__(self, stream: TextIO, *, colour: bool = False, lang: str = "zh", summary: bool = True,
+                 statistics: bool = False) -> None:
+        self.stream, self.colour, self.lang = stream, colour, lang
+        self.summary, self.statistics = summary, statistics
+
+    def add(self, result: FileResult) -> None:
+        if not self.statistics:
+            for line in finding_lines(result, self.colour):
+                self.stream.write(line + "\n")
+
+    def finish(self, report: Report) -> None:
+        if self.statistics:
+            self.stream.write(statistics(report))
+        elif self.summary:
+            self.stream.write(summary_line(report, self.lang) + "\n")
+
+
+def render(report: Report, *, colour: bool = False, lang: str = "zh", summary: bool = True) -> str:
+    buffer = io.StringIO()
+    writer = TextWriter(buffer, colour=colour, lang=lang, summary=summary)
     for result in report.files:
-        for finding in result.findings:
-            where = f"{result.path}:{finding.location.page or 0}:{finding.location.line or 0}:"
-            tag = f"{finding.rule} [{finding.severity.value}]"
-            if colour:
-                where = f"{BOLD}{where}{RESET}"
-                tag = f"{COLOURS[finding.severity]}{tag}{RESET}"
-            part = "" if finding.location.part == "body" else f" ({finding.location.part})"
-            lines.append(f"{where} {tag}{part} {finding.message}")
-    if summary:
-        lines.append(summary_line(report, lang))
-    return "\n".join(lines) + "\n" if lines else ""
+        writer.add(result)
+    writer.finish(report)
+    return buffer.getvalue()
 
 
 def statistics(report: Report) -> str:
@@ -36,7 +65,7 @@ def statistics(report: Report) -> str:
 def summary_line(report: Report, lang: str = "zh") -> str:
     s = report.summary
     counts = s["findings"]
-    partial = sum(1 for f in report.files if f.status == Status.PARTIAL)
+    partial = report.partial
     baseline = ""
     if report.suppressed is not None:
         baseline = (f"; {report.suppressed} suppressed by the baseline, {report.stale} stale entries" if lang == "en"

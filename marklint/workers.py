@@ -1,0 +1,123 @@
+"""Running ``examine`` over many files: in-process for ``-j 1``, else in worker processes, with results
+delivered in the order the paths were walked and a time limit per file.
+
+The time limit is enforced twice: an alarm inside the process that examines the file (it interrupts
+Python code, so the file becomes ML901 "timed out"), and a watchdog in the parent for the rare parse
+stuck inside C code, which replaces the whole worker pool.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from multiprocessing.pool import AsyncResult, Pool
+from pathlib import Path
+
+from marklint.config import Settings
+from marklint.errors import FileTimeout
+from marklint.results import FileResult
+
+Task = tuple[Path, str]
+Examine = Callable[[Path, str, Settings], FileResult]
+TimedOut = Callable[[Path, str, Settings], FileResult]
+
+#: Tasks in flight per worker: enough to keep every worker busy, few enough to bound memory.
+WINDOW_PER_WORKER = 8
+#: The parent's watchdog allows this many times the per-file limit before it replaces the pool.
+WATCHDOG_FACTOR = 2.0
+
+
+def _raise_timeout(_signum: int, _frame: object) -> None:
+    raise FileTimeout()
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` with FileTimeout (main thread only; elsewhere no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _guarded(examine: Examine, timed_out: TimedOut, path: Path, display: str, settings: Settings) -> FileResult:
+    try:
+        with time_limit(settings.limits.per_file_seconds):
+            return examine(path, display, settings)
+    except FileTimeout:
+        return timed_out(path, display, settings)
+
+
+_worker_settings: Settings | None = None
+_worker_functions: tuple[Examine, TimedOut] | None = None
+
+
+def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut) -> None:
+    global _worker_settings, _worker_functions
+    # Ctrl-C is the parent's to handle; workers just stop with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_settings = settings
+    _worker_functions = (examine, timed_out)
+
+
+def _work(task: Task) -> FileResult:
+    assert _worker_settings is not None and _worker_functions is not None
+    examine, timed_out = _worker_functions
+    return _guarded(examine, timed_out, task[0], task[1], _worker_settings)
+
+
+def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
+        ) -> Iterator[FileResult]:
+    """Examine every task and yield the results in task order."""
+    if jobs <= 1:
+        for path, display in tasks:
+            yield _guarded(examine, timed_out, path, display, settings)
+        return
+    yield from _run_pool(iter(tasks), settings, jobs, examine, timed_out)
+
+
+def _run_pool(tasks: Iterator[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
+              ) -> Iterator[FileResult]:
+    context = multiprocessing.get_context("fork")
+
+    def new_pool() -> Pool:
+        return context.Pool(jobs, initializer=_init_worker, initargs=(settings, examine, timed_out))
+
+    pool = new_pool()
+    pending: deque[tuple[Task, AsyncResult]] = deque()
+    watchdog = settings.limits.per_file_seconds * WATCHDOG_FACTOR + 5.0
+    try:
+        exhausted = False
+        while pending or not exhausted:
+            while not exhausted and len(pending) < jobs * WINDOW_PER_WORKER:
+                task = next(tasks, None)
+                if task is None:
+                    exhausted = True
+                    break
+                pending.append((task, pool.apply_async(_work, (task,))))
+            if not pending:
+                break
+            task, handle = pending.popleft()
+            handle.wait(watchdog)
+            if handle.ready():
+                yield handle.get()
+                continue
+            # Stuck beyond the alarm's reach: replace the pool, keep what finished, resubmit the rest in order.
+            yield timed_out(task[0], task[1], settings)
+            pool.terminate()
+            pool.join()
+            pool = new_pool()
+            pending = deque((t, h if h.ready() else pool.apply_async(_work, (t,))) for t, h in pending)
+    finally:
+        pool.terminate()
+        pool.join()
