@@ -1,14 +1,39 @@
-"""marklint: a linter for Chinese state-secret markings (国家秘密标志) on documents."""
+"""marklint: a linter for Chinese state-secret markings (国家秘密标志) on documents.
+
+The Python API for embedding::
+
+    import marklint
+    report = marklint.scan(["./docs"])            # default settings
+    report = marklint.scan(["./docs"], "marklint.toml")
+    print(report.to_json()["summary"], report.to_sarif()["version"])
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "scan"]
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
-def scan(paths, settings=None):  # type: ignore[no-untyped-def]
-    """Scan files and folders; see :func:`marklint.scan.scan`."""
-    from marklint.scan import scan as run
+    from marklint.config import Settings
+    from marklint.results import Report
 
-    return run(paths, settings)
+
+def scan(paths: Iterable[str], config: Settings | str | Path | None = None, *, jobs: int = 1) -> Report:
+    """Scan files and folders and return the Report.
+
+    ``config`` is a Settings object, or the path of a configuration file (marklint.toml, or a
+    pyproject.toml with [tool.marklint]); None uses the defaults."""
+    from marklint.config import Settings, load_settings
+    from marklint.driver import scan as run
+
+    if isinstance(config, (str, Path)):
+        settings, _ = load_settings(Path(config))
+    else:
+        settings = config if config is not None else Settings()
+    return run(paths, settings, jobs=jobs)

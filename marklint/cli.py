@@ -103,7 +103,7 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
     from marklint.report import sarif as sarif_report
     from marklint.report import text as text_report
     from marklint.report.progress import Progress
-    from marklint.scan import scan as run_scan
+    from marklint.driver import scan as run_scan
 
     try:
         settings = _settings(config, **flags)

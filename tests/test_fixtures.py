@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from marklint.config import Settings
-from marklint.scan import scan
+from marklint.driver import scan
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))

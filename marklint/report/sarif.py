@@ -61,8 +61,8 @@ def _location(result: FileResult, finding: Finding, root: Path) -> dict:
     physical: dict = {"artifactLocation": artifact}
     loc = finding.location
     region_properties = {"page": loc.page, "part": loc.part, "bbox": list(loc.bbox) if loc.bbox else None}
-    if loc.line:
-        physical["region"] = {"startLine": loc.line, "properties": region_properties}
+    # GitHub wants a region on every result; a finding about the whole file or its metadata points at line 1.
+    physical["region"] = {"startLine": loc.line or 1, "properties": region_properties}
     logical = f"page[{loc.page or 0}]/{loc.part}" + (f"/line[{loc.line}]" if loc.line else "")
     return {
         "physicalLocation": physical,
