@@ -45,6 +45,10 @@ class Analysis:
     written_date: date | None = None  # 成文日期
     printed_date: date | None = None  # 印发日期
     metadata_date: date | None = None  # file creation date from the properties: an assumption
+    ledger_date: date | None = None  # the ledger's 定密日期, set by the checks' context when a row matches
+    issuer: str | None = None  # from the 发文机关标志 (without 文件), else the signature line
+    doc_no: str | None = None  # 发文字号
+    signature: str | None = None  # the line before the 成文日期
     place_indices: set[int] = field(default_factory=set)
     note_indices: set[int] = field(default_factory=set)  # units that are only a 解密 note
 
@@ -66,6 +70,8 @@ class Analysis:
         """The date terms count from and what it was taken from: 成文日期 / 印发日期, else metadata."""
         if self.issue_date is not None:
             return self.issue_date, self.issue_date_basis or "成文日期"
+        if self.ledger_date is not None:
+            return self.ledger_date, "ledger"
         if self.metadata_date is not None:
             return self.metadata_date, "metadata"
         return None
@@ -124,6 +130,16 @@ def marking_places(doc: Document) -> set[int]:
     return places
 
 
+def analyse_doc_no(doc: Document) -> str | None:
+    """The 发文字号 alone, for matching a ledger row before the full analysis."""
+    for unit in doc.units:
+        text = unit.text.strip()
+        number = DOC_NUMBER.search(text) if len(text) <= 30 else None
+        if number:
+            return number.group(0)
+    return None
+
+
 FIELD_LABEL = regex.compile(r"^[ \u3000]*(?:密[ \u3000]*级|秘密等级|保密等级|保密期限|保密期|解密时间|解密条件)[ \u3000]*[：:]?[ \u3000]*$")
 
 
@@ -173,16 +189,26 @@ def analyse(doc: Document) -> Analysis:
             result.scope = find_scope(unit.text)
         if is_declassification_note(unit.text):
             result.note_indices.add(index)
-        _read_gongwen_signs(result, unit)
+        _read_gongwen_signs(result, unit, doc.units[index - 1] if index else None)
+    if result.issuer is None and result.signature:
+        result.issuer = result.signature
     return result
 
 
-def _read_gongwen_signs(result: Analysis, unit: TextUnit) -> None:
+SIGNATURE = regex.compile(r"^[\p{Han}（）()]{2,30}$")
+
+
+def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | None) -> None:
     text = unit.text.strip()
     if not text or len(text) > 80:
         return
-    if (DOC_NUMBER.search(text) and len(text) <= 30) or (unit.page == 1 and ISSUER_MARK.match(text)):
+    number = DOC_NUMBER.search(text)
+    if number and len(text) <= 30:
         result.is_gongwen = True
+        result.doc_no = result.doc_no or number.group(0)
+    elif unit.page == 1 and ISSUER_MARK.match(text):
+        result.is_gongwen = True
+        result.issuer = result.issuer or regex.sub(r"\s+", "", text)[: -len("文件")]
     printed = PRINTED_LINE.search(text)
     if printed:
         result.is_gongwen = True
@@ -196,6 +222,8 @@ def _read_gongwen_signs(result: Analysis, unit: TextUnit) -> None:
         if parsed:
             # The last stand-alone date line is the 成文日期 (a cover date comes earlier).
             result.written_date = parsed
+            before = previous.text.strip() if previous is not None else ""
+            result.signature = before if SIGNATURE.match(before) else result.signature
 
 
 def _date_of(match: regex.Match) -> date | None:

@@ -14,6 +14,7 @@ import click
 from marklint import __version__
 from marklint.config import SEVERITIES, Settings, load_settings
 from marklint.errors import ConfigError
+from marklint.ledger import read_ledger
 from marklint.model import Severity
 from marklint.results import FileResult
 
@@ -60,6 +61,8 @@ def _settings(config: Path | None, **flags: object) -> Settings:
     settings.extend_select += _codes(flags.get("extend_select") or ())  # type: ignore[arg-type]
     settings.ignore += _codes(flags.get("ignore") or ())  # type: ignore[arg-type]
     settings.exclude += list(flags.get("exclude") or ())  # type: ignore[arg-type]
+    if flags.get("ledger"):
+        settings.ledger = read_ledger(str(flags["ledger"]))
     settings.validate()
     return settings
 
@@ -89,6 +92,8 @@ def _settings(config: Path | None, **flags: object) -> Settings:
               help="Report only findings not recorded in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Record the current findings in this baseline file.")
+@click.option("--ledger", type=click.Path(dir_okay=False), default=None,
+              help="The 定密台账 (CSV or XLSX) to hold the documents against (ML4xx, ML5xx).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs; 1 runs in this process).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line and no progress.")

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from marklint.errors import ConfigError
+from marklint.ledger import Ledger, read_ledger
 from marklint.limits import DEFAULT_LIMITS, Limits
 from marklint.model import Severity
 
@@ -32,11 +33,15 @@ class Settings:
     severity: dict[str, str] = field(default_factory=dict)  # per-rule overrides
     limits: Limits = DEFAULT_LIMITS
     metadata_labels: dict[str, str | None] = field(default_factory=dict)  # extends metadata.DEFAULT_VOCABULARY
+    ledger: Ledger | None = None  # the 定密台账 held against the documents
+    approvers: list[str] = field(default_factory=list)  # the unit's 定密责任人
+    issuers: dict[str, str] = field(default_factory=dict)  # issuer -> highest level it may classify
 
     def describe(self) -> dict:
         """The settings in force, for ``marklint config``."""
         shown = asdict(self)
         shown["as_of"] = self.as_of.isoformat()
+        shown["ledger"] = self.ledger.path if self.ledger else None
         shown["enabled_rules"] = self.enabled_rules()
         return shown
 
@@ -97,7 +102,7 @@ CONFIG_NAMES = ("marklint.toml", ".marklint.toml", "pyproject.toml")
 #: Keys a configuration file may set, and how each is checked.
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
 KNOWN_KEYS = {*LIST_KEYS, "per-file-ignores", "fail-on", "expiry-window", "lang", "severity", "limits",
-              "metadata-labels"}
+              "metadata-labels", "ledger", "authority"}
 
 
 def find_config(start: Path) -> Path | None:
@@ -179,7 +184,26 @@ def apply_table(settings: Settings, data: dict, source: Path) -> None:
         if not isinstance(table, dict) or not all(v in ("绝密", "机密", "秘密", "") for v in table.values()):
             raise ConfigError(f"{source}: metadata-labels must map label words to 绝密, 机密, 秘密 or \"\"")
         settings.metadata_labels = {k.upper(): (v or None) for k, v in table.items()}
+    if "ledger" in data:
+        if not isinstance(data["ledger"], str):
+            raise ConfigError(f"{source}: ledger must be the path of a CSV or XLSX file")
+        settings.ledger = read_ledger(str(source.parent / data["ledger"]))  # relative to the config file
+    if "authority" in data:
+        _authority(settings, data["authority"], source)
     settings.validate()
+
+
+def _authority(settings: Settings, table: object, source: Path) -> None:
+    if not isinstance(table, dict) or set(table) - {"approvers", "issuers"}:
+        raise ConfigError(f"{source}: [authority] takes approvers = [...] and [authority.issuers]")
+    approvers = table.get("approvers", [])
+    if not isinstance(approvers, list) or not all(isinstance(a, str) for a in approvers):
+        raise ConfigError(f"{source}: authority.approvers must be a list of names")
+    issuers = table.get("issuers", {})
+    if not isinstance(issuers, dict) or not all(level in ("绝密", "机密", "秘密") for level in issuers.values()):
+        raise ConfigError(f"{source}: authority.issuers must map issuers to 绝密, 机密 or 秘密")
+    settings.approvers = list(approvers)
+    settings.issuers = dict(issuers)
 
 
 def _limits(table: object, source: Path) -> Limits:

@@ -12,12 +12,12 @@ from pathlib import Path
 from marklint import parsers, workers
 from marklint.baseline import Baseline, file_sha256, fingerprint, relative
 from marklint.checks.context import Context
-from marklint.checks.registry import run_checks
+from marklint.checks.registry import get_rule, run_checks
 from marklint.config import Settings
 from marklint.errors import NotExamined
 from marklint.model import Document, Finding, Location, Status
 from marklint.results import FileResult, Report
-from marklint.walk import iter_paths
+from marklint.walk import iter_paths, not_a_file, os_error
 
 PART_ORDER = {"body": 0, "table": 1, "textbox": 2, "header": 3, "footer": 4, "metadata": 5}
 
@@ -27,12 +27,9 @@ def read_document(path: Path, display: str, settings: Settings) -> Document:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        return _not_examined(display, "unreadable", type(exc).__name__)
+        return _not_examined(display, "unreadable", os_error(exc))
     if not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-        return _not_examined(display, "unreadable", kind)
-    if path.suffix.lower() in parsers.UNSUPPORTED_CARRIERS:
-        return _not_examined(display, "unsupported format", path.suffix.lower().lstrip("."))
+        return _not_examined(display, "unreadable", not_a_file(path, mode))  # never opened: a FIFO would block
     try:
         return parsers.parse(path, display, settings.limits)
     except NotExamined as exc:
@@ -95,6 +92,8 @@ def judge(document: Document, settings: Settings) -> FileResult:
         markings=markings,
         issue_date=analysis.issue_date if analysis else None,
         findings=findings,
+        ledger_rows=(ctx.ledger_match.row.row,) if ctx.ledger_match.row else ctx.ledger_match.ambiguous,
+        issuer=analysis.issuer if analysis else None,
     )
 
 
@@ -124,17 +123,46 @@ def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Ba
     report = Report(as_of=settings.as_of, retain=retain)
     root = Path(os.path.abspath(root or os.getcwd()))
     skipped = [0]
+    seen_ledger_rows: list[tuple[int, ...]] = []
     for result in iter_results(paths, settings, jobs, skipped):
+        seen_ledger_rows.append(result.ledger_rows)
         if baseline is not None or fingerprints:
             _apply_baseline(result, report, baseline, root, settings.as_of)
         report.add(result)
         if on_result is not None:
             on_result(result)
     report.skipped = skipped[0]
+    if settings.ledger is not None:
+        seen_rows = {row for result in seen_ledger_rows for row in result}
+        orphans = ledger_orphans(settings, seen_rows)
+        if baseline is not None or fingerprints:
+            _apply_baseline(orphans, report, baseline, root, settings.as_of)
+        report.add(orphans)
+        if on_result is not None:
+            on_result(orphans)
     if baseline is not None:
         report.stale = baseline.stale()
         report.suppressed = report.suppressed or 0
     return report
+
+
+def ledger_orphans(settings: Settings, seen_rows: set[int]) -> FileResult:
+    """The ledger itself as a scanned item: one ML507 per row that no scanned file matched."""
+    ledger = settings.ledger
+    assert ledger is not None
+    kind = "xlsx" if ledger.path.lower().endswith(".xlsx") else "csv"
+    result = FileResult(path=ledger.path, format=kind, status=Status.COMPLETE, reason=None)
+    if "ML507" not in settings.enabled_rules(ledger.path):
+        return result
+    declared = get_rule("ML507")
+    severity = settings.severity_of("ML507", declared.severity)
+    for row in ledger.rows:
+        if row.row not in seen_rows:
+            message = (f"ledger row {row.row}: the file {row.file} is not among the files scanned" if settings.lang == "en"
+                       else f"台账第{row.row}行记录的文件“{row.file}”不在本次扫描范围内")
+            result.findings.append(Finding("ML507", declared.name, severity, message,
+                                           Location(page=None, part="metadata", line=row.row)))
+    return result
 
 
 def _apply_baseline(result: FileResult, report: Report, baseline: Baseline | None, root: Path, as_of: date) -> None:

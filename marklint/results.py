@@ -20,6 +20,8 @@ class FileResult:
     markings: list[dict] = field(default_factory=list)
     issue_date: date | None = None
     findings: list[Finding] = field(default_factory=list)
+    ledger_rows: tuple[int, ...] = ()  # ledger rows this file matched (several when ambiguous)
+    issuer: str | None = None  # for the statistics
 
     def to_json(self) -> dict:
         return {

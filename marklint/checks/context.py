@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from marklint.analysis import Analysis, FoundMarking, analyse
+from marklint.analysis import Analysis, FoundMarking, analyse, analyse_doc_no
 from marklint.config import Settings
+from marklint.ledger import Match
 from marklint.model import Document, Finding, Location, Severity, TextUnit
 
 
@@ -34,7 +35,19 @@ class Context:
 
     @cached_property
     def analysis(self) -> Analysis:
-        return analyse(self.document)
+        analysis = analyse(self.document)
+        row = self.ledger_match.row
+        if row is not None:
+            analysis.ledger_date = row.classified_on
+        return analysis
+
+    @cached_property
+    def ledger_match(self) -> Match:
+        """The ledger row for this document (none without a ledger; ambiguous rows are not guessed)."""
+        ledger = self.settings.ledger
+        if ledger is None:
+            return Match()
+        return ledger.match(self.document.path, analyse_doc_no(self.document))
 
     def say(self, zh: str, en: str) -> str:
         return en if self.lang == "en" else zh

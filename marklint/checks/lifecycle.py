@@ -30,9 +30,19 @@ def _judged(ctx: Context) -> tuple[FoundMarking, date, str] | None:
     if primary is None or ctx.analysis.declassified(primary):
         return None
     expires, basis = ctx.analysis.expiry(primary.marking)
-    if expires is None or basis is None:
+    if expires is None or basis is None or _ledger_decided(ctx, expires):
         return None
     return primary, expires, basis
+
+
+def _ledger_decided(ctx: Context, expires: date) -> bool:
+    """The ledger records a decision on the item: declassified, changed or extended, or reviewed since the
+    term ran out (a review that chose to keep it secret has extended it)."""
+    row = ctx.ledger_match.row
+    if row is None:
+        return False
+    decided = row.declassified_on is not None or any(word in row.review_result for word in ("解密", "变更", "延期"))
+    return decided or (row.last_review is not None and row.last_review >= expires)
 
 
 @rule("ML301", "expired-term", "warning")

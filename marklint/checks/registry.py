@@ -52,7 +52,7 @@ def rule(rule_id: str, name: str, severity: str, *, opt_in: bool = False) -> Cal
 
 def all_rules() -> list[Rule]:
     """Every declared rule, sorted by ID. Importing the check modules declares them."""
-    from marklint.checks import content, coverage, form, layout, lifecycle  # noqa: F401
+    from marklint.checks import content, coverage, form, layout, ledger, lifecycle  # noqa: F401
 
     return [RULES[key] for key in sorted(RULES)]
 

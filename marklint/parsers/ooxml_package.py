@@ -1,8 +1,9 @@
 """Safe reading of an OOXML package (a ZIP of XML parts) under marklint's safety limits.
 
 Every member is read through a size-capped stream, every XML part through an lxml parser that
-resolves no entities, loads no DTD and touches no network, and a part that declares a DTD at all is
-refused (XXE and billion-laughs defence). Limit breaches raise ``NotExamined``.
+resolves no entities, loads no DTD and touches no network. A part that declares a DTD at all is refused
+before the parser sees a byte of it (XXE and billion-laughs defence that does not depend on the libxml2
+version's own entity limits), and again from the parsed tree. Limit breaches raise ``NotExamined``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ LIBXML_MAX_DEPTH = 256
 #: The smallest element (``<a/>``) takes 4 bytes: a part smaller than 4 x the element limit is safe.
 MIN_ELEMENT_BYTES = 4
 CHUNK_BYTES = 64 * 1024
+#: The prolog (declaration, comments, processing instructions) before the root element is looked at up to
+#: this many bytes for a DTD; a longer prolog is refused.
+MAX_PROLOG_BYTES = MiB
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
 _ZIP64_COUNT = 0xFFFF
@@ -56,6 +60,45 @@ def check_member_count(handle: IO[bytes], limits: Limits) -> None:
     (count,) = struct.unpack("<H", tail[at + 10 : at + 12])
     if count != _ZIP64_COUNT and count > limits.max_zip_members:
         raise NotExamined(OVER_LIMIT, f"{count} ZIP members")
+
+
+def prolog_state(head: bytes) -> str | None:
+    """What the start of an XML part holds before its root element: "root" (no DTD), "dtd" (a DOCTYPE or
+    any other markup declaration), or None when ``head`` ends before that is known."""
+    # UTF-16 (and UCS-4) text of the ASCII markup differs from UTF-8 only by NUL bytes: drop them.
+    text = head.replace(b"\x00", b"").decode("latin-1")
+    at = 0
+    while True:
+        start = text.find("<", at)
+        if start < 0 or start + 4 > len(text):
+            return None
+        if text.startswith("<!--", start):
+            end = text.find("-->", start + 4)
+            if end < 0:
+                return None
+            at = end + 3
+        elif text.startswith("<?", start):
+            end = text.find("?>", start + 2)
+            if end < 0:
+                return None
+            at = end + 2
+        elif text.startswith("<!", start):
+            return "dtd"  # only <!DOCTYPE is allowed here, and OOXML forbids even that
+        else:
+            return "root"
+
+
+def refuse_dtd_prolog(head: bytes, name: str, complete: bool) -> bool:
+    """Raise when the prolog in ``head`` declares a DTD or is too long; False when more bytes are needed
+    (``complete``: ``head`` is the whole part, so there are none)."""
+    state = prolog_state(head)
+    if state == "dtd":
+        raise NotExamined("corrupt", f"DTD in {name}")
+    if state is None and not complete:
+        if len(head) >= MAX_PROLOG_BYTES:
+            raise NotExamined("corrupt", f"XML prolog of {name} over {MAX_PROLOG_BYTES} bytes")
+        return False
+    return True
 
 
 def syntax_error(part: str, exc: etree.XMLSyntaxError) -> NotExamined:
@@ -146,6 +189,7 @@ class Package:
         if name is None:
             return None
         data = self.read(name)
+        refuse_dtd_prolog(data[:MAX_PROLOG_BYTES], name, len(data) <= MAX_PROLOG_BYTES)
         try:
             root = etree.fromstring(data, self._parser)
         except etree.XMLSyntaxError as exc:
@@ -223,8 +267,15 @@ class XmlStream:
         reader = self._package._open(self._name)
         parser = etree.XMLPullParser(events=("end",), tag=self._tags, **_PARSER_OPTIONS)
         try:
+            prolog = b""
             while True:
                 chunk = reader.read(CHUNK_BYTES)
+                if prolog is not None:
+                    # Nothing reaches the parser until the prolog is known to hold no DTD.
+                    prolog += chunk
+                    if not refuse_dtd_prolog(prolog, self._name, not chunk):
+                        continue
+                    chunk, prolog = prolog, None
                 if chunk:
                     parser.feed(chunk)
                 else:

@@ -1,0 +1,207 @@
+"""The 定密台账 (classification ledger): reading it and matching its rows to documents.
+
+No official template exists; marklint accepts CSV (UTF-8 with or without BOM, or GB18030) and XLSX
+with the columns of markings.md section 4, Chinese headers or their English aliases, in any order.
+Unknown columns are ignored; a missing required column or a bad date is an error naming the row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import regex
+
+from marklint.dates import DATE_PATTERN, make_date
+from marklint.errors import ConfigError
+
+#: Column -> (Chinese header, English alias).
+COLUMNS = {
+    "file": ("文件", "file"), "title": ("标题", "title"), "doc_no": ("文号", "doc_no"),
+    "level": ("密级", "level"), "term": ("保密期限", "term"), "scope": ("知悉范围", "scope"),
+    "basis": ("定密依据", "basis"), "drafter": ("承办人", "drafter"), "approver": ("定密责任人", "approver"),
+    "classified_on": ("定密日期", "classified_on"), "derived": ("派生", "derived"),
+    "last_review": ("最近审核日期", "last_review"), "review_result": ("审核结论", "review_result"),
+    "declassified_on": ("解密日期", "declassified_on"),
+}
+#: A ledger must say which file, at what level, for how long; the rest may be empty (and is checked).
+REQUIRED = ("file", "level", "term")
+DATE_COLUMNS = ("classified_on", "last_review", "declassified_on")
+ISO_DATE = regex.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+YES = {"是", "yes", "y", "true", "1", "派生"}
+NO = {"否", "no", "n", "false", "0", "原始", ""}
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    row: int  # the row number as a spreadsheet shows it (header is row 1)
+    file: str
+    level: str
+    term: str
+    title: str = ""
+    doc_no: str = ""
+    scope: str = ""
+    basis: str = ""
+    drafter: str = ""
+    approver: str = ""
+    classified_on: date | None = None
+    derived: bool = False
+    last_review: date | None = None
+    review_result: str = ""
+    declassified_on: date | None = None
+
+
+@dataclass
+class Match:
+    """How a document matched the ledger: one row, none, or several (ambiguous: reported, not guessed)."""
+
+    row: LedgerRow | None = None
+    ambiguous: tuple[int, ...] = ()
+
+
+@dataclass
+class Ledger:
+    path: str  # as given
+    rows: list[LedgerRow] = field(default_factory=list)
+
+    @property
+    def folder(self) -> Path:
+        return Path(os.path.abspath(self.path)).parent
+
+    def match(self, document_path: str, doc_no: str | None) -> Match:
+        """Rows for a document: by relative path (to the ledger's folder or the current folder), then by
+        file name, then by 文号."""
+        absolute = Path(os.path.abspath(document_path))
+        by_path = [r for r in self.rows if _same_path(r.file, absolute, self.folder)]
+        for candidates in (by_path,
+                           [r for r in self.rows if Path(r.file.replace("\\", "/")).name == absolute.name],
+                           [r for r in self.rows if doc_no and _normal_doc_no(r.doc_no) == _normal_doc_no(doc_no)]):
+            if len(candidates) == 1:
+                return Match(candidates[0])
+            if len(candidates) > 1:
+                return Match(ambiguous=tuple(r.row for r in candidates))
+        return Match()
+
+
+def _same_path(recorded: str, absolute: Path, folder: Path) -> bool:
+    recorded = recorded.strip().replace("\\", "/")
+    if not recorded or "/" not in recorded:
+        return False
+    candidate = Path(recorded)
+    if candidate.is_absolute():
+        return Path(os.path.normpath(candidate)) == absolute
+    return any(Path(os.path.normpath(base / candidate)) == absolute for base in (folder, Path.cwd()))
+
+
+def _normal_doc_no(text: str) -> str:
+    return regex.sub(r"[\s〔〕［］\[\]()（）]", "", text)
+
+
+def parse_date(text: str) -> date | None:
+    """A ledger date: 2024-03-05, 2024/3/5, 2024.3.5 or 2024年3月5日. Raises ValueError if unreadable."""
+    text = text.strip()
+    if not text:
+        return None
+    iso = ISO_DATE.match(text)
+    if iso:
+        found = make_date(*iso.groups())
+    else:
+        written = DATE_PATTERN.fullmatch(text)
+        found = make_date(written.group("year"), written.group("month"), written.group("day")) if written else None
+    if found is None:
+        raise ValueError(text)
+    return found
+
+
+def _header_map(header: list[str], source: str) -> dict[str, int]:
+    names = {alias.lower(): key for key, pair in COLUMNS.items() for alias in pair}
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = names.get(regex.sub(r"[\s\[\]（）()]", "", str(name or "")).lower())
+        if key is not None and key not in positions:
+            positions[key] = index
+    missing = [f"{COLUMNS[k][0]} [{COLUMNS[k][1]}]" for k in REQUIRED if k not in positions]
+    if missing:
+        raise ConfigError(f"ledger {source}: missing column(s) {', '.join(missing)}")
+    return positions
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _rows(table: list[list[object]], source: str) -> list[LedgerRow]:
+    if not table:
+        raise ConfigError(f"ledger {source}: empty")
+    positions = _header_map([_cell(v) for v in table[0]], source)
+    rows = []
+    for number, raw in enumerate(table[1:], start=2):
+        values = {key: _cell(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
+        if not any(values.values()):
+            continue
+        dates: dict[str, date | None] = {}
+        for key in DATE_COLUMNS:
+            try:
+                dates[key] = parse_date(values.get(key, ""))
+            except ValueError as exc:
+                raise ConfigError(f"ledger {source}, row {number}: bad date {COLUMNS[key][0]} "
+                                  f"{values[key]!r}") from exc
+        derived_text = values.get("derived", "").lower()
+        if derived_text not in YES and derived_text not in NO:
+            raise ConfigError(f"ledger {source}, row {number}: 派生 must be 是 or 否, not {values['derived']!r}")
+        rows.append(LedgerRow(
+            row=number, file=values["file"], level=values["level"], term=values["term"],
+            title=values.get("title", ""), doc_no=values.get("doc_no", ""), scope=values.get("scope", ""),
+            basis=values.get("basis", ""), drafter=values.get("drafter", ""), approver=values.get("approver", ""),
+            derived=derived_text in YES, review_result=values.get("review_result", ""), **dates,
+        ))
+    return rows
+
+
+def read_ledger(path: str) -> Ledger:
+    """Read a CSV or XLSX ledger, or raise ConfigError saying what is wrong and where."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"ledger {path}: {exc.strerror or exc}") from exc
+    if data.startswith(b"PK\x03\x04"):
+        table = _xlsx_table(data, path)
+    else:
+        table = list(csv.reader(io.StringIO(_decode(data, path))))
+    return Ledger(path, _rows(table, path))
+
+
+def _decode(data: bytes, path: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ConfigError(f"ledger {path}: neither UTF-8 nor GB18030 text")
+
+
+def _xlsx_table(data: bytes, path: str) -> list[list[object]]:
+    try:
+        import openpyxl
+    except ImportError as exc:
+        raise ConfigError(f"ledger {path}: reading XLSX needs openpyxl") from exc
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        book.close()
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise ConfigError(f"ledger {path}: not a readable XLSX workbook ({type(exc).__name__})") from exc
+    return table
