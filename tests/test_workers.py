@@ -1,0 +1,79 @@
+"""Worker processes: results in walk order for any -j, and the per-file time limit (alarm and watchdog)."""
+
+from __future__ import annotations
+
+import signal
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from marklint.config import Settings
+from marklint.errors import FileTimeout
+from marklint.limits import DEFAULT_LIMITS
+from marklint.model import Status
+from marklint.results import FileResult
+from marklint.workers import run, time_limit
+
+
+def quick(path: Path, display: str, settings: Settings) -> FileResult:
+    # Later files finish first, so order must come from the driver, not from completion.
+    time.sleep(0.05 * (5 - int(display)) if display.isdigit() and int(display) < 5 else 0)
+    return FileResult(display, "text", Status.COMPLETE, None)
+
+
+def slow_python(path: Path, display: str, settings: Settings) -> FileResult:
+    if display == "slow":
+        while True:
+            time.sleep(0.01)
+    return quick(path, display, settings)
+
+
+def deaf(path: Path, display: str, settings: Settings) -> FileResult:
+    if display == "stuck":
+        # Stands for a parse stuck inside C code: the alarm never reaches it.
+        signal.signal(signal.SIGALRM, signal.SIG_IGN)
+        time.sleep(60)
+    return quick(path, display, settings)
+
+
+def expired(path: Path, display: str, settings: Settings) -> FileResult:
+    return FileResult(display, "text", Status.NOT_EXAMINED, "timed out")
+
+
+def settings(seconds: float) -> Settings:
+    return Settings(limits=replace(DEFAULT_LIMITS, per_file_seconds=seconds))
+
+
+def tasks(*names: str) -> list[tuple[Path, str]]:
+    return [(Path(name), name) for name in names]
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_results_come_in_task_order(jobs: int) -> None:
+    names = [str(n) for n in range(40)]
+    got = [r.path for r in run(tasks(*names), settings(30), jobs, quick, expired)]
+    assert got == names
+
+
+def test_time_limit_interrupts_python_code() -> None:
+    started = time.monotonic()
+    with pytest.raises(FileTimeout), time_limit(0.2):
+        while True:
+            time.sleep(0.01)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_slow_file_times_out_and_the_scan_goes_on(jobs: int) -> None:
+    got = [(r.path, r.status) for r in run(tasks("1", "slow", "2"), settings(0.3), jobs, slow_python, expired)]
+    assert got == [("1", Status.COMPLETE), ("slow", Status.NOT_EXAMINED), ("2", Status.COMPLETE)]
+
+
+def test_watchdog_replaces_a_stuck_pool() -> None:
+    names = ("1", "stuck", "2", "3", "4")
+    got = [(r.path, r.status) for r in run(tasks(*names), settings(1.0), 2, deaf, expired)]
+    assert got == [("1", Status.COMPLETE), ("stuck", Status.NOT_EXAMINED), ("2", Status.COMPLETE),
+                   ("3", Status.COMPLETE), ("4", Status.COMPLETE)]
