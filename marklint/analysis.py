@@ -140,7 +140,9 @@ def analyse_doc_no(doc: Document) -> str | None:
     return None
 
 
-FIELD_LABEL = regex.compile(r"^[ \u3000]*(?:密[ \u3000]*级|秘密等级|保密等级|保密期限|保密期|解密时间|解密条件)[ \u3000]*[：:]?[ \u3000]*$")
+FIELD_LABEL = regex.compile(
+    r"^[ \u3000]*(?:密[ \u3000]*级|秘密等级|保密等级|保密期限|保密期|解密时间|解密条件)[ \u3000]*[：:]?[ \u3000]*$"
+)
 
 
 def _joined_fields(doc: Document) -> dict[int, TextUnit]:

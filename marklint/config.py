@@ -79,10 +79,7 @@ class Settings:
 
         chosen = []
         for declared in rules:
-            if self.select is None:
-                on = not declared.opt_in
-            else:
-                on = matches(declared.id, declared.opt_in, self.select)
+            on = not declared.opt_in if self.select is None else matches(declared.id, declared.opt_in, self.select)
             on = on or matches(declared.id, declared.opt_in, self.extend_select)
             if matches(declared.id, False, self.ignore):
                 on = False
@@ -111,9 +108,9 @@ def find_config(start: Path) -> Path | None:
     for folder in [start, *start.parents]:
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file():
-                if name != "pyproject.toml" or "marklint" in _read_toml(candidate).get("tool", {}):
-                    return candidate
+            if candidate.is_file() and (name != "pyproject.toml"
+                                        or "marklint" in _read_toml(candidate).get("tool", {})):
+                return candidate
     return None
 
 

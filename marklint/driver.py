@@ -158,8 +158,8 @@ def ledger_orphans(settings: Settings, seen_rows: set[int]) -> FileResult:
     severity = settings.severity_of("ML507", declared.severity)
     for row in ledger.rows:
         if row.row not in seen_rows:
-            message = (f"ledger row {row.row}: the file {row.file} is not among the files scanned" if settings.lang == "en"
-                       else f"台账第{row.row}行记录的文件“{row.file}”不在本次扫描范围内")
+            message = (f"ledger row {row.row}: the file {row.file} is not among the files scanned"
+                       if settings.lang == "en" else f"台账第{row.row}行记录的文件“{row.file}”不在本次扫描范围内")
             result.findings.append(Finding("ML507", declared.name, severity, message,
                                            Location(page=None, part="metadata", line=row.row)))
     return result

@@ -262,9 +262,9 @@ def _level_defects(marking: Marking) -> Marking:
     else:
         if marking.term.kind == "missing":
             defects.append(Defect("ML201", "no term"))
-        elif marking.term.kind == "duration" and marking.term.duration is not None:
-            if _years(marking.term.duration) > MAX_YEARS[level]:
-                defects.append(Defect("ML202", f"over {MAX_YEARS[level]}年"))
+        elif (marking.term.kind == "duration" and marking.term.duration is not None
+              and _years(marking.term.duration) > MAX_YEARS[level]):
+            defects.append(Defect("ML202", f"over {MAX_YEARS[level]}年"))
     defects = _dedupe(defects)
     return replace(marking, defects=tuple(defects), canonical=_canonical(level, marking.term))
 

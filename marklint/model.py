@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 #: Where a text unit lives in the file. Values are the JSON contract's ``part`` words.
 PARTS = ("body", "header", "footer", "textbox", "table", "metadata")
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -24,7 +24,7 @@ class Severity(str, Enum):
         return {"info": 1, "warning": 2, "error": 3}[self.value]
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     COMPLETE = "complete"
     PARTIAL = "partial"
     NOT_EXAMINED = "not-examined"

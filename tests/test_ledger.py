@@ -71,10 +71,9 @@ def test_every_ledger_rule_fires_where_it_should(tmp_path: Path, ledger: str) ->
 def test_derived_items_are_not_limited_by_authority(tmp_path: Path) -> None:
     folder = make_archive(tmp_path, "ledger_utf8.csv")
     ledger = folder / "ledger_utf8.csv"
-    text = ledger.read_text(encoding="utf-8-sig").replace("绝密,30年,发至县级,《江川市应急管理工作国家秘密范围的规定》第三条第（二）项,李某,"
-                                                          "张某某,2026-03-05,否", "绝密,30年,发至县级,《江川市应急管理工作国家秘密范围的"
-                                                          "规定》第三条第（二）项,李某,张某某,2026-03-05,是")
-    ledger.write_text(text, encoding="utf-8")
+    lines = ledger.read_text(encoding="utf-8-sig").splitlines()
+    lines = [line.replace(",否,", ",是,") if "ml104_brackets" in line else line for line in lines]
+    ledger.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _, report = scan_json(folder)
     brackets = next(f for f in report["files"] if f["path"].endswith("ml104_brackets.docx"))
     assert [x["rule"] for x in brackets["findings"]] == ["ML104"]

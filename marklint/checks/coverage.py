@@ -17,8 +17,9 @@ REASON_ZH = {
     "over a safety limit": "超过安全限制",
     "timed out": "处理超时",
     "unreadable": "无法读取",
-    "undecodable page": "页面无法解码",
 }
+#: The partial reason ML902 reports by itself: ML903 would say the same again.
+NO_TEXT_LAYER = "no text layer"
 
 
 def _reason(ctx: Context) -> tuple[str, str]:
@@ -76,6 +77,6 @@ def partially_examined(ctx: Context) -> Iterator[Finding]:
 
     Right: the file reported as partially examined, with the reason
     """
-    if ctx.document.status == Status.PARTIAL:
+    if ctx.document.status == Status.PARTIAL and not (ctx.document.reason or "").startswith(NO_TEXT_LAYER):
         zh, en = _reason(ctx)
         yield ctx.finding("ML903", WHOLE_FILE, f"仅部分检查：{zh}", f"partially examined: {en}")

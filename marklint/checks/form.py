@@ -160,7 +160,8 @@ def field_style_marking(ctx: Context) -> Iterator[Finding]:
 
     Right: `机密★5年`
     """
-    yield from defect_findings(ctx, "ML108", "“{text}”以表单字段标注密级", "\"{text}\" states the level as a form field")
+    yield from defect_findings(ctx, "ML108", "“{text}”以表单字段标注密级",
+                               "\"{text}\" states the level as a form field")
 
 
 @rule("ML109", "star-on-non-secret", "error")

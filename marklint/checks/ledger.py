@@ -169,8 +169,9 @@ def missing_approval(ctx: Context) -> Iterator[Finding]:
     row = ctx.ledger_match.row
     if row is None:
         return
-    missing = [(zh, en) for zh, en, value in (("承办人", "drafter", row.drafter), ("定密责任人", "approver", row.approver),
-                                              ("定密日期", "classification date", row.classified_on)) if not value]
+    fields = (("承办人", "drafter", row.drafter), ("定密责任人", "approver", row.approver),
+              ("定密日期", "classification date", row.classified_on))
+    missing = [(zh, en) for zh, en, value in fields if not value]
     if missing:
         yield ctx.finding("ML504", _row_location(row.row),
                           f"台账第{row.row}行缺少{'、'.join(zh for zh, _ in missing)}",
@@ -216,7 +217,8 @@ def review_overdue(ctx: Context) -> Iterator[Finding]:
     if row.last_review is None or row.last_review < since:
         when = row.last_review.isoformat() if row.last_review else None
         yield ctx.finding("ML506", _row_location(row.row),
-                          f"台账第{row.row}行" + (f"最近审核日期为{when}，" if when else "没有审核记录，") + "已超过一年未审核",
+                          f"台账第{row.row}行" + (f"最近审核日期为{when}，" if when else "没有审核记录，")
+                          + "已超过一年未审核",
                           f"ledger row {row.row}: " + (f"last reviewed {when}" if when else "never reviewed")
                           + ", more than 12 months ago")
 

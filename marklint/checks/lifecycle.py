@@ -21,7 +21,8 @@ def _basis_words(basis: str) -> tuple[str, str]:
                 f"no term given, so the statutory default was assumed, counted from {inner_en}")
     if basis == "metadata":
         return "自文件元数据中的创建日期起算（推定）", "the file's metadata creation date (an assumption)"
-    return f"自{basis}起算", {"成文日期": "the 成文日期", "印发日期": "the 印发日期", "ledger": "the ledger date"}.get(basis, basis)
+    english = {"成文日期": "the 成文日期", "印发日期": "the 印发日期", "ledger": "the ledger's 定密日期"}
+    return f"自{'台账定密日期' if basis == 'ledger' else basis}起算", english.get(basis, basis)
 
 
 def _judged(ctx: Context) -> tuple[FoundMarking, date, str] | None:
@@ -123,7 +124,8 @@ def marked_for_release(ctx: Context) -> Iterator[Finding]:
             )
     for index in sorted(ctx.analysis.note_indices):
         unit = ctx.document.units[index]
-        yield ctx.finding("ML303", unit, "拟公开发布的文件仍带有解密标志", "the document to be released still bears a 解密 mark")
+        yield ctx.finding("ML303", unit, "拟公开发布的文件仍带有解密标志",
+                          "the document to be released still bears a 解密 mark")
 
 
 @rule("ML304", "unknown-issue-date", "info")
