@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from marklint import parsers, workers
+from marklint.analysis import Analysis, FoundMarking
 from marklint.baseline import Baseline, file_sha256, fingerprint, relative
 from marklint.checks.context import Context
 from marklint.checks.registry import get_rule, run_checks
@@ -70,31 +71,33 @@ def judge(document: Document, settings: Settings) -> FileResult:
     ]
     findings.sort(key=_finding_order)
     analysis = ctx.analysis if document.status != Status.NOT_EXAMINED else None
-    markings = []
-    if analysis is not None:
-        for found in analysis.markings:
-            expires, basis = analysis.expiry(found.marking)
-            markings.append({
-                "text": found.marking.text,
-                "level": found.marking.level,
-                "term": found.marking.term.to_json(),
-                "scope": analysis.scope if found.is_state_secret else None,
-                "struck": found.struck,
-                "expires": expires.isoformat() if expires else None,
-                "expiry_basis": basis,
-                "location": Location.of(found.unit).to_json(),
-            })
+    dated = analysis.dated if analysis else None
     return FileResult(
         path=display,
         format=document.format,
         status=document.status,
         reason=document.reason,
-        markings=markings,
-        issue_date=analysis.issue_date if analysis else None,
+        markings=[_marking_json(analysis, found) for found in analysis.markings] if analysis else [],
+        issue_date=dated[0] if dated else None,
         findings=findings,
         ledger_rows=(ctx.ledger_match.row.row,) if ctx.ledger_match.row else ctx.ledger_match.ambiguous,
         issuer=analysis.issuer if analysis else None,
     )
+
+
+def _marking_json(analysis: Analysis, found: FoundMarking) -> dict:
+    """A marking as the JSON report shows it (markings.md section 8, with issue 4's expiry fields)."""
+    expires, basis = analysis.expiry(found.marking)
+    return {
+        "text": found.marking.text,
+        "level": found.marking.level,
+        "term": found.marking.term.to_json(),
+        "scope": analysis.scope if found.is_state_secret else None,
+        "struck": found.struck,
+        "expires": expires.isoformat() if expires else None,
+        "expiry_basis": basis,
+        "location": Location.of(found.unit).to_json(),
+    }
 
 
 def _finding_order(finding: Finding) -> tuple:
@@ -123,9 +126,9 @@ def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Ba
     report = Report(as_of=settings.as_of, retain=retain)
     root = Path(os.path.abspath(root or os.getcwd()))
     skipped = [0]
-    seen_ledger_rows: list[tuple[int, ...]] = []
+    seen_rows: set[int] = set()
     for result in iter_results(paths, settings, jobs, skipped):
-        seen_ledger_rows.append(result.ledger_rows)
+        seen_rows.update(result.ledger_rows)
         if baseline is not None or fingerprints:
             _apply_baseline(result, report, baseline, root, settings.as_of)
         report.add(result)
@@ -133,7 +136,6 @@ def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Ba
             on_result(result)
     report.skipped = skipped[0]
     if settings.ledger is not None:
-        seen_rows = {row for result in seen_ledger_rows for row in result}
         orphans = ledger_orphans(settings, seen_rows)
         if baseline is not None or fingerprints:
             _apply_baseline(orphans, report, baseline, root, settings.as_of)
