@@ -136,3 +136,15 @@ def test_ambiguous_rows_are_reported_not_guessed(tmp_path: Path) -> None:
     # Without a row, the extension is unknown: ML301 stands.
     assert [x["rule"] for x in expired] == ["ML301", "ML501"]
     assert expired[1]["message"] == "台账中有多行（第3、14行）都可能对应本文件，无法确定"
+
+
+def test_scope_in_the_ledger_satisfies_ml206(tmp_path: Path) -> None:
+    folder = make_archive(tmp_path, "ledger_utf8.csv")
+    shutil.copy(ROOT / "fixtures" / "docx" / "ml206_missing_scope.docx", folder / "archive" / "clean_gongwen.docx")
+    _, report = scan_json(folder, "--extend-select", "ML206")
+    by_name = {Path(f["path"]).name: [x["rule"] for x in f["findings"]] for f in report["files"]}
+    assert by_name["clean_gongwen.docx"] == []  # the row records 发至县级
+    (folder / "marklint.toml").write_text("", encoding="utf-8")
+    _, report = scan_json(folder, "--extend-select", "ML206")
+    by_name = {Path(f["path"]).name: [x["rule"] for x in f["findings"]] for f in report["files"]}
+    assert by_name["clean_gongwen.docx"] == ["ML206"]

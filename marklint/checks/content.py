@@ -130,15 +130,17 @@ def missing_scope(ctx: Context) -> Iterator[Finding]:
     """A classified document that states no 知悉范围 (opt-in).
 
     Why: the 知悉范围 is decided with the level (保密法 Art 19) and shown on the carrier or notified in
-    writing. On 公文 it usually appears as a distribution note. This rule is off by default because the
-    scope may have been notified separately; select it where the carrier must show it.
+    writing. On 公文 it usually appears as a distribution note. A scope recorded in the ledger counts as
+    notified. This rule is off by default because the scope may have been notified separately; select it
+    where the carrier must show it.
 
     Wrong: a `机密★5年` document with no scope notation anywhere
 
     Right: `（此件发至县团级）`, `知悉范围：局领导班子成员`, `限领导班子成员阅`
     """
     primary = ctx.analysis.primary
-    if primary is not None and ctx.analysis.scope is None:
+    row = ctx.ledger_match.row
+    if primary is not None and ctx.analysis.scope is None and not (row and row.scope.strip()):
         yield ctx.finding(
             "ML206", primary,
             f"标注“{primary.marking.text}”的文件未载明知悉范围",
