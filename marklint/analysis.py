@@ -225,7 +225,9 @@ def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | N
             # The last stand-alone date line is the 成文日期 (a cover date comes earlier).
             result.written_date = parsed
             before = previous.text.strip() if previous is not None else ""
-            result.signature = before if SIGNATURE.match(before) else result.signature
+            if SIGNATURE.match(before):
+                # 某某办公室编 / 编印 names who compiled a volume: the issuer is the name before it.
+                result.signature = regex.sub(r"(?:编印|编制|编)$", "", before)
 
 
 def _date_of(match: regex.Match) -> date | None:

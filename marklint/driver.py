@@ -50,7 +50,12 @@ def _not_examined(display: str, reason: str, detail: str = "", fmt: str = "unkno
 
 def examine(path: Path, display: str, settings: Settings) -> FileResult:
     """Parse one file and judge it."""
-    return judge(read_document(path, display, settings), settings)
+    document = read_document(path, display, settings)
+    try:
+        return judge(document, settings)
+    except Exception as exc:  # a check failing on one file must not end the scan: that file is ML901
+        return judge(_not_examined(display, "corrupt", f"internal error {type(exc).__name__} in the checks",
+                                   document.format), settings)
 
 
 def timed_out(path: Path, display: str, settings: Settings) -> FileResult:
@@ -94,6 +99,7 @@ def _marking_json(analysis: Analysis, found: FoundMarking) -> dict:
         "term": found.marking.term.to_json(),
         "scope": analysis.scope if found.is_state_secret else None,
         "struck": found.struck,
+        "primary": found is analysis.primary,  # the marking that classifies the document
         "expires": expires.isoformat() if expires else None,
         "expiry_basis": basis,
         "location": Location.of(found.unit).to_json(),

@@ -8,15 +8,19 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[TextIO]:
+def _atomic(path: Path, binary: bool) -> Iterator[IO]:
     folder = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    # mkstemp makes the file private; a report should be as readable as any file the user creates.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8") as stream:
             yield stream
         os.replace(temporary, path)
     except BaseException:
@@ -25,6 +29,18 @@ def atomic_file(path: Path) -> Iterator[TextIO]:
         raise
 
 
+@contextmanager
+def atomic_file(path: Path) -> Iterator[TextIO]:
+    with _atomic(path, binary=False) as stream:
+        yield stream
+
+
 def write_atomic(path: Path, text: str) -> None:
     with atomic_file(path) as stream:
         stream.write(text)
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    """For binary reports (XLSX)."""
+    with _atomic(path, binary=True) as stream:
+        stream.write(data)
