@@ -1,0 +1,64 @@
+"""The hand-written baseline: the script a user would write instead of marklint.
+
+For every DOCX and PDF below the given folders, load the whole text (python-docx: every paragraph and
+table cell; pdfplumber: every page's ``extract_text``), search it with one regular expression, and
+print one line per file. One process, no limits, no checks beyond the regex.
+
+    python bench/baseline.py FOLDER [FOLDER ...]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pdfplumber
+
+MARKING = re.compile(r"(绝密|机密|秘密)★\S+")
+
+
+def iter_files(roots: list[str]) -> Iterator[Path]:
+    for root in roots:
+        for folder, dirs, names in os.walk(root):
+            dirs.sort()
+            for name in sorted(names):
+                if name.lower().endswith((".docx", ".pdf")):
+                    yield Path(folder) / name
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def pdf_text(path: Path) -> str:
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out = sys.stdout
+    for path in iter_files(argv):
+        try:
+            text = docx_text(path) if path.suffix.lower() == ".docx" else pdf_text(path)
+        except Exception as exc:  # a user's script would at least not stop at one bad file
+            out.write(f"{path}\tERROR {type(exc).__name__}\n")
+            continue
+        found = [match.group(0) for match in MARKING.finditer(text)]
+        out.write(f"{path}\t{' | '.join(found) if found else '-'}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
