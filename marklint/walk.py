@@ -61,13 +61,14 @@ def _walk(root: Path, shown_root: str, settings: Settings, skipped: list[int]) -
             path, entry_shown = folder / entry.name, os.path.join(shown, printable(entry.name))
             if _excluded(entry_shown, settings):
                 continue
-            identity = _folder_identity(entry)
-            if identity is not None:
+            is_folder, identity = _folder_identity(entry)
+            if is_folder:
                 if identity in visited:
                     skipped[0] += 1  # a link back into folders already walked: its files are listed there
                 else:
-                    visited.add(identity)
-                    folders.append((path, entry_shown))
+                    if identity is not None:
+                        visited.add(identity)
+                    folders.append((path, entry_shown))  # without identity: vanished, listing it says so
             elif parsers.is_candidate(entry.name):
                 yield path, entry_shown  # a regular file, or a FIFO, socket, device or dangling link to report
             else:
@@ -75,15 +76,18 @@ def _walk(root: Path, shown_root: str, settings: Settings, skipped: list[int]) -
         stack.extend(reversed(folders))  # depth first, in name order
 
 
-def _folder_identity(entry: os.DirEntry[str]) -> tuple[int, int] | None:
-    """(st_dev, st_ino) when the entry is a folder or a link to one, else None."""
+def _folder_identity(entry: os.DirEntry[str]) -> tuple[bool, tuple[int, int] | None]:
+    """Whether the entry is a folder or a link to one, and its (st_dev, st_ino) where it can be had."""
     try:
         if not entry.is_dir():  # follows a link
-            return None
+            return False, None
+    except OSError:
+        return False, None  # a link loop: treated as a file, so it is reported
+    try:
         info = entry.stat()
     except OSError:
-        return None  # vanished, or a link loop: treated as a file, so it is reported
-    return info.st_dev, info.st_ino
+        return True, None  # gone since it was listed
+    return True, (info.st_dev, info.st_ino)
 
 
 def os_error(exc: OSError) -> str:

@@ -223,7 +223,7 @@ def test_unit_limits_apply():
 def test_last_page_failing_keeps_page_one():
     # The page tree names a missing object for page 3: PDFium counts it but cannot load it.
     doc = read("last_page_missing.pdf")
-    assert (doc.status, doc.reason, doc.page_count) == (Status.PARTIAL, "undecodable page", 3)
+    assert (doc.status, doc.reason, doc.page_count) == (Status.PARTIAL, "corrupt: page 3 cannot be loaded", 3)
     assert {u.page for u in doc.units} == {1}
     assert texts(doc, 1)[:2] == ["000123", "机密★5年"]
 

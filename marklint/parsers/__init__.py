@@ -114,6 +114,16 @@ def _open_regular(path: Path) -> BinaryIO:
 
 def parse(path: Path, display_path: str, limits: Limits) -> Document:
     """Read one file into the neutral model, or raise NotExamined with the reason."""
+    try:
+        return _parse(path, display_path, limits)
+    except NotExamined as exc:
+        # Details can quote the file (ZIP member names, a mimetype): never let them forge report lines.
+        if exc.detail.isprintable():
+            raise
+        raise NotExamined(exc.reason, printable(exc.detail)) from exc
+
+
+def _parse(path: Path, display_path: str, limits: Limits) -> Document:
     suffix = path.suffix.lower()
     try:
         with _open_regular(path) as handle:

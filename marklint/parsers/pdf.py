@@ -13,6 +13,7 @@ import ctypes
 import logging
 import math
 import os
+import zlib
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -50,6 +51,12 @@ MAX_FORM_DEPTH = 4
 OFF_AXIS_DEGREES = 3.0
 #: Longest XMP packet that is parsed.
 MAX_XMP_BYTES = 1024 * 1024
+#: Inflated in pieces of this size when a page's streams are measured.
+INFLATE_CHUNK = 1024 * 1024
+#: Page tree levels descended at most to find a page (a loop in the tree ends there).
+MAX_TREE_DEPTH = 64
+#: Font dictionary entries whose streams PDFium decodes to read a page's text.
+_FONT_STREAMS = ("/FontFile", "/FontFile2", "/FontFile3")
 
 #: Info dictionary keys PDFium can read by name; custom keys need pypdf to be listed (see _info_and_xmp).
 STANDARD_INFO_KEYS = (
@@ -119,12 +126,20 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
         if page_count < 1:
             raise NotExamined("corrupt", "no pages")
         doc = Document(path=display_path, format="pdf", page_count=page_count)
-        for index in pages_to_read(page_count, limits):
+        indices = pages_to_read(page_count, limits)
+        # PDFium inflates a page's streams whole when it loads the page: a bomb is measured first.
+        oversized = _oversized_pages(path, indices, page_count, limits.max_pdf_stream_bytes)
+        for index in indices:
+            if index in oversized:
+                if index == 0:
+                    raise NotExamined("over a safety limit", oversized[index])
+                doc.status, doc.reason = Status.PARTIAL, f"over a safety limit: {oversized[index]}"
+                continue
             page = pdfium_c.FPDF_LoadPage(pdf, index)
             if not page:
                 if index == 0:
                     raise NotExamined("corrupt", "page 1 cannot be loaded")
-                doc.status, doc.reason = Status.PARTIAL, "undecodable page"
+                doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} cannot be loaded"
                 continue
             try:
                 frame = _Frame(page)
@@ -136,11 +151,14 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
             if read is None:
                 if index == 0:
                     raise NotExamined("corrupt", "page 1 has an unreadable text layer")
-                doc.status, doc.reason = Status.PARTIAL, "undecodable page"
+                doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} has an unreadable text layer"
                 continue
             units = _units(read.glyphs, index + 1, limits)
             if index == 0:
                 doc.no_text = _no_text(read)
+                if doc.no_text:
+                    # Read, but the marking place could not be: not complete (ML902 reports it).
+                    doc.status, doc.reason = Status.PARTIAL, "no text layer"
                 units = units[: limits.max_body_units_kept]
             elif index == page_count - 1:
                 units = units[-limits.max_tail_units_kept :] if limits.max_tail_units_kept > 0 else []
@@ -175,6 +193,144 @@ def _mark_running_lines(doc: Document) -> None:
         part = band(unit) if unit.page in (1, last) else None
         if part and repeats(unit, last if unit.page == 1 else 1):
             doc.units[position] = replace(unit, part=part)
+
+
+def _oversized_pages(path: Path, indices: list[int], page_count: int, limit: int) -> dict[int, str]:
+    """The pages (0-based, among ``indices``) whose content streams, forms, embedded fonts and CMaps inflate
+    to more than ``limit`` bytes together, with what was measured. Counted through pypdf piece by piece,
+    never held: a 1 MiB stream can inflate to 1 GiB, which PDFium would allocate at once. A file pypdf
+    cannot read is left to PDFium unmeasured."""
+    try:
+        import pypdf
+    except ImportError:
+        return {}
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    over: dict[int, str] = {}
+    try:
+        with open(path, "rb") as handle:
+            reader = pypdf.PdfReader(handle, strict=False)
+            if reader.is_encrypted:
+                reader.decrypt("")
+            pages = reader.trailer["/Root"].get_object()["/Pages"]
+            for index in indices:
+                try:
+                    page, resources = _page_at(pages, index, page_count)
+                    size = _StreamMeter(limit).page(page, resources) if page is not None else 0
+                except Exception:
+                    continue  # a damaged page: PDFium judges it
+                if size > limit:
+                    over[index] = f"page {index + 1} content, fonts and forms inflate to over {limit} bytes"
+    except Exception:
+        pass  # pypdf cannot read what PDFium may: unmeasured
+    return over
+
+
+class _StreamMeter:
+    """Adds up the inflated size of the streams PDFium decodes to load a page and read its text, stopping
+    as soon as the total passes the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.total = 0
+        self._seen: set[int] = set()
+
+    def page(self, page: dict, inherited: object) -> int:
+        contents = _resolve(page.get("/Contents"))
+        for stream in contents if isinstance(contents, list) else [contents]:
+            self._stream(stream)
+        self._resources(page.get("/Resources", inherited), MAX_FORM_DEPTH)
+        return self.total
+
+    def _resources(self, resources: object, depth: int) -> None:
+        resources = _resolve(resources)
+        if not isinstance(resources, dict) or self.total > self.limit:
+            return
+        fonts = _resolve(resources.get("/Font"))
+        for font in fonts.values() if isinstance(fonts, dict) else ():
+            self._font(_resolve(font), 2)
+        objects = _resolve(resources.get("/XObject"))
+        for xobject in objects.values() if isinstance(objects, dict) else ():
+            xobject = _resolve(xobject)
+            is_form = isinstance(xobject, dict) and xobject.get("/Subtype") == "/Form" and depth > 0
+            if is_form and self._stream(xobject):
+                self._resources(xobject.get("/Resources"), depth - 1)  # type: ignore[union-attr]
+
+    def _font(self, font: object, depth: int) -> None:
+        if not isinstance(font, dict) or depth <= 0:
+            return
+        self._stream(font.get("/ToUnicode"))
+        descriptor = _resolve(font.get("/FontDescriptor"))
+        if isinstance(descriptor, dict):
+            for key in _FONT_STREAMS:
+                self._stream(descriptor.get(key))
+        descendants = _resolve(font.get("/DescendantFonts"))
+        for descendant in descendants if isinstance(descendants, list) else ():
+            self._font(_resolve(descendant), depth - 1)
+
+    def _stream(self, stream: object) -> bool:
+        """Count one stream once; False when it was counted before (a form that draws itself)."""
+        stream = _resolve(stream)
+        raw = getattr(stream, "_data", None)
+        if not isinstance(raw, bytes) or id(stream) in self._seen or self.total > self.limit:
+            return False
+        self._seen.add(id(stream))
+        filters = _resolve(stream.get("/Filter"))  # type: ignore[union-attr]
+        first = _resolve(filters[0]) if isinstance(filters, list) and filters else filters
+        if first in ("/FlateDecode", "/Fl"):
+            self.total += _inflated_size(raw, self.limit - self.total)
+        else:
+            self.total += len(raw)  # other filters do not amplify like Flate (LZW is left to PDFium)
+        return True
+
+
+def _page_at(pages: object, index: int, total: int) -> tuple[dict | None, object]:
+    """Page ``index`` of a page tree of ``total`` pages and the /Resources it inherits, found by descending
+    through the /Count of its nodes from the nearer end: a few objects for the first and the last page,
+    where pypdf's ``reader.pages`` would parse every page of a long document first."""
+    from_end = index >= total // 2
+    position = total - 1 - index if from_end else index
+    node = _resolve(pages)
+    inherited = None
+    for _ in range(MAX_TREE_DEPTH):
+        kids = _resolve(node.get("/Kids")) if isinstance(node, dict) else None
+        if not isinstance(kids, list):
+            return None, None
+        inherited = node.get("/Resources", inherited)  # type: ignore[union-attr]
+        for kid in reversed(kids) if from_end else kids:
+            kid = _resolve(kid)
+            if not isinstance(kid, dict):
+                continue
+            size = int(_resolve(kid.get("/Count", 1))) if "/Kids" in kid else 1  # type: ignore[call-overload]
+            if position < size:
+                if "/Kids" not in kid:
+                    return kid, inherited
+                node = kid
+                break
+            position -= size
+        else:
+            return None, None
+    return None, None
+
+
+def _resolve(value: object) -> object:
+    return value.get_object() if hasattr(value, "get_object") else value
+
+
+def _inflated_size(data: bytes, budget: int) -> int:
+    """How many bytes zlib ``data`` inflates to, counted up to just past ``budget``, one piece at a time."""
+    inflater = zlib.decompressobj()
+    total = 0
+    pending = data
+    try:
+        while total <= budget:
+            piece = inflater.decompress(pending, INFLATE_CHUNK)
+            pending = inflater.unconsumed_tail
+            total += len(piece)
+            if not piece:
+                break
+    except zlib.error:
+        pass  # damaged after this point: PDFium stops there too
+    return total
 
 
 def _load_error(code: int) -> NotExamined:

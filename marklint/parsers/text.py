@@ -1,33 +1,94 @@
-"""Plain text (.txt, .md): one unit per line; the first lines are the marking place."""
+"""Plain text (.txt, .md): one unit per line; the first lines are the marking place.
+
+The file is read line by line and never held whole: only the first and last lines, and short lines in
+between that could be a marking, are kept, so a 500 MB log named ``.txt`` costs what a memo does.
+"""
 
 from __future__ import annotations
 
+import io
+from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 
 from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Document, TextUnit
 
+#: The encoding is judged on this many bytes from the start.
+SNIFF_BYTES = 64 * 1024
+#: A physical line is read this many characters at a time at least; the rest of a longer one is skipped.
+MIN_LINE_CHARS = 4096
+#: A line between the first and last ones is kept when it is this short and has a sign of a marking.
+CANDIDATE_MAX_CHARS = 60
+_CANDIDATE_SIGNS = ("★", "密", "解")
+#: Share of NUL bytes at every other position that marks UTF-16 text without a byte order mark.
+UTF16_ZEROS = 0.2
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030, the encodings Chinese offices write."""
+
+def encoding_of(head: bytes) -> str:
+    """UTF-16 (with a byte order mark, or ASCII-heavy without), UTF-8 (with or without BOM), else GB18030,
+    the encodings Chinese offices write; judged on the start of the file. Bytes further on that do not
+    decode are replaced. NUL bytes that are not UTF-16 make the file binary: not text, whatever its name."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if b"\x00" in head:
+        even, odd = head[0::2], head[1::2]
+        even_zeros, odd_zeros = even.count(0) / max(len(even), 1), odd.count(0) / max(len(odd), 1)
+        if odd_zeros > UTF16_ZEROS and even_zeros < UTF16_ZEROS / 4:
+            return "utf-16-le"
+        if even_zeros > UTF16_ZEROS and odd_zeros < UTF16_ZEROS / 4:
+            return "utf-16-be"
+        raise NotExamined("unsupported format", "binary content, not text")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+            head.decode(encoding)
+            return encoding
+        except UnicodeDecodeError as exc:
+            if len(head) == SNIFF_BYTES and exc.start >= len(head) - 4:
+                return encoding  # a multi-byte character cut by the window
     raise NotExamined("corrupt", "neither UTF-8 nor GB18030 text")
 
 
 def parse(path: Path, display_path: str, limits: Limits) -> Document:
-    with open(path, "rb") as handle:
-        data = handle.read(limits.max_file_bytes)
-    lines = decode(data).splitlines()
-    keep_head, keep_tail = limits.max_body_units_kept, limits.max_tail_units_kept
-    units = []
-    for index, line in enumerate(lines, start=1):
-        near_edge = index <= keep_head or index > len(lines) - keep_tail
-        short_candidate = len(line) <= 60 and ("★" in line or "密" in line or "解" in line)
-        if line.strip() and (near_edge or short_candidate):
-            units.append(TextUnit(text=line[: limits.max_unit_chars], part="body", page=1, line=index))
+    try:
+        with open(path, "rb") as raw:
+            encoding = encoding_of(raw.read(SNIFF_BYTES))
+            raw.seek(0)
+            stream = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None)
+            units = _units(_lines(stream, max(limits.max_unit_chars, MIN_LINE_CHARS)), limits)
+    except OSError as exc:
+        raise NotExamined("unreadable", type(exc).__name__) from exc
     return Document(path=display_path, format="text", units=units)
+
+
+def _lines(stream: io.TextIOWrapper, cap: int) -> Iterator[str]:
+    """The file's lines as ``str.splitlines`` would give them, each physical line cut at ``cap`` characters."""
+    while piece := stream.readline(cap):
+        if len(piece) >= cap and not piece.endswith("\n"):
+            while (rest := stream.readline(cap)) and not rest.endswith("\n"):
+                pass  # the rest of an over-long line: a marking is short
+        yield from piece.splitlines() or [""]
+
+
+def _units(lines: Iterator[str], limits: Limits) -> list[TextUnit]:
+    keep_head, keep_tail = limits.max_body_units_kept, max(limits.max_tail_units_kept, 0)
+    kept: list[TextUnit] = []
+    tail: deque[tuple[int, str]] = deque()
+
+    def keep(index: int, line: str) -> None:
+        if line.strip():
+            kept.append(TextUnit(text=line[: limits.max_unit_chars], part="body", page=1, line=index))
+
+    for index, line in enumerate(lines, start=1):
+        if index <= keep_head:
+            keep(index, line)
+            continue
+        tail.append((index, line))
+        if len(tail) > keep_tail:
+            middle_index, middle = tail.popleft()
+            if len(middle) <= CANDIDATE_MAX_CHARS and any(sign in middle for sign in _CANDIDATE_SIGNS):
+                keep(middle_index, middle)
+    for index, line in tail:
+        keep(index, line)
+    return kept

@@ -74,8 +74,12 @@ def to_sarif(report: Report, root: Path | None = None) -> dict:
     root = Path(os.path.abspath(root or os.getcwd()))
     rules = all_rules()
     index = {rule.id: position for position, rule in enumerate(rules)}
-    results, notifications = [], []
+    results, notifications, artifacts = [], [], []
     for result in report.files:
+        # Every file scanned, with its coverage status, also the clean ones that have no result.
+        uri, base = _uri(result.path, root)
+        artifacts.append({"location": {"uri": uri, **({"uriBaseId": base} if base else {})},
+                          "properties": {"status": result.status.value, "reason": result.reason}})
         for finding in result.findings:
             uri, _ = _uri(result.path, root)
             results.append({
@@ -109,6 +113,7 @@ def to_sarif(report: Report, root: Path | None = None) -> dict:
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
             "columnKind": "unicodeCodePoints",
+            "artifacts": artifacts,
             "results": results,
             "properties": {"asOf": report.as_of.isoformat()},
         }],
