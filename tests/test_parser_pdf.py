@@ -309,18 +309,10 @@ def test_standard_info_through_pdfium():
     assert properties["info:Producer"] == "LibreOffice 7.4"
 
 
-def test_classification_info_keys_without_pypdf(monkeypatch):
-    monkeypatch.setattr(pdf, "_info_and_xmp", lambda path, known: {})
+def test_info_keys_purview_labels_and_xmp():
     properties = read("metadata.pdf").properties
     assert properties["info:密级"] == "机密"
     assert properties["info:Keywords"] == "机密★5年"
-    assert "info:MSIP_Label_0a1b2c3d_Name" not in properties
-
-
-def test_custom_info_and_xmp_with_pypdf():
-    pytest.importorskip("pypdf")
-    properties = read("metadata.pdf").properties
-    assert properties["info:密级"] == "机密"
     assert properties["info:MSIP_Label_0a1b2c3d_Enabled"] == "true"
     assert properties["info:MSIP_Label_0a1b2c3d_Name"] == "Secret"
     assert "info:Trapped" not in properties  # a name, not text

@@ -9,15 +9,17 @@ invents (``机密★5 年`` where the page shows ``机密★5年``) and ML103 mu
 from __future__ import annotations
 
 import bisect
+import contextlib
 import ctypes
 import logging
 import math
+import mmap
 import os
+import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pypdfium2  # noqa: F401  (importing it initialises the PDFium library that pypdfium2.raw calls)
 import pypdfium2.raw as pdfium_c
@@ -25,9 +27,6 @@ import pypdfium2.raw as pdfium_c
 from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Document, PageGeometry, Status, StyleSpan, TextUnit
-
-if TYPE_CHECKING:
-    import pypdf
 
 #: A gap wider than this many ems between two glyphs of one font, with no space glyph, reads as a space
 #: (producers that place each word on its own and draw no space glyphs).
@@ -53,17 +52,22 @@ OFF_AXIS_DEGREES = 3.0
 MAX_XMP_BYTES = 1024 * 1024
 #: Inflated in pieces of this size when a page's streams are measured.
 INFLATE_CHUNK = 1024 * 1024
+#: The most deflate can expand its input (RFC 1951: 258 bytes from about 2 bits).
+FLATE_MAX_RATIO = 1032
 #: Page tree levels descended at most to find a page (a loop in the tree ends there).
 MAX_TREE_DEPTH = 64
 #: Font dictionary entries whose streams PDFium decodes to read a page's text.
 _FONT_STREAMS = ("/FontFile", "/FontFile2", "/FontFile3")
 
-#: Info dictionary keys PDFium can read by name; custom keys need pypdf to be listed (see _info_and_xmp).
+#: Info dictionary keys read by name (PDFium lists none: a key not named here is not read).
 STANDARD_INFO_KEYS = (
     "Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate", "ModDate",
 )
-#: Custom Info keys that carry a classification in the wild, read through PDFium even without pypdf.
-CLASSIFICATION_INFO_KEYS = ("密级", "保密期限", "知悉范围", "SecurityLevel", "Classification", "Security")
+#: Custom Info keys that carry a classification in the wild (document systems, WPS, vendors' DLP tools).
+CLASSIFICATION_INFO_KEYS = (
+    "密级", "保密期限", "知悉范围", "保密级别", "秘密等级", "密级标志", "文件密级", "SecurityLevel", "Security Level",
+    "Classification", "ClassificationLevel", "SecurityClassification", "Security", "SecLevel",
+)
 
 _SPACES = (" ", "\u3000", "\u00a0")
 _CONTROL_LIMIT = 0x20
@@ -127,8 +131,11 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
             raise NotExamined("corrupt", "no pages")
         doc = Document(path=display_path, format="pdf", page_count=page_count)
         indices = pages_to_read(page_count, limits)
-        # PDFium inflates a page's streams whole when it loads the page: a bomb is measured first.
-        oversized = _oversized_pages(path, indices, page_count, limits.max_pdf_stream_bytes)
+        # PDFium inflates a page's streams whole when it loads the page: a bomb is measured first, unless
+        # the whole file is too small to inflate past the limit (Flate expands at most 1032 to 1).
+        oversized = {}
+        if os.path.getsize(path) * FLATE_MAX_RATIO > limits.max_pdf_stream_bytes:
+            oversized = _oversized_pages(path, indices, page_count, limits.max_pdf_stream_bytes)
         for index in indices:
             if index in oversized:
                 if index == 0:
@@ -404,8 +411,16 @@ def _decode_name(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
+#: FPDFText_GetTextObject answering a plain address, so that telling text objects apart costs no cast.
+_text_object_address = ctypes.cast(
+    pdfium_c.FPDFText_GetTextObject, ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+)
+
+
 def _glyphs(text_page: ctypes.c_void_p, frame: _Frame) -> tuple[list[_Glyph], int, int]:
     count = pdfium_c.FPDFText_CountChars(text_page)
+    is_generated, unicode_of, loose_box = (pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode,
+                                           pdfium_c.FPDFText_GetLooseCharBox)
     rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     name = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
@@ -417,25 +432,26 @@ def _glyphs(text_page: ctypes.c_void_p, frame: _Frame) -> tuple[list[_Glyph], in
     font: str | None = None
     size = 0.0
     color: str | None = None
+    map_error, angle = False, 0
     for i in range(count):
-        if pdfium_c.FPDFText_IsGenerated(text_page, i):
+        if is_generated(text_page, i):
             continue  # PDFium's own spaces and line breaks: never on the page
         # A line-end hyphen PDFium flags (FPDFText_IsHyphen) is a drawn glyph, so it stays.
-        code = pdfium_c.FPDFText_GetUnicode(text_page, i)
+        code = unicode_of(text_page, i)
         if code in (0x0D, 0x0A):
             continue
-        bad = (
-            code < _CONTROL_LIMIT
-            or code == 0xFFFD
-            or 0xE000 <= code <= 0xF8FF
-            or bool(pdfium_c.FPDFText_HasUnicodeMapError(text_page, i))
-        )
+        text_object = _text_object_address(text_page, i)
+        new_object = text_object is None or text_object != last_object
+        if new_object:
+            # A font without a usable Unicode map fails for all its glyphs: asked once per text object.
+            map_error = bool(pdfium_c.FPDFText_HasUnicodeMapError(text_page, i))
+            angle = round(math.degrees(pdfium_c.FPDFText_GetCharAngle(text_page, i))) % 360
+        bad = code < _CONTROL_LIMIT or code == 0xFFFD or 0xE000 <= code <= 0xF8FF or map_error
         if code < _CONTROL_LIMIT or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
             char, bad = "\ufffd", True  # a control code is a raw glyph code; a lone surrogate is no text
         else:
             char = chr(code)
-        text_object = ctypes.cast(pdfium_c.FPDFText_GetTextObject(text_page, i), ctypes.c_void_p).value
-        if text_object is None or text_object != last_object:
+        if new_object:
             last_object = text_object
             length = pdfium_c.FPDFText_GetFontInfo(text_page, i, name, len(name), flags)
             font = _decode_name(name.value) if 0 < length <= len(name) and name.value else None
@@ -448,7 +464,7 @@ def _glyphs(text_page: ctypes.c_void_p, frame: _Frame) -> tuple[list[_Glyph], in
                 color = f"{red.value:02X}{green.value:02X}{blue.value:02X}"
             else:
                 color = None
-        if not pdfium_c.FPDFText_GetLooseCharBox(text_page, i, rect):
+        if not loose_box(text_page, i, rect):
             continue
         x0, top, x1, bottom = frame.box(rect.left, rect.bottom, rect.right, rect.top)
         if bottom - top < 0.1 * max(size, 1.0):
@@ -461,7 +477,6 @@ def _glyphs(text_page: ctypes.c_void_p, frame: _Frame) -> tuple[list[_Glyph], in
                 undecodable += 1
             else:
                 decodable += 1
-        angle = round(math.degrees(pdfium_c.FPDFText_GetCharAngle(text_page, i))) % 360
         glyphs.append(_Glyph(char, x0, top, x1, bottom, size, font, color, is_space, angle))
     return glyphs, decodable, undecodable
 
@@ -675,9 +690,10 @@ def _unit(glyphs: list[_Glyph], page_number: int, line_number: int) -> TextUnit:
             font, size, struck, color = _style(glyphs[start])
             spans.append(StyleSpan(start, i, font, size, struck, color))
             start = i
-    boxes = tuple((round(g.x0, 2), round(g.top, 2), round(g.x1, 2), round(g.bottom, 2)) for g in glyphs)
+    boxes = tuple((g.x0, g.top, g.x1, g.bottom) for g in glyphs)
     bbox = (
-        min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+        round(min(g.x0 for g in glyphs), 2), round(min(g.top for g in glyphs), 2),
+        round(max(g.x1 for g in glyphs), 2), round(max(g.bottom for g in glyphs), 2),
     )
     return TextUnit(text=text, part="body", page=page_number, line=line_number, bbox=bbox,
                     spans=tuple(spans), char_boxes=boxes)
@@ -691,12 +707,15 @@ def _style(glyph: _Glyph) -> tuple[str | None, float, bool, str | None]:
 
 
 def _metadata(pdf: ctypes.c_void_p, path: Path) -> dict[str, str]:
+    """Info entries by name, Microsoft Purview label entries, and the XMP packet's simple properties."""
+    xmp, purview = _raw_metadata(path)
     properties: dict[str, str] = {}
-    for key in STANDARD_INFO_KEYS + CLASSIFICATION_INFO_KEYS:
+    for key in (*STANDARD_INFO_KEYS, *CLASSIFICATION_INFO_KEYS, *purview):
         value = _meta_text(pdf, key)
         if value:
             properties[f"info:{key}"] = value
-    properties.update(_info_and_xmp(path, set(properties)))
+    with contextlib.suppress(Exception):  # metadata is a bonus: a file whose text was read is kept
+        properties.update(_xmp(xmp))
     return properties
 
 
@@ -710,49 +729,28 @@ def _meta_text(pdf: ctypes.c_void_p, key: str) -> str:
     return buffer.raw[: length - 2].decode("utf-16-le", errors="replace").strip()
 
 
-def _info_and_xmp(path: Path, known: set[str]) -> dict[str, str]:
-    """Custom Info keys and simple XMP properties, through pypdf where it is installed.
-
-    PDFium reads Info keys only by name and has no XMP call. pypdf reads the cross-reference table,
-    the trailer and just the objects asked for: about 0.7 ms on a small file, 3 ms on a 500-page one
-    (strict mode: the lenient one checks every cross-reference entry, 10 ms there). A file pypdf finds
-    faulty in strict mode only loses these extras."""
-    try:
-        import pypdf
-    except ImportError:
-        return {}
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on odd files would reach the user
-    found: dict[str, str] = {}
-    try:
-        # An open file, not a path: given a path, pypdf reads the whole file into memory.
-        with open(path, "rb") as handle:
-            return _pypdf_metadata(pypdf.PdfReader(handle, strict=True), known, found)
-    except Exception:  # metadata is a bonus: a file PDFium reads is never lost over it
-        return found
+PURVIEW_KEY = re.compile(rb"/(MSIP_Label_[0-9A-Fa-f-]{8,40}_(?:Enabled|Name|Method|SetDate|SiteId))")
 
 
-def _pypdf_metadata(reader: pypdf.PdfReader, known: set[str], found: dict[str, str]) -> dict[str, str]:
-    """Fill ``found`` (kept on a later failure) from the trailer's /Info and the catalog's /Metadata."""
-    from pypdf.generic import NameObject
+def _raw_metadata(path: Path) -> tuple[bytes, list[str]]:
+    """The XMP packet and the names of Purview label entries, found in the file's bytes.
 
-    if reader.is_encrypted:
-        reader.decrypt("")
-    info = reader.trailer.get("/Info")
-    info = info.get_object() if info is not None else None
-    if isinstance(info, dict):
-        for name, value in info.items():
-            key = f"info:{str(name).lstrip('/')}"
-            value = value.get_object() if hasattr(value, "get_object") else value
-            # PDF strings only: names such as /Trapped /False say nothing about a marking.
-            is_text = isinstance(value, str) and not isinstance(value, NameObject)
-            if key not in known and is_text and value.strip():
-                found[key] = value.strip()
-    root = reader.trailer["/Root"].get_object()
-    stream = root.get("/Metadata")
-    stream = stream.get_object() if stream is not None else None
-    if stream is not None and int(stream.get("/Length", 0)) <= MAX_XMP_BYTES:
-        found.update(_xmp(stream.get_data()[:MAX_XMP_BYTES]))
-    return found
+    PDFium has no XMP call and cannot list Info keys, and a PDF parser that could costs more than the
+    rest of the file's reading. The metadata stream is meant to stay uncompressed so that tools find it
+    this way (ISO 32000-1, 14.3.2); the last packet is the document's (earlier ones may be images'). An
+    Info dictionary or packet inside a compressed object stream is not seen."""
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        keys: list[str] = []
+        at = data.find(b"/MSIP_Label_")
+        while at >= 0 and len(keys) < 20:
+            match = PURVIEW_KEY.match(data, at)
+            if match and match.group(1).decode("ascii") not in keys:
+                keys.append(match.group(1).decode("ascii"))
+            at = data.find(b"/MSIP_Label_", at + 1)
+        start = data.rfind(b"<x:xmpmeta")
+        end = data.find(b"</x:xmpmeta>", start, start + MAX_XMP_BYTES) if start >= 0 else -1
+        packet = data[start: end + len(b"</x:xmpmeta>")] if end > 0 else b""
+    return packet, keys
 
 
 #: Usual prefixes of the XMP namespaces, so keys do not depend on the prefix a producer chose.
@@ -769,6 +767,8 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 def _xmp(data: bytes) -> dict[str, str]:
     """Simple XMP properties (text values, and the items of Alt/Seq/Bag) as ``xmp:<prefix:name>``."""
+    if not data:
+        return {}
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
