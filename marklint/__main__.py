@@ -1,0 +1,5 @@
+"""``python -m marklint`` runs the command line."""
+
+from marklint.cli import main
+
+main()
