@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
@@ -67,35 +68,47 @@ def _settings(config: Path | None, **flags: object) -> Settings:
     return settings
 
 
+def scan_options(command: Callable) -> Callable:
+    """The options ``scan`` and ``stats`` share: what to read, how to judge it, how many workers."""
+    options = [
+        click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Configuration file (default: the nearest marklint.toml, .marklint.toml or "
+                          "pyproject.toml)."),
+        click.option("--ledger", type=click.Path(dir_okay=False), default=None,
+                     help="The 定密台账 (CSV or XLSX) to hold the documents against (ML4xx, ML5xx)."),
+        click.option("--as-of", callback=_parse_date,
+                     help="Judge terms as of this date (YYYY-MM-DD; default today)."),
+        click.option("--expiry-window", type=click.IntRange(min=0), default=None,
+                     help="Days before expiry that ML302 reports (default 90)."),
+        click.option("--select", multiple=True, help="Only these rules or prefixes (comma separated)."),
+        click.option("--extend-select", multiple=True, help="Also these rules, e.g. ML206."),
+        click.option("--ignore", multiple=True, help="Not these rules or prefixes."),
+        click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable)."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                     help="Worker processes (default: the number of CPUs; 1 runs in this process)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
+@scan_options
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Report format (jsonl: one object per file as it is done, then a summary object).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here instead of stdout.")
 @click.option("--json-output", type=click.Path(path_type=Path), help="Also write the JSON report here.")
 @click.option("--sarif-output", type=click.Path(path_type=Path), help="Also write the SARIF report here.")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Configuration file (default: the nearest marklint.toml, .marklint.toml or pyproject.toml).")
-@click.option("--as-of", callback=_parse_date, help="Judge terms as of this date (YYYY-MM-DD; default today).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a finding at or above this severity exists (default warning).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Message language (default zh).")
 @click.option("--release", is_flag=True, help="Pre-release gate: any state-secret or 解密 mark is an error (ML303).")
-@click.option("--expiry-window", type=click.IntRange(min=0), default=None,
-              help="Days before expiry that ML302 reports (default 90).")
-@click.option("--select", multiple=True, help="Only these rules or prefixes (comma separated).")
-@click.option("--extend-select", multiple=True, help="Also these rules, e.g. ML206.")
-@click.option("--ignore", multiple=True, help="Not these rules or prefixes.")
-@click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable).")
 @click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Report only findings not recorded in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Record the current findings in this baseline file.")
-@click.option("--ledger", type=click.Path(dir_okay=False), default=None,
-              help="The 定密台账 (CSV or XLSX) to hold the documents against (ML4xx, ML5xx).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: the number of CPUs; 1 runs in this process).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line and no progress.")
 @click.option("--statistics", is_flag=True,
               help="Text format: the number of findings per rule instead of the findings.")
@@ -162,23 +175,11 @@ STATS_FORMATS = ("text", "json", "csv", "xlsx")
 
 @main.command("stats")
 @click.argument("paths", nargs=-1, required=True)
+@scan_options
 @click.option("--format", "output_format", type=click.Choice(STATS_FORMATS), default="text", show_default=True,
               help="text: aligned tables; csv: UTF-8 with BOM for Excel; xlsx: one sheet per table (needs --output).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the statistics here instead of stdout.")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Configuration file (default: the nearest marklint.toml, .marklint.toml or pyproject.toml).")
-@click.option("--ledger", type=click.Path(dir_okay=False), default=None,
-              help="The 定密台账 (CSV or XLSX) to hold the documents against (ML4xx, ML5xx).")
-@click.option("--as-of", callback=_parse_date, help="Judge terms as of this date (YYYY-MM-DD; default today).")
-@click.option("--expiry-window", type=click.IntRange(min=0), default=None,
-              help="Days before expiry that count as expiring (ML302; default 90).")
-@click.option("--select", multiple=True, help="Only these rules or prefixes (comma separated).")
-@click.option("--extend-select", multiple=True, help="Also these rules, e.g. ML206.")
-@click.option("--ignore", multiple=True, help="Not these rules or prefixes.")
-@click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: the number of CPUs; 1 runs in this process).")
 def stats_command(paths: tuple[str, ...], output_format: str, output: Path | None, config: Path | None,
                   jobs: int | None, **flags: object) -> None:
     """定密统计: documents by level, term and expiry; findings by kind, rule and issuer.

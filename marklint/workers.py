@@ -14,6 +14,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
@@ -25,10 +26,14 @@ Task = tuple[Path, str]
 Examine = Callable[[Path, str, Settings], FileResult]
 TimedOut = Callable[[Path, str, Settings], FileResult]
 
-#: Tasks in flight per worker: enough to keep every worker busy, few enough to bound memory.
-WINDOW_PER_WORKER = 8
-#: The parent's watchdog allows this many times the per-file limit before it replaces the pool.
+#: Files sent to a worker at a time: fewer round trips through the pool's queues for small files.
+CHUNK = 8
+#: Chunks in flight per worker: enough to keep every worker busy, few enough to bound memory.
+WINDOW_PER_WORKER = 4
+#: The parent's watchdog allows this many times the per-file limit, plus the grace, before it replaces
+#: the pool.
 WATCHDOG_FACTOR = 2.0
+WATCHDOG_GRACE = 5.0
 
 
 def _raise_timeout(_signum: int, _frame: object) -> None:
@@ -70,10 +75,10 @@ def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut) -> N
     _worker_functions = (examine, timed_out)
 
 
-def _work(task: Task) -> FileResult:
+def _work(chunk: list[Task]) -> list[FileResult]:
     assert _worker_settings is not None and _worker_functions is not None
     examine, timed_out = _worker_functions
-    return _guarded(examine, timed_out, task[0], task[1], _worker_settings)
+    return [_guarded(examine, timed_out, path, display, _worker_settings) for path, display in chunk]
 
 
 def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
@@ -88,36 +93,44 @@ def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, 
 
 def _run_pool(tasks: Iterator[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
               ) -> Iterator[FileResult]:
+    """Chunks of files to a pool of workers, a bounded window of chunks in flight, results in order.
+
+    A chunk that outlives the watchdog is taken apart: the pool is replaced and its files run one by one,
+    so that only the file that is really stuck is reported as timed out."""
     context = multiprocessing.get_context("fork")
 
     def new_pool() -> Pool:
         return context.Pool(jobs, initializer=_init_worker, initargs=(settings, examine, timed_out))
 
     pool = new_pool()
-    pending: deque[tuple[Task, AsyncResult]] = deque()
-    watchdog = settings.limits.per_file_seconds * WATCHDOG_FACTOR + 5.0
+    pending: deque[tuple[list[Task], AsyncResult]] = deque()
+    per_file = settings.limits.per_file_seconds * WATCHDOG_FACTOR
     try:
         exhausted = False
         while pending or not exhausted:
             while not exhausted and len(pending) < jobs * WINDOW_PER_WORKER:
-                task = next(tasks, None)
-                if task is None:
+                chunk = list(islice(tasks, CHUNK))
+                if not chunk:
                     exhausted = True
                     break
-                pending.append((task, pool.apply_async(_work, (task,))))
+                pending.append((chunk, pool.apply_async(_work, (chunk,))))
             if not pending:
                 break
-            task, handle = pending.popleft()
-            handle.wait(watchdog)
+            chunk, handle = pending.popleft()
+            handle.wait(per_file * len(chunk) + WATCHDOG_GRACE)
             if handle.ready():
-                yield handle.get()
+                yield from handle.get()
                 continue
             # Stuck beyond the alarm's reach: replace the pool, keep what finished, resubmit the rest in order.
-            yield timed_out(task[0], task[1], settings)
             pool.terminate()
             pool.join()
             pool = new_pool()
-            pending = deque((t, h if h.ready() else pool.apply_async(_work, (t,))) for t, h in pending)
+            if len(chunk) == 1:
+                yield timed_out(chunk[0][0], chunk[0][1], settings)
+                singles = []
+            else:
+                singles = [([task], pool.apply_async(_work, ([task],))) for task in chunk]
+            pending = deque([*singles, *((c, h if h.ready() else pool.apply_async(_work, (c,))) for c, h in pending)])
     finally:
         pool.terminate()
         pool.join()

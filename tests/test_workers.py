@@ -14,6 +14,7 @@ from marklint.errors import FileTimeout
 from marklint.limits import DEFAULT_LIMITS
 from marklint.model import Status
 from marklint.results import FileResult
+from marklint import workers
 from marklint.workers import run, time_limit
 
 
@@ -72,7 +73,9 @@ def test_a_slow_file_times_out_and_the_scan_goes_on(jobs: int) -> None:
     assert got == [("1", Status.COMPLETE), ("slow", Status.NOT_EXAMINED), ("2", Status.COMPLETE)]
 
 
-def test_watchdog_replaces_a_stuck_pool() -> None:
+def test_watchdog_replaces_a_stuck_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "WATCHDOG_GRACE", 0.5)
+    monkeypatch.setattr(workers, "CHUNK", 3)  # the stuck file shares a chunk: only it may time out
     names = ("1", "stuck", "2", "3", "4")
     got = [(r.path, r.status) for r in run(tasks(*names), settings(1.0), 2, deaf, expired)]
     assert got == [("1", Status.COMPLETE), ("stuck", Status.NOT_EXAMINED), ("2", Status.COMPLETE),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from marklint.checks.context import Context
-from marklint.checks.form import defect_findings
+from marklint.checks.form import defect_findings, with_defect
 from marklint.checks.registry import rule
 from marklint.dates import add_term
 from marklint.marking import MAX_YEARS
@@ -25,15 +25,14 @@ def missing_term(ctx: Context) -> Iterator[Finding]:
 
     Right: `机密★10年`, `机密★2030年1月1日`, `机密★会议开始前`
     """
-    for found in ctx.analysis.live:
-        if any(d.rule == "ML201" for d in found.marking.defects):
-            level = found.marking.level
-            yield ctx.finding(
-                "ML201", found,
-                f"“{found.marking.text}”缺少保密期限，应为“{level}★保密期限”，如“{level}★{MAX_YEARS[level]}年”",
-                f"\"{found.marking.text}\" has no term; should be \"{level}★term\", "
-                f"e.g. \"{level}★{MAX_YEARS[level]}年\"",
-            )
+    for found in with_defect(ctx, "ML201"):
+        level = found.marking.level
+        yield ctx.finding(
+            "ML201", found,
+            f"“{found.marking.text}”缺少保密期限，应为“{level}★保密期限”，如“{level}★{MAX_YEARS[level]}年”",
+            f"\"{found.marking.text}\" has no term; should be \"{level}★term\", "
+            f"e.g. \"{level}★{MAX_YEARS[level]}年\"",
+        )
 
 
 @rule("ML202", "term-exceeds-maximum", "warning")
@@ -48,15 +47,16 @@ def term_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★10年`, or the longer term with its recorded basis
     """
+    for found in with_defect(ctx, "ML202"):
+        marking = found.marking
+        cap = MAX_YEARS[marking.level or ""]
+        yield ctx.finding(
+            "ML202", found,
+            f"“{marking.text}”超过{marking.level}最长保密期限{cap}年，请确认另有规定的依据",
+            f"\"{marking.text}\" exceeds the {cap}-year maximum for {marking.level}; confirm the basis",
+        )
     for found in ctx.analysis.live:
         marking = found.marking
-        if any(d.rule == "ML202" for d in marking.defects):
-            cap = MAX_YEARS[marking.level or ""]
-            yield ctx.finding(
-                "ML202", found,
-                f"“{marking.text}”超过{marking.level}最长保密期限{cap}年，请确认另有规定的依据",
-                f"\"{marking.text}\" exceeds the {cap}-year maximum for {marking.level}; confirm the basis",
-            )
         issue_date = ctx.analysis.issue_date
         if marking.is_state_secret and marking.term.until and issue_date:
             cap = MAX_YEARS[marking.level or ""]

@@ -18,6 +18,13 @@ from marklint.model import Finding
 GB9704_2012_IN_FORCE = date(2012, 7, 1)
 
 
+def with_defect(ctx: Context, rule_id: str) -> Iterator[FoundMarking]:
+    """The live markings whose recogniser defects include ``rule_id``."""
+    for found in ctx.analysis.live:
+        if any(d.rule == rule_id for d in found.marking.defects):
+            yield found
+
+
 def defect_findings(
     ctx: Context, rule_id: str, zh: str, en: str, keep: Callable[[FoundMarking], bool] | None = None
 ) -> Iterator[Finding]:
@@ -175,14 +182,13 @@ def star_on_non_secret(ctx: Context) -> Iterator[Finding]:
 
     Right: `内部` (without ★), or a state-secret level if the content really is a state secret
     """
-    for found in ctx.analysis.live:
-        if any(d.rule == "ML109" for d in found.marking.defects):
-            level = found.marking.level
-            yield ctx.finding(
-                "ML109", found,
-                f"“{found.marking.text}”：“{level}”不是国家秘密，不得使用国家秘密标志★",
-                f"\"{found.marking.text}\": \"{level}\" is not a state secret and must not carry the ★ mark",
-            )
+    for found in with_defect(ctx, "ML109"):
+        level = found.marking.level
+        yield ctx.finding(
+            "ML109", found,
+            f"“{found.marking.text}”：“{level}”不是国家秘密，不得使用国家秘密标志★",
+            f"\"{found.marking.text}\": \"{level}\" is not a state secret and must not carry the ★ mark",
+        )
 
 
 @rule("ML110", "unknown-level", "error")
@@ -196,10 +202,9 @@ def unknown_level(ctx: Context) -> Iterator[Finding]:
 
     Right: `绝密★5年`, `机密★10年`
     """
-    for found in ctx.analysis.live:
-        if any(d.rule == "ML110" for d in found.marking.defects):
-            yield ctx.finding(
-                "ML110", found,
-                f"“{found.marking.text}”：“{found.marking.level}”不是法定密级，密级只能是绝密、机密或秘密",
-                f"\"{found.marking.text}\": \"{found.marking.level}\" is not a level; use 绝密, 机密 or 秘密",
-            )
+    for found in with_defect(ctx, "ML110"):
+        yield ctx.finding(
+            "ML110", found,
+            f"“{found.marking.text}”：“{found.marking.level}”不是法定密级，密级只能是绝密、机密或秘密",
+            f"\"{found.marking.text}\": \"{found.marking.level}\" is not a level; use 绝密, 机密 or 秘密",
+        )

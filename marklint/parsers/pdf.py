@@ -215,7 +215,7 @@ def _oversized_pages(path: Path, indices: list[int], page_count: int, limit: int
     over: dict[int, str] = {}
     try:
         with open(path, "rb") as handle:
-            reader = pypdf.PdfReader(handle, strict=False)
+            reader = _reader(pypdf, handle)
             if reader.is_encrypted:
                 reader.decrypt("")
             pages = reader.trailer["/Root"].get_object()["/Pages"]
@@ -230,6 +230,16 @@ def _oversized_pages(path: Path, indices: list[int], page_count: int, limit: int
     except Exception:
         pass  # pypdf cannot read what PDFium may: unmeasured
     return over
+
+
+def _reader(pypdf: object, handle: object) -> object:
+    """A pypdf reader, strict first: the lenient one checks every cross-reference entry, which costs in
+    proportion to the number of objects (tens of milliseconds on a 2,000-page file)."""
+    try:
+        return pypdf.PdfReader(handle, strict=True)  # type: ignore[attr-defined]
+    except Exception:
+        handle.seek(0)  # type: ignore[attr-defined]
+        return pypdf.PdfReader(handle, strict=False)  # type: ignore[attr-defined]
 
 
 class _StreamMeter:
