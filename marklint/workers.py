@@ -98,6 +98,9 @@ def _run_pool(tasks: Iterator[Task], settings: Settings, jobs: int, examine: Exa
     A chunk that outlives the watchdog is taken apart: the pool is replaced and its files run one by one,
     so that only the file that is really stuck is reported as timed out."""
     context = multiprocessing.get_context("fork")
+    # Import the parsers once here, so the forked workers share them instead of each importing its own.
+    import marklint.parsers.docx
+    import marklint.parsers.pdf  # noqa: F401
 
     def new_pool() -> Pool:
         return context.Pool(jobs, initializer=_init_worker, initargs=(settings, examine, timed_out))
