@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from marklint import workers
 from marklint.config import Settings
 from marklint.errors import FileTimeout
 from marklint.limits import DEFAULT_LIMITS
 from marklint.model import Status
 from marklint.results import FileResult
-from marklint import workers
 from marklint.workers import run, time_limit
 
 

@@ -1,0 +1,419 @@
+"""Text lines rebuilt from the glyphs PDFium reports on a page.
+
+PDFium's own text stream carries spaces and line breaks it invents (``机密★5 年`` where the page shows
+``机密★5年``), so lines are rebuilt here from glyph boxes: glyphs grouped by baseline band, spaces kept
+where the page has a space glyph or a wide gap within one font, strike-through lines found among the
+page's path objects, rotated watermark text kept apart.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import pypdfium2  # noqa: F401  (importing it initialises the PDFium library that pypdfium2.raw calls)
+import pypdfium2.raw as pdfium_c
+
+from marklint.limits import Limits
+from marklint.model import StyleSpan, TextUnit
+
+#: A gap wider than this many ems between two glyphs of one font, with no space glyph, reads as a space
+#: (producers that place each word on its own and draw no space glyphs).
+SPACE_GAP_EM = 0.8
+#: A gap wider than this many ems splits a line into two units (a 版记 row: 印发机关 ... 印发日期).
+SPLIT_GAP_EM = 4.0
+#: A strike-through is a horizontal path no thicker than this (LibreOffice strokes 1.2 pt lines, whose
+#: bounds are 2.4 pt high; Word fills thin rectangles).
+STRIKE_MAX_THICKNESS = 3.0
+#: ... crossing a glyph between these fractions of its box height, counted from the bottom (an
+#: underline sits near 0.15, an overline near 1.0).
+STRIKE_BAND = (0.3, 0.7)
+#: Page objects examined for strike-through lines and images; a vector drawing may hold far more.
+MAX_PAGE_OBJECTS = 50_000
+#: Form XObjects nest; strike-through lines and images inside them are looked for this deep.
+MAX_FORM_DEPTH = 4
+#: Glyphs more than this many degrees off the page's main text direction (a diagonal watermark) are
+#: kept out of the horizontal lines and read as their own units.
+OFF_AXIS_DEGREES = 3.0
+
+_SPACES = (" ", "\u3000", "\u00a0")
+_CONTROL_LIMIT = 0x20
+
+
+@dataclass(slots=True)
+class _Glyph:
+    """One drawn character, its box in points from the displayed page's top-left."""
+
+    char: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    font: str | None
+    color: str | None
+    is_space: bool
+    angle: int  # whole degrees, 0-359
+    struck: bool = False
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(slots=True)
+class PageText:
+    glyphs: list[_Glyph]
+    decodable: int  # non-space glyphs with a usable Unicode value
+    undecodable: int
+    has_image: bool
+
+
+class Frame:
+    """Maps PDF user space to points from the displayed page's top-left (crop box and /Rotate applied)."""
+
+    def __init__(self, page: ctypes.c_void_p) -> None:
+        box = pdfium_c.FS_RECTF()
+        if pdfium_c.FPDF_GetPageBoundingBox(page, box):
+            self.left, self.bottom, self.right, self.top = box.left, box.bottom, box.right, box.top
+        else:
+            self.left, self.bottom = 0.0, 0.0
+            self.right, self.top = pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
+        self.rotation = pdfium_c.FPDFPage_GetRotation(page) % 4
+
+    def size(self) -> tuple[float, float]:
+        """Width and height of the page as displayed, /Rotate applied."""
+        width, height = round(self.right - self.left, 2), round(self.top - self.bottom, 2)
+        return (height, width) if self.rotation % 2 else (width, height)
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        """(x0, top, x1, bottom) on the displayed page of a user-space rectangle."""
+        if self.rotation == 1:  # shown turned 90° clockwise: user-space left edge is on top
+            return bottom - self.bottom, left - self.left, top - self.bottom, right - self.left
+        if self.rotation == 2:
+            return self.right - right, bottom - self.bottom, self.right - left, top - self.bottom
+        if self.rotation == 3:
+            return self.top - top, self.right - right, self.top - bottom, self.right - left
+        return left - self.left, self.top - top, right - self.left, self.top - bottom
+
+
+def read_page(page: ctypes.c_void_p, frame: Frame) -> PageText | None:
+    text_page = pdfium_c.FPDFText_LoadPage(page)
+    if not text_page:
+        return None
+    try:
+        glyphs, decodable, undecodable = _glyphs(text_page, frame)
+    finally:
+        pdfium_c.FPDFText_ClosePage(text_page)
+    scan = _ObjectScan(frame)
+    scan.page(page)
+    _mark_struck(glyphs, scan.strikes)
+    return PageText(glyphs, decodable, undecodable, scan.has_image)
+
+
+def _decode_name(raw: bytes) -> str:
+    # Chinese producers write font names such as 宋体 as GBK bytes in /BaseFont.
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+#: FPDFText_GetTextObject answering a plain address, so that telling text objects apart costs no cast.
+_text_object_address = ctypes.cast(
+    pdfium_c.FPDFText_GetTextObject, ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+)
+
+
+def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[_Glyph], int, int]:
+    count = pdfium_c.FPDFText_CountChars(text_page)
+    is_generated, unicode_of, loose_box = (pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode,
+                                           pdfium_c.FPDFText_GetLooseCharBox)
+    rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
+    glyphs: list[_Glyph] = []
+    decodable = undecodable = 0
+    # Font, size and colour belong to the text object, so they are fetched once per object.
+    last_object: int | None = None
+    font: str | None = None
+    size = 0.0
+    color: str | None = None
+    map_error, angle = False, 0
+    for i in range(count):
+        if is_generated(text_page, i):
+            continue  # PDFium's own spaces and line breaks: never on the page
+        # A line-end hyphen PDFium flags (FPDFText_IsHyphen) is a drawn glyph, so it stays.
+        code = unicode_of(text_page, i)
+        if code in (0x0D, 0x0A):
+            continue
+        text_object = _text_object_address(text_page, i)
+        new_object = text_object is None or text_object != last_object
+        if new_object:
+            # A font without a usable Unicode map fails for all its glyphs: asked once per text object.
+            map_error = bool(pdfium_c.FPDFText_HasUnicodeMapError(text_page, i))
+            angle = round(math.degrees(pdfium_c.FPDFText_GetCharAngle(text_page, i))) % 360
+        bad = code < _CONTROL_LIMIT or code == 0xFFFD or 0xE000 <= code <= 0xF8FF or map_error
+        if code < _CONTROL_LIMIT or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            char, bad = "\ufffd", True  # a control code is a raw glyph code; a lone surrogate is no text
+        else:
+            char = chr(code)
+        if new_object:
+            last_object = text_object
+            length = pdfium_c.FPDFText_GetFontInfo(text_page, i, name, len(name), flags)
+            font = _decode_name(name.value) if 0 < length <= len(name) and name.value else None
+            # The size in Tf times the text matrix scale: producers that write ``1 Tf`` scale the matrix.
+            scale = 1.0
+            if pdfium_c.FPDFText_GetMatrix(text_page, i, matrix):
+                scale = math.hypot(matrix.c, matrix.d) or 1.0
+            size = round(pdfium_c.FPDFText_GetFontSize(text_page, i) * scale, 2)
+            if pdfium_c.FPDFText_GetFillColor(text_page, i, red, green, blue, alpha):
+                color = f"{red.value:02X}{green.value:02X}{blue.value:02X}"
+            else:
+                color = None
+        if not loose_box(text_page, i, rect):
+            continue
+        x0, top, x1, bottom = frame.box(rect.left, rect.bottom, rect.right, rect.top)
+        if bottom - top < 0.1 * max(size, 1.0):
+            # A font without ascent/descent gives a flat box: rebuild it from the size.
+            middle = (top + bottom) / 2
+            top, bottom = middle - 0.6 * size, middle + 0.4 * size
+        is_space = char in _SPACES
+        if not is_space:
+            if bad:
+                undecodable += 1
+            else:
+                decodable += 1
+        glyphs.append(_Glyph(char, x0, top, x1, bottom, size, font, color, is_space, angle))
+    return glyphs, decodable, undecodable
+
+
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+class _ObjectScan:
+    """Walks a page's objects, into Form XObjects, collecting thin horizontal paths (strike-through
+    candidates, as (y, x0, x1) on the displayed page) and noting whether any image is drawn."""
+
+    def __init__(self, frame: Frame) -> None:
+        self.frame = frame
+        self.strikes: list[tuple[float, float, float]] = []
+        self.has_image = False
+        self.budget = MAX_PAGE_OBJECTS
+        self._corners = tuple(ctypes.c_float() for _ in range(4))
+        self._matrix = pdfium_c.FS_MATRIX()
+
+    def page(self, page: ctypes.c_void_p) -> None:
+        count = pdfium_c.FPDFPage_CountObjects(page)
+        self._walk([pdfium_c.FPDFPage_GetObject(page, i) for i in range(min(count, self.budget))],
+                   _IDENTITY, MAX_FORM_DEPTH)
+
+    def _walk(self, objects: list[ctypes.c_void_p], matrix: _Matrix, depth: int) -> None:
+        for obj in objects:
+            if self.budget <= 0:
+                return
+            self.budget -= 1
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                self.has_image = True
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                self._path(obj, matrix)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth > 0:
+                # Objects inside a form are in the form's space: its matrix maps them onto the parent's.
+                inner = matrix
+                if pdfium_c.FPDFPageObj_GetMatrix(obj, self._matrix):
+                    m = self._matrix
+                    inner = _concat((m.a, m.b, m.c, m.d, m.e, m.f), matrix)
+                count = min(pdfium_c.FPDFFormObj_CountObjects(obj), self.budget)
+                self._walk([pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(max(count, 0))], inner,
+                           depth - 1)
+
+    def _path(self, obj: ctypes.c_void_p, matrix: _Matrix) -> None:
+        left, bottom, right, top = self._corners
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            return
+        xs, ys = [], []
+        for x, y in ((left.value, bottom.value), (left.value, top.value), (right.value, bottom.value),
+                     (right.value, top.value)):
+            a, b, c, d, e, f = matrix
+            xs.append(a * x + c * y + e)
+            ys.append(b * x + d * y + f)
+        x0, y0, x1, y1 = self.frame.box(min(xs), min(ys), max(xs), max(ys))
+        height, width = y1 - y0, x1 - x0
+        if height <= STRIKE_MAX_THICKNESS and width >= max(1.0, 3 * height):
+            self.strikes.append(((y0 + y1) / 2, x0, x1))
+
+
+def _concat(first: _Matrix, then: _Matrix) -> _Matrix:
+    """The matrix that applies ``first`` and then ``then`` (PDF row-vector convention)."""
+    a1, b1, c1, d1, e1, f1 = first
+    a2, b2, c2, d2, e2, f2 = then
+    return (
+        a1 * a2 + b1 * c2, a1 * b2 + b1 * d2,
+        c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+        e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2,
+    )
+
+
+def _mark_struck(glyphs: list[_Glyph], strikes: list[tuple[float, float, float]]) -> None:
+    if not strikes:
+        return
+    strikes.sort()
+    heights = [y for y, _, _ in strikes]
+    low, high = STRIKE_BAND
+    for glyph in glyphs:
+        height = glyph.bottom - glyph.top
+        # Display y grows downwards: the band's fractions are counted up from the glyph's bottom.
+        first = bisect.bisect_left(heights, glyph.bottom - high * height)
+        last = bisect.bisect_right(heights, glyph.bottom - low * height)
+        centre = (glyph.x0 + glyph.x1) / 2
+        glyph.struck = any(x0 <= centre <= x1 for _, x0, x1 in strikes[first:last])
+
+
+# --- lines and units ---------------------------------------------------------------------------------------
+
+
+def _lines(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
+    """Glyphs grouped into lines, top to bottom, each left to right.
+
+    A glyph joins a line when its middle lies within the line's band and the line's first middle lies
+    within the glyph's box: tolerant of mixed sizes on one baseline and of a ★ from another font drawn
+    slightly higher, while a large glyph from a neighbouring line does not pull lines together."""
+    lines: list[list[_Glyph]] = []
+    band_top = band_bottom = anchor = 0.0
+    for glyph in sorted(glyphs, key=lambda g: (g.middle, g.x0)):
+        if lines and band_top <= glyph.middle <= band_bottom and glyph.top <= anchor <= glyph.bottom:
+            lines[-1].append(glyph)
+            band_top, band_bottom = min(band_top, glyph.top), max(band_bottom, glyph.bottom)
+        else:
+            lines.append([glyph])
+            band_top, band_bottom, anchor = glyph.top, glyph.bottom, glyph.middle
+    for line in lines:
+        line.sort(key=lambda g: g.x0)
+    return lines
+
+
+def _segments(line: list[_Glyph]) -> list[list[_Glyph]]:
+    """One line's glyphs as units: split at very wide gaps, spaces collapsed and inferred from gaps."""
+    units: list[list[_Glyph]] = []
+    current: list[_Glyph] = []
+    pending: list[_Glyph] = []  # space glyphs since the last visible glyph
+    previous: _Glyph | None = None
+    for glyph in line:
+        if glyph.is_space:
+            if current:
+                pending.append(glyph)
+            continue
+        if previous is not None:
+            em = max(previous.size, glyph.size, 1.0)
+            gap = glyph.x0 - previous.x1
+            if gap > SPLIT_GAP_EM * em:
+                units.append(current)
+                current = []
+            else:
+                space = _space_between(previous, glyph, pending, gap > SPACE_GAP_EM * em)
+                if space is not None:
+                    current.append(space)
+        pending = []
+        current.append(glyph)
+        previous = glyph
+    if current:
+        units.append(current)
+    return units
+
+
+def _space_between(left: _Glyph, right: _Glyph, spaces: list[_Glyph], wide_gap: bool) -> _Glyph | None:
+    """The one space that stands between two visible glyphs, if any."""
+    # LibreOffice draws space glyphs under the neighbouring glyphs of an underlined run; a space that
+    # leaves no gap on the page is not a space.
+    seen = [s for s in spaces if not _hidden(s, left, right)]
+    if seen:
+        first, last = seen[0], seen[-1]
+        return _Glyph(first.char, first.x0, first.top, last.x1, first.bottom, first.size, first.font,
+                      first.color, True, first.angle, all(s.struck for s in seen))
+    if wide_gap and left.font == right.font:
+        # Only within one font: Word, WPS and LibreOffice leave small gaps where ★ or a digit comes
+        # from another font, and those must never read as spaces.
+        return _Glyph(" ", left.x1, left.top, right.x0, left.bottom, left.size, left.font, left.color, True,
+                      left.angle, left.struck and right.struck)
+    return None
+
+
+def _hidden(space: _Glyph, left: _Glyph, right: _Glyph) -> bool:
+    width = space.x1 - space.x0
+    if width <= 0.05:
+        return False  # a zero-width space glyph is still a space typed in the content
+    overlap = max(_overlap(space, left), _overlap(space, right))
+    return overlap > 0.5 * width
+
+
+def _overlap(a: _Glyph, b: _Glyph) -> float:
+    return max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0))
+
+
+def _runs_off_axis(glyphs: list[_Glyph]) -> tuple[list[_Glyph], list[list[_Glyph]]]:
+    """Split glyphs into those on the page's main text direction and runs of rotated ones (watermarks)."""
+    if not glyphs:
+        return [], []
+    main = Counter(g.angle for g in glyphs).most_common(1)[0][0]
+    upright: list[_Glyph] = []
+    runs: list[list[_Glyph]] = []
+    last_angle: int | None = None
+    for glyph in glyphs:
+        off = min((glyph.angle - main) % 360, (main - glyph.angle) % 360)
+        if off <= OFF_AXIS_DEGREES:
+            upright.append(glyph)
+            last_angle = None
+            continue
+        if glyph.angle != last_angle:
+            runs.append([])
+            last_angle = glyph.angle
+        if not (glyph.is_space and not runs[-1]):
+            runs[-1].append(glyph)
+    return upright, [run for run in runs if any(not g.is_space for g in run)]
+
+
+def page_units(glyphs: list[_Glyph], page_number: int, limits: Limits) -> list[TextUnit]:
+    upright, rotated = _runs_off_axis(glyphs)
+    pieces = [segment for line in _lines(upright) for segment in _segments(line)]
+    pieces.extend(rotated)
+    units = []
+    for line_number, piece in enumerate(pieces, start=1):
+        while piece and piece[-1].is_space:
+            piece.pop()
+        piece = piece[: max(limits.max_unit_chars, 0)]
+        if piece:
+            units.append(_unit(piece, page_number, line_number))
+    return units
+
+
+def _unit(glyphs: list[_Glyph], page_number: int, line_number: int) -> TextUnit:
+    text = "".join(g.char for g in glyphs)
+    spans: list[StyleSpan] = []
+    start = 0
+    for i in range(1, len(glyphs) + 1):
+        if i == len(glyphs) or _style(glyphs[i]) != _style(glyphs[start]):
+            font, size, struck, color = _style(glyphs[start])
+            spans.append(StyleSpan(start, i, font, size, struck, color))
+            start = i
+    boxes = tuple((g.x0, g.top, g.x1, g.bottom) for g in glyphs)
+    bbox = (
+        round(min(g.x0 for g in glyphs), 2), round(min(g.top for g in glyphs), 2),
+        round(max(g.x1 for g in glyphs), 2), round(max(g.bottom for g in glyphs), 2),
+    )
+    return TextUnit(text=text, part="body", page=page_number, line=line_number, bbox=bbox,
+                    spans=tuple(spans), char_boxes=boxes)
+
+
+def _style(glyph: _Glyph) -> tuple[str | None, float, bool, str | None]:
+    return glyph.font, glyph.size, glyph.struck, glyph.color
+
+
+# --- metadata ----------------------------------------------------------------------------------------------

@@ -1,0 +1,119 @@
+"""A PDF's metadata: Info entries read by name through PDFium, Microsoft Purview label entries and the
+XMP packet found in the file's bytes."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import mmap
+import re
+from pathlib import Path
+
+import pypdfium2.raw as pdfium_c
+
+#: Longest XMP packet that is parsed.
+MAX_XMP_BYTES = 1024 * 1024
+#: Info dictionary keys read by name (PDFium lists none: a key not named here is not read).
+STANDARD_INFO_KEYS = (
+    "Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate", "ModDate",
+)
+#: Custom Info keys that carry a classification in the wild (document systems, WPS, vendors' DLP tools).
+CLASSIFICATION_INFO_KEYS = (
+    "密级", "保密期限", "知悉范围", "保密级别", "秘密等级", "密级标志", "文件密级", "SecurityLevel", "Security Level",
+    "Classification", "ClassificationLevel", "SecurityClassification", "Security", "SecLevel",
+)
+
+
+def metadata(pdf: ctypes.c_void_p, path: Path) -> dict[str, str]:
+    """Info entries by name, Microsoft Purview label entries, and the XMP packet's simple properties."""
+    xmp, purview = _raw_metadata(path)
+    properties: dict[str, str] = {}
+    for key in (*STANDARD_INFO_KEYS, *CLASSIFICATION_INFO_KEYS, *purview):
+        value = _meta_text(pdf, key)
+        if value:
+            properties[f"info:{key}"] = value
+    with contextlib.suppress(Exception):  # metadata is a bonus: a file whose text was read is kept
+        properties.update(_xmp(xmp))
+    return properties
+
+
+def _meta_text(pdf: ctypes.c_void_p, key: str) -> str:
+    tag = key.encode("utf-8") + b"\0"
+    length = pdfium_c.FPDF_GetMetaText(pdf, tag, None, 0)
+    if length <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(length)
+    pdfium_c.FPDF_GetMetaText(pdf, tag, buffer, length)
+    return buffer.raw[: length - 2].decode("utf-16-le", errors="replace").strip()
+
+
+PURVIEW_KEY = re.compile(rb"/(MSIP_Label_[0-9A-Fa-f-]{8,40}_(?:Enabled|Name|Method|SetDate|SiteId))")
+
+
+def _raw_metadata(path: Path) -> tuple[bytes, list[str]]:
+    """The XMP packet and the names of Purview label entries, found in the file's bytes.
+
+    PDFium has no XMP call and cannot list Info keys, and a PDF parser that could costs more than the
+    rest of the file's reading. The metadata stream is meant to stay uncompressed so that tools find it
+    this way (ISO 32000-1, 14.3.2); the last packet is the document's (earlier ones may be images'). An
+    Info dictionary or packet inside a compressed object stream is not seen."""
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        keys: list[str] = []
+        at = data.find(b"/MSIP_Label_")
+        while at >= 0 and len(keys) < 20:
+            match = PURVIEW_KEY.match(data, at)
+            if match and match.group(1).decode("ascii") not in keys:
+                keys.append(match.group(1).decode("ascii"))
+            at = data.find(b"/MSIP_Label_", at + 1)
+        start = data.rfind(b"<x:xmpmeta")
+        end = data.find(b"</x:xmpmeta>", start, start + MAX_XMP_BYTES) if start >= 0 else -1
+        packet = data[start: end + len(b"</x:xmpmeta>")] if end > 0 else b""
+    return packet, keys
+
+
+#: Usual prefixes of the XMP namespaces, so keys do not depend on the prefix a producer chose.
+_XMP_PREFIXES = {
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://ns.adobe.com/pdf/1.3/": "pdf",
+    "http://ns.adobe.com/xap/1.0/": "xmp",
+    "http://ns.adobe.com/xap/1.0/mm/": "xmpMM",
+    "http://ns.adobe.com/pdfx/1.3/": "pdfx",
+    "http://www.aiim.org/pdfa/ns/id/": "pdfaid",
+}
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _xmp(data: bytes) -> dict[str, str]:
+    """Simple XMP properties (text values, and the items of Alt/Seq/Bag) as ``xmp:<prefix:name>``."""
+    if not data:
+        return {}
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+    root = etree.fromstring(data[max(data.find(b"<"), 0) :], parser)  # lxml refuses a leading BOM or blank
+    found: dict[str, str] = {}
+    for description in root.iter(f"{{{_RDF}}}Description"):
+        for attribute, value in description.attrib.items():
+            key = _xmp_key(attribute, description.nsmap)
+            if key and value.strip():
+                found.setdefault(key, value.strip())
+        for element in description:
+            if not isinstance(element.tag, str):
+                continue
+            key = _xmp_key(element.tag, element.nsmap)
+            items = [li.text.strip() for li in element.iter(f"{{{_RDF}}}li") if li.text and li.text.strip()]
+            value = "; ".join(items) if items else (element.text or "").strip()
+            if key and value and len(element) <= 1:
+                found.setdefault(key, value)
+    return found
+
+
+def _xmp_key(tag: str, nsmap: dict[str | None, str]) -> str | None:
+    if not tag.startswith("{"):
+        return None
+    namespace, name = tag[1:].split("}", 1)
+    if namespace in (_RDF, "http://www.w3.org/XML/1998/namespace"):
+        return None
+    prefix = _XMP_PREFIXES.get(namespace)
+    prefix = prefix or next((p for p, uri in nsmap.items() if uri == namespace and p), None)
+    return f"xmp:{prefix or namespace}:{name}"

@@ -1,0 +1,171 @@
+"""Measuring a PDF page's streams before PDFium loads it: a decompression bomb is refused, not allocated.
+
+PDFium inflates a page's content streams, forms, embedded fonts and CMaps whole when it loads the page
+and reads its text; a 1 MiB stream can inflate to 1 GiB. pypdf reaches just those streams (through the
+page tree's /Count, from the nearer end) and they are inflated piece by piece and counted, never held.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from pathlib import Path
+
+from marklint.parsers.pdf_lines import MAX_FORM_DEPTH
+
+#: Inflated in pieces of this size when a page's streams are measured.
+INFLATE_CHUNK = 1024 * 1024
+#: The most deflate can expand its input (RFC 1951: 258 bytes from about 2 bits).
+FLATE_MAX_RATIO = 1032
+#: Page tree levels descended at most to find a page (a loop in the tree ends there).
+MAX_TREE_DEPTH = 64
+#: Font dictionary entries whose streams PDFium decodes to read a page's text.
+_FONT_STREAMS = ("/FontFile", "/FontFile2", "/FontFile3")
+
+
+def oversized_pages(path: Path, indices: list[int], page_count: int, limit: int) -> dict[int, str]:
+    """The pages (0-based, among ``indices``) whose content streams, forms, embedded fonts and CMaps inflate
+    to more than ``limit`` bytes together, with what was measured. Counted through pypdf piece by piece,
+    never held: a 1 MiB stream can inflate to 1 GiB, which PDFium would allocate at once. A file pypdf
+    cannot read is left to PDFium unmeasured."""
+    try:
+        import pypdf
+    except ImportError:
+        return {}
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    over: dict[int, str] = {}
+    try:
+        with open(path, "rb") as handle:
+            reader = _reader(pypdf, handle)
+            if reader.is_encrypted:
+                reader.decrypt("")
+            pages = reader.trailer["/Root"].get_object()["/Pages"]
+            for index in indices:
+                try:
+                    page, resources = _page_at(pages, index, page_count)
+                    size = _StreamMeter(limit).page(page, resources) if page is not None else 0
+                except Exception:
+                    continue  # a damaged page: PDFium judges it
+                if size > limit:
+                    over[index] = f"page {index + 1} content, fonts and forms inflate to over {limit} bytes"
+    except Exception:
+        pass  # pypdf cannot read what PDFium may: unmeasured
+    return over
+
+
+def _reader(pypdf: object, handle: object) -> object:
+    """A pypdf reader, strict first: the lenient one checks every cross-reference entry, which costs in
+    proportion to the number of objects (tens of milliseconds on a 2,000-page file)."""
+    try:
+        return pypdf.PdfReader(handle, strict=True)  # type: ignore[attr-defined]
+    except Exception:
+        handle.seek(0)  # type: ignore[attr-defined]
+        return pypdf.PdfReader(handle, strict=False)  # type: ignore[attr-defined]
+
+
+class _StreamMeter:
+    """Adds up the inflated size of the streams PDFium decodes to load a page and read its text, stopping
+    as soon as the total passes the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.total = 0
+        self._seen: set[int] = set()
+
+    def page(self, page: dict, inherited: object) -> int:
+        contents = _resolve(page.get("/Contents"))
+        for stream in contents if isinstance(contents, list) else [contents]:
+            self._stream(stream)
+        self._resources(page.get("/Resources", inherited), MAX_FORM_DEPTH)
+        return self.total
+
+    def _resources(self, resources: object, depth: int) -> None:
+        resources = _resolve(resources)
+        if not isinstance(resources, dict) or self.total > self.limit:
+            return
+        fonts = _resolve(resources.get("/Font"))
+        for font in fonts.values() if isinstance(fonts, dict) else ():
+            self._font(_resolve(font), 2)
+        objects = _resolve(resources.get("/XObject"))
+        for xobject in objects.values() if isinstance(objects, dict) else ():
+            xobject = _resolve(xobject)
+            is_form = isinstance(xobject, dict) and xobject.get("/Subtype") == "/Form" and depth > 0
+            if is_form and self._stream(xobject):
+                self._resources(xobject.get("/Resources"), depth - 1)  # type: ignore[union-attr]
+
+    def _font(self, font: object, depth: int) -> None:
+        if not isinstance(font, dict) or depth <= 0:
+            return
+        self._stream(font.get("/ToUnicode"))
+        descriptor = _resolve(font.get("/FontDescriptor"))
+        if isinstance(descriptor, dict):
+            for key in _FONT_STREAMS:
+                self._stream(descriptor.get(key))
+        descendants = _resolve(font.get("/DescendantFonts"))
+        for descendant in descendants if isinstance(descendants, list) else ():
+            self._font(_resolve(descendant), depth - 1)
+
+    def _stream(self, stream: object) -> bool:
+        """Count one stream once; False when it was counted before (a form that draws itself)."""
+        stream = _resolve(stream)
+        raw = getattr(stream, "_data", None)
+        if not isinstance(raw, bytes) or id(stream) in self._seen or self.total > self.limit:
+            return False
+        self._seen.add(id(stream))
+        filters = _resolve(stream.get("/Filter"))  # type: ignore[union-attr]
+        first = _resolve(filters[0]) if isinstance(filters, list) and filters else filters
+        if first in ("/FlateDecode", "/Fl"):
+            self.total += _inflated_size(raw, self.limit - self.total)
+        else:
+            self.total += len(raw)  # other filters do not amplify like Flate (LZW is left to PDFium)
+        return True
+
+
+def _page_at(pages: object, index: int, total: int) -> tuple[dict | None, object]:
+    """Page ``index`` of a page tree of ``total`` pages and the /Resources it inherits, found by descending
+    through the /Count of its nodes from the nearer end: a few objects for the first and the last page,
+    where pypdf's ``reader.pages`` would parse every page of a long document first."""
+    from_end = index >= total // 2
+    position = total - 1 - index if from_end else index
+    node = _resolve(pages)
+    inherited = None
+    for _ in range(MAX_TREE_DEPTH):
+        kids = _resolve(node.get("/Kids")) if isinstance(node, dict) else None
+        if not isinstance(kids, list):
+            return None, None
+        inherited = node.get("/Resources", inherited)  # type: ignore[union-attr]
+        for kid in reversed(kids) if from_end else kids:
+            kid = _resolve(kid)
+            if not isinstance(kid, dict):
+                continue
+            size = int(_resolve(kid.get("/Count", 1))) if "/Kids" in kid else 1  # type: ignore[call-overload]
+            if position < size:
+                if "/Kids" not in kid:
+                    return kid, inherited
+                node = kid
+                break
+            position -= size
+        else:
+            return None, None
+    return None, None
+
+
+def _resolve(value: object) -> object:
+    return value.get_object() if hasattr(value, "get_object") else value
+
+
+def _inflated_size(data: bytes, budget: int) -> int:
+    """How many bytes zlib ``data`` inflates to, counted up to just past ``budget``, one piece at a time."""
+    inflater = zlib.decompressobj()
+    total = 0
+    pending = data
+    try:
+        while total <= budget:
+            piece = inflater.decompress(pending, INFLATE_CHUNK)
+            pending = inflater.unconsumed_tail
+            total += len(piece)
+            if not piece:
+                break
+    except zlib.error:
+        pass  # damaged after this point: PDFium stops there too
+    return total
