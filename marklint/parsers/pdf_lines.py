@@ -58,10 +58,10 @@ class _Glyph:
     is_space: bool
     angle: int  # whole degrees, 0-359
     struck: bool = False
+    middle: float = 0.0  # (top + bottom) / 2, kept because line building sorts and compares by it
 
-    @property
-    def middle(self) -> float:
-        return (self.top + self.bottom) / 2
+    def __post_init__(self) -> None:
+        self.middle = (self.top + self.bottom) / 2
 
 
 @dataclass(slots=True)
@@ -395,25 +395,26 @@ def page_units(glyphs: list[_Glyph], page_number: int, limits: Limits) -> list[T
 
 
 def _unit(glyphs: list[_Glyph], page_number: int, line_number: int) -> TextUnit:
-    text = "".join(g.char for g in glyphs)
+    """One unit from a line's glyphs, in one pass: text, style spans, character boxes, bounding box."""
     spans: list[StyleSpan] = []
-    start = 0
-    for i in range(1, len(glyphs) + 1):
-        if i == len(glyphs) or _style(glyphs[i]) != _style(glyphs[start]):
-            font, size, struck, color = _style(glyphs[start])
-            spans.append(StyleSpan(start, i, font, size, struck, color))
-            start = i
-    boxes = tuple((g.x0, g.top, g.x1, g.bottom) for g in glyphs)
-    bbox = (
-        round(min(g.x0 for g in glyphs), 2), round(min(g.top for g in glyphs), 2),
-        round(max(g.x1 for g in glyphs), 2), round(max(g.bottom for g in glyphs), 2),
-    )
-    return TextUnit(text=text, part="body", page=page_number, line=line_number, bbox=bbox,
-                    spans=tuple(spans), char_boxes=boxes)
-
-
-def _style(glyph: _Glyph) -> tuple[str | None, float, bool, str | None]:
-    return glyph.font, glyph.size, glyph.struck, glyph.color
+    boxes = []
+    start, style = 0, None
+    left = top = float("inf")
+    right = bottom = float("-inf")
+    for index, glyph in enumerate(glyphs):
+        look = (glyph.font, glyph.size, glyph.struck, glyph.color)
+        if look != style:
+            if style is not None:
+                spans.append(StyleSpan(start, index, *style))
+            start, style = index, look
+        boxes.append((glyph.x0, glyph.top, glyph.x1, glyph.bottom))
+        left, top = min(left, glyph.x0), min(top, glyph.top)
+        right, bottom = max(right, glyph.x1), max(bottom, glyph.bottom)
+    if style is not None:
+        spans.append(StyleSpan(start, len(glyphs), *style))
+    return TextUnit(text="".join(g.char for g in glyphs), part="body", page=page_number, line=line_number,
+                    bbox=(round(left, 2), round(top, 2), round(right, 2), round(bottom, 2)),
+                    spans=tuple(spans), char_boxes=tuple(boxes))
 
 
 # --- metadata ----------------------------------------------------------------------------------------------
