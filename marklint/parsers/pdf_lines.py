@@ -147,12 +147,12 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[_Glyph], int
     color: str | None = None
     map_error, angle = False, 0
     for i in range(count):
-        if is_generated(text_page, i):
-            continue  # PDFium's own spaces and line breaks: never on the page
         # A line-end hyphen PDFium flags (FPDFText_IsHyphen) is a drawn glyph, so it stays.
         code = unicode_of(text_page, i)
         if code in (0x0D, 0x0A):
             continue
+        if code == 0x20 and is_generated(text_page, i):
+            continue  # PDFium's own spaces (it generates only spaces and line breaks): never on the page
         text_object = _text_object_address(text_page, i)
         new_object = text_object is None or text_object != last_object
         if new_object:
