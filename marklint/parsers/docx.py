@@ -1,16 +1,24 @@
 """DOCX parser: a WordprocessingML package into the neutral model, with zipfile and lxml only.
 
 The body is read in one streaming pass (lxml pull parser, elements freed as they are used), so the
-cost of a long document is one parse; only the units a marking check can need are kept. Headers,
-footers and document properties are small parts and are parsed whole.
+cost of a long document is one parse; only the units a marking check can need are kept. A body that
+fits in one read chunk, which the pull parser would have built whole anyway, is parsed whole and walked
+directly. Headers, footers and document properties are small parts and are parsed whole. What is made
+of the template's parts (settings, theme, styles, relationships) is remembered for the next file with
+the same bytes (``Package.derived``).
 """
 
 from __future__ import annotations
 
+import errno
+import io
+import os
 import zipfile
 import zlib
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
@@ -31,11 +39,12 @@ from marklint.parsers.ooxml_flow import (
     build_unit,
     first_render_page,
 )
-from marklint.parsers.ooxml_package import Package, check_member_count, w
-from marklint.parsers.ooxml_styles import StyleSheet, ThemeFonts, on
+from marklint.parsers.ooxml_package import Package, XmlStream, check_member_count, w
+from marklint.parsers.ooxml_styles import StyleSheet, ThemeFonts, first_children, on, theme_schemes
 
 W_DOCUMENT = w("document")
 STRICT_DOCUMENT = "{http://purl.oclc.org/ooxml/wordprocessingml/main}document"
+_SETTINGS_SCAN = {w("evenAndOddHeaders"): 0, w("themeFontLang"): 1}
 _CORE_FIELDS = frozenset(
     {
         "title",
@@ -52,6 +61,8 @@ _CORE_FIELDS = frozenset(
 #: Units in the middle of a long body are kept only when they could be a marking.
 _MIDDLE_MAX_CHARS = 60
 _MIDDLE_SIGNS = ("★", "密", "解")
+#: A file this small is read into memory at once: one read instead of one per ZIP structure and member.
+IN_MEMORY_BYTES = 256 * 1024
 
 
 def parse(path: Path, display_path: str, limits: Limits) -> Document:
@@ -62,9 +73,12 @@ def parse(path: Path, display_path: str, limits: Limits) -> Document:
         raise NotExamined("unreadable", type(exc).__name__) from exc
     try:
         with handle:
-            check_member_count(handle, limits)
-            with zipfile.ZipFile(handle) as archive:
-                return _DocxReader(Package(archive, limits), display_path, limits).read()
+            source: IO[bytes] = handle
+            if os.fstat(handle.fileno()).st_size <= IN_MEMORY_BYTES:
+                source = _FileInMemory(handle.read())
+            check_member_count(source, limits)
+            with zipfile.ZipFile(source) as archive:
+                return _DocxReader(Package(archive, limits, source), display_path, limits).read()
     except NotExamined:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -75,6 +89,22 @@ def parse(path: Path, display_path: str, limits: Limits) -> Document:
         raise  # the caller's time budget, not a property of the file
     except Exception as exc:  # malformed input must never crash a scan
         raise NotExamined("corrupt", type(exc).__name__) from exc
+
+
+class _FileInMemory(io.BytesIO):
+    """The bytes of a small file, read at once, that seek as the file itself does: a position before the
+    start is an OSError (lseek's EINVAL), where BytesIO raises ValueError or stops at 0. What zipfile makes
+    of a damaged archive depends on it."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self._size = len(data)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        start = 0 if whence == os.SEEK_SET else self.tell() if whence == os.SEEK_CUR else self._size
+        if start + offset < 0:
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return super().seek(offset, whence)
 
 
 def _in_body_flow(element: etree._Element) -> bool:
@@ -90,6 +120,37 @@ def _owning_table(row: etree._Element) -> etree._Element | None:
     while parent is not None and parent.tag in BLOCK_WRAPPERS:
         parent = parent.getparent()
     return parent if parent is not None and parent.tag == W_TBL else None
+
+
+def _body_flow(body: etree._Element) -> Iterator[etree._Element]:
+    """The elements of the only body that the stream would yield in the body flow, in its order: blocks
+    through content controls and custom XML, a table's rows before the table, the body's own sectPr."""
+    for child in body:
+        tag = child.tag
+        if tag == W_SECTPR:
+            yield child
+        else:
+            yield from _flow_blocks(child, tag)
+
+
+def _flow_blocks(element: etree._Element, tag: object) -> Iterator[etree._Element]:
+    if tag in (W_P, MC_ALTERNATE):
+        yield element
+    elif tag == W_TBL:
+        yield from _table_rows(element)
+        yield element
+    elif tag in BLOCK_WRAPPERS:
+        for child in element:
+            yield from _flow_blocks(child, child.tag)
+
+
+def _table_rows(container: etree._Element) -> Iterator[etree._Element]:
+    for child in container:
+        tag = child.tag
+        if tag == W_TR:
+            yield child
+        elif tag in BLOCK_WRAPPERS:
+            yield from _table_rows(child)
 
 
 def _release(element: etree._Element) -> None:
@@ -152,11 +213,21 @@ class _DocxReader:
         if main_member is None:
             raise NotExamined("unsupported format", _describe(self.package))
         rels = self.package.relationships(main_member)
-        settings = self.package.xml(_target(rels, "/settings") or "word/settings.xml")
-        even_and_odd, east_asian_lang = _read_settings(settings)
-        theme = self.package.xml(_target(rels, "/theme") or "word/theme/theme1.xml")
-        styles = self.package.xml(_target(rels, "/styles") or "word/styles.xml")
-        self.styles = StyleSheet(styles, ThemeFonts(theme, east_asian_lang))
+        # Settings, theme and styles come from the template and are often the same bytes in many files:
+        # what is made of them is remembered (see Package.derived), including the appearances resolved.
+        package = self.package
+        settings = package.part(_target(rels, "/settings") or "word/settings.xml")
+        even_and_odd, east_asian_lang = package.derived("settings", settings, _read_settings)
+        theme = package.part(_target(rels, "/theme") or "word/theme/theme1.xml")
+        schemes = package.derived("theme", theme, theme_schemes)
+        styles = package.part(_target(rels, "/styles") or "word/styles.xml")
+        self.styles = package.derived(
+            "styles",
+            styles,
+            lambda root: StyleSheet(root, ThemeFonts(schemes, east_asian_lang)),
+            theme.key if theme is not None else None,
+            east_asian_lang,
+        )
         body, sections = self._read_body(main_member)
         headers, footers = self._read_headers_footers(sections, rels, even_and_odd)
         self._read_properties(package_rels)
@@ -168,9 +239,38 @@ class _DocxReader:
         keeper = _BodyKeeper(self.limits)
         reader = FlowReader(self.styles, keeper.add, ("body", "table", "textbox"), 1, True)
         stream = self.package.stream(main, (W_P, W_TR, W_TBL, W_SECTPR, MC_ALTERNATE))
-        root_checked = False
-        elements = 0
         check_limits = self.package.needs_subtree_check(stream.size)
+        root = stream.whole()
+        bodies = list(root.iter(W_BODY)) if root is not None else []
+        if root is not None and len(bodies) <= 1:
+            # Parsed whole, with one body: its blocks are walked directly, in the order the stream gives
+            # them. Freeing them as they are read then changes nothing but the subtrees the limits count.
+            self._check_root(root)
+            blocks = _body_flow(bodies[0]) if bodies else iter(())
+            release = check_limits
+        else:
+            blocks = self._streamed_flow(stream)
+            release = True
+        elements = 0
+        for element in blocks:
+            tag = element.tag
+            if check_limits:
+                elements += self.package.check_subtree(element, main, stream.size, elements)
+            if tag == W_P:
+                reader.paragraph(element)
+            elif tag == W_TR:
+                reader.row(element)
+            elif tag == W_SECTPR:
+                reader.end_section(element, final=True)
+            elif tag == MC_ALTERNATE:
+                reader.block(element)  # paragraphs in its branches were not in the body flow: read now
+            if release:
+                _release(element)
+        return keeper.finish(), reader.sections
+
+    def _streamed_flow(self, stream: XmlStream) -> Iterator[etree._Element]:
+        """The elements of the body flow (tables too, after their rows) as the stream yields them."""
+        root_checked = False
         for element in stream:
             if not root_checked:
                 self._check_root(stream.root)
@@ -186,20 +286,9 @@ class _DocxReader:
                     continue  # a row of a nested table: read with its outer row
             elif not _in_body_flow(element):
                 continue  # nested in a table, text box or the like: read with its block
-            if check_limits:
-                elements += self.package.check_subtree(element, main, stream.size, elements)
-            if tag == W_P:
-                reader.paragraph(element)
-            elif tag == W_TR:
-                reader.row(element)
-            elif tag == W_SECTPR:
-                reader.end_section(element, final=True)
-            elif tag == MC_ALTERNATE:
-                reader.block(element)  # paragraphs in its branches were not in the body flow: read now
-            _release(element)
+            yield element
         if not root_checked:
             self._check_root(stream.root)
-        return keeper.finish(), reader.sections
 
     def _check_root(self, root: etree._Element | None) -> None:
         if root is not None and root.tag == W_DOCUMENT:
@@ -246,10 +335,12 @@ class _DocxReader:
                 props[f"custom:{name}"] = (values[0].text or "") if values else ""
         core = self.package.xml(_target(package_rels, "/core-properties") or "docProps/core.xml")
         for field in core if core is not None else ():
-            if isinstance(field.tag, str) and etree.QName(field).localname in _CORE_FIELDS:
-                value = (field.text or "").strip()
-                if value:  # templates carry empty title/subject elements: they say nothing
-                    props[f"core:{etree.QName(field).localname}"] = value
+            if isinstance(field.tag, str):
+                local = etree.QName(field).localname
+                if local in _CORE_FIELDS:
+                    value = (field.text or "").strip()
+                    if value:  # templates carry empty title/subject elements: they say nothing
+                        props[f"core:{local}"] = value
         app = self.package.xml(_target(package_rels, "/extended-properties") or "docProps/app.xml")
         for field in app if app is not None else ():
             if isinstance(field.tag, str) and etree.QName(field).localname == "Pages":
@@ -270,8 +361,7 @@ def _read_settings(settings: etree._Element | None) -> tuple[bool, str | None]:
     """(evenAndOddHeaders, the East Asian theme font language) from word/settings.xml."""
     if settings is None:
         return False, None
-    even = settings.find(w("evenAndOddHeaders"))
-    lang = settings.find(w("themeFontLang"))
+    even, lang = first_children(settings, _SETTINGS_SCAN)
     return (even is not None and on(even)), (lang.get(w("eastAsia")) if lang is not None else None)
 
 

@@ -15,7 +15,7 @@ from lxml import etree
 
 from marklint.model import PageGeometry, StyleSpan, TextUnit
 from marklint.parsers.ooxml_package import MC_NS, R_NS, w
-from marklint.parsers.ooxml_styles import ParagraphLook, RunLook, StyleSheet, on, points
+from marklint.parsers.ooxml_styles import ParagraphLook, RunLook, StyleSheet, first_child, on, points
 
 W_BODY, W_P, W_R, W_T, W_PPR, W_RPR = (w(n) for n in ("body", "p", "r", "t", "pPr", "rPr"))
 W_TBL, W_TR, W_TC, W_SECTPR, W_TXBX = (w(n) for n in ("tbl", "tr", "tc", "sectPr", "txbxContent"))
@@ -35,6 +35,8 @@ _INLINE_WRAPPERS = frozenset(
 BLOCK_WRAPPERS = frozenset((W_SDT, W_SDT_CONTENT, W_CUSTOM_XML))
 #: Run children that may hold a text box (DrawingML, VML, OLE object, or both behind AlternateContent).
 _SHAPE_HOLDERS = frozenset((w("drawing"), w("pict"), w("object"), MC_ALTERNATE))
+_TABS = frozenset((W_TAB, W_PTAB))
+_W_CHAR = w("char")
 
 # Paragraph content, flattened: (kind, value, look).
 TEXT, LINE_BREAK, PAGE_BREAK, RENDERED_BREAK, TEXT_BOX = range(5)
@@ -181,9 +183,7 @@ class FlowReader:
                 self.blocks(branch)
 
     def paragraph(self, p: etree._Element) -> None:
-        ppr = p.find(W_PPR)
-        pstyle = self.styles.paragraph_style_id(ppr)
-        look = self.styles.paragraph_look(pstyle, ppr)
+        pstyle, look, sectpr = self.styles.paragraph(first_child(p, W_PPR))
         if look.page_break_before and self.track_pages and self._started:
             self._new_page()
         items: list[_Item] = []
@@ -206,10 +206,8 @@ class FlowReader:
         self._flush(self.paragraph_part, line, look)
         for box, page in boxes:
             self._text_box(box, page)
-        if self.track_pages and ppr is not None:
-            sectpr = ppr.find(W_SECTPR)
-            if sectpr is not None:
-                self.end_section(sectpr, final=False)
+        if self.track_pages and sectpr is not None:
+            self.end_section(sectpr, final=False)
 
     def table(self, tbl: etree._Element) -> None:
         for row in _children(tbl, W_TR):
@@ -228,7 +226,7 @@ class FlowReader:
                     nested.append(block)
                     continue
                 items: list[_Item] = []
-                self._inline(block, self.styles.paragraph_style_id(block.find(W_PPR)), items)
+                self._inline(block, self.styles.paragraph_style_id(first_child(block, W_PPR)), items)
                 for kind, value, run_look in items:
                     if kind == TEXT:
                         if separate and line.length > cell_start and value:
@@ -262,7 +260,7 @@ class FlowReader:
         self.sections.append(read_section(sectpr, self._section_start))
         if final:
             return
-        kind = sectpr.find(W_TYPE)
+        kind = first_child(sectpr, W_TYPE)
         if kind is None or kind.get(W_VAL) != "continuous":
             self._new_page()
         self._section_start = self.page
@@ -276,7 +274,7 @@ class FlowReader:
             elif tag in _INLINE_WRAPPERS:
                 self._inline(child, pstyle, items)
             elif tag == W_SDT:
-                content = child.find(W_SDT_CONTENT)
+                content = first_child(child, W_SDT_CONTENT)
                 if content is not None:
                     self._inline(content, pstyle, items)
             elif tag == MC_ALTERNATE:
@@ -286,29 +284,32 @@ class FlowReader:
             # w:del and w:moveFrom (tracked deletions), bookmarks, math and the like show no text we read.
 
     def _run(self, run: etree._Element, pstyle: str | None, items: list[_Item]) -> None:
-        look = self.styles.run_look(pstyle, run.find(W_RPR))
+        look = self.styles.run_look(pstyle, first_child(run, W_RPR))
         if look.hidden:
             return
+        append = items.append
         for child in run:
             tag = child.tag
             if tag == W_T:
-                if child.text:
-                    items.append((TEXT, child.text, look))
-            elif tag in (W_TAB, W_PTAB):
-                items.append((TEXT, "\t", look))
+                text = child.text
+                if text:
+                    append((TEXT, text, look))
+            elif tag == W_RPR:
+                continue
+            elif tag in _TABS:
+                append((TEXT, "\t", look))
             elif tag == W_BR:
-                kind = PAGE_BREAK if child.get(W_TYPE) == "page" else LINE_BREAK
-                items.append((kind, None, None))
+                append((PAGE_BREAK if child.get(W_TYPE) == "page" else LINE_BREAK, None, None))
             elif tag == W_CR:
-                items.append((LINE_BREAK, None, None))
+                append((LINE_BREAK, None, None))
             elif tag == W_RENDERED_BREAK:
-                items.append((RENDERED_BREAK, None, None))
+                append((RENDERED_BREAK, None, None))
             elif tag == W_NO_BREAK_HYPHEN:
-                items.append((TEXT, "-", look))
+                append((TEXT, "-", look))
             elif tag == W_SYM:
-                char = _symbol(child.get(w("char")))
+                char = _symbol(child.get(_W_CHAR))
                 if char:
-                    items.append((TEXT, char, look))
+                    append((TEXT, char, look))
             elif tag in _SHAPE_HOLDERS:
                 items.extend((TEXT_BOX, box, None) for box in _text_boxes(child))
             # w:delText, w:instrText, w:fldChar, w:softHyphen and notes references are not shown text.
@@ -335,8 +336,8 @@ class FlowReader:
 
 def _choose(alternate: etree._Element) -> etree._Element | None:
     """The one branch of mc:AlternateContent to read: the Choice (Word's DrawingML), else the Fallback."""
-    branch = alternate.find(MC_CHOICE)
-    return branch if branch is not None else alternate.find(MC_FALLBACK)
+    branch = first_child(alternate, MC_CHOICE)
+    return branch if branch is not None else first_child(alternate, MC_FALLBACK)
 
 
 def _text_boxes(element: etree._Element) -> Iterator[etree._Element]:

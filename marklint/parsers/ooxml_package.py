@@ -1,6 +1,8 @@
 """Safe reading of an OOXML package (a ZIP of XML parts) under marklint's safety limits.
 
-Every member is read through a size-capped stream, every XML part through an lxml parser that
+Every member's declared sizes are checked against the limits before it is read; a plain member (stored or
+deflated, its local header in order) is then inflated in one piece to at most its declared size, and any
+other through zipfile's stream, capped as it comes. Every XML part goes through an lxml parser that
 resolves no entities, loads no DTD and touches no network. A part that declares a DTD at all is refused
 before the parser sees a byte of it (XXE and billion-laughs defence that does not depend on the libxml2
 version's own entity limits), and again from the parsed tree. Limit breaches raise ``NotExamined``.
@@ -10,9 +12,12 @@ from __future__ import annotations
 
 import posixpath
 import struct
+import threading
 import zipfile
-from collections.abc import Iterator, Sequence
-from typing import IO
+import zlib
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from functools import partial
+from typing import IO, TypeVar
 
 from lxml import etree
 
@@ -37,6 +42,22 @@ MAX_PROLOG_BYTES = MiB
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
 _ZIP64_COUNT = 0xFFFF
+#: The prolog is looked at in a short head first; only a part whose root element starts later is looked at
+#: again up to MAX_PROLOG_BYTES (the answer for a head does not change when more bytes follow it).
+_SHORT_PROLOG_BYTES = 2048
+# The local file header of a ZIP member, as zipfile reads it.
+_LOCAL_HEADER = struct.Struct(zipfile.structFileHeader)
+_LOCAL_MAGIC = zipfile.stringFileHeader
+_FLAG_UTF8_NAME = 0x800
+#: Flags zipfile refuses (or decrypts) a member for: encrypted, compressed patch data, strong encryption.
+_FLAGS_NOT_PLAIN = 0x1 | 0x20 | 0x40
+#: A member is read in one piece only when its compressed data is at most this much larger than its content
+#: (deflate adds a few bytes per block; a lying compressed size falls back to zipfile's chunked reading).
+_MAX_COMPRESSED_EXCESS = 64 * 1024
+
+_RELATIONSHIP = f"{{{PKG_REL_NS}}}Relationship"
+_MISSING = object()
+T = TypeVar("T")
 
 _PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
 
@@ -91,7 +112,9 @@ def prolog_state(head: bytes) -> str | None:
 def refuse_dtd_prolog(head: bytes, name: str, complete: bool) -> bool:
     """Raise when the prolog in ``head`` declares a DTD or is too long; False when more bytes are needed
     (``complete``: ``head`` is the whole part, so there are none)."""
-    state = prolog_state(head)
+    state = prolog_state(head[:_SHORT_PROLOG_BYTES]) if len(head) > _SHORT_PROLOG_BYTES else None
+    if state is None:
+        state = prolog_state(head)
     if state == "dtd":
         raise NotExamined("corrupt", f"DTD in {name}")
     if state is None and not complete:
@@ -109,6 +132,55 @@ def syntax_error(part: str, exc: etree.XMLSyntaxError) -> NotExamined:
     if "huge" in message.lower():
         return NotExamined(OVER_LIMIT, f"XML node size in {part}")
     return NotExamined("corrupt", f"XML syntax error in {part}")
+
+
+class PartMemo:
+    """What was made from parts' bytes alone (``Package.derived``), kept for parts seen again: documents
+    made from one template share their theme, styles, settings and package relationships byte for byte,
+    and parsing those costs more than reading the rest of a small document. Bounded in entries and in the
+    content bytes of the parts behind them (what is kept, a parsed tree or the key's bytes, grows with
+    those); the least recently used entry goes first. Per process: forked workers each fill their own."""
+
+    def __init__(self, max_entries: int, max_bytes: int, max_part_bytes: int) -> None:
+        self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._max_part_bytes = max_part_bytes
+        self._entries: dict[Hashable, tuple[object, int]] = {}
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> object:
+        """The value kept for ``key``, or ``_MISSING``."""
+        with self._lock:
+            entry = self._entries.pop(key, None)
+            if entry is None:
+                return _MISSING
+            self._entries[key] = entry  # now the most recently used
+            return entry[0]
+
+    def put(self, key: Hashable, value: object, size: int) -> None:
+        if size > self._max_part_bytes:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            while self._entries and (
+                len(self._entries) >= self._max_entries or self._bytes + size > self._max_bytes
+            ):
+                _value, dropped = self._entries.pop(next(iter(self._entries)))
+                self._bytes -= dropped
+            self._entries[key] = (value, size)
+            self._bytes += size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+#: A parsed tree takes about 13 times its XML: at most some 13 MiB per process.
+PART_MEMO = PartMemo(max_entries=64, max_bytes=MiB, max_part_bytes=128 * 1024)
 
 
 class _CappedReader:
@@ -135,13 +207,46 @@ class _CappedReader:
         self._raw.close()
 
 
+class Part:
+    """One member of a package that has been read (``Package.part``): its name, a key that identifies its
+    content (its stored bytes with how they are stored, or the content itself), and the content."""
+
+    __slots__ = ("_cap", "_data", "_info", "_package", "key", "name", "size")
+
+    def __init__(self, package: Package, name: str, info: zipfile.ZipInfo, cap: int, key: tuple,
+                 data: bytes | None) -> None:
+        self._package = package
+        self.name = name
+        self._info = info
+        self._cap = cap
+        self.key = key
+        self._data = data
+        self.size = info.file_size
+
+    def data(self) -> bytes:
+        """The content; inflated (or read through zipfile, with its errors) the first time it is needed."""
+        if self._data is None:
+            package = self._package
+            data = package._inflate(self._info, self.key[1])
+            if data is None:
+                package.total_read -= self._info.file_size
+                data = package._read_chunks(self._info, self._cap, self.name)
+                # Only stored bytes that inflate exactly to the declared content stand for it.
+                self.key = ("content", data)
+            self._data = data
+        return self._data
+
+
 class Package:
     """The members of one open ZIP, read under the limits."""
 
-    def __init__(self, archive: zipfile.ZipFile, limits: Limits) -> None:
+    def __init__(self, archive: zipfile.ZipFile, limits: Limits, raw: IO[bytes] | None = None) -> None:
         self.limits = limits
         self.total_read = 0
         self._zip = archive
+        #: The archive's own file, from which a plain stored or deflated member is read in one piece (zipfile
+        #: reads it again itself when anything about the member is unusual).
+        self._raw = raw
         infos = archive.infolist()
         if len(infos) > limits.max_zip_members:
             raise NotExamined(OVER_LIMIT, f"{len(infos)} ZIP members")
@@ -156,7 +261,8 @@ class Package:
             return name
         return self._folded.get(name.lower())
 
-    def _open(self, name: str) -> _CappedReader:
+    def _admit(self, name: str) -> tuple[zipfile.ZipInfo, int]:
+        """The member's info and the most bytes it may yield, or raise when it must not be read."""
         info = self._members[name]
         limits = self.limits
         if info.flag_bits & 0x1:
@@ -170,11 +276,25 @@ class Package:
         remaining = limits.max_total_bytes - self.total_read
         if info.file_size > remaining:
             raise NotExamined(OVER_LIMIT, "total uncompressed size of the parts read")
-        return _CappedReader(self, self._zip.open(info), min(info.file_size, remaining), name)
+        return info, min(info.file_size, remaining)
+
+    def _open(self, name: str) -> _CappedReader:
+        info, cap = self._admit(name)
+        return _CappedReader(self, self._zip.open(info), cap, name)
 
     def read(self, name: str) -> bytes:
         """The whole content of member ``name`` (an exact member name)."""
-        reader = self._open(name)
+        info, cap = self._admit(name)
+        compressed = self._compressed(info, cap)
+        data = self._inflate(info, compressed) if compressed is not None else None
+        if data is None:
+            return self._read_chunks(info, cap, name)
+        self.total_read += len(data)
+        return data
+
+    def _read_chunks(self, info: zipfile.ZipInfo, cap: int, name: str) -> bytes:
+        """The member read through zipfile in chunks, each counted and capped as it comes."""
+        reader = _CappedReader(self, self._zip.open(info), cap, name)
         try:
             chunks = []
             while chunk := reader.read(CHUNK_BYTES):
@@ -183,12 +303,107 @@ class Package:
         finally:
             reader.close()
 
+    def _compressed(self, info: zipfile.ZipInfo, cap: int) -> bytes | None:
+        """The stored data of a plain (stored or deflated, unencrypted) member whose local header names it,
+        read in one piece; None for any other member, which zipfile then reads (and reports) itself.
+
+        Zipfile's per-member machinery costs more than inflating a small part."""
+        raw = self._raw
+        if (
+            raw is None
+            or info.file_size > cap
+            or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+            or info.flag_bits & _FLAGS_NOT_PLAIN
+            or info.compress_size > info.file_size + _MAX_COMPRESSED_EXCESS
+        ):
+            return None
+        raw.seek(info.header_offset)
+        header = raw.read(_LOCAL_HEADER.size)
+        if len(header) != _LOCAL_HEADER.size:
+            return None
+        fields = _LOCAL_HEADER.unpack(header)
+        if fields[zipfile._FH_SIGNATURE] != _LOCAL_MAGIC:
+            return None
+        name_length = fields[zipfile._FH_FILENAME_LENGTH]
+        skip = name_length + fields[zipfile._FH_EXTRA_FIELD_LENGTH]
+        block = raw.read(skip + info.compress_size)
+        if len(block) != skip + info.compress_size:
+            return None
+        name = block[:name_length]
+        if name.isascii():  # ASCII reads the same in UTF-8 and in cp437
+            if name.decode("ascii") != info.orig_filename:
+                return None
+        else:
+            encoding = "utf-8" if fields[zipfile._FH_GENERAL_PURPOSE_FLAG_BITS] & _FLAG_UTF8_NAME else "cp437"
+            try:
+                if name.decode(encoding) != info.orig_filename:
+                    return None
+            except UnicodeDecodeError:
+                return None
+        return block[skip:]
+
+    @staticmethod
+    def _inflate(info: zipfile.ZipInfo, compressed: bytes) -> bytes | None:
+        """The content of a member from its stored data (``_compressed``), when it is exactly what zipfile
+        would return without an error: the data inflates to exactly the declared size and ends its deflate
+        stream, and the CRC matches. None otherwise."""
+        size = info.file_size
+        if info.compress_type == zipfile.ZIP_STORED:
+            if info.compress_size != size:
+                return None
+            data = compressed
+        else:
+            inflater = zlib.decompressobj(-15)
+            try:
+                data = inflater.decompress(compressed, size + 1)
+            except zlib.error:
+                return None
+            if not inflater.eof or len(data) != size:
+                return None
+        return data if zlib.crc32(data) == info.CRC else None
+
     def xml(self, part: str) -> etree._Element | None:
         """The parsed root of XML part ``part``, or None when the package has no such part."""
+        found = self.part(part)
+        return self.parse(found.name, found.data()) if found is not None else None
+
+    def part(self, part: str) -> Part | None:
+        """Part ``part``, read under the limits, or None when the package has no such part. Its content
+        is inflated when first asked for; ``derived`` may not need it."""
         name = self.member(part)
         if name is None:
             return None
-        data = self.read(name)
+        info, cap = self._admit(name)
+        compressed = self._compressed(info, cap)
+        if compressed is None:
+            data = self._read_chunks(info, cap, name)
+            return Part(self, name, info, cap, ("content", data), data)
+        # Counted now, as a read of the whole member would; taken back if zipfile has to read it after all.
+        self.total_read += info.file_size
+        key = ("stored", compressed, info.compress_type, info.file_size, info.CRC)
+        return Part(self, name, info, cap, key, None)
+
+    def derived(self, kind: str, part: Part | None, make: Callable[[etree._Element | None], T],
+                *context: Hashable) -> T:
+        """``make`` of the parsed ``part`` (from ``Package.part``; ``make(None)`` when there is none).
+
+        ``make`` must depend on nothing but the root it is given and ``context``; its result, which callers
+        must not change, is remembered for a part with the same bytes (stored and declared the same, so
+        inflating to the same content) under the same limits: reading and parsing that again would succeed
+        with the same tree, so neither is done again."""
+        if part is None:
+            return make(None)
+        value = PART_MEMO.get((kind, part.key, self.limits, *context))
+        if value is _MISSING:
+            value = make(self.parse(part.name, part.data()))
+            key = (kind, part.key, self.limits, *context)  # the content itself if zipfile had to read it
+            # What is kept grows with the content (a parsed tree, the bytes in the key), not the stored size.
+            size = part.size + sum(len(c[1]) for c in context if isinstance(c, tuple))
+            PART_MEMO.put(key, value, size)
+        return value  # type: ignore[return-value]
+
+    def parse(self, name: str, data: bytes) -> etree._Element:
+        """The parsed root of member ``name`` whose content is ``data``, with the DTD and limit checks."""
         refuse_dtd_prolog(data[:MAX_PROLOG_BYTES], name, len(data) <= MAX_PROLOG_BYTES)
         try:
             root = etree.fromstring(data, self._parser)
@@ -233,27 +448,38 @@ class Package:
         return count
 
     def relationships(self, source: str) -> dict[str, tuple[str, str]]:
-        """Relationship id -> (type, target part name) of part ``source`` ("" for the package)."""
+        """Relationship id -> (type, target part name) of part ``source`` ("" for the package).
+
+        The mapping may be shared with other packages: it must not be changed."""
         folder, base = posixpath.split(source)
-        root = self.xml(posixpath.join(folder, "_rels", f"{base}.rels"))
-        out: dict[str, tuple[str, str]] = {}
-        if root is None:
-            return out
-        for rel in root.iter(f"{{{PKG_REL_NS}}}Relationship"):
-            target = rel.get("Target")
-            if not target or rel.get("TargetMode") == "External":
-                continue
-            # An absolute target is from the package root, a relative one from the source's folder.
-            absolute = target.startswith("/")
-            path = target.lstrip("/") if absolute else posixpath.normpath(posixpath.join(folder, target))
-            out[rel.get("Id", "")] = (rel.get("Type", ""), path)
+        found = self.part(posixpath.join(folder, "_rels", f"{base}.rels"))
+        return self.derived("rels", found, partial(_relationships, folder), folder)
+
+
+def _relationships(folder: str, root: etree._Element | None) -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    if root is None:
         return out
+    for rel in root.iter(_RELATIONSHIP):
+        target = rel.get("Target")
+        if not target or rel.get("TargetMode") == "External":
+            continue
+        # An absolute target is from the package root, a relative one from the source's folder.
+        absolute = target.startswith("/")
+        path = target.lstrip("/") if absolute else posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id", "")] = (rel.get("Type", ""), path)
+    return out
 
 
 class XmlStream:
     """Iterate over the elements of one XML part as they end, holding only what the caller keeps.
 
-    ``root`` is the document element once the first element has been yielded (or the part ended)."""
+    ``root`` is the document element once the first element has been yielded (or the part ended).
+
+    A part no larger than one read chunk is parsed whole: the pull parser would be fed all of it at once and
+    build the same tree before the first element is looked at, so only the parse is cheaper. Should that
+    parse fail, the part is fed to the pull parser as it would have been, so a damaged part fails (or is
+    partly read) exactly as before."""
 
     def __init__(self, package: Package, part: str, tags: Sequence[str]) -> None:
         self._package = package
@@ -262,14 +488,41 @@ class XmlStream:
         self.root: etree._Element | None = None
         # Depth and element limits are checked per yielded block only when libxml2 does not do it.
         self.size = package._members[part].file_size
+        self._data: bytes | None = None
+
+    def whole(self) -> etree._Element | None:
+        """The parsed root of a part no larger than one chunk, before iterating; None for a larger part
+        or one that does not parse (iterating then feeds it to the pull parser, which reports it)."""
+        if self.size > CHUNK_BYTES:
+            return None
+        # One read returns the whole member (or fails) for the chunked reader too.
+        data = self._data = self._package.read(self._name)
+        refuse_dtd_prolog(data, self._name, True)
+        try:
+            root = etree.fromstring(data, self._package._parser)
+        except etree.XMLSyntaxError:
+            return None
+        self._set_root(root)
+        return root
 
     def __iter__(self) -> Iterator[etree._Element]:
-        reader = self._package._open(self._name)
+        if self.size > CHUNK_BYTES:
+            return self._pull(None)
+        if self._data is None:
+            self.whole()
+        if self.root is None:
+            return self._pull((self._data,))
+        return (element for _event, element in etree.iterwalk(self.root, events=("end",), tag=self._tags))
+
+    def _pull(self, chunks: Iterable[bytes] | None) -> Iterator[etree._Element]:
+        """The streaming parse, of the member read in chunks or of ``chunks`` (then b"" for ever)."""
+        reader = self._package._open(self._name) if chunks is None else None
+        pending = iter(chunks or ())
         parser = etree.XMLPullParser(events=("end",), tag=self._tags, **_PARSER_OPTIONS)
         try:
             prolog = b""
             while True:
-                chunk = reader.read(CHUNK_BYTES)
+                chunk = reader.read(CHUNK_BYTES) if reader is not None else next(pending, b"")
                 if prolog is not None:
                     # Nothing reaches the parser until the prolog is known to hold no DTD.
                     prolog += chunk
@@ -289,7 +542,8 @@ class XmlStream:
         except etree.XMLSyntaxError as exc:
             raise syntax_error(self._name, exc) from None
         finally:
-            reader.close()
+            if reader is not None:
+                reader.close()
 
     def _set_root(self, root: etree._Element) -> None:
         if self.root is None:

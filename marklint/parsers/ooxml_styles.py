@@ -1,8 +1,9 @@
 """Run and paragraph appearance in WordprocessingML: direct formatting, style chains, theme fonts.
 
 Precedence, nearest first: run rPr -> run style (rStyle, basedOn chain) -> paragraph style (pStyle,
-basedOn chain) -> docDefaults. Resolved styles and run looks are cached per document, because a
-document uses a handful of combinations over thousands of runs.
+basedOn chain) -> docDefaults. Resolved styles and run looks are cached per style sheet, because a
+document uses a handful of combinations over thousands of runs; a style sheet serves every document
+with the same styles, theme and theme language (see ``Package.derived``), so the caches are bounded.
 """
 
 from __future__ import annotations
@@ -22,7 +23,21 @@ _RFONTS = w("rFonts")
 _SZ, _STRIKE, _DSTRIKE, _COLOR = w("sz"), w("strike"), w("dstrike"), w("color")
 _VANISH, _RSTYLE = w("vanish"), w("rStyle")
 _JC, _IND, _PAGE_BREAK_BEFORE, _PSTYLE = (w(n) for n in ("jc", "ind", "pageBreakBefore", "pStyle"))
-_FONT_SLOTS = (("ea", "eastAsiaTheme", "eastAsia"), ("ascii", "asciiTheme", "ascii"))
+_FONT_SLOTS = tuple(
+    (key, w(theme_attr), w(name_attr))
+    for key, theme_attr, name_attr in (("ea", "eastAsiaTheme", "eastAsia"), ("ascii", "asciiTheme", "ascii"))
+)
+_RFONT_ATTRS = tuple(attr for _key, theme_attr, name_attr in _FONT_SLOTS for attr in (theme_attr, name_attr))
+_IND_LEFT, _IND_START, _BASED_ON = w("left"), w("start"), w("basedOn")
+_STYLE_ID, _DEFAULT, _TYPE = w("styleId"), w("default"), w("type")
+#: rPr children that set appearance, by the small number a run's signature gives them.
+_RPR_KINDS = {_RFONTS: 0, _SZ: 1, _STRIKE: 2, _DSTRIKE: 3, _COLOR: 4, _VANISH: 5, _RSTYLE: 6}
+#: pPr children read by ``StyleSheet.paragraph``, by their index in its scan.
+_PPR_SCAN = {_PSTYLE: 0, _JC: 1, _IND: 2, _PAGE_BREAK_BEFORE: 3, w("sectPr"): 4}
+_ABSENT = False  # an attribute value that no element gives (values are str or None)
+#: Entries one cache of resolved appearances holds at most: a style sheet serves every document made from
+#: the same template (see Package.derived), so its caches must not grow with the files scanned.
+MAX_CACHED = 4096
 _ALIGN = {"start": "left", "end": "right"}
 _OFF = frozenset({"0", "false", "off"})
 _MAX_CHAIN = 32  # basedOn chains longer than this are cut (and cycles broken)
@@ -45,6 +60,24 @@ class ParagraphLook(NamedTuple):
     align: str | None
     indent: float | None
     page_break_before: bool
+
+
+def first_child(parent: etree._Element, tag: str) -> etree._Element | None:
+    """``parent.find(tag)`` for a plain tag, without the path machinery."""
+    for child in parent:
+        if child.tag == tag:
+            return child
+    return None
+
+
+def first_children(parent: etree._Element, index: dict[str, int]) -> list[etree._Element | None]:
+    """The first child with each tag of ``index`` (tag -> position in the result), in one pass."""
+    found: list[etree._Element | None] = [None] * len(index)
+    for child in parent:
+        at = index.get(child.tag)
+        if at is not None and found[at] is None:
+            found[at] = child
+    return found
 
 
 def on(element: etree._Element) -> bool:
@@ -73,7 +106,7 @@ def run_properties(rpr: etree._Element) -> tuple[tuple[tuple[str, object], ...],
         if tag == _RFONTS:
             for key, theme_attr, name_attr in _FONT_SLOTS:
                 # A theme attribute supersedes the explicit name at the same level.
-                theme, name = child.get(w(theme_attr)), child.get(w(name_attr))
+                theme, name = child.get(theme_attr), child.get(name_attr)
                 if theme:
                     props[key] = ("theme", theme)
                 elif name:
@@ -98,48 +131,73 @@ def run_properties(rpr: etree._Element) -> tuple[tuple[tuple[str, object], ...],
 
 def paragraph_properties(ppr: etree._Element) -> dict[str, object]:
     """The layout properties a pPr sets: jc, left indent, page break before."""
+    _pstyle, jc, ind, pbb, _sectpr = first_children(ppr, _PPR_SCAN)
+    return _layout(jc, ind, pbb)
+
+
+def _layout(
+    jc: etree._Element | None, ind: etree._Element | None, pbb: etree._Element | None
+) -> dict[str, object]:
+    """The layout properties of a pPr's first jc, ind and pageBreakBefore (in key order)."""
     props: dict[str, object] = {}
-    jc = ppr.find(_JC)
     if jc is not None and jc.get(W_VAL):
         value = jc.get(W_VAL)
         props["align"] = _ALIGN.get(value, value)
-    ind = ppr.find(_IND)
     if ind is not None:
-        left = points(ind.get(w("left")) or ind.get(w("start")), 20)
+        left = points(ind.get(_IND_LEFT) or ind.get(_IND_START), 20)
         if left is not None:
             props["indent"] = left
-    pbb = ppr.find(_PAGE_BREAK_BEFORE)
     if pbb is not None:
         props["page_break_before"] = on(pbb)
     return props
 
 
-class ThemeFonts:
-    """The major and minor font schemes of a DrawingML theme."""
+_A_FONT = f"{{{A_NS}}}font"
+_SCHEME_KINDS = {f"{{{A_NS}}}{kind}Font": kind for kind in ("major", "minor")}
 
-    def __init__(self, theme: etree._Element | None, east_asian_lang: str | None) -> None:
+
+def theme_schemes(theme: etree._Element | None) -> dict[str, etree._Element]:
+    """The major and minor font scheme elements of a DrawingML theme (the first of each in document order).
+    They are only read, never changed: a scheme may serve many documents with the same theme."""
+    schemes: dict[str, etree._Element] = {}
+    if theme is not None:
+        for kind_tag, kind in _SCHEME_KINDS.items():
+            scheme = next(theme.iterdescendants(kind_tag), None)
+            if scheme is not None:
+                schemes[kind] = scheme
+    return schemes
+
+
+class ThemeFonts:
+    """The major and minor font schemes of a DrawingML theme (from ``theme_schemes``)."""
+
+    def __init__(self, schemes: dict[str, etree._Element], east_asian_lang: str | None) -> None:
         self._script = "Hant" if (east_asian_lang or "").lower() in _TRADITIONAL else "Hans"
-        self._schemes: dict[str, etree._Element] = {}
-        if theme is not None:
-            for kind in ("major", "minor"):
-                scheme = theme.find(f".//{{{A_NS}}}{kind}Font")
-                if scheme is not None:
-                    self._schemes[kind] = scheme
+        self._schemes = schemes
+        self._resolved: dict[str, str | None] = {}
 
     def resolve(self, theme_font: str) -> str | None:
         """``minorEastAsia`` / ``majorHAnsi`` / … -> the typeface the theme gives, or None."""
+        if theme_font in self._resolved:
+            return self._resolved[theme_font]
+        typeface = self._resolve(theme_font)
+        if len(self._resolved) < MAX_CACHED:
+            self._resolved[theme_font] = typeface
+        return typeface
+
+    def _resolve(self, theme_font: str) -> str | None:
         kind = "major" if theme_font.startswith("major") else "minor"
         scheme = self._schemes.get(kind)
         if scheme is None:
             return None
         if theme_font.endswith("EastAsia"):
-            for font in scheme.iterchildren(f"{{{A_NS}}}font"):
+            for font in scheme.iterchildren(_A_FONT):
                 if font.get("script") == self._script and font.get("typeface"):
                     return font.get("typeface")
             slot = "ea"
         else:
             slot = "cs" if theme_font.endswith("Bidi") else "latin"
-        element = scheme.find(f"{{{A_NS}}}{slot}")
+        element = first_child(scheme, f"{{{A_NS}}}{slot}")
         return (element.get("typeface") or None) if element is not None else None
 
 
@@ -156,15 +214,19 @@ class StyleSheet:
         self._resolved: dict[str, tuple[dict[str, object], dict[str, object]]] = {}
         self._run_looks: dict[tuple, RunLook] = {}
         self._paragraph_looks: dict[tuple, ParagraphLook] = {}
+        # The same looks by what the file says (style, attribute values), so a repeated rPr or pPr is not
+        # interpreted again: the interpretation is a function of exactly these values.
+        self._run_signatures: dict[tuple, RunLook] = {}
+        self._paragraph_signatures: dict[tuple, ParagraphLook] = {}
         if styles is None:
             return
         for style in styles.iterchildren(_STYLE):
-            style_id = style.get(w("styleId"))
+            style_id = style.get(_STYLE_ID)
             if style_id is None:
                 continue
             self._styles.setdefault(style_id, style)
-            if style.get(w("default")) in ("1", "true", "on"):
-                kind = style.get(w("type"))
+            if style.get(_DEFAULT) in ("1", "true", "on"):
+                kind = style.get(_TYPE)
                 if kind == "paragraph" and self._default_paragraph is None:
                     self._default_paragraph = style_id
                 elif kind == "character" and self._default_character is None:
@@ -194,15 +256,15 @@ class StyleSheet:
                 break
             seen.add(current)
             chain.append(style)
-            based_on = style.find(w("basedOn"))
+            based_on = first_child(style, _BASED_ON)
             current = based_on.get(W_VAL) if based_on is not None else None
         rprops: dict[str, object] = {}
         pprops: dict[str, object] = {}
         for style in reversed(chain):  # base first, so the derived style overrides
-            rpr = style.find(_RPR)
+            rpr = first_child(style, _RPR)
             if rpr is not None:
                 rprops.update(run_properties(rpr)[0])
-            ppr = style.find(_PPR)
+            ppr = first_child(style, _PPR)
             if ppr is not None:
                 pprops.update(paragraph_properties(ppr))
         self._resolved[style_id] = (rprops, pprops)
@@ -211,12 +273,65 @@ class StyleSheet:
     def paragraph_style_id(self, ppr: etree._Element | None) -> str | None:
         """The paragraph's style id, or the document's default paragraph style."""
         if ppr is not None:
-            pstyle = ppr.find(_PSTYLE)
+            pstyle = first_child(ppr, _PSTYLE)
             if pstyle is not None and pstyle.get(W_VAL) in self._styles:
                 return pstyle.get(W_VAL)
         return self._default_paragraph
 
+    def paragraph(
+        self, ppr: etree._Element | None
+    ) -> tuple[str | None, ParagraphLook, etree._Element | None]:
+        """A paragraph's style id (``paragraph_style_id``), its look, and the section break its pPr holds."""
+        pstyle = self._default_paragraph
+        if ppr is None:
+            key: tuple = (pstyle,)
+            look = self._paragraph_signatures.get(key)
+            if look is None:
+                look = self._paragraph_signatures[key] = self._paragraph_look(pstyle, {})  # one per style
+            return pstyle, look, None
+        style, jc, ind, pbb, sectpr = first_children(ppr, _PPR_SCAN)
+        if style is not None:
+            value = style.get(W_VAL)
+            if value in self._styles:
+                pstyle = value
+        key = (
+            pstyle,
+            jc.get(W_VAL) if jc is not None else None,
+            ind.get(_IND_LEFT) if ind is not None else None,
+            ind.get(_IND_START) if ind is not None else None,
+            pbb.get(W_VAL) if pbb is not None else _ABSENT,
+        )
+        look = self._paragraph_signatures.get(key)
+        if look is None:
+            look = self._paragraph_look(pstyle, _layout(jc, ind, pbb))
+            if len(self._paragraph_signatures) < MAX_CACHED:
+                self._paragraph_signatures[key] = look
+        return pstyle, look, sectpr
+
     def run_look(self, pstyle: str | None, rpr: etree._Element | None) -> RunLook:
+        if rpr is None:
+            key: tuple = (pstyle,)
+        else:
+            # Every value run_properties reads, in document order, each after the number of its element.
+            signature: list = [pstyle]
+            for child in rpr:
+                kind = _RPR_KINDS.get(child.tag)
+                if kind is None:
+                    continue
+                signature.append(kind)
+                if kind:
+                    signature.append(child.get(W_VAL))
+                else:
+                    signature.extend([child.get(attr) for attr in _RFONT_ATTRS])
+            key = tuple(signature)
+        look = self._run_signatures.get(key)
+        if look is None:
+            look = self._run_look(pstyle, rpr)
+            if len(self._run_signatures) < MAX_CACHED:
+                self._run_signatures[key] = look
+        return look
+
+    def _run_look(self, pstyle: str | None, rpr: etree._Element | None) -> RunLook:
         direct, rstyle = run_properties(rpr) if rpr is not None else ((), None)
         if rstyle not in self._styles:
             rstyle = self._default_character
@@ -230,7 +345,8 @@ class StyleSheet:
             font = self._font(merged.get("ea")) or self._font(merged.get("ascii"))
             struck = bool(merged.get("strike")) or bool(merged.get("dstrike"))
             look = RunLook(font, merged.get("size"), struck, merged.get("color"), bool(merged.get("vanish")))
-            self._run_looks[key] = look
+            if len(self._run_looks) < MAX_CACHED:
+                self._run_looks[key] = look
         return look
 
     def _font(self, spec: object) -> str | None:
@@ -239,8 +355,8 @@ class StyleSheet:
         kind, value = spec
         return self._theme.resolve(value) if kind == "theme" else value
 
-    def paragraph_look(self, pstyle: str | None, ppr: etree._Element | None) -> ParagraphLook:
-        direct = tuple(sorted(paragraph_properties(ppr).items())) if ppr is not None else ()
+    def _paragraph_look(self, pstyle: str | None, props: dict[str, object]) -> ParagraphLook:
+        direct = tuple(sorted(props.items()))
         key = (pstyle, direct)
         look = self._paragraph_looks.get(key)
         if look is None:
@@ -249,5 +365,6 @@ class StyleSheet:
             merged.update(direct)
             page_break_before = bool(merged.get("page_break_before"))
             look = ParagraphLook(merged.get("align"), merged.get("indent"), page_break_before)
-            self._paragraph_looks[key] = look
+            if len(self._paragraph_looks) < MAX_CACHED:
+                self._paragraph_looks[key] = look
         return look
