@@ -7,6 +7,7 @@ from datetime import date
 from functools import cached_property
 
 from marklint.analysis import Analysis, FoundMarking, analyse, analyse_doc_no
+from marklint.checks.registry import RULES
 from marklint.config import Settings
 from marklint.ledger import Match
 from marklint.model import Document, Finding, Location, Severity, TextUnit
@@ -58,8 +59,6 @@ class Context:
     ) -> Finding:
         """A finding of ``rule_id`` at a unit, a marking or a location; the message quotes at most the
         marking line. ``severity`` is for rules whose lesser cases the catalogue grades lower."""
-        from marklint.checks.registry import RULES
-
         rule = RULES[rule_id]
         if isinstance(where, Location):
             location = where
