@@ -15,6 +15,10 @@ from marklint.model import Document, Duration, Marking, TextUnit
 #: How many non-empty units at the top of page 1 count as "the first lines" (份号, marking, 紧急程度,
 #: a cover title): the places where a marking is expected (GB/T 9704 7.2; 定密管理规定 Art 24).
 MARKING_PLACE_UNITS = 6
+#: How many non-empty units at the top of a later page may carry the marking of what starts there (an
+#: attachment, a part of a compilation). A ★ marking anywhere else in the body is a quotation, not a
+#: marking (markings.md section 7).
+PAGE_TOP_UNITS = 3
 
 DOC_NUMBER = regex.compile(r"[\p{Han}]{1,15}[〔［\[（(]\s*(?:19|20)\d{2}\s*[〕］\]）)]\s*\d{1,4}\s*号")
 ISSUER_MARK = regex.compile(r"^[\p{Han}（）()、\s]{2,40}文件$")
@@ -116,6 +120,18 @@ class Analysis:
         return (on_page or placed or self.secret or [None])[0]
 
 
+def page_tops(doc: Document) -> set[int]:
+    """Indices of the first units of each page after the first: where an attachment's marking stands."""
+    tops: set[int] = set()
+    seen: dict[int, int] = {}
+    for index, unit in enumerate(doc.units):
+        if unit.page and unit.page > 1 and unit.part in ("body", "table", "textbox") and unit.text.strip():
+            seen[unit.page] = seen.get(unit.page, 0) + 1
+            if seen[unit.page] <= PAGE_TOP_UNITS:
+                tops.add(index)
+    return tops
+
+
 def marking_places(doc: Document) -> set[int]:
     """Indices of the units that stand where a marking belongs."""
     places: set[int] = set()
@@ -162,22 +178,22 @@ def analyse(doc: Document) -> Analysis:
     result = Analysis(place_indices=marking_places(doc), metadata_date=_metadata_date(doc.properties))
     previous_field: tuple[int, FoundMarking] | None = None
     joined = _joined_fields(doc)
+    tops = page_tops(doc)
     seen_running: set[str] = set()
     for index, original in enumerate(doc.units):
         if original.part == "metadata" or index - 1 in joined:
             continue
         unit = joined.get(index, original)
         in_place = index in result.place_indices
-        for marking in recognise(unit.text, bare_level_ok=in_place):
-            if unit.part in ("header", "footer"):
-                # A running header repeats on every page: one marking, not one per page.
-                if marking.text in seen_running:
-                    continue
-                seen_running.add(marking.text)
-            found = FoundMarking(marking, unit, index, in_place, unit.is_struck(marking.start, marking.end))
-            result.markings.append(found)
-            if marking.field_style and marking.term.kind == "missing":
-                previous_field = (len(result.markings) - 1, found)
+        # Mid-body, a ★ marking quotes one (markings.md section 7): only marking places, the tops of
+        # later pages (attachments, compilations) and headers, footers and text boxes carry markings, and
+        # not even there when the sentence before introduces an example.
+        quoted = index > 0 and _introduces_example(doc.units[index - 1].text)
+        if (in_place or index in tops or unit.part in ("header", "footer", "textbox")) and not quoted:
+            for found in _markings_in(unit, index, in_place, seen_running):
+                result.markings.append(found)
+                if found.marking.field_style and found.marking.term.kind == "missing":
+                    previous_field = (len(result.markings) - 1, found)
         # A cover that writes 密级：机密 and 保密期限：5年 on two lines states one marking.
         if previous_field is not None and index > previous_field[1].index:
             position, found = previous_field
@@ -198,6 +214,27 @@ def analyse(doc: Document) -> Analysis:
 
 
 SIGNATURE = regex.compile(r"^[\p{Han}（）()]{2,30}$")
+
+
+EXAMPLE_INTRO = regex.compile(r"(?:例如|比如|如下|示例|样式|格式为|标注为|写作|写为)[：:]?$|[，,]\s*如[：:]$")
+
+
+def _introduces_example(text: str) -> bool:
+    """A sentence that ends by announcing an example (``…例如：``): the line after it is a quotation."""
+    stripped = text.strip()
+    return len(stripped) > 8 and bool(EXAMPLE_INTRO.search(stripped))
+
+
+def _markings_in(unit: TextUnit, index: int, in_place: bool, seen_running: set[str]) -> list[FoundMarking]:
+    found = []
+    for marking in recognise(unit.text, bare_level_ok=in_place):
+        if unit.part in ("header", "footer"):
+            # A running header repeats on every page: one marking, not one per page.
+            if marking.text in seen_running:
+                continue
+            seen_running.add(marking.text)
+        found.append(FoundMarking(marking, unit, index, in_place, unit.is_struck(marking.start, marking.end)))
+    return found
 
 
 def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | None) -> None:

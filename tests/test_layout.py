@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from marklint.analysis import analyse
 from marklint.model import Document, PageGeometry, StyleSpan, TextUnit
 from tests.helpers import body, rules_for
 
@@ -114,3 +115,21 @@ def test_copy_number() -> None:
     assert rules_for(gongwen("000123", "机密★5年", "紧急"), AS_OF) == ["ML115"]
     # Not a 公文 (no 发文字号, no 文件 mark, no 印发 line): no 份号 needed.
     assert rules_for(body("机密★5年", "研究报告", "正文。", "2026年3月5日", "知悉范围：局领导"), AS_OF) == []
+
+
+def test_a_marking_quoted_on_its_own_line_mid_body_is_not_a_marking() -> None:
+    notice = body("江川市保密局文件", "江保发〔2026〕3号", "关于规范国家秘密标志的通知", "各单位：",
+                  "国家秘密标志由密级、★和保密期限组成，例如：", "秘密★1年", "请各单位对照检查。",
+                  "江川市保密局", "2026年3月5日")
+    assert [m.marking.text for m in analyse(notice).markings] == []
+    assert rules_for(notice, AS_OF) == []
+
+
+def test_an_attachment_marking_at_the_top_of_a_later_page_is_a_marking() -> None:
+    doc = gongwen("000123", "机密★10年", "特急")
+    doc.units += [TextUnit(text="附件", part="body", page=3, line=1),
+                  TextUnit(text="机密★5年", part="body", page=3, line=2),
+                  TextUnit(text="江川市防汛应急预案", part="body", page=3, line=3),
+                  TextUnit(text="一、总则", part="body", page=3, line=4),
+                  TextUnit(text="秘密★1年", part="body", page=3, line=9)]  # mid-page: a quotation
+    assert [(m.marking.text, m.unit.page) for m in analyse(doc).markings] == [("机密★10年", 1), ("机密★5年", 3)]
