@@ -110,11 +110,14 @@ def scan_options(command: Callable) -> Callable:
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Record the current findings in this baseline file.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line and no progress.")
+@click.option("--show-files", is_flag=True,
+              help="Text format: a line for every file with its status and its markings, then its findings.")
 @click.option("--statistics", is_flag=True,
               help="Text format: the number of findings per rule instead of the findings.")
 def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
          sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
-         write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, **flags: object) -> None:
+         write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, show_files: bool,
+         **flags: object) -> None:
     """Scan files and folders for classification markings and report what is wrong with them."""
     from marklint.baseline import Baseline, baseline_document
     from marklint.driver import scan as run_scan
@@ -137,7 +140,8 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
         if output_format == "text":
             colour = output is None and sys.stdout.isatty()
             writers.append(text_report.TextWriter(main_stream, colour=colour, lang=settings.lang,
-                                                  summary=not quiet, statistics=statistics))
+                                                  summary=not quiet, statistics=statistics,
+                                                  show_files=show_files))
         elif output_format == "json":
             writers.append(json_report.JsonWriter(main_stream, as_of))
         elif output_format == "jsonl":

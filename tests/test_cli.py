@@ -276,3 +276,17 @@ def test_python_api(docs: Path) -> None:
     assert report.rule_counts() == {"ML101": 1, "ML203": 1}
     assert report.to_json()["summary"]["files"] == 3
     assert report.to_sarif()["version"] == "2.1.0"
+
+
+def test_show_files_lists_every_file_with_its_status_and_markings(docs: Path, tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "docx" / "declassified.docx", docs / "d_declassified.docx")
+    (docs / "e_broken.pdf").write_bytes(b"%PDF-1.7\n garbage")
+    code, out = run("scan", str(docs), *AS_OF, "--show-files", "--quiet", "--lang", "en")
+    assert code == 1
+    assert [line for line in out.splitlines() if ": ML" not in line] == [
+        f"{docs}/a_clean.docx: [complete] 机密★5年",
+        f"{docs}/b_separator.docx: [complete] 秘密☆2年",
+        f"{docs}/c_long.pdf: [complete] 机密★长期",
+        f"{docs}/d_declassified.docx: [complete] no marking; struck through: 秘密★1年",
+        f"{docs}/e_broken.pdf: [not-examined (corrupt: not a readable PDF structure)] no marking",
+    ]

@@ -25,18 +25,36 @@ def finding_lines(result: FileResult, colour: bool = False) -> list[str]:
     return lines
 
 
+def file_line(result: FileResult, lang: str = "zh") -> str:
+    """One line per file for ``--show-files``: its status, and the markings it carries (the marking line
+    itself, never body text)."""
+    live = [m["text"] for m in result.markings if not m["struck"]]
+    struck = [m["text"] for m in result.markings if m["struck"]]
+    status = result.status.value + (f" ({result.reason})" if result.reason else "")
+    if lang == "en":
+        shown = ", ".join(live) or "no marking"
+        crossed = f"; struck through: {', '.join(struck)}" if struck else ""
+    else:
+        shown = "、".join(live) or "无密级标志"
+        crossed = f"；已划去：{'、'.join(struck)}" if struck else ""
+    return f"{result.path}: [{status}] {shown}{crossed}"
+
+
 class TextWriter:
     """Finding lines as files are done, then the summary (or, with ``statistics``, counts per rule)."""
 
     def __init__(self, stream: TextIO, *, colour: bool = False, lang: str = "zh", summary: bool = True,
-                 statistics: bool = False) -> None:
+                 statistics: bool = False, show_files: bool = False) -> None:
         self.stream, self.colour, self.lang = stream, colour, lang
-        self.summary, self.statistics = summary, statistics
+        self.summary, self.statistics, self.show_files = summary, statistics, show_files
 
     def add(self, result: FileResult) -> None:
-        if not self.statistics:
-            for line in finding_lines(result, self.colour):
-                self.stream.write(line + "\n")
+        if self.statistics:
+            return
+        if self.show_files:
+            self.stream.write(file_line(result, self.lang) + "\n")
+        for line in finding_lines(result, self.colour):
+            self.stream.write(line + "\n")
 
     def finish(self, report: Report) -> None:
         if self.statistics:
