@@ -146,16 +146,6 @@ def marking_places(doc: Document) -> set[int]:
     return places
 
 
-def analyse_doc_no(doc: Document) -> str | None:
-    """The 发文字号 alone, for matching a ledger row before the full analysis."""
-    for unit in doc.units:
-        text = unit.text.strip()
-        number = DOC_NUMBER.search(text) if len(text) <= 30 else None
-        if number:
-            return number.group(0)
-    return None
-
-
 FIELD_LABEL = regex.compile(
     r"^[ \u3000]*(?:密[ \u3000]*级|秘密等级|保密等级|保密期限|保密期|解密时间|解密条件)[ \u3000]*[：:]?[ \u3000]*$"
 )

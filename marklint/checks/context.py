@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from marklint.analysis import Analysis, FoundMarking, analyse, analyse_doc_no
+from marklint.analysis import Analysis, FoundMarking, analyse
 from marklint.checks.registry import RULES
 from marklint.config import Settings
 from marklint.ledger import Match
@@ -36,11 +36,17 @@ class Context:
 
     @cached_property
     def analysis(self) -> Analysis:
-        analysis = analyse(self.document)
+        """The document's analysis, with the ledger's 定密日期 where a row matches (terms count from it
+        when the document shows no date of its own)."""
+        analysis = self._document_facts
         row = self.ledger_match.row
         if row is not None:
             analysis.ledger_date = row.classified_on
         return analysis
+
+    @cached_property
+    def _document_facts(self) -> Analysis:
+        return analyse(self.document)
 
     @cached_property
     def ledger_match(self) -> Match:
@@ -48,7 +54,7 @@ class Context:
         ledger = self.settings.ledger
         if ledger is None:
             return Match()
-        return ledger.match(self.document.path, analyse_doc_no(self.document))
+        return ledger.match(self.document.path, self._document_facts.doc_no)
 
     def say(self, zh: str, en: str) -> str:
         return en if self.lang == "en" else zh
