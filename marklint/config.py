@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import tomllib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -16,6 +18,28 @@ from marklint.model import Severity
 SEVERITIES = ("error", "warning", "info")
 #: Rules that cannot be switched off: a file that was not read is never passed as clean.
 ALWAYS_ON = ("ML901",)
+
+
+def _matches(rule_id: str, opt_in: bool, codes: Iterable[str]) -> bool:
+    return any(code == rule_id or (not opt_in and (code == "ALL" or rule_id.startswith(code))) for code in codes)
+
+
+@functools.lru_cache(maxsize=64)
+def _selection(select: tuple[str, ...] | None, extend_select: tuple[str, ...], ignore: tuple[str, ...]
+               ) -> tuple[str, ...]:
+    """The rule IDs that ``select``, ``extend-select`` and ``ignore`` leave on, before per-file ignores
+    (worked out once per scan, not once per file)."""
+    from marklint.checks.registry import all_rules
+
+    chosen = []
+    for declared in all_rules():
+        on = not declared.opt_in if select is None else _matches(declared.id, declared.opt_in, select)
+        on = on or _matches(declared.id, declared.opt_in, extend_select)
+        if _matches(declared.id, False, ignore):
+            on = False
+        if on or declared.id in ALWAYS_ON:
+            chosen.append(declared.id)
+    return tuple(chosen)
 
 
 @dataclass
@@ -69,27 +93,13 @@ class Settings:
     def enabled_rules(self, path: str | None = None) -> list[str]:
         """The rule IDs that run on ``path``. A prefix (``ML2``) selects the rules it starts; an opt-in
         rule runs only when named by its full ID."""
-        from marklint.checks.registry import all_rules
-
-        rules = all_rules()
-
-        def matches(rule_id: str, opt_in: bool, codes: list[str]) -> bool:
-            return any(code == rule_id or (not opt_in and (code == "ALL" or rule_id.startswith(code)))
-                       for code in codes)
-
-        chosen = []
-        for declared in rules:
-            on = not declared.opt_in if self.select is None else matches(declared.id, declared.opt_in, self.select)
-            on = on or matches(declared.id, declared.opt_in, self.extend_select)
-            if matches(declared.id, False, self.ignore):
-                on = False
-            if path is not None:
-                for pattern, codes in self.per_file_ignores.items():
-                    if fnmatch.fnmatch(path, pattern) and matches(declared.id, False, codes):
-                        on = False
-            if on or declared.id in ALWAYS_ON:
-                chosen.append(declared.id)
-        return chosen
+        chosen = _selection(None if self.select is None else tuple(self.select), tuple(self.extend_select),
+                            tuple(self.ignore))
+        if path is None or not self.per_file_ignores:
+            return list(chosen)
+        ignored = [codes for pattern, codes in self.per_file_ignores.items() if fnmatch.fnmatch(path, pattern)]
+        return [rule_id for rule_id in chosen
+                if rule_id in ALWAYS_ON or not any(_matches(rule_id, False, codes) for codes in ignored)]
 
     def severity_of(self, rule_id: str, default: Severity) -> Severity:
         return Severity(self.severity[rule_id]) if rule_id in self.severity else default

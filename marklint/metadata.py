@@ -48,8 +48,11 @@ def level_of(value: str, vocabulary: dict[str, str | None]) -> tuple[bool, str |
     return False, None
 
 
+_SEPARATORS = regex.compile(r"[\s_\-]")
+
+
 def _normal(name: str) -> str:
-    return regex.sub(r"[\s_\-]", "", name).lower()
+    return _SEPARATORS.sub("", name).lower()
 
 
 def metadata_labels(properties: dict[str, str], vocabulary: dict[str, str | None] | None = None) -> list[Label]:

@@ -55,7 +55,6 @@ class TextUnit:
     spans: tuple[StyleSpan, ...] = ()
     align: str | None = None  # left / center / right / both where the file says so (DOCX)
     indent: float | None = None  # left indent in points where the file says so (DOCX)
-    char_boxes: tuple[tuple[float, float, float, float], ...] | None = None  # per character, PDF only
 
     def spans_over(self, start: int, end: int) -> list[StyleSpan]:
         """The style spans that overlap ``[start, end)`` and cover a non-space character."""

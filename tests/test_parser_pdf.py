@@ -64,8 +64,6 @@ def test_marking_stands_top_left_of_the_type_area():
     marking = read("gongwen.pdf").units[1]
     assert marking.bbox == pytest.approx((79.5, 130.52, 153.9, 147.42), abs=0.01)
     assert abs(marking.bbox[0] - 28 * MM) < 1.0  # the 28 mm left margin of GB/T 9704
-    assert marking.char_boxes is not None and len(marking.char_boxes) == len(marking.text) == 5
-    assert marking.char_boxes[0] == pytest.approx((79.5, 130.52, 95.5, 146.5), abs=0.01)
 
 
 # --- whitespace ----------------------------------------------------------------------------------------------
@@ -217,7 +215,7 @@ def test_pages_to_read(page_count, budget, expected):
 def test_unit_limits_apply():
     doc = read("gongwen.pdf", replace(DEFAULT_LIMITS, max_unit_chars=3, max_body_units_kept=2, max_tail_units_kept=1))
     assert [(u.page, u.line, u.text) for u in doc.units] == [(1, 1, "000"), (1, 2, "机密★"), (3, 3, "202")]
-    assert doc.units[0].char_boxes is not None and len(doc.units[0].char_boxes) == 3
+    assert [(span.start, span.end) for span in doc.units[0].spans] == [(0, 3)]  # the spans are cut with the text
 
 
 def test_last_page_failing_keeps_page_one():

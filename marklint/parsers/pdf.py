@@ -84,7 +84,7 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
                     raise NotExamined("corrupt", "page 1 has an unreadable text layer")
                 doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} has an unreadable text layer"
                 continue
-            units = page_units(read.glyphs, index + 1, limits)
+            units = page_units(read, index + 1, limits)
             if index == 0:
                 doc.no_text = _no_text(read)
                 if doc.no_text:

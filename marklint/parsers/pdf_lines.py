@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import functools
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
 
 import pypdfium2  # noqa: F401  (importing it initialises the PDFium library that pypdfium2.raw calls)
 import pypdfium2.raw as pdfium_c
@@ -43,30 +47,30 @@ _SPACES = (" ", "\u3000", "\u00a0")
 _CONTROL_LIMIT = 0x20
 
 
-@dataclass(slots=True)
 class _Glyph:
     """One drawn character, its box in points from the displayed page's top-left."""
 
-    char: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    size: float
-    font: str | None
-    color: str | None
-    is_space: bool
-    angle: int  # whole degrees, 0-359
-    struck: bool = False
-    middle: float = 0.0  # (top + bottom) / 2, kept because line building sorts and compares by it
+    __slots__ = ("angle", "bottom", "char", "is_space", "look", "middle", "struck", "top", "x0", "x1")
 
-    def __post_init__(self) -> None:
-        self.middle = (self.top + self.bottom) / 2
+    def __init__(self, char: str, x0: float, top: float, x1: float, bottom: float, look: _Look, is_space: bool,
+                 angle: int, struck: bool = False) -> None:
+        self.char = char
+        self.x0, self.top, self.x1, self.bottom = x0, top, x1, bottom
+        self.look = look  # shared by the glyphs of one text object
+        self.is_space = is_space
+        self.angle = angle  # whole degrees, 0-359
+        self.struck = struck
+        self.middle = (top + bottom) / 2  # line building sorts and compares by it
+
+
+#: A text object's font name, size in points and fill colour (``RRGGBB``).
+_Look = tuple[str | None, float, str | None]
 
 
 @dataclass(slots=True)
 class PageText:
     glyphs: list[_Glyph]
+    strikes: list[tuple[float, float, float]]  # thin horizontal paths as (y, x0, x1), sorted
     decodable: int  # non-space glyphs with a usable Unicode value
     undecodable: int
     has_image: bool
@@ -110,10 +114,11 @@ def read_page(page: ctypes.c_void_p, frame: Frame) -> PageText | None:
         pdfium_c.FPDFText_ClosePage(text_page)
     scan = _ObjectScan(frame)
     scan.page(page)
-    _mark_struck(glyphs, scan.strikes)
-    return PageText(glyphs, decodable, undecodable, scan.has_image)
+    scan.strikes.sort()
+    return PageText(glyphs, scan.strikes, decodable, undecodable, scan.has_image)
 
 
+@functools.lru_cache(maxsize=1024)
 def _decode_name(raw: bytes) -> str:
     # Chinese producers write font names such as 宋体 as GBK bytes in /BaseFont.
     for encoding in ("utf-8", "gb18030"):
@@ -124,62 +129,58 @@ def _decode_name(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
-#: FPDFText_GetTextObject answering a plain address, so that telling text objects apart costs no cast.
-_text_object_address = ctypes.cast(
-    pdfium_c.FPDFText_GetTextObject, ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-)
+def _plain(function: object, restype: object, *argtypes: object) -> Callable[..., Any]:
+    """``function`` with a prototype of plain C types: no argument conversion and no pointer cast per call,
+    which counts when it is called for every glyph of a page."""
+    return ctypes.cast(function, ctypes.CFUNCTYPE(restype, *argtypes))  # type: ignore[arg-type]
+
+
+_unicode_of = _plain(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
+_is_generated = _plain(pdfium_c.FPDFText_IsGenerated, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_text_object_address = _plain(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_loose_box = _plain(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
 
 
 def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[_Glyph], int, int]:
     count = pdfium_c.FPDFText_CountChars(text_page)
-    is_generated, unicode_of, loose_box = (pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode,
-                                           pdfium_c.FPDFText_GetLooseCharBox)
-    rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
-    name = ctypes.create_string_buffer(256)
-    flags = ctypes.c_int()
-    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
+    is_generated, unicode_of, object_of, loose_box = _is_generated, _unicode_of, _text_object_address, _loose_box
+    page_address = ctypes.cast(text_page, ctypes.c_void_p).value
+    rect = pdfium_c.FS_RECTF()
+    rect_address = ctypes.addressof(rect)
     glyphs: list[_Glyph] = []
+    append = glyphs.append
     decodable = undecodable = 0
-    # Font, size and colour belong to the text object, so they are fetched once per object.
+    # Font, size, colour, angle and the Unicode-map check belong to the text object: asked once per object.
     last_object: int | None = None
-    font: str | None = None
+    look: _Look = (None, 0.0, None)
     size = 0.0
-    color: str | None = None
     map_error, angle = False, 0
+    # The usual page is not rotated: its boxes are mapped inline (the same arithmetic as Frame.box).
+    upright, page_left, page_top = frame.rotation == 0, frame.left, frame.top
     for i in range(count):
         # A line-end hyphen PDFium flags (FPDFText_IsHyphen) is a drawn glyph, so it stays.
-        code = unicode_of(text_page, i)
-        if code in (0x0D, 0x0A):
+        code = unicode_of(page_address, i)
+        if code == 0x0D or code == 0x0A:
             continue
-        if code == 0x20 and is_generated(text_page, i):
+        if code == 0x20 and is_generated(page_address, i):
             continue  # PDFium's own spaces (it generates only spaces and line breaks): never on the page
-        text_object = _text_object_address(text_page, i)
-        new_object = text_object is None or text_object != last_object
-        if new_object:
-            # A font without a usable Unicode map fails for all its glyphs: asked once per text object.
-            map_error = bool(pdfium_c.FPDFText_HasUnicodeMapError(text_page, i))
-            angle = round(math.degrees(pdfium_c.FPDFText_GetCharAngle(text_page, i))) % 360
-        bad = code < _CONTROL_LIMIT or code == 0xFFFD or 0xE000 <= code <= 0xF8FF or map_error
+        text_object = object_of(page_address, i)
+        if text_object is None or text_object != last_object:
+            last_object = text_object
+            look, map_error, angle = _object_look(page_address, i)
+            size = look[1]
         if code < _CONTROL_LIMIT or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
             char, bad = "\ufffd", True  # a control code is a raw glyph code; a lone surrogate is no text
         else:
             char = chr(code)
-        if new_object:
-            last_object = text_object
-            length = pdfium_c.FPDFText_GetFontInfo(text_page, i, name, len(name), flags)
-            font = _decode_name(name.value) if 0 < length <= len(name) and name.value else None
-            # The size in Tf times the text matrix scale: producers that write ``1 Tf`` scale the matrix.
-            scale = 1.0
-            if pdfium_c.FPDFText_GetMatrix(text_page, i, matrix):
-                scale = math.hypot(matrix.c, matrix.d) or 1.0
-            size = round(pdfium_c.FPDFText_GetFontSize(text_page, i) * scale, 2)
-            if pdfium_c.FPDFText_GetFillColor(text_page, i, red, green, blue, alpha):
-                color = f"{red.value:02X}{green.value:02X}{blue.value:02X}"
-            else:
-                color = None
-        if not loose_box(text_page, i, rect):
+            bad = map_error or code == 0xFFFD or 0xE000 <= code <= 0xF8FF
+        if not loose_box(page_address, i, rect_address):
             continue
-        x0, top, x1, bottom = frame.box(rect.left, rect.bottom, rect.right, rect.top)
+        if upright:
+            x0, x1 = rect.left - page_left, rect.right - page_left
+            top, bottom = page_top - rect.top, page_top - rect.bottom
+        else:
+            x0, top, x1, bottom = frame.box(rect.left, rect.bottom, rect.right, rect.top)
         if bottom - top < 0.1 * max(size, 1.0):
             # A font without ascent/descent gives a flat box: rebuild it from the size.
             middle = (top + bottom) / 2
@@ -190,8 +191,43 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[_Glyph], int
                 undecodable += 1
             else:
                 decodable += 1
-        glyphs.append(_Glyph(char, x0, top, x1, bottom, size, font, color, is_space, angle))
+        append(_Glyph(char, x0, top, x1, bottom, look, is_space, angle))
     return glyphs, decodable, undecodable
+
+
+_has_map_error = _plain(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_font_info = _plain(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p,
+                    ctypes.c_ulong, ctypes.c_void_p)
+_char_matrix = _plain(pdfium_c.FPDFText_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+_font_size = _plain(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, ctypes.c_void_p, ctypes.c_int)
+_fill_color = _plain(pdfium_c.FPDFText_GetFillColor, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
+                     *(ctypes.c_void_p,) * 4)
+# Out-parameters of the calls above, reused (one page is read at a time in a process).
+_NAME = ctypes.create_string_buffer(256)
+_FLAGS = ctypes.c_int()
+_MATRIX = pdfium_c.FS_MATRIX()
+_RGBA = (ctypes.c_uint * 4)()
+_NAME_AT, _FLAGS_AT, _MATRIX_AT = ctypes.addressof(_NAME), ctypes.addressof(_FLAGS), ctypes.addressof(_MATRIX)
+_RGBA_AT = tuple(ctypes.addressof(_RGBA) + i * ctypes.sizeof(ctypes.c_uint) for i in range(4))
+
+
+def _object_look(page_address: int, index: int) -> tuple[_Look, bool, int]:
+    """The look of the text object that draws glyph ``index``, whether its font lacks a usable Unicode map
+    (then all its glyphs fail), and its angle in whole degrees."""
+    map_error = bool(_has_map_error(page_address, index))
+    length = _font_info(page_address, index, _NAME_AT, len(_NAME), _FLAGS_AT)
+    font = _decode_name(_NAME.value) if 0 < length <= len(_NAME) and _NAME.value else None
+    scale, angle = 1.0, 0
+    if _char_matrix(page_address, index, _MATRIX_AT):
+        # The size in Tf times the text matrix scale: producers that write ``1 Tf`` scale the matrix.
+        scale = math.hypot(_MATRIX.c, _MATRIX.d) or 1.0
+        # The rotation PDFium reports as the character angle, read off the same matrix.
+        angle = round(math.degrees(math.atan2(_MATRIX.c, _MATRIX.a))) % 360
+    size = round(_font_size(page_address, index) * scale, 2)
+    color = None
+    if _fill_color(page_address, index, *_RGBA_AT):
+        color = f"{_RGBA[0]:02X}{_RGBA[1]:02X}{_RGBA[2]:02X}"
+    return (font, size, color), map_error, angle
 
 
 _Matrix = tuple[float, float, float, float, float, float]
@@ -262,12 +298,14 @@ def _concat(first: _Matrix, then: _Matrix) -> _Matrix:
     )
 
 
-def _mark_struck(glyphs: list[_Glyph], strikes: list[tuple[float, float, float]]) -> None:
-    if not strikes:
-        return
-    strikes.sort()
-    heights = [y for y, _, _ in strikes]
+def _mark_struck(glyphs: list[_Glyph], strikes: list[tuple[float, float, float]], heights: list[float]) -> None:
+    """Mark the glyphs of one line (or rotated run) that a strike-through line crosses. ``strikes`` are
+    sorted by height and ``heights`` are their heights."""
     low, high = STRIKE_BAND
+    # A glyph's band lies within its box: a line whose boxes no strike passes through has nothing struck.
+    top, bottom = min(g.top for g in glyphs), max(g.bottom for g in glyphs)
+    if bisect.bisect_left(heights, top) == bisect.bisect_right(heights, bottom):
+        return
     for glyph in glyphs:
         height = glyph.bottom - glyph.top
         # Display y grows downwards: the band's fractions are counted up from the glyph's bottom.
@@ -280,6 +318,10 @@ def _mark_struck(glyphs: list[_Glyph], strikes: list[tuple[float, float, float]]
 # --- lines and units ---------------------------------------------------------------------------------------
 
 
+_BY_MIDDLE = attrgetter("middle", "x0")
+_BY_LEFT = attrgetter("x0")
+
+
 def _lines(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
     """Glyphs grouped into lines, top to bottom, each left to right.
 
@@ -287,16 +329,21 @@ def _lines(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
     within the glyph's box: tolerant of mixed sizes on one baseline and of a ★ from another font drawn
     slightly higher, while a large glyph from a neighbouring line does not pull lines together."""
     lines: list[list[_Glyph]] = []
+    line: list[_Glyph] = []
     band_top = band_bottom = anchor = 0.0
-    for glyph in sorted(glyphs, key=lambda g: (g.middle, g.x0)):
-        if lines and band_top <= glyph.middle <= band_bottom and glyph.top <= anchor <= glyph.bottom:
-            lines[-1].append(glyph)
-            band_top, band_bottom = min(band_top, glyph.top), max(band_bottom, glyph.bottom)
+    for glyph in sorted(glyphs, key=_BY_MIDDLE):
+        if line and band_top <= glyph.middle <= band_bottom and glyph.top <= anchor <= glyph.bottom:
+            line.append(glyph)
+            if glyph.top < band_top:
+                band_top = glyph.top
+            if glyph.bottom > band_bottom:
+                band_bottom = glyph.bottom
         else:
-            lines.append([glyph])
+            line = [glyph]
+            lines.append(line)
             band_top, band_bottom, anchor = glyph.top, glyph.bottom, glyph.middle
     for line in lines:
-        line.sort(key=lambda g: g.x0)
+        line.sort(key=_BY_LEFT)
     return lines
 
 
@@ -312,16 +359,16 @@ def _segments(line: list[_Glyph]) -> list[list[_Glyph]]:
                 pending.append(glyph)
             continue
         if previous is not None:
-            em = max(previous.size, glyph.size, 1.0)
+            em = max(previous.look[1], glyph.look[1], 1.0)
             gap = glyph.x0 - previous.x1
             if gap > SPLIT_GAP_EM * em:
                 units.append(current)
                 current = []
-            else:
+            elif pending or gap > SPACE_GAP_EM * em:
                 space = _space_between(previous, glyph, pending, gap > SPACE_GAP_EM * em)
                 if space is not None:
                     current.append(space)
-        pending = []
+            pending = []
         current.append(glyph)
         previous = glyph
     if current:
@@ -336,13 +383,13 @@ def _space_between(left: _Glyph, right: _Glyph, spaces: list[_Glyph], wide_gap: 
     seen = [s for s in spaces if not _hidden(s, left, right)]
     if seen:
         first, last = seen[0], seen[-1]
-        return _Glyph(first.char, first.x0, first.top, last.x1, first.bottom, first.size, first.font,
-                      first.color, True, first.angle, all(s.struck for s in seen))
-    if wide_gap and left.font == right.font:
+        return _Glyph(first.char, first.x0, first.top, last.x1, first.bottom, first.look, True, first.angle,
+                      all(s.struck for s in seen))
+    if wide_gap and left.look[0] == right.look[0]:
         # Only within one font: Word, WPS and LibreOffice leave small gaps where ★ or a digit comes
         # from another font, and those must never read as spaces.
-        return _Glyph(" ", left.x1, left.top, right.x0, left.bottom, left.size, left.font, left.color, True,
-                      left.angle, left.struck and right.struck)
+        return _Glyph(" ", left.x1, left.top, right.x0, left.bottom, left.look, True, left.angle,
+                      left.struck and right.struck)
     return None
 
 
@@ -360,9 +407,10 @@ def _overlap(a: _Glyph, b: _Glyph) -> float:
 
 def _runs_off_axis(glyphs: list[_Glyph]) -> tuple[list[_Glyph], list[list[_Glyph]]]:
     """Split glyphs into those on the page's main text direction and runs of rotated ones (watermarks)."""
-    if not glyphs:
-        return [], []
-    main = Counter(g.angle for g in glyphs).most_common(1)[0][0]
+    angles = Counter(g.angle for g in glyphs)
+    if len(angles) <= 1:
+        return glyphs, []  # the usual page: one direction
+    main = angles.most_common(1)[0][0]
     upright: list[_Glyph] = []
     runs: list[list[_Glyph]] = []
     last_angle: int | None = None
@@ -380,9 +428,14 @@ def _runs_off_axis(glyphs: list[_Glyph]) -> tuple[list[_Glyph], list[list[_Glyph
     return upright, [run for run in runs if any(not g.is_space for g in run)]
 
 
-def page_units(glyphs: list[_Glyph], page_number: int, limits: Limits) -> list[TextUnit]:
-    upright, rotated = _runs_off_axis(glyphs)
-    pieces = [segment for line in _lines(upright) for segment in _segments(line)]
+def page_units(page: PageText, page_number: int, limits: Limits) -> list[TextUnit]:
+    upright, rotated = _runs_off_axis(page.glyphs)
+    lines = _lines(upright)
+    if page.strikes:
+        heights = [y for y, _, _ in page.strikes]
+        for group in (*lines, *rotated):
+            _mark_struck(group, page.strikes, heights)
+    pieces = [segment for line in lines for segment in _segments(line)]
     pieces.extend(rotated)
     units = []
     for line_number, piece in enumerate(pieces, start=1):
@@ -395,26 +448,19 @@ def page_units(glyphs: list[_Glyph], page_number: int, limits: Limits) -> list[T
 
 
 def _unit(glyphs: list[_Glyph], page_number: int, line_number: int) -> TextUnit:
-    """One unit from a line's glyphs, in one pass: text, style spans, character boxes, bounding box."""
+    """One unit from a line's glyphs: text, style spans and bounding box."""
     spans: list[StyleSpan] = []
-    boxes = []
-    start, style = 0, None
-    left = top = float("inf")
-    right = bottom = float("-inf")
+    first = glyphs[0]
+    start, look, struck = 0, first.look, first.struck
     for index, glyph in enumerate(glyphs):
-        look = (glyph.font, glyph.size, glyph.struck, glyph.color)
-        if look != style:
-            if style is not None:
-                spans.append(StyleSpan(start, index, *style))
-            start, style = index, look
-        boxes.append((glyph.x0, glyph.top, glyph.x1, glyph.bottom))
-        left, top = min(left, glyph.x0), min(top, glyph.top)
-        right, bottom = max(right, glyph.x1), max(bottom, glyph.bottom)
-    if style is not None:
-        spans.append(StyleSpan(start, len(glyphs), *style))
-    return TextUnit(text="".join(g.char for g in glyphs), part="body", page=page_number, line=line_number,
-                    bbox=(round(left, 2), round(top, 2), round(right, 2), round(bottom, 2)),
-                    spans=tuple(spans), char_boxes=tuple(boxes))
+        if glyph.look != look or glyph.struck != struck:
+            spans.append(StyleSpan(start, index, look[0], look[1], struck, look[2]))
+            start, look, struck = index, glyph.look, glyph.struck
+    spans.append(StyleSpan(start, len(glyphs), look[0], look[1], struck, look[2]))
+    bbox = (round(min([g.x0 for g in glyphs]), 2), round(min([g.top for g in glyphs]), 2),
+            round(max([g.x1 for g in glyphs]), 2), round(max([g.bottom for g in glyphs]), 2))
+    return TextUnit(text="".join([g.char for g in glyphs]), part="body", page=page_number, line=line_number,
+                    bbox=bbox, spans=tuple(spans))
 
 
 # --- metadata ----------------------------------------------------------------------------------------------
