@@ -1,6 +1,7 @@
 """marklint benchmark: marklint vs a hand-written baseline vs the floor, on a corpus built from the fixtures.
 
-    python bench/run.py [--files N] [--jobs J] [--rounds R] [--long-pages P] [--rss-files M] [--json]
+    python bench/run.py [--files N] [--long-files K] [--jobs J] [--rounds R] [--long-pages P] [--rss-files M]
+                        [--json]
 
 Everything printed is measured in the run; see bench/README.md for what each number means.
 """
@@ -30,12 +31,15 @@ ROOT = BENCH.parent
 FIXTURES = ROOT / "fixtures"
 CORPUS = BENCH / "corpus"
 FILES_DIR = CORPUS / "files"  # the N files the three tools are timed on
-LONG_DIR = CORPUS / "long"  # the long and the 2-page PDF (kept out of the timed folder)
+LONG_FILES_DIR = FILES_DIR / "long"  # the long reports among them
+LONG_DIR = CORPUS / "long"  # the 2,000-page and the 2-page PDF (kept out of the timed folder)
 WARMUP_DIR = CORPUS / "warmup"  # one DOCX and one PDF, run once by every tool before the timing
 PYCACHE = CORPUS / ".pycache"  # bytecode caches of the timed subprocesses (kept out of the project)
 MANIFEST = CORPUS / "manifest.json"
-CORPUS_VERSION = 1  # bump when the layout below changes
+CORPUS_VERSION = 2  # bump when the layout below changes
 SUBFOLDERS = 8
+#: Page counts of the long reports in the timed corpus, cycled.
+LONG_REPORT_PAGES = (25, 50, 100)
 MIN_FIXTURES = 20
 FIXTURE_WAIT_SECONDS = 900
 FIXTURE_QUIET_SECONDS = 5.0  # fixtures younger than this may still be being written
@@ -97,18 +101,45 @@ def signature(paths: Sequence[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def build_files(sources: list[Path], count: int) -> None:
-    """``count`` copies of the fixtures, cycled, with unique names, spread over SUBFOLDERS folders."""
+def short_folders() -> list[Path]:
+    """The folders of the timed corpus that hold the short files (everything but the long reports)."""
+    return [FILES_DIR / f"d{index:02d}" for index in range(SUBFOLDERS)]
+
+
+def build_files(sources: list[Path], count: int, long_count: int) -> None:
+    """``count`` files: copies of the fixtures, cycled, with unique names, spread over SUBFOLDERS folders,
+    and ``long_count`` of them long reports (a fixture's pages repeated to LONG_REPORT_PAGES pages)."""
     shutil.rmtree(FILES_DIR, ignore_errors=True)
     shutil.rmtree(WARMUP_DIR, ignore_errors=True)
     WARMUP_DIR.mkdir(parents=True)
     for source in (next(p for p in sources if p.suffix == ".docx"), next(p for p in sources if p.suffix == ".pdf")):
         shutil.copyfile(source, WARMUP_DIR / source.name)
-    for index in range(count):
+    for folder in short_folders():
+        folder.mkdir(parents=True)
+    for index in range(count - long_count):
         source = sources[index % len(sources)]
-        target = FILES_DIR / f"d{index % SUBFOLDERS:02d}" / f"{index:06d}_{source.name}"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        shutil.copyfile(source, FILES_DIR / f"d{index % SUBFOLDERS:02d}" / f"{index:06d}_{source.name}")
+    pdfs = [p for p in sources if p.suffix == ".pdf"]
+    LONG_FILES_DIR.mkdir(parents=True, exist_ok=True)
+    for index in range(long_count):
+        # Every seventh fixture PDF, so the long reports are clean and defective ones alike.
+        source, pages = pdfs[(index * 7) % len(pdfs)], LONG_REPORT_PAGES[index % len(LONG_REPORT_PAGES)]
+        repeat_pages(source, pages, LONG_FILES_DIR / f"{count - long_count + index:06d}_{pages}p_{source.name}")
+
+
+def repeat_pages(source: Path, pages: int, target: Path) -> None:
+    """A ``pages``-page PDF with ``source``'s first and last page, its pages cycled in between (pypdfium2)."""
+    import pypdfium2
+
+    src = pypdfium2.PdfDocument(source)
+    try:
+        count = len(src)
+        out = pypdfium2.PdfDocument.new()
+        out.import_pages(src, [0, *(i % count for i in range(pages - 2)), count - 1])
+        out.save(target)
+        out.close()
+    finally:
+        src.close()
 
 
 def long_source(sources: list[Path]) -> Path:
@@ -119,25 +150,13 @@ def long_source(sources: list[Path]) -> Path:
 
 def build_long(source: Path, pages: int) -> tuple[Path, Path]:
     """A ``pages``-page PDF and a 2-page PDF with the same first and last page, by duplicating pages of
-    ``source`` with PDFium (page 1, the source's pages cycled, the source's last page)."""
-    import pypdfium2
-
+    ``source``."""
     shutil.rmtree(LONG_DIR, ignore_errors=True)
     LONG_DIR.mkdir(parents=True)
-    src = pypdfium2.PdfDocument(source)
-    try:
-        count = len(src)
-        last = count - 1
-        middle = [i % count for i in range(pages - 2)]
-        layouts = {f"long_{pages}p.pdf": [0, *middle, last], "short_2p.pdf": [0, last]}
-        for name, indices in layouts.items():
-            out = pypdfium2.PdfDocument.new()
-            out.import_pages(src, indices)
-            out.save(LONG_DIR / name)
-            out.close()
-    finally:
-        src.close()
-    return LONG_DIR / f"long_{pages}p.pdf", LONG_DIR / "short_2p.pdf"
+    long_pdf, short_pdf = LONG_DIR / f"long_{pages}p.pdf", LONG_DIR / "short_2p.pdf"
+    repeat_pages(source, pages, long_pdf)
+    repeat_pages(source, 2, short_pdf)
+    return long_pdf, short_pdf
 
 
 def rss_dir(count: int) -> Path:
@@ -165,6 +184,7 @@ class Corpus:
     files: Path
     count: int
     kinds: Counter[str]
+    long_reports: list[int]  # page counts of the long reports among the files
     long_pdf: Path
     short_pdf: Path
     long_pages: int
@@ -185,9 +205,11 @@ def ensure_corpus(args: argparse.Namespace) -> Corpus:
         manifest = {"version": CORPUS_VERSION}
     source_pdf = long_source(sources)
     wanted = {
-        "files": {"fixtures": fixtures_sig, "files": args.files},
+        "files": {"fixtures": fixtures_sig, "files": args.files, "long_files": args.long_files,
+                  "long_report_pages": list(LONG_REPORT_PAGES)},
         "long": {"source": source_pdf.name, "fixtures": fixtures_sig, "pages": args.long_pages},
-        "rss": {"fixtures": fixtures_sig, "files": args.files, "rss_files": args.rss_files},
+        "rss": {"fixtures": fixtures_sig, "files": args.files, "long_files": args.long_files,
+                "rss_files": args.rss_files},
     }
     long_pdf, short_pdf = LONG_DIR / f"long_{args.long_pages}p.pdf", LONG_DIR / "short_2p.pdf"
     present = {
@@ -196,7 +218,7 @@ def ensure_corpus(args: argparse.Namespace) -> Corpus:
         "rss": rss_dir(args.rss_files).is_dir(),
     }
     builders: dict[str, Callable[[], object]] = {
-        "files": lambda: build_files(sources, args.files),
+        "files": lambda: build_files(sources, args.files, args.long_files),
         "long": lambda: build_long(source_pdf, args.long_pages),
         "rss": lambda: build_rss(args.rss_files),
     }
@@ -218,6 +240,7 @@ def ensure_corpus(args: argparse.Namespace) -> Corpus:
         files=FILES_DIR,
         count=len(files),
         kinds=Counter(p.suffix.lstrip(".") for p in files),
+        long_reports=[len_pages(p) for p in sorted(LONG_FILES_DIR.glob("*.pdf"))],
         long_pdf=long_pdf,
         short_pdf=short_pdf,
         long_pages=args.long_pages,
@@ -225,6 +248,16 @@ def ensure_corpus(args: argparse.Namespace) -> Corpus:
         rss_count=args.rss_files,
         rebuilt=rebuilt,
     )
+
+
+def len_pages(path: Path) -> int:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
 
 
 def warm_page_cache(folder: Path) -> None:
@@ -442,25 +475,31 @@ def verdict(value: float | None, target: float, below: bool = True, strict: bool
 def render_table(results: dict) -> str:
     r = results
     n = r["corpus"]["files"]
+    long_reports = r["corpus"]["long_reports_pages"]
+    of_which = (f"; {len(long_reports)} of the PDFs are long reports of {', '.join(map(str, long_reports))} pages"
+                if long_reports else "")
     rows = [
-        f"marklint benchmark: {n} files ({', '.join(f'{k} {v}' for k, v in r['corpus']['kinds'].items())}), "
-        f"{r['rounds']} rounds, medians of wall time, as of {AS_OF}",
+        f"marklint benchmark: {n} files ({', '.join(f'{k} {v}' for k, v in r['corpus']['kinds'].items())}"
+        f"{of_which}), {r['rounds']} rounds, medians of wall time, as of {AS_OF}",
         f"machine: {r['machine']['cpu']}, {r['machine']['cores']} cores "
         f"({r['machine']['usable_cores']} usable), Python {r['machine']['python']}, {r['machine']['marklint']}, "
         f"load average {r['machine']['load_average_1min_before']:.2f} before timing",
         "",
-        f"{'':54}{'median s':>10}{'min-max s':>16}{'files/s':>10}",
+        f"{'':70}{'median s':>10}{'min-max s':>16}{'files/s':>10}",
     ]
-    for key in ("a", "b", "c"):
-        tool = r["tools"][key]
+    for key, tool in r["tools"].items():
         spread = f"{min(tool['times']):.2f}-{max(tool['times']):.2f}"
-        rows.append(f"({key}) {tool['label']:<50}{tool['median']:>10.2f}{spread:>16}{tool['files_per_s']:>10.1f}")
+        rows.append(f"({key[0]}) {tool['label']:<66}{tool['median']:>10.2f}{spread:>16}{tool['files_per_s']:>10.1f}")
     rows.append("")
     ratios = r["ratios"]
     rows.append(f"a/b wall time  {ratios['a_over_b']:8.3f}   target <= {TARGET_A_OVER_B:.2f}   "
                 f"{verdict(ratios['a_over_b'], TARGET_A_OVER_B)}")
     rows.append(f"a/c wall time  {ratios['a_over_c']:8.3f}   target <= {TARGET_A_OVER_C:.1f}    "
                 f"{verdict(ratios['a_over_c'], TARGET_A_OVER_C)}")
+    if r["short_only_ratios"]:
+        short = r["short_only_ratios"]
+        rows.append(f"  on the short files alone (no long reports): a/b {short['a_over_b']:.3f}, "
+                    f"a/c {short['a_over_c']:.3f}")
     long = r["long_pdf"]
     rows.append(f"long/short PDF {long['ratio']:8.3f}   target <= {TARGET_LONG_OVER_SHORT:.1f}    "
                 f"{verdict(long['ratio'], TARGET_LONG_OVER_SHORT)}   "
@@ -493,6 +532,8 @@ def render_table(results: dict) -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Benchmark marklint against a hand-written baseline and the floor.")
     parser.add_argument("--files", type=int, default=600, help="files in the timed corpus (default 600)")
+    parser.add_argument("--long-files", type=int, default=None,
+                        help="of which long reports of 25, 50 and 100 pages (default: one in a hundred files)")
     parser.add_argument("--jobs", "-j", type=int, default=2, help="parallelism of marklint and the floor (default 2)")
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds; medians are reported (default 3)")
     parser.add_argument("--long-pages", type=int, default=2000, help="pages of the long PDF (default 2000)")
@@ -501,20 +542,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the corpus even if it looks current")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of the table")
     args = parser.parse_args(argv)
+    if args.long_files is None:
+        args.long_files = args.files // 100
+    if not 0 <= args.long_files <= args.files:
+        parser.error("--long-files must be between 0 and --files")
     if args.files < 1 or args.jobs < 1 or args.rounds < 1 or args.long_pages < 3 or args.rss_files < 0:
         parser.error("--files, --jobs, --rounds must be >= 1, --long-pages >= 3, --rss-files >= 0")
     return args
 
 
-def make_tools(folder: Path, jobs: int, jobs_ok: bool) -> list[Tool]:
-    """(a) marklint, (b) the hand-written baseline, (c) the floor, each run on ``folder``."""
+def make_tools(folders: list[Path], jobs: int, jobs_ok: bool, key_suffix: str = "", label_suffix: str = ""
+               ) -> list[Tool]:
+    """(a) marklint, (b) the hand-written baseline, (c) the floor, each run on ``folders``."""
+    names = [str(folder) for folder in folders]
     return [
-        Tool("a", f"marklint scan --format json{f' -j {jobs}' if jobs_ok else ' (no -j)'}",
-             marklint_scan([folder], jobs if jobs_ok else None), ok_codes=(0, 1)),
-        Tool("b", "baseline.py (python-docx + pdfplumber, 1 proc)",
-             [sys.executable, str(BENCH / "baseline.py"), str(folder)], capture=True),
-        Tool("c", f"floor.py (zip+lxml / pypdfium2, {jobs} procs)",
-             [sys.executable, str(BENCH / "floor.py"), "--jobs", str(jobs), str(folder)], capture=True),
+        Tool("a" + key_suffix, f"marklint scan --format json{f' -j {jobs}' if jobs_ok else ' (no -j)'}{label_suffix}",
+             marklint_scan(folders, jobs if jobs_ok else None), ok_codes=(0, 1)),
+        Tool("b" + key_suffix, f"baseline.py (python-docx + pdfplumber, 1 proc){label_suffix}",
+             [sys.executable, str(BENCH / "baseline.py"), *names], capture=True),
+        Tool("c" + key_suffix, f"floor.py (zip+lxml / pypdfium2, {jobs} procs){label_suffix}",
+             [sys.executable, str(BENCH / "floor.py"), "--jobs", str(jobs), *names], capture=True),
     ]
 
 
@@ -528,13 +575,17 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(f"`marklint scan` does not accept -j yet: (a) ran in ONE process, while (c) used {args.jobs}.")
     rel = corpus.files.relative_to(ROOT)
 
-    tools = make_tools(rel, args.jobs, jobs_ok)
+    tools = make_tools([rel], args.jobs, jobs_ok)
+    # The same three on the short files alone, so that what the long reports add is seen apart.
+    short_count = corpus.count - len(corpus.long_reports)
+    short_tools = (make_tools([f.relative_to(ROOT) for f in short_folders()], args.jobs, jobs_ok, "_short",
+                              ", short files only") if corpus.long_reports else [])
     warm_page_cache(corpus.files)
-    for tool in make_tools(WARMUP_DIR.relative_to(ROOT), args.jobs, jobs_ok):
+    for tool in make_tools([WARMUP_DIR.relative_to(ROOT)], args.jobs, jobs_ok):
         tool.run(record=False)  # bytecode caches written, libraries read once: not part of the timing
     load_before = os.getloadavg()[0]
     log(f"timing {corpus.count} files, {args.rounds} rounds")
-    time_rounds(tools, args.rounds)
+    time_rounds([*tools, *short_tools], args.rounds)
 
     log("timing the long and the 2-page PDF")
     long_tool = Tool("long", "long", marklint_scan([corpus.long_pdf.relative_to(ROOT)], None), ok_codes=(0, 1))
@@ -562,23 +613,26 @@ def main(argv: list[str] | None = None) -> int:
     if len(baseline_lines) != corpus.count:
         notes.append(f"the baseline printed {len(baseline_lines)} lines for {corpus.count} files")
 
-    noisy = [t.key for t in tools if min(t.times) > 0 and max(t.times) / min(t.times) > 1.3]
+    noisy = [t.key for t in (*tools, *short_tools) if min(t.times) > 0 and max(t.times) / min(t.times) > 1.3]
     if noisy:
         notes.append(f"run-to-run spread over 30% for ({'), ('.join(noisy)}): the machine was busy "
                      "(see the load average); rerun with more --rounds.")
     a, b, c = (tool.median for tool in tools)
+    counts = {**{tool.key: corpus.count for tool in tools}, **{tool.key: short_count for tool in short_tools}}
     results = {
         "corpus": {"files": corpus.count, "kinds": dict(sorted(corpus.kinds.items())), "path": str(rel),
-                   "rebuilt": corpus.rebuilt},
+                   "long_reports_pages": corpus.long_reports, "rebuilt": corpus.rebuilt},
         "jobs": args.jobs,
         "marklint_jobs_flag": jobs_ok,
         "rounds": args.rounds,
         "tools": {
             tool.key: {"label": tool.label, "command": tool.command, "times": tool.times, "median": tool.median,
-                       "files_per_s": corpus.count / tool.median}
-            for tool in tools
+                       "files": counts[tool.key], "files_per_s": counts[tool.key] / tool.median}
+            for tool in (*tools, *short_tools)
         },
         "ratios": {"a_over_b": a / b, "a_over_c": a / c},
+        "short_only_ratios": ({"a_over_b": short_tools[0].median / short_tools[1].median,
+                               "a_over_c": short_tools[0].median / short_tools[2].median} if short_tools else None),
         "long_pdf": {
             "pages": corpus.long_pages, "long_s": long_tool.median, "short_s": short_tool.median,
             "ratio": long_tool.median / short_tool.median,
