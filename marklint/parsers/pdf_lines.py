@@ -74,6 +74,7 @@ class PageText:
     decodable: int  # non-space glyphs with a usable Unicode value
     undecodable: int
     has_image: bool
+    turned: bool = True  # text objects run in more than one direction (False: no watermark to set apart)
 
 
 class Frame:
@@ -109,13 +110,13 @@ def read_page(page: ctypes.c_void_p, frame: Frame) -> PageText | None:
     if not text_page:
         return None
     try:
-        glyphs, decodable, undecodable = _glyphs(text_page, frame)
+        glyphs, decodable, undecodable, turned = _glyphs(text_page, frame)
     finally:
         pdfium_c.FPDFText_ClosePage(text_page)
     scan = _ObjectScan(frame)
     scan.page(page)
     scan.strikes.sort()
-    return PageText(glyphs, scan.strikes, decodable, undecodable, scan.has_image)
+    return PageText(glyphs, scan.strikes, decodable, undecodable, scan.has_image, turned)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -141,7 +142,9 @@ _text_object_address = _plain(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, 
 _loose_box = _plain(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
 
 
-def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[_Glyph], int, int]:
+def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[_Glyph], int, int, bool]:
+    """The page's drawn glyphs, how many are decodable and undecodable, and whether the text objects
+    run in more than one direction."""
     count = pdfium_c.FPDFText_CountChars(text_page)
     is_generated, unicode_of, object_of, loose_box = _is_generated, _unicode_of, _text_object_address, _loose_box
     page_address = ctypes.cast(text_page, ctypes.c_void_p).value
@@ -153,8 +156,9 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[_Glyph], int
     # Font, size, colour, angle and the Unicode-map check belong to the text object: asked once per object.
     last_object: int | None = None
     look: _Look = (None, 0.0, None)
-    size = 0.0
+    size = flat = 0.0
     map_error, angle = False, 0
+    angles: set[int] = set()
     # The usual page is not rotated: its boxes are mapped inline (the same arithmetic as Frame.box).
     upright, page_left, page_top = frame.rotation == 0, frame.left, frame.top
     for i in range(count):
@@ -165,11 +169,15 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[_Glyph], int
         if code == 0x20 and is_generated(page_address, i):
             continue  # PDFium's own spaces (it generates only spaces and line breaks): never on the page
         text_object = object_of(page_address, i)
-        if text_object is None or text_object != last_object:
+        if text_object != last_object or text_object is None:
             last_object = text_object
             look, map_error, angle = _object_look(page_address, i)
             size = look[1]
-        if code < _CONTROL_LIMIT or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            flat = 0.1 * max(size, 1.0)
+            angles.add(angle)
+        if 0x20 <= code < 0xD800:  # the usual glyph: neither a control code, a surrogate nor private use
+            char, bad = chr(code), map_error
+        elif code < _CONTROL_LIMIT or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
             char, bad = "\ufffd", True  # a control code is a raw glyph code; a lone surrogate is no text
         else:
             char = chr(code)
@@ -181,7 +189,7 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[_Glyph], int
             top, bottom = page_top - rect.top, page_top - rect.bottom
         else:
             x0, top, x1, bottom = frame.box(rect.left, rect.bottom, rect.right, rect.top)
-        if bottom - top < 0.1 * max(size, 1.0):
+        if bottom - top < flat:
             # A font without ascent/descent gives a flat box: rebuild it from the size.
             middle = (top + bottom) / 2
             top, bottom = middle - 0.6 * size, middle + 0.4 * size
@@ -192,7 +200,7 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[_Glyph], int
             else:
                 decodable += 1
         append(_Glyph(char, x0, top, x1, bottom, look, is_space, angle))
-    return glyphs, decodable, undecodable
+    return glyphs, decodable, undecodable, len(angles) > 1
 
 
 _has_map_error = _plain(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
@@ -429,7 +437,7 @@ def _runs_off_axis(glyphs: list[_Glyph]) -> tuple[list[_Glyph], list[list[_Glyph
 
 
 def page_units(page: PageText, page_number: int, limits: Limits) -> list[TextUnit]:
-    upright, rotated = _runs_off_axis(page.glyphs)
+    upright, rotated = _runs_off_axis(page.glyphs) if page.turned else (page.glyphs, [])
     lines = _lines(upright)
     if page.strikes:
         heights = [y for y, _, _ in page.strikes]
