@@ -28,8 +28,9 @@ def metadata(pdf: ctypes.c_void_p, path: Path) -> dict[str, str]:
     """Info entries by name, Microsoft Purview label entries, and the XMP packet's simple properties."""
     xmp, purview = _raw_metadata(path)
     properties: dict[str, str] = {}
+    document = ctypes.cast(pdf, ctypes.c_void_p).value
     for key in (*STANDARD_INFO_KEYS, *CLASSIFICATION_INFO_KEYS, *purview):
-        value = _meta_text(pdf, key)
+        value = _meta_text(document, key)
         if value:
             properties[f"info:{key}"] = value
     with contextlib.suppress(Exception):  # metadata is a bonus: a file whose text was read is kept
@@ -37,13 +38,18 @@ def metadata(pdf: ctypes.c_void_p, path: Path) -> dict[str, str]:
     return properties
 
 
-def _meta_text(pdf: ctypes.c_void_p, key: str) -> str:
-    tag = key.encode("utf-8") + b"\0"
-    length = pdfium_c.FPDF_GetMetaText(pdf, tag, None, 0)
+#: FPDF_GetMetaText with a prototype of plain C types (no conversion per call; it is called for every key).
+_get_meta_text = ctypes.cast(pdfium_c.FPDF_GetMetaText, ctypes.CFUNCTYPE(
+    ctypes.c_ulong, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_ulong))
+
+
+def _meta_text(document: int | None, key: str) -> str:
+    tag = key.encode("utf-8")
+    length = _get_meta_text(document, tag, None, 0)
     if length <= 2:
         return ""
     buffer = ctypes.create_string_buffer(length)
-    pdfium_c.FPDF_GetMetaText(pdf, tag, buffer, length)
+    _get_meta_text(document, tag, buffer, length)
     return buffer.raw[: length - 2].decode("utf-16-le", errors="replace").strip()
 
 
