@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
+import pypdf
 import pypdfium2
 import pytest
 
@@ -14,7 +15,7 @@ from marklint import parsers
 from marklint.errors import NotExamined
 from marklint.limits import DEFAULT_LIMITS, Limits
 from marklint.model import Document, PageGeometry, Status, StyleSpan
-from marklint.parsers import pdf
+from marklint.parsers import pdf, pdf_metadata
 
 DATA = Path(__file__).parent / "data" / "pdf"
 SANS = "NotoSansCJKjp-Regular-VKana"  # what LibreOffice embeds for "Noto Sans CJK SC" (the 黑体 stand-in)
@@ -300,6 +301,16 @@ def test_dispatch_by_content():
 # --- metadata ------------------------------------------------------------------------------------------------
 
 
+def test_a_compressed_xmp_packet_is_inflated_only_so_far():
+    packet = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"></x:xmpmeta>'
+    near, far = (pypdf.generic.EncodedStreamObject() for _ in range(2))
+    for stream, padding in ((near, 1000), (far, pdf_metadata.MAX_XMP_BYTES)):
+        stream[pypdf.generic.NameObject("/Filter")] = pypdf.generic.NameObject("/FlateDecode")
+        stream.set_data(b" " * padding + packet)  # stored compressed
+        assert len(stream._data) < 2000
+    assert (pdf_metadata._inflated_packet(near), pdf_metadata._inflated_packet(far)) == (packet, b"")
+
+
 def test_standard_info_through_pdfium():
     properties = read("gongwen.pdf").properties
     assert properties["info:Title"] == "关于加强保密工作的通知"
@@ -307,8 +318,11 @@ def test_standard_info_through_pdfium():
     assert properties["info:Producer"] == "LibreOffice 7.4"
 
 
-def test_info_keys_purview_labels_and_xmp():
-    properties = read("metadata.pdf").properties
+@pytest.mark.parametrize("name", ["metadata.pdf", "metadata_flate.pdf", "metadata_object_streams.pdf"])
+def test_info_keys_purview_labels_and_xmp(name):
+    # The same metadata plain, with the XMP stream compressed, and with the Info dictionary inside an
+    # object stream: the last two are out of sight of the byte scan and are read through pypdf.
+    properties = read(name).properties
     assert properties["info:密级"] == "机密"
     assert properties["info:Keywords"] == "机密★5年"
     assert properties["info:MSIP_Label_0a1b2c3d_Enabled"] == "true"

@@ -7,7 +7,9 @@ import contextlib
 import ctypes
 import mmap
 import re
+import zlib
 from pathlib import Path
+from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
@@ -26,7 +28,10 @@ CLASSIFICATION_INFO_KEYS = (
 
 def metadata(pdf: ctypes.c_void_p, path: Path) -> dict[str, str]:
     """Info entries by name, Microsoft Purview label entries, and the XMP packet's simple properties."""
-    xmp, purview = _raw_metadata(path)
+    xmp, purview, hidden = _raw_metadata(path)
+    if hidden:
+        with contextlib.suppress(Exception):  # metadata is a bonus: what pypdf cannot read stays unread
+            xmp, purview = _compressed_metadata(path, xmp, purview)
     properties: dict[str, str] = {}
     document = ctypes.cast(pdf, ctypes.c_void_p).value
     for key in (*STANDARD_INFO_KEYS, *CLASSIFICATION_INFO_KEYS, *purview):
@@ -56,13 +61,15 @@ def _meta_text(document: int | None, key: str) -> str:
 PURVIEW_KEY = re.compile(rb"/(MSIP_Label_[0-9A-Fa-f-]{8,40}_(?:Enabled|Name|Method|SetDate|SiteId))")
 
 
-def _raw_metadata(path: Path) -> tuple[bytes, list[str]]:
-    """The XMP packet and the names of Purview label entries, found in the file's bytes.
+def _raw_metadata(path: Path) -> tuple[bytes, list[str], bool]:
+    """The XMP packet and the names of Purview label entries, found in the file's bytes, and whether the
+    file may hide more in compressed streams.
 
     PDFium has no XMP call and cannot list Info keys, and a PDF parser that could costs more than the
     rest of the file's reading. The metadata stream is meant to stay uncompressed so that tools find it
-    this way (ISO 32000-1, 14.3.2); the last packet is the document's (earlier ones may be images'). An
-    Info dictionary or packet inside a compressed object stream is not seen."""
+    this way (ISO 32000-1, 14.3.2); the last packet is the document's (earlier ones may be images'). A file
+    with object streams (its Info dictionary may be inside one) or with a metadata stream but no visible
+    packet (a compressed one) is read again through pypdf."""
     with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         keys: list[str] = []
         at = data.find(b"/MSIP_Label_")
@@ -74,7 +81,43 @@ def _raw_metadata(path: Path) -> tuple[bytes, list[str]]:
         start = data.rfind(b"<x:xmpmeta")
         end = data.find(b"</x:xmpmeta>", start, start + MAX_XMP_BYTES) if start >= 0 else -1
         packet = data[start: end + len(b"</x:xmpmeta>")] if end > 0 else b""
+        hidden = data.find(b"/ObjStm") >= 0 or (not packet and data.find(b"/Metadata") >= 0)
+    return packet, keys, hidden
+
+
+def _compressed_metadata(path: Path, packet: bytes, keys: list[str]) -> tuple[bytes, list[str]]:
+    """The catalog's XMP packet and the Purview keys of the Info dictionary, read through pypdf, for a
+    file whose raw bytes do not show them. The packet is inflated no further than MAX_XMP_BYTES."""
+    from marklint.parsers.pdf_streams import open_reader
+
+    with open(path, "rb") as handle:
+        reader = open_reader(handle)
+        info = reader.trailer.get("/Info")
+        for name in (info.get_object() if info is not None else {}):
+            match = PURVIEW_KEY.fullmatch(str(name).encode("utf-8", "replace"))
+            if match and match.group(1).decode("ascii") not in keys and len(keys) < 20:
+                keys = [*keys, match.group(1).decode("ascii")]
+        stream = reader.trailer["/Root"].get_object().get("/Metadata")
+        if not packet and stream is not None:
+            packet = _inflated_packet(stream.get_object())
     return packet, keys
+
+
+def _inflated_packet(stream: Any) -> bytes:
+    """A metadata stream's bytes: as stored, or inflated when its one filter is FlateDecode (bounded, so a
+    compressed bomb costs nothing); other filters are not decoded."""
+    filters = stream.get("/Filter")
+    filters = list(filters) if isinstance(filters, list) else [filters] if filters is not None else []
+    raw = stream._data  # the stored (decrypted) bytes; get_data() would inflate without a bound
+    if not filters:
+        data = raw[:MAX_XMP_BYTES]
+    elif filters == ["/FlateDecode"] and stream.get("/DecodeParms") is None:
+        data = zlib.decompressobj().decompress(raw, MAX_XMP_BYTES)
+    else:
+        return b""
+    start = data.rfind(b"<x:xmpmeta")
+    end = data.find(b"</x:xmpmeta>", start) if start >= 0 else -1
+    return data[start: end + len(b"</x:xmpmeta>")] if end > 0 else b""
 
 
 #: Usual prefixes of the XMP namespaces, so keys do not depend on the prefix a producer chose.

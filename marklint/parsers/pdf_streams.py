@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import zlib
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from marklint.parsers.pdf_lines import MAX_FORM_DEPTH
 
@@ -28,17 +29,10 @@ def oversized_pages(path: Path, indices: list[int], page_count: int, limit: int)
     to more than ``limit`` bytes together, with what was measured. Counted through pypdf piece by piece,
     never held: a 1 MiB stream can inflate to 1 GiB, which PDFium would allocate at once. A file pypdf
     cannot read is left to PDFium unmeasured."""
-    try:
-        import pypdf
-    except ImportError:
-        return {}
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     over: dict[int, str] = {}
     try:
         with open(path, "rb") as handle:
-            reader = _reader(pypdf, handle)
-            if reader.is_encrypted:
-                reader.decrypt("")
+            reader = open_reader(handle)
             pages = reader.trailer["/Root"].get_object()["/Pages"]
             for index in indices:
                 try:
@@ -53,9 +47,20 @@ def oversized_pages(path: Path, indices: list[int], page_count: int, limit: int)
     return over
 
 
-def _reader(pypdf: object, handle: object) -> object:
-    """A pypdf reader, strict first: the lenient one checks every cross-reference entry, which costs in
-    proportion to the number of objects (tens of milliseconds on a 2,000-page file)."""
+def open_reader(handle: BinaryIO) -> Any:
+    """A pypdf reader on an open file, decrypted with the empty password when it is encrypted (what PDFium
+    opens, pypdf must too). Strict first: the lenient reader checks every cross-reference entry, which
+    costs in proportion to the number of objects (tens of milliseconds on a 2,000-page file)."""
+    import pypdf  # only for the few files that need it: most scans never import it
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    reader = _reader(pypdf, handle)
+    if reader.is_encrypted:
+        reader.decrypt("")
+    return reader
+
+
+def _reader(pypdf: Any, handle: BinaryIO) -> Any:
     try:
         return pypdf.PdfReader(handle, strict=True)  # type: ignore[attr-defined]
     except Exception:
