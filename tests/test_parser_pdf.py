@@ -303,12 +303,13 @@ def test_dispatch_by_content():
 
 def test_a_compressed_xmp_packet_is_inflated_only_so_far():
     packet = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"></x:xmpmeta>'
-    near, far = (pypdf.generic.EncodedStreamObject() for _ in range(2))
-    for stream, padding in ((near, 1000), (far, pdf_metadata.MAX_XMP_BYTES)):
-        stream[pypdf.generic.NameObject("/Filter")] = pypdf.generic.NameObject("/FlateDecode")
-        stream.set_data(b" " * padding + packet)  # stored compressed
-        assert len(stream._data) < 2000
-    assert (pdf_metadata._inflated_packet(near), pdf_metadata._inflated_packet(far)) == (packet, b"")
+    streams = []
+    for padding in (1000, pdf_metadata.MAX_XMP_BYTES):
+        plain = pypdf.generic.DecodedStreamObject()
+        plain.set_data(b" " * padding + packet)
+        streams.append(plain.flate_encode())
+    assert [len(stream._data) < 2000 for stream in streams] == [True, True]  # stored compressed
+    assert [pdf_metadata._inflated_packet(stream) for stream in streams] == [packet, b""]
 
 
 def test_standard_info_through_pdfium():
