@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property, lru_cache
 
 import regex
 
@@ -56,7 +57,10 @@ class Analysis:
     place_indices: set[int] = field(default_factory=set)
     note_indices: set[int] = field(default_factory=set)  # units that are only a 解密 note
 
-    @property
+    # issue_date, live, secret and primary are read thousands of times by the checks; they are cached
+    # because the analysis is complete (analyse() has returned) before anything reads them.
+
+    @cached_property
     def issue_date(self) -> date | None:
         """The 制发日: the later of 成文日期 and 印发日期, so expiry is never reported early."""
         dates = [d for d in (self.written_date, self.printed_date) if d]
@@ -102,16 +106,16 @@ class Analysis:
         """A 解密 note stands beside the marking: on its line, or alone on the line before or after."""
         return found.marking.declassified_note or bool({found.index - 1, found.index + 1} & self.note_indices)
 
-    @property
+    @cached_property
     def live(self) -> list[FoundMarking]:
         """Markings not cancelled by strike-through."""
         return [m for m in self.markings if not m.struck]
 
-    @property
+    @cached_property
     def secret(self) -> list[FoundMarking]:
         return [m for m in self.live if m.is_state_secret]
 
-    @property
+    @cached_property
     def primary(self) -> FoundMarking | None:
         """The marking that classifies the document: the first live state-secret one on the page in a
         marking place, else one in a header or footer, else the first anywhere."""
@@ -125,10 +129,11 @@ def page_tops(doc: Document) -> set[int]:
     tops: set[int] = set()
     seen: dict[int, int] = {}
     for index, unit in enumerate(doc.units):
-        if unit.page and unit.page > 1 and unit.part in ("body", "table", "textbox") and unit.text.strip():
+        # A page whose top is already counted is passed over before the dearer strip().
+        if (unit.page and unit.page > 1 and seen.get(unit.page, 0) < PAGE_TOP_UNITS
+                and unit.part in ("body", "table", "textbox") and unit.text.strip()):
             seen[unit.page] = seen.get(unit.page, 0) + 1
-            if seen[unit.page] <= PAGE_TOP_UNITS:
-                tops.add(index)
+            tops.add(index)
     return tops
 
 
@@ -139,10 +144,10 @@ def marking_places(doc: Document) -> set[int]:
     for index, unit in enumerate(doc.units):
         if unit.part in ("header", "footer") or (unit.page == 1 and unit.part == "textbox"):
             places.add(index)
-        elif unit.page == 1 and unit.part in ("body", "table") and unit.text.strip():
+        elif (unit.page == 1 and first_page_seen < MARKING_PLACE_UNITS and unit.part in ("body", "table")
+              and unit.text.strip()):
             first_page_seen += 1
-            if first_page_seen <= MARKING_PLACE_UNITS:
-                places.add(index)
+            places.add(index)
     return places
 
 
@@ -156,6 +161,8 @@ def _joined_fields(doc: Document) -> dict[int, TextUnit]:
     table cell comes out as its own line segment, where DOCX gives the joined row."""
     joined: dict[int, TextUnit] = {}
     for index, unit in enumerate(doc.units[:-1]):
+        if "密" not in unit.text:  # every FIELD_LABEL word has 密: no label here
+            continue
         value = doc.units[index + 1]
         same_line = unit.bbox is not None and value.bbox is not None and abs(unit.bbox[1] - value.bbox[1]) < 3
         if same_line and unit.page == value.page and FIELD_LABEL.match(unit.text):
@@ -170,16 +177,18 @@ def analyse(doc: Document) -> Analysis:
     joined = _joined_fields(doc)
     tops = page_tops(doc)
     seen_running: set[str] = set()
-    for index, original in enumerate(doc.units):
+    units = doc.units
+    for index, original in enumerate(units):
         if original.part == "metadata" or index - 1 in joined:
             continue
         unit = joined.get(index, original)
+        text = unit.text
         in_place = index in result.place_indices
         # Mid-body, a ★ marking quotes one (markings.md section 7): only marking places, the tops of
         # later pages (attachments, compilations) and headers, footers and text boxes carry markings, and
-        # not even there when the sentence before introduces an example.
-        quoted = index > 0 and _introduces_example(doc.units[index - 1].text)
-        if (in_place or index in tops or unit.part in ("header", "footer", "textbox")) and not quoted:
+        # not even there when the sentence before introduces an example (asked last: it is the dearest test).
+        if (in_place or index in tops or unit.part in ("header", "footer", "textbox")) and not (
+                index > 0 and _introduces_example(units[index - 1].text)):
             for found in _markings_in(unit, index, in_place, seen_running):
                 result.markings.append(found)
                 if found.marking.field_style and found.marking.term.kind == "missing":
@@ -187,32 +196,36 @@ def analyse(doc: Document) -> Analysis:
         # A cover that writes 密级：机密 and 保密期限：5年 on two lines states one marking.
         if previous_field is not None and index > previous_field[1].index:
             position, found = previous_field
-            completed = with_term_field(found.marking, unit.text)
+            completed = with_term_field(found.marking, text)
             if completed is not None:
                 result.markings[position] = replace(found, marking=completed)
                 previous_field = None
             elif index - previous_field[1].index > 2:
                 previous_field = None
         if result.scope is None:
-            result.scope = find_scope(unit.text)
-        if is_declassification_note(unit.text):
+            result.scope = find_scope(text)
+        if is_declassification_note(text):
             result.note_indices.add(index)
-        _read_gongwen_signs(result, unit, doc.units[index - 1] if index else None)
+        _read_gongwen_signs(result, unit, units[index - 1] if index else None)
     if result.issuer is None and result.signature:
         result.issuer = result.signature
     return result
 
 
 SIGNATURE = regex.compile(r"^[\p{Han}（）()]{2,30}$")
+WHITESPACE = regex.compile(r"\s+")
+COMPILED_BY = regex.compile(r"(?:编印|编制|编)$")
 
 
 EXAMPLE_INTRO = regex.compile(r"(?:例如|比如|如下|示例|样式|格式为|标注为|写作|写为)[：:]?$|[，,]\s*如[：:]$")
+#: The last character of every EXAMPLE_INTRO match (stripped text has no newline for ``$`` to stand before).
+EXAMPLE_INTRO_ENDS = frozenset("如下例式为作：:")
 
 
 def _introduces_example(text: str) -> bool:
     """A sentence that ends by announcing an example (``…例如：``): the line after it is a quotation."""
     stripped = text.strip()
-    return len(stripped) > 8 and bool(EXAMPLE_INTRO.search(stripped))
+    return len(stripped) > 8 and stripped[-1] in EXAMPLE_INTRO_ENDS and bool(EXAMPLE_INTRO.search(stripped))
 
 
 def _markings_in(unit: TextUnit, index: int, in_place: bool, seen_running: set[str]) -> list[FoundMarking]:
@@ -231,22 +244,24 @@ def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | N
     text = unit.text.strip()
     if not text or len(text) > 80:
         return
-    number = DOC_NUMBER.search(text)
-    if number and len(text) <= 30:
+    # Every sign is looked for only where the words it must contain are there (号, 文件 at the end, 印发
+    # at the end, 日): most units are none of these, and a regex call costs far more than ``in``.
+    number = DOC_NUMBER.search(text) if len(text) <= 30 and "号" in text else None
+    if number:
         result.is_gongwen = True
         result.doc_no = result.doc_no or number.group(0)
-    elif unit.page == 1 and ISSUER_MARK.match(text):
+    elif unit.page == 1 and text.endswith("文件") and ISSUER_MARK.match(text):
         result.is_gongwen = True
-        result.issuer = result.issuer or regex.sub(r"\s+", "", text)[: -len("文件")]
-    printed = PRINTED_LINE.search(text)
+        result.issuer = result.issuer or WHITESPACE.sub("", text)[: -len("文件")]
+    printed = PRINTED_LINE.search(text) if text.endswith("印发") else None
     if printed:
         result.is_gongwen = True
         parsed = _date_of(printed)
         if parsed:
             result.printed_date = parsed
         return
-    written = DATE_LINE.match(text)
-    if written and unit.part in ("body", "table"):
+    written = DATE_LINE.match(text) if unit.part in ("body", "table") and "日" in text else None
+    if written:
         parsed = _date_of(written)
         if parsed:
             # The last stand-alone date line is the 成文日期 (a cover date comes earlier).
@@ -254,11 +269,18 @@ def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | N
             before = previous.text.strip() if previous is not None else ""
             if SIGNATURE.match(before):
                 # 某某办公室编 / 编印 names who compiled a volume: the issuer is the name before it.
-                result.signature = regex.sub(r"(?:编印|编制|编)$", "", before)
+                result.signature = COMPILED_BY.sub("", before)
 
 
 def _date_of(match: regex.Match) -> date | None:
-    inner = DATE_PATTERN.search(match.group("date"))
+    return _date_in(match.group("date"))
+
+
+@lru_cache(maxsize=1024)
+def _date_in(text: str) -> date | None:
+    """The date ``text`` writes. Memoised: a file repeats its dates, and reading the groups of a match
+    costs more than the lookup."""
+    inner = DATE_PATTERN.search(text)
     return make_date(inner.group("year"), inner.group("month"), inner.group("day")) if inner else None
 
 

@@ -8,6 +8,7 @@ PDF extraction may leave spaces between glyphs. Terms are added in calendar arit
 from __future__ import annotations
 
 import calendar
+import functools
 from datetime import date
 
 import regex
@@ -54,8 +55,10 @@ def is_arabic(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+@functools.lru_cache(maxsize=1024)
 def make_date(year: str, month: str, day: str) -> date | None:
-    """The date the three parts name, or None when it does not exist (2025年2月30日)."""
+    """The date the three parts name, or None when it does not exist (2025年2月30日). Memoised: a file
+    repeats its dates (cover, 成文日期, 印发日期, markings) and a scan's files share a few."""
     values = [cn_number(part) for part in (year, month, day)]
     if None in values:
         return None
@@ -72,8 +75,10 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, day)
 
 
+@functools.lru_cache(maxsize=1024)
 def add_term(start: date, term: Duration) -> date:
-    """The day a term counted from ``start`` ends."""
+    """The day a term counted from ``start`` ends. Memoised: several rules and the report ask for the
+    same expiry of a file."""
     if term.unit == "年":
         return add_months(start, 12 * term.amount)
     if term.unit == "月":

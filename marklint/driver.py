@@ -71,9 +71,7 @@ def judge(document: Document, settings: Settings) -> FileResult:
     rules = settings.enabled_rules(display)
     if document.status == Status.NOT_EXAMINED:
         rules = [r for r in rules if r.startswith("ML9")]
-    findings = [
-        replace(f, severity=settings.severity_of(f.rule, f.severity)) for f in run_checks(ctx, rules)
-    ]
+    findings = [_with_severity(f, settings) for f in run_checks(ctx, rules)]
     findings.sort(key=_finding_order)
     analysis = ctx.analysis if document.status != Status.NOT_EXAMINED else None
     dated = analysis.dated if analysis else None
@@ -88,6 +86,12 @@ def judge(document: Document, settings: Settings) -> FileResult:
         ledger_rows=(ctx.ledger_match.row.row,) if ctx.ledger_match.row else ctx.ledger_match.ambiguous,
         issuer=analysis.issuer if analysis else None,
     )
+
+
+def _with_severity(finding: Finding, settings: Settings) -> Finding:
+    """The finding with the configured severity; copied only when that differs (the rare case)."""
+    severity = settings.severity_of(finding.rule, finding.severity)
+    return finding if severity == finding.severity else replace(finding, severity=severity)
 
 
 def _marking_json(analysis: Analysis, found: FoundMarking) -> dict:

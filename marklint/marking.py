@@ -14,6 +14,7 @@ Grammar (保密法实施条例 Art 21; 定密管理规定: ``密级★保密期�
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 import regex
@@ -99,8 +100,15 @@ def recognise(text: str, *, bare_level_ok: bool = False) -> list[Marking]:
 
     ``bare_level_ok`` admits a level standing alone (``机密``: a marking without a term), which is a
     marking only in the marking places (the first lines of page 1, headers, covers)."""
-    if not QUICK_FILTER.search(text) or len(text) > 120:
+    if len(text) > 120 or not QUICK_FILTER.search(text):
         return []
+    return list(_recognised(text, bare_level_ok))
+
+
+@functools.lru_cache(maxsize=4096)
+def _recognised(text: str, bare_level_ok: bool) -> tuple[Marking, ...]:
+    """``recognise`` proper. Memoised because the same lines recur (a running header on every page, the
+    same 机密★5年 across a scan); the result depends on the arguments alone and Markings are immutable."""
     found: list[Marking] = []
     pos, end = 0, len(text)
     pending_note = False
@@ -115,7 +123,7 @@ def recognise(text: str, *, bare_level_ok: bool = False) -> list[Marking]:
             continue
         companion = COMPANION.match(text, pos)
         if companion is None or companion.end() == pos:
-            return []
+            return ()
         if companion.group("declassified"):
             if found:
                 found[-1] = replace(found[-1], declassified_note=True)
@@ -124,11 +132,13 @@ def recognise(text: str, *, bare_level_ok: bool = False) -> list[Marking]:
         pos = companion.end()
     if pending_note and found:
         found[0] = replace(found[0], declassified_note=True)
-    return found
+    return tuple(found)
 
 
 def is_declassification_note(text: str) -> bool:
     """True for a unit that is only a 解密 note (``解密``, ``已解密``, ``于2025年1月1日解密``)."""
+    if "解密" not in text:  # both ``declassified`` alternatives of COMPANION spell 解密 out
+        return False
     match = COMPANION.fullmatch(text.strip(WS))
     return bool(match and match.group("declassified"))
 
@@ -146,6 +156,9 @@ def with_term_field(marking: Marking, text: str) -> Marking | None:
 
 def find_scope(text: str) -> str | None:
     """The 知悉范围 a stand-alone unit states (``知悉范围：…``, ``此件发至县团级``, ``限…阅``), or None."""
+    # Each of SCOPE_PATTERNS spells out 知悉范围, 发至 or 阅: without them (almost every unit) none can match.
+    if "知悉范围" not in text and "发至" not in text and "阅" not in text:
+        return None
     stripped = text.strip(WS)
     if len(stripped) > 60:
         return None

@@ -3,6 +3,7 @@ Microsoft Purview (MSIP) labels, PDF Info and XMP entries, read from Document.pr
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -51,6 +52,7 @@ def level_of(value: str, vocabulary: dict[str, str | None]) -> tuple[bool, str |
 _SEPARATORS = regex.compile(r"[\s_\-]")
 
 
+@functools.lru_cache(maxsize=256)  # the same few property names recur in every file
 def _normal(name: str) -> str:
     return _SEPARATORS.sub("", name).lower()
 
@@ -62,7 +64,7 @@ def metadata_labels(properties: dict[str, str], vocabulary: dict[str, str | None
     for key in sorted(properties):
         value = properties[key]
         source, _, name = key.partition(":")
-        purview = PURVIEW_NAME.match(key)
+        purview = PURVIEW_NAME.match(key) if key.startswith("custom:MSIP_Label_") else None  # its literal prefix
         if purview:
             enabled = properties.get(f"custom:MSIP_Label_{purview.group('guid')}_Enabled", "true").lower()
             if enabled != "true":

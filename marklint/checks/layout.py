@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import regex
@@ -22,6 +23,9 @@ NOT_HEITI = regex.compile(r"song|宋|kai|楷|fang|仿|serif|ming|明|li(?:shu)?$
 MARKING_SIZE = 16.0  # 3号 (GB/T 9704-2012 7.2.2)
 SIZE_TOLERANCE = 0.5
 COPY_NUMBER = regex.compile(r"^(?:份号[：:]?)?\s*(?P<number>[0-9０-９]{1,12})$")
+#: Where a metadata finding points (a Location is immutable, so one serves every file).
+METADATA = Location(page=None, part="metadata", line=None)
+COPY_DIGITS = frozenset("0123456789０１２３４５６７８９")
 URGENCY_LIKE = regex.compile(r"^[\p{Han}]{0,2}急[\p{Han}]{0,1}$|^特提$|^平急$")
 
 
@@ -29,14 +33,19 @@ def _masthead(ctx: Context) -> list[tuple[int, TextUnit]]:
     """The 版头 of page 1: the body lines above the 发文机关标志 (at most the first few lines)."""
     lines: list[tuple[int, TextUnit]] = []
     for index, unit in enumerate(ctx.document.units):
-        if unit.page != 1 or unit.part not in ("body", "table", "textbox") or not unit.text.strip():
+        if unit.page != 1 or unit.part not in ("body", "table", "textbox"):
             continue
-        if ISSUER_MARK.match(unit.text.strip()) or len(lines) >= 5:
+        text = unit.text.strip()
+        if not text:
+            continue
+        # ISSUER_MARK ends in 文件: the cheap test first.
+        if len(lines) >= 5 or (text.endswith("文件") and ISSUER_MARK.match(text)):
             break
         lines.append((index, unit))
     return lines
 
 
+@functools.lru_cache(maxsize=256)  # a scan meets a handful of font names, over and over
 def _is_font_known_heiti(font: str) -> bool:
     name = font.split("+", 1)[-1].replace(" ", "")
     return bool(HEITI.search(name)) and not NOT_HEITI.search(name)
@@ -193,8 +202,8 @@ def metadata_mismatch(ctx: Context) -> Iterator[Finding]:
     """
     primary = ctx.analysis.primary
     visible = primary.marking.level if primary else None
-    where = Location(page=None, part="metadata", line=None)
-    vocabulary = {**DEFAULT_VOCABULARY, **ctx.settings.metadata_labels}
+    extra = ctx.settings.metadata_labels
+    vocabulary = {**DEFAULT_VOCABULARY, **extra} if extra else DEFAULT_VOCABULARY
     for label in metadata_labels(ctx.document.properties, vocabulary):
         if label.level == visible:
             continue
@@ -203,13 +212,13 @@ def metadata_mismatch(ctx: Context) -> Iterator[Finding]:
         said = label.level or "非密"
         if visible is None:
             yield ctx.finding(
-                "ML114", where,
+                "ML114", METADATA,
                 f"元数据“{label.key}”标为{said}（{label.value}），但页面上没有密级标志",
                 f"metadata \"{label.key}\" says {said} ({label.value}) but the page shows no marking",
             )
         else:
             yield ctx.finding(
-                "ML114", where,
+                "ML114", METADATA,
                 f"元数据“{label.key}”标为{said}（{label.value}），与页面标志“{primary.marking.text}”不一致",  # type: ignore[union-attr]
                 f"metadata \"{label.key}\" says {said} ({label.value}), the page shows "
                 f"\"{primary.marking.text}\"",  # type: ignore[union-attr]
@@ -237,7 +246,7 @@ def copy_number(ctx: Context) -> Iterator[Finding]:
     copy_at = urgency_at = None
     for index, unit in masthead:
         text = unit.text.strip()
-        number = COPY_NUMBER.match(text)
+        number = COPY_NUMBER.match(text) if text[-1] in COPY_DIGITS else None  # a 份号 line ends in a digit
         if number and copy_at is None:
             copy_at = index
             digits = number.group("number")
@@ -246,7 +255,7 @@ def copy_number(ctx: Context) -> Iterator[Finding]:
                                   f"the copy number \"{text}\" should be 6 Arabic digits", severity=Severity.WARNING)
         elif text in URGENCY_WORDS:
             urgency_at = index
-        elif URGENCY_LIKE.match(text):
+        elif len(text) <= 4 and URGENCY_LIKE.match(text):  # no URGENCY_LIKE match is longer
             urgency_at = index
             yield ctx.finding("ML115", unit, f"紧急程度“{text}”不规范，应为特急或加急",
                               f"the urgency \"{text}\" is not 特急 or 加急", severity=Severity.WARNING)
