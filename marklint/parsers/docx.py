@@ -127,7 +127,7 @@ def _body_flow(body: etree._Element) -> Iterator[etree._Element]:
     through content controls and custom XML, a table's rows before the table, the body's own sectPr."""
     for child in body:
         tag = child.tag
-        if tag == W_SECTPR:
+        if tag in (W_P, W_SECTPR):  # a paragraph (most blocks) needs no generator of its own
             yield child
         else:
             yield from _flow_blocks(child, tag)
@@ -336,14 +336,14 @@ class _DocxReader:
         core = self.package.xml(_target(package_rels, "/core-properties") or "docProps/core.xml")
         for field in core if core is not None else ():
             if isinstance(field.tag, str):
-                local = etree.QName(field).localname
+                local = _local_name(field.tag)
                 if local in _CORE_FIELDS:
                     value = (field.text or "").strip()
                     if value:  # templates carry empty title/subject elements: they say nothing
                         props[f"core:{local}"] = value
         app = self.package.xml(_target(package_rels, "/extended-properties") or "docProps/app.xml")
         for field in app if app is not None else ():
-            if isinstance(field.tag, str) and etree.QName(field).localname == "Pages":
+            if isinstance(field.tag, str) and _local_name(field.tag) == "Pages":
                 pages = (field.text or "").strip()
                 props["app:Pages"] = pages
                 if pages.isdigit() and int(pages) > 0:
@@ -355,6 +355,15 @@ class _DocxReader:
                 for attr, value in label.attrib.items():
                     props[f"label:{index}:{etree.QName(attr).localname}"] = value
                 index += 1
+
+
+def _local_name(tag: str) -> str:
+    """``etree.QName(tag).localname`` of an element's tag, without making the QName."""
+    if tag[0] != "{":
+        return tag
+    local = tag[tag.find("}") + 1 :]
+    # lxml splits at the first "}" and refuses what follows when it holds another (a "}" in the namespace).
+    return local if "}" not in local else etree.QName(tag).localname
 
 
 def _read_settings(settings: etree._Element | None) -> tuple[bool, str | None]:

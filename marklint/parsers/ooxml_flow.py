@@ -57,13 +57,16 @@ class RawUnit(NamedTuple):
 
 def build_unit(raw: RawUnit, max_chars: int) -> TextUnit:
     """The TextUnit of ``raw``, cut to ``max_chars`` characters with its spans."""
-    text = raw.text[:max_chars]
-    spans = tuple(
-        StyleSpan(start, min(end, max_chars), look.font, look.size, look.struck, look.color)
-        for start, end, look in raw.spans
-        if start < max_chars
-    )
-    return TextUnit(text, raw.part, raw.page, raw.line, spans=spans, align=raw.align, indent=raw.indent)
+    text, part, page, line, raw_spans, align, indent = raw
+    if len(text) <= max_chars:  # the common case: nothing to cut (no span ends after the text)
+        spans = tuple([StyleSpan(start, end, look.font, look.size, look.struck, look.color)
+                       for start, end, look in raw_spans])
+    else:
+        text = text[:max_chars]
+        spans = tuple([StyleSpan(start, min(end, max_chars), look.font, look.size, look.struck, look.color)
+                       for start, end, look in raw_spans if start < max_chars])
+    # Positional (bbox None): a frozen dataclass takes keywords at a cost, and this runs for every unit kept.
+    return TextUnit(text, part, page, line, None, spans, align, indent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,11 +186,20 @@ class FlowReader:
                 self.blocks(branch)
 
     def paragraph(self, p: etree._Element) -> None:
-        pstyle, look, sectpr = self.styles.paragraph(first_child(p, W_PPR))
+        # Held while the paragraph is read: lxml then keeps its proxy, and the tag it has worked out once.
+        ppr = first_child(p, W_PPR)
+        pstyle, look, sectpr = self.styles.paragraph(ppr)
         if look.page_break_before and self.track_pages and self._started:
             self._new_page()
         items: list[_Item] = []
         self._inline(p, pstyle, items)
+        if items:  # an empty paragraph (spacing) makes no unit
+            self._lines(items, look)
+        if self.track_pages and sectpr is not None:
+            self.end_section(sectpr, final=False)
+
+    def _lines(self, items: list[_Item], look: ParagraphLook) -> None:
+        """The units of a paragraph's content: its lines, then its text boxes."""
         line = _Line()
         boxes = []
         for kind, value, run_look in items:
@@ -206,8 +218,6 @@ class FlowReader:
         self._flush(self.paragraph_part, line, look)
         for box, page in boxes:
             self._text_box(box, page)
-        if self.track_pages and sectpr is not None:
-            self.end_section(sectpr, final=False)
 
     def table(self, tbl: etree._Element) -> None:
         for row in _children(tbl, W_TR):
@@ -284,7 +294,8 @@ class FlowReader:
             # w:del and w:moveFrom (tracked deletions), bookmarks, math and the like show no text we read.
 
     def _run(self, run: etree._Element, pstyle: str | None, items: list[_Item]) -> None:
-        look = self.styles.run_look(pstyle, first_child(run, W_RPR))
+        rpr = first_child(run, W_RPR)  # held while the run is read (see ``paragraph``)
+        look = self.styles.run_look(pstyle, rpr)
         if look.hidden:
             return
         append = items.append

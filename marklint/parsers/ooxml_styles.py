@@ -28,7 +28,12 @@ _FONT_SLOTS = tuple(
     for key, theme_attr, name_attr in (("ea", "eastAsiaTheme", "eastAsia"), ("ascii", "asciiTheme", "ascii"))
 )
 _RFONT_ATTRS = tuple(attr for _key, theme_attr, name_attr in _FONT_SLOTS for attr in (theme_attr, name_attr))
+# The attribute names read for every paragraph and run, as bytes: lxml gets an attribute by a bytes name
+# for less than by the same name as str (it encodes and checks a str name first, every time).
+_EA_THEME, _EA_NAME, _ASCII_THEME, _ASCII_NAME = (attr.encode() for attr in _RFONT_ATTRS)
+_VAL_KEY = W_VAL.encode()
 _IND_LEFT, _IND_START, _BASED_ON = w("left"), w("start"), w("basedOn")
+_IND_LEFT_KEY, _IND_START_KEY = _IND_LEFT.encode(), _IND_START.encode()
 _STYLE_ID, _DEFAULT, _TYPE = w("styleId"), w("default"), w("type")
 #: rPr children that set appearance, by the small number a run's signature gives them.
 _RPR_KINDS = {_RFONTS: 0, _SZ: 1, _STRIKE: 2, _DSTRIKE: 3, _COLOR: 4, _VANISH: 5, _RSTYLE: 6}
@@ -291,15 +296,15 @@ class StyleSheet:
             return pstyle, look, None
         style, jc, ind, pbb, sectpr = first_children(ppr, _PPR_SCAN)
         if style is not None:
-            value = style.get(W_VAL)
+            value = style.get(_VAL_KEY)
             if value in self._styles:
                 pstyle = value
         key = (
             pstyle,
-            jc.get(W_VAL) if jc is not None else None,
-            ind.get(_IND_LEFT) if ind is not None else None,
-            ind.get(_IND_START) if ind is not None else None,
-            pbb.get(W_VAL) if pbb is not None else _ABSENT,
+            jc.get(_VAL_KEY) if jc is not None else None,
+            ind.get(_IND_LEFT_KEY) if ind is not None else None,
+            ind.get(_IND_START_KEY) if ind is not None else None,
+            pbb.get(_VAL_KEY) if pbb is not None else _ABSENT,
         )
         look = self._paragraph_signatures.get(key)
         if look is None:
@@ -318,11 +323,11 @@ class StyleSheet:
                 kind = _RPR_KINDS.get(child.tag)
                 if kind is None:
                     continue
-                signature.append(kind)
                 if kind:
-                    signature.append(child.get(W_VAL))
-                else:
-                    signature.extend([child.get(attr) for attr in _RFONT_ATTRS])
+                    signature += (kind, child.get(_VAL_KEY))
+                else:  # rFonts; one get per attribute costs less than a comprehension over them
+                    get = child.get
+                    signature += (kind, get(_EA_THEME), get(_EA_NAME), get(_ASCII_THEME), get(_ASCII_NAME))
             key = tuple(signature)
         look = self._run_signatures.get(key)
         if look is None:
