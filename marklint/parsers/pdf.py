@@ -18,7 +18,8 @@ import pypdfium2.raw as pdfium_c
 from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Document, PageGeometry, Status, TextUnit
-from marklint.parsers.pdf_lines import Frame, PageText, page_units, read_page
+from marklint.parsers.pdf_glyphs import Frame, PageText, read_page
+from marklint.parsers.pdf_lines import page_units
 from marklint.parsers.pdf_metadata import metadata
 from marklint.parsers.pdf_streams import FLATE_MAX_RATIO, oversized_pages
 

@@ -12,7 +12,7 @@ import zlib
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from marklint.parsers.pdf_lines import MAX_FORM_DEPTH
+from marklint.parsers.pdf_glyphs import MAX_FORM_DEPTH
 
 #: Inflated in pieces of this size when a page's streams are measured.
 INFLATE_CHUNK = 1024 * 1024

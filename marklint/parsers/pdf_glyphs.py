@@ -1,0 +1,288 @@
+"""The glyphs PDFium reports on a page, and the page's thin horizontal lines (strike-through candidates).
+
+Every call into PDFium for one glyph costs, so the per-glyph calls go through plain C prototypes and what
+belongs to a text object (font, size, colour, angle) is asked once per object. Boxes are in points from
+the displayed page's top-left, the crop box and /Rotate applied.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pypdfium2  # noqa: F401  (importing it initialises the PDFium library that pypdfium2.raw calls)
+import pypdfium2.raw as pdfium_c
+
+#: A strike-through is a horizontal path no thicker than this (LibreOffice strokes 1.2 pt lines, whose
+#: bounds are 2.4 pt high; Word fills thin rectangles).
+STRIKE_MAX_THICKNESS = 3.0
+#: Page objects examined for strike-through lines and images; a vector drawing may hold far more.
+MAX_PAGE_OBJECTS = 50_000
+#: Form XObjects nest; strike-through lines and images inside them are looked for this deep.
+MAX_FORM_DEPTH = 4
+
+_SPACES = (" ", "\u3000", "\u00a0")
+_CONTROL_LIMIT = 0x20
+
+
+class Glyph:
+    """One drawn character, its box in points from the displayed page's top-left."""
+
+    __slots__ = ("angle", "bottom", "char", "is_space", "look", "middle", "struck", "top", "x0", "x1")
+
+    def __init__(self, char: str, x0: float, top: float, x1: float, bottom: float, look: _Look, is_space: bool,
+                 angle: int, struck: bool = False) -> None:
+        self.char = char
+        self.x0, self.top, self.x1, self.bottom = x0, top, x1, bottom
+        self.look = look  # shared by the glyphs of one text object
+        self.is_space = is_space
+        self.angle = angle  # whole degrees, 0-359
+        self.struck = struck
+        self.middle = (top + bottom) / 2  # line building sorts and compares by it
+
+
+#: A text object's font name, size in points and fill colour (``RRGGBB``).
+_Look = tuple[str | None, float, str | None]
+
+
+@dataclass(slots=True)
+class PageText:
+    glyphs: list[Glyph]
+    strikes: list[tuple[float, float, float]]  # thin horizontal paths as (y, x0, x1), sorted
+    decodable: int  # non-space glyphs with a usable Unicode value
+    undecodable: int
+    has_image: bool
+    turned: bool = True  # text objects run in more than one direction (False: no watermark to set apart)
+
+
+class Frame:
+    """Maps PDF user space to points from the displayed page's top-left (crop box and /Rotate applied)."""
+
+    def __init__(self, page: ctypes.c_void_p) -> None:
+        box = pdfium_c.FS_RECTF()
+        if pdfium_c.FPDF_GetPageBoundingBox(page, box):
+            self.left, self.bottom, self.right, self.top = box.left, box.bottom, box.right, box.top
+        else:
+            self.left, self.bottom = 0.0, 0.0
+            self.right, self.top = pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
+        self.rotation = pdfium_c.FPDFPage_GetRotation(page) % 4
+
+    def size(self) -> tuple[float, float]:
+        """Width and height of the page as displayed, /Rotate applied."""
+        width, height = round(self.right - self.left, 2), round(self.top - self.bottom, 2)
+        return (height, width) if self.rotation % 2 else (width, height)
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        """(x0, top, x1, bottom) on the displayed page of a user-space rectangle."""
+        if self.rotation == 1:  # shown turned 90° clockwise: user-space left edge is on top
+            return bottom - self.bottom, left - self.left, top - self.bottom, right - self.left
+        if self.rotation == 2:
+            return self.right - right, bottom - self.bottom, self.right - left, top - self.bottom
+        if self.rotation == 3:
+            return self.top - top, self.right - right, self.top - bottom, self.right - left
+        return left - self.left, self.top - top, right - self.left, self.top - bottom
+
+
+def read_page(page: ctypes.c_void_p, frame: Frame) -> PageText | None:
+    text_page = pdfium_c.FPDFText_LoadPage(page)
+    if not text_page:
+        return None
+    try:
+        glyphs, decodable, undecodable, turned = _glyphs(text_page, frame)
+    finally:
+        pdfium_c.FPDFText_ClosePage(text_page)
+    scan = _ObjectScan(frame)
+    scan.page(page)
+    scan.strikes.sort()
+    return PageText(glyphs, scan.strikes, decodable, undecodable, scan.has_image, turned)
+
+
+@functools.lru_cache(maxsize=1024)
+def _decode_name(raw: bytes) -> str:
+    # Chinese producers write font names such as 宋体 as GBK bytes in /BaseFont.
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _plain(function: object, restype: object, *argtypes: object) -> Callable[..., Any]:
+    """``function`` with a prototype of plain C types: no argument conversion and no pointer cast per call,
+    which counts when it is called for every glyph of a page."""
+    return ctypes.cast(function, ctypes.CFUNCTYPE(restype, *argtypes))  # type: ignore[arg-type]
+
+
+_unicode_of = _plain(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
+_is_generated = _plain(pdfium_c.FPDFText_IsGenerated, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_text_object_address = _plain(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_loose_box = _plain(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+
+
+def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[Glyph], int, int, bool]:
+    """The page's drawn glyphs, how many are decodable and undecodable, and whether the text objects
+    run in more than one direction."""
+    count = pdfium_c.FPDFText_CountChars(text_page)
+    is_generated, unicode_of, object_of, loose_box = _is_generated, _unicode_of, _text_object_address, _loose_box
+    page_address = ctypes.cast(text_page, ctypes.c_void_p).value
+    rect = pdfium_c.FS_RECTF()
+    rect_address = ctypes.addressof(rect)
+    glyphs: list[Glyph] = []
+    append = glyphs.append
+    decodable = undecodable = 0
+    # Font, size, colour, angle and the Unicode-map check belong to the text object: asked once per object.
+    last_object: int | None = None
+    look: _Look = (None, 0.0, None)
+    size = flat = 0.0
+    map_error, angle = False, 0
+    angles: set[int] = set()
+    # The usual page is not rotated: its boxes are mapped inline (the same arithmetic as Frame.box).
+    upright, page_left, page_top = frame.rotation == 0, frame.left, frame.top
+    for i in range(count):
+        # A line-end hyphen PDFium flags (FPDFText_IsHyphen) is a drawn glyph, so it stays.
+        code = unicode_of(page_address, i)
+        if code == 0x0D or code == 0x0A:
+            continue
+        if code == 0x20 and is_generated(page_address, i):
+            continue  # PDFium's own spaces (it generates only spaces and line breaks): never on the page
+        text_object = object_of(page_address, i)
+        if text_object != last_object or text_object is None:
+            last_object = text_object
+            look, map_error, angle = _object_look(page_address, i)
+            size = look[1]
+            flat = 0.1 * max(size, 1.0)
+            angles.add(angle)
+        if 0x20 <= code < 0xD800:  # the usual glyph: neither a control code, a surrogate nor private use
+            char, bad = chr(code), map_error
+        elif code < _CONTROL_LIMIT or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            char, bad = "\ufffd", True  # a control code is a raw glyph code; a lone surrogate is no text
+        else:
+            char = chr(code)
+            bad = map_error or code == 0xFFFD or 0xE000 <= code <= 0xF8FF
+        if not loose_box(page_address, i, rect_address):
+            continue
+        if upright:
+            x0, x1 = rect.left - page_left, rect.right - page_left
+            top, bottom = page_top - rect.top, page_top - rect.bottom
+        else:
+            x0, top, x1, bottom = frame.box(rect.left, rect.bottom, rect.right, rect.top)
+        if bottom - top < flat:
+            # A font without ascent/descent gives a flat box: rebuild it from the size.
+            middle = (top + bottom) / 2
+            top, bottom = middle - 0.6 * size, middle + 0.4 * size
+        is_space = char in _SPACES
+        if not is_space:
+            if bad:
+                undecodable += 1
+            else:
+                decodable += 1
+        append(Glyph(char, x0, top, x1, bottom, look, is_space, angle))
+    return glyphs, decodable, undecodable, len(angles) > 1
+
+
+_has_map_error = _plain(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_font_info = _plain(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p,
+                    ctypes.c_ulong, ctypes.c_void_p)
+_char_matrix = _plain(pdfium_c.FPDFText_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+_font_size = _plain(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, ctypes.c_void_p, ctypes.c_int)
+_fill_color = _plain(pdfium_c.FPDFText_GetFillColor, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
+                     *(ctypes.c_void_p,) * 4)
+# Out-parameters of the calls above, reused (one page is read at a time in a process).
+_NAME = ctypes.create_string_buffer(256)
+_FLAGS = ctypes.c_int()
+_MATRIX = pdfium_c.FS_MATRIX()
+_RGBA = (ctypes.c_uint * 4)()
+_NAME_AT, _FLAGS_AT, _MATRIX_AT = ctypes.addressof(_NAME), ctypes.addressof(_FLAGS), ctypes.addressof(_MATRIX)
+_RGBA_AT = tuple(ctypes.addressof(_RGBA) + i * ctypes.sizeof(ctypes.c_uint) for i in range(4))
+
+
+def _object_look(page_address: int, index: int) -> tuple[_Look, bool, int]:
+    """The look of the text object that draws glyph ``index``, whether its font lacks a usable Unicode map
+    (then all its glyphs fail), and its angle in whole degrees."""
+    map_error = bool(_has_map_error(page_address, index))
+    length = _font_info(page_address, index, _NAME_AT, len(_NAME), _FLAGS_AT)
+    font = _decode_name(_NAME.value) if 0 < length <= len(_NAME) and _NAME.value else None
+    scale, angle = 1.0, 0
+    if _char_matrix(page_address, index, _MATRIX_AT):
+        # The size in Tf times the text matrix scale: producers that write ``1 Tf`` scale the matrix.
+        scale = math.hypot(_MATRIX.c, _MATRIX.d) or 1.0
+        # The rotation PDFium reports as the character angle, read off the same matrix.
+        angle = round(math.degrees(math.atan2(_MATRIX.c, _MATRIX.a))) % 360
+    size = round(_font_size(page_address, index) * scale, 2)
+    color = None
+    if _fill_color(page_address, index, *_RGBA_AT):
+        color = f"{_RGBA[0]:02X}{_RGBA[1]:02X}{_RGBA[2]:02X}"
+    return (font, size, color), map_error, angle
+
+
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+class _ObjectScan:
+    """Walks a page's objects, into Form XObjects, collecting thin horizontal paths (strike-through
+    candidates, as (y, x0, x1) on the displayed page) and noting whether any image is drawn."""
+
+    def __init__(self, frame: Frame) -> None:
+        self.frame = frame
+        self.strikes: list[tuple[float, float, float]] = []
+        self.has_image = False
+        self.budget = MAX_PAGE_OBJECTS
+        self._corners = tuple(ctypes.c_float() for _ in range(4))
+        self._matrix = pdfium_c.FS_MATRIX()
+
+    def page(self, page: ctypes.c_void_p) -> None:
+        count = pdfium_c.FPDFPage_CountObjects(page)
+        self._walk([pdfium_c.FPDFPage_GetObject(page, i) for i in range(min(count, self.budget))],
+                   _IDENTITY, MAX_FORM_DEPTH)
+
+    def _walk(self, objects: list[ctypes.c_void_p], matrix: _Matrix, depth: int) -> None:
+        for obj in objects:
+            if self.budget <= 0:
+                return
+            self.budget -= 1
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                self.has_image = True
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                self._path(obj, matrix)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth > 0:
+                # Objects inside a form are in the form's space: its matrix maps them onto the parent's.
+                inner = matrix
+                if pdfium_c.FPDFPageObj_GetMatrix(obj, self._matrix):
+                    m = self._matrix
+                    inner = _concat((m.a, m.b, m.c, m.d, m.e, m.f), matrix)
+                count = min(pdfium_c.FPDFFormObj_CountObjects(obj), self.budget)
+                self._walk([pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(max(count, 0))], inner,
+                           depth - 1)
+
+    def _path(self, obj: ctypes.c_void_p, matrix: _Matrix) -> None:
+        left, bottom, right, top = self._corners
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            return
+        xs, ys = [], []
+        for x, y in ((left.value, bottom.value), (left.value, top.value), (right.value, bottom.value),
+                     (right.value, top.value)):
+            a, b, c, d, e, f = matrix
+            xs.append(a * x + c * y + e)
+            ys.append(b * x + d * y + f)
+        x0, y0, x1, y1 = self.frame.box(min(xs), min(ys), max(xs), max(ys))
+        height, width = y1 - y0, x1 - x0
+        if height <= STRIKE_MAX_THICKNESS and width >= max(1.0, 3 * height):
+            self.strikes.append(((y0 + y1) / 2, x0, x1))
+
+
+def _concat(first: _Matrix, then: _Matrix) -> _Matrix:
+    """The matrix that applies ``first`` and then ``then`` (PDF row-vector convention)."""
+    a1, b1, c1, d1, e1, f1 = first
+    a2, b2, c2, d2, e2, f2 = then
+    return (
+        a1 * a2 + b1 * c2, a1 * b2 + b1 * d2,
+        c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+        e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2,
+    )
