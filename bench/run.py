@@ -271,16 +271,22 @@ def warm_page_cache(folder: Path) -> None:
 
 
 def marklint_command() -> list[str]:
-    """The marklint entry point installed for this interpreter (not a version-manager shim on PATH, which
-    would add its own start-up to every run of (a) only)."""
-    beside = Path(sys.executable).parent / "marklint"
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return [str(beside)]
+    """marklint from this checkout, run by this interpreter (not a version-manager shim on PATH, which would
+    add its own start-up to every run of (a) only). Run from ROOT, ``-c`` puts the checkout first on the
+    path: an installed copy, which may be older than the checkout, is never what is measured."""
     return [sys.executable, "-c", "from marklint.cli import main; main()"]
 
 
+def measured_marklint() -> str:
+    """Where the marklint that the timed runs import comes from."""
+    found = subprocess.run([sys.executable, "-c", "import marklint; print(marklint.__file__)"], cwd=ROOT,
+                           capture_output=True, text=True, check=False, env=subprocess_env())
+    return found.stdout.strip()
+
+
 def marklint_accepts_jobs() -> bool:
-    helped = subprocess.run([*marklint_command(), "scan", "--help"], capture_output=True, text=True, check=False)
+    helped = subprocess.run([*marklint_command(), "scan", "--help"], capture_output=True, text=True, check=False,
+                            cwd=ROOT)
     return re.search(r"(^|[\s,])(-j|--jobs)\b", helped.stdout, re.MULTILINE) is not None
 
 
@@ -336,6 +342,8 @@ def time_rounds(tools: list[Tool], rounds: int) -> None:
 def in_process_seconds(path: Path, rounds: int) -> float | None:
     """Median seconds of ``marklint.scan`` (the public Python API) on one file inside this process (no
     interpreter start-up, imports already done), or None when the API is not there."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # this checkout's marklint, as the timed runs import it
     try:
         from marklint import scan
         from marklint.config import Settings
@@ -450,7 +458,8 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    version = subprocess.run([*marklint_command(), "--version"], capture_output=True, text=True, check=False)
+    version = subprocess.run([*marklint_command(), "--version"], capture_output=True, text=True, check=False,
+                             cwd=ROOT)
     return {
         "cpu": model,
         "cores": os.cpu_count(),
@@ -458,6 +467,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "marklint": version.stdout.strip().replace(", version", ""),
+        "marklint_from": measured_marklint(),
 
     }
 
@@ -482,7 +492,8 @@ def render_table(results: dict) -> str:
         f"marklint benchmark: {n} files ({', '.join(f'{k} {v}' for k, v in r['corpus']['kinds'].items())}"
         f"{of_which}), {r['rounds']} rounds, medians of wall time, as of {AS_OF}",
         f"machine: {r['machine']['cpu']}, {r['machine']['cores']} cores "
-        f"({r['machine']['usable_cores']} usable), Python {r['machine']['python']}, {r['machine']['marklint']}, "
+        f"({r['machine']['usable_cores']} usable), Python {r['machine']['python']}, {r['machine']['marklint']} "
+        f"from {r['machine']['marklint_from']}, "
         f"load average {r['machine']['load_average_1min_before']:.2f} before timing",
         "",
         f"{'':70}{'median s':>10}{'min-max s':>16}{'files/s':>10}",
