@@ -78,9 +78,7 @@ def _raw_metadata(path: Path) -> tuple[bytes, list[str], bool]:
             if match and match.group(1).decode("ascii") not in keys:
                 keys.append(match.group(1).decode("ascii"))
             at = data.find(b"/MSIP_Label_", at + 1)
-        start = data.rfind(b"<x:xmpmeta")
-        end = data.find(b"</x:xmpmeta>", start, start + MAX_XMP_BYTES) if start >= 0 else -1
-        packet = data[start: end + len(b"</x:xmpmeta>")] if end > 0 else b""
+        packet = _last_packet(data)
         hidden = data.find(b"/ObjStm") >= 0 or (not packet and data.find(b"/Metadata") >= 0)
     return packet, keys, hidden
 
@@ -115,8 +113,13 @@ def _inflated_packet(stream: Any) -> bytes:
         data = zlib.decompressobj().decompress(raw, MAX_XMP_BYTES)
     else:
         return b""
+    return _last_packet(data)
+
+
+def _last_packet(data: bytes | mmap.mmap) -> bytes:
+    """The last XMP packet in ``data`` (``<x:xmpmeta>`` to its end tag, at most MAX_XMP_BYTES), or b""."""
     start = data.rfind(b"<x:xmpmeta")
-    end = data.find(b"</x:xmpmeta>", start) if start >= 0 else -1
+    end = data.find(b"</x:xmpmeta>", start, start + MAX_XMP_BYTES) if start >= 0 else -1
     return data[start: end + len(b"</x:xmpmeta>")] if end > 0 else b""
 
 
