@@ -601,6 +601,8 @@ def main(argv: list[str] | None = None) -> int:
     log("timing the long and the 2-page PDF")
     long_tool = Tool("long", "long", marklint_scan([corpus.long_pdf.relative_to(ROOT)], None), ok_codes=(0, 1))
     short_tool = Tool("short", "short", marklint_scan([corpus.short_pdf.relative_to(ROOT)], None), ok_codes=(0, 1))
+    for tool in (long_tool, short_tool):
+        tool.run(record=False)  # the long file brings in pypdf for the bomb check: its bytecode is written first
     time_rounds([long_tool, short_tool], args.rounds)
     in_long = in_process_seconds(corpus.long_pdf, args.rounds)
     in_short = in_process_seconds(corpus.short_pdf, args.rounds)
