@@ -52,16 +52,25 @@ def examine(path: Path, display: str, settings: Settings) -> FileResult:
     """Parse one file and judge it."""
     document = read_document(path, display, settings)
     try:
-        return judge(document, settings)
+        result = judge(document, settings)
     except Exception as exc:  # a check failing on one file must not end the scan: that file is ML901
-        return judge(_not_examined(display, "corrupt", f"internal error {type(exc).__name__} in the checks",
-                                   document.format), settings)
+        result = judge(_not_examined(display, "corrupt", f"internal error {type(exc).__name__} in the checks",
+                                     document.format), settings)
+    return _opened_by(result, path)
 
 
 def timed_out(path: Path, display: str, settings: Settings) -> FileResult:
     """The result for a file whose examination ran over the per-file time limit."""
     limit = f"{settings.limits.per_file_seconds:g} s"
-    return judge(_not_examined(display, "timed out", f"over {limit}", _format_guess(path)), settings)
+    return _opened_by(judge(_not_examined(display, "timed out", f"over {limit}", _format_guess(path)), settings), path)
+
+
+def _opened_by(result: FileResult, path: Path) -> FileResult:
+    """``result`` with the path its file is read again by (for a baseline's file hash) when the printable
+    path shown for it is not that path (a name with bytes that are not UTF-8)."""
+    if str(path) != result.path:
+        result.source = str(path)
+    return result
 
 
 def judge(document: Document, settings: Settings) -> FileResult:
@@ -178,7 +187,7 @@ def ledger_orphans(settings: Settings, seen_rows: set[int]) -> FileResult:
 
 
 def _apply_baseline(result: FileResult, report: Report, baseline: Baseline | None, root: Path, as_of: date) -> None:
-    sha256 = file_sha256(result.path)
+    sha256 = file_sha256(result.source or result.path)
     path = relative(result.path, root)
     kept = []
     for finding in result.findings:

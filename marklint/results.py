@@ -22,6 +22,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     ledger_rows: tuple[int, ...] = ()  # ledger rows this file matched (several when ambiguous)
     issuer: str | None = None  # for the statistics
+    source: str | None = None  # the path the file was opened by, when ``path`` (printable) differs from it
 
     def to_json(self) -> dict:
         return {

@@ -31,7 +31,7 @@ import jsonschema
 import pytest
 
 import marklint
-from marklint import driver
+from marklint import baseline, driver
 from marklint.checks.context import Context
 from marklint.checks.registry import RULES, get_rule
 from marklint.config import Settings
@@ -659,6 +659,18 @@ def test_names_given_directly_are_shown_printable(tmp_path: Path) -> None:
     report = marklint.scan([os.fsdecode(raw)], Settings(as_of=AS_OF), jobs=1)
     assert [(r.path, r.status) for r in report.files] == [(f"{tmp_path}/\\xff\\xfe.txt", Status.COMPLETE)]
     json.dumps(report.to_json(), ensure_ascii=False).encode("utf-8")  # no lone surrogate left to fail on
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_baseline_fingerprint_hashes_a_file_whose_name_is_not_utf8(tmp_path: Path, jobs: int) -> None:
+    raw = os.path.join(os.fsencode(tmp_path), b"\xff\xfe.txt")
+    content = "机密*5年\n".encode()  # ML101: the separator is not ★
+    with open(raw, "wb") as handle:
+        handle.write(content)
+    report = driver.scan([os.fsdecode(raw)], Settings(as_of=AS_OF), fingerprints=True, root=tmp_path, jobs=jobs)
+    key, finding, path = next(entry for entry in report.fingerprints if entry[1].rule == "ML101")
+    assert path == "\\xff\\xfe.txt"
+    assert key == baseline.fingerprint(finding, path, hashlib.sha256(content).hexdigest())
 
 
 def test_pdf_stream_limit_is_configurable_and_spares_page_one(tmp_path: Path) -> None:
