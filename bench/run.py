@@ -284,6 +284,23 @@ def measured_marklint() -> str:
     return found.stdout.strip()
 
 
+CHAR_LOOP_PROBE = """
+from marklint.parsers import pdf_glyphs
+if pdf_glyphs.char_records is pdf_glyphs._python_records:
+    print("Python (_marklint_chars not built)")
+else:
+    import _marklint_chars
+    print("compiled, " + _marklint_chars.__file__)
+"""
+
+
+def pdf_char_loop() -> str:
+    """Which per-character loop the timed runs read PDFs with: the compiled helper or its Python fallback."""
+    found = subprocess.run([sys.executable, "-c", CHAR_LOOP_PROBE], cwd=ROOT, capture_output=True, text=True,
+                           check=False, env=subprocess_env())
+    return found.stdout.strip() or f"unknown ({found.stderr.strip()[-200:]})"
+
+
 def marklint_accepts_jobs() -> bool:
     helped = subprocess.run([*marklint_command(), "scan", "--help"], capture_output=True, text=True, check=False,
                             cwd=ROOT)
@@ -468,6 +485,7 @@ def machine() -> dict:
         "platform": platform.platform(),
         "marklint": version.stdout.strip().replace(", version", ""),
         "marklint_from": measured_marklint(),
+        "pdf_char_loop": pdf_char_loop(),
 
     }
 
@@ -493,7 +511,7 @@ def render_table(results: dict) -> str:
         f"{of_which}), {r['rounds']} rounds, medians of wall time, as of {AS_OF}",
         f"machine: {r['machine']['cpu']}, {r['machine']['cores']} cores "
         f"({r['machine']['usable_cores']} usable), Python {r['machine']['python']}, {r['machine']['marklint']} "
-        f"from {r['machine']['marklint_from']}, "
+        f"from {r['machine']['marklint_from']} (PDF character loop: {r['machine']['pdf_char_loop']}), "
         f"load average {r['machine']['load_average_1min_before']:.2f} before timing",
         "",
         f"{'':70}{'median s':>10}{'min-max s':>16}{'files/s':>10}",

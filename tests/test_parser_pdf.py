@@ -4,6 +4,7 @@ fonts, reportlab pages, qpdf encryption). Every expected value below was read of
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -335,3 +336,55 @@ def test_info_keys_purview_labels_and_xmp(name):
         "xmp:dc:title": "某某市人民政府文件",
         "xmp:gov:SecurityLevel": "机密",
     }
+
+
+# --- the compiled character loop -----------------------------------------------------------------------------
+
+SAMPLE_PDFS = sorted(DATA.glob("*.pdf")) + sorted((Path(__file__).parent.parent / "fixtures" / "pdf").glob("*.pdf"))
+
+
+def _text_page_addresses(path: Path) -> Iterator[int]:
+    """The text pages of page 1 and the last page, for the samples PDFium opens, closed after use."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium_c.FPDF_LoadDocument(str(path).encode() + b"\0", None)
+    if not document:
+        return
+    try:
+        count = pdfium_c.FPDF_GetPageCount(document)
+        for index in sorted({0, count - 1}) if count > 0 else []:
+            page = pdfium_c.FPDF_LoadPage(document, index)
+            if not page:
+                continue
+            text_page = pdfium_c.FPDFText_LoadPage(page)
+            if text_page:
+                yield ctypes.cast(text_page, ctypes.c_void_p).value
+                pdfium_c.FPDFText_ClosePage(text_page)
+            pdfium_c.FPDF_ClosePage(page)
+    finally:
+        pdfium_c.FPDF_CloseDocument(document)
+
+
+def test_compiled_records_equal_the_python_loop():
+    from marklint.parsers import pdf_glyphs
+
+    if pdf_glyphs.char_records is pdf_glyphs._python_records:
+        pytest.skip("_marklint_chars was not built (no C compiler at install): only the Python loop runs")
+    compared = 0
+    for path in SAMPLE_PDFS:
+        for address in _text_page_addresses(path):
+            compiled = list(pdf_glyphs._compiled_records(address))
+            assert compiled == pdf_glyphs._python_records(address), path.name
+            compared += len(compiled)
+    assert len(SAMPLE_PDFS) > 40 and compared > 10_000
+
+
+@pytest.mark.parametrize("name", ["gongwen.pdf", "words.pdf", "lines.pdf", "landscape.pdf", "no_unicode.pdf"])
+def test_python_loop_reads_what_the_compiled_one_does(name, monkeypatch):
+    from marklint.parsers import pdf_glyphs
+
+    expected = read(name)
+    monkeypatch.setattr(pdf_glyphs, "char_records", pdf_glyphs._python_records)
+    assert read(name) == expected

@@ -10,7 +10,8 @@ from __future__ import annotations
 import ctypes
 import functools
 import math
-from collections.abc import Callable
+import struct
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,20 +119,61 @@ def _plain(function: object, restype: object, *argtypes: object) -> Callable[...
     return ctypes.cast(function, ctypes.CFUNCTYPE(restype, *argtypes))  # type: ignore[arg-type]
 
 
+_count_chars = _plain(pdfium_c.FPDFText_CountChars, ctypes.c_int, ctypes.c_void_p)
 _unicode_of = _plain(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
 _is_generated = _plain(pdfium_c.FPDFText_IsGenerated, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
 _text_object_address = _plain(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 _loose_box = _plain(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
 
+#: A character record: index, Unicode value, text object address (0: none), whether PDFium gave a box, and
+#: the box's left, bottom, right and top in user space. ``_marklint_chars`` packs records in this layout.
+RECORD = struct.Struct("=iIQiffff")
+_Record = tuple[int, int, int, int, float, float, float, float]
+
+
+def _python_records(page_address: int) -> list[_Record]:
+    """The page's character records through ctypes: line breaks and PDFium's own spaces left out (it
+    generates only spaces and line breaks, and neither is on the page; a line-end hyphen it flags is a
+    drawn glyph, so it stays)."""
+    unicode_of, is_generated, object_of, loose_box = _unicode_of, _is_generated, _text_object_address, _loose_box
+    rect = pdfium_c.FS_RECTF()
+    rect_address = ctypes.addressof(rect)
+    records: list[_Record] = []
+    for index in range(_count_chars(page_address)):
+        code = unicode_of(page_address, index)
+        if code == 0x0D or code == 0x0A or (code == 0x20 and is_generated(page_address, index)):
+            continue
+        text_object = object_of(page_address, index) or 0
+        if loose_box(page_address, index, rect_address):
+            records.append((index, code, text_object, 1, rect.left, rect.bottom, rect.right, rect.top))
+        else:
+            records.append((index, code, text_object, 0, 0.0, 0.0, 0.0, 0.0))
+    return records
+
+
+def _compiled_records(page_address: int) -> Iterable[_Record]:
+    """The same records, read by the compiled helper in one call."""
+    return RECORD.iter_unpack(_marklint_chars.records(page_address))
+
+
+def _address(function: object) -> int:
+    return ctypes.cast(function, ctypes.c_void_p).value or 0
+
+
+try:
+    import _marklint_chars  # built from _marklint_chars.c by pip where a C compiler was found
+
+    _marklint_chars.bind(*(_address(f) for f in (_count_chars, _unicode_of, _is_generated, _text_object_address,
+                                               _loose_box)))
+    char_records: Callable[[int], Iterable[_Record]] = _compiled_records
+except ImportError:  # installed without a C compiler: the same records, a few times slower
+    char_records = _python_records
+
 
 def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[Glyph], int, int, bool]:
     """The page's drawn glyphs, how many are decodable and undecodable, and whether the text objects
     run in more than one direction."""
-    count = pdfium_c.FPDFText_CountChars(text_page)
-    is_generated, unicode_of, object_of, loose_box = _is_generated, _unicode_of, _text_object_address, _loose_box
     page_address = ctypes.cast(text_page, ctypes.c_void_p).value
-    rect = pdfium_c.FS_RECTF()
-    rect_address = ctypes.addressof(rect)
     glyphs: list[Glyph] = []
     append = glyphs.append
     decodable = undecodable = 0
@@ -143,17 +185,10 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[Glyph], int,
     angles: set[int] = set()
     # The usual page is not rotated: its boxes are mapped inline (the same arithmetic as Frame.box).
     upright, page_left, page_top = frame.rotation == 0, frame.left, frame.top
-    for i in range(count):
-        # A line-end hyphen PDFium flags (FPDFText_IsHyphen) is a drawn glyph, so it stays.
-        code = unicode_of(page_address, i)
-        if code == 0x0D or code == 0x0A:
-            continue
-        if code == 0x20 and is_generated(page_address, i):
-            continue  # PDFium's own spaces (it generates only spaces and line breaks): never on the page
-        text_object = object_of(page_address, i)
-        if text_object != last_object or text_object is None:
+    for index, code, text_object, has_box, left, bottom, right, top in char_records(page_address):
+        if text_object != last_object or not text_object:
             last_object = text_object
-            look, map_error, angle = _object_look(page_address, i)
+            look, map_error, angle = _object_look(page_address, index)
             size = look[1]
             flat = 0.1 * max(size, 1.0)
             angles.add(angle)
@@ -164,24 +199,24 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[Glyph], int,
         else:
             char = chr(code)
             bad = map_error or code == 0xFFFD or 0xE000 <= code <= 0xF8FF
-        if not loose_box(page_address, i, rect_address):
+        if not has_box:
             continue
         if upright:
-            x0, x1 = rect.left - page_left, rect.right - page_left
-            top, bottom = page_top - rect.top, page_top - rect.bottom
+            x0, x1 = left - page_left, right - page_left
+            y0, y1 = page_top - top, page_top - bottom
         else:
-            x0, top, x1, bottom = frame.box(rect.left, rect.bottom, rect.right, rect.top)
-        if bottom - top < flat:
+            x0, y0, x1, y1 = frame.box(left, bottom, right, top)
+        if y1 - y0 < flat:
             # A font without ascent/descent gives a flat box: rebuild it from the size.
-            middle = (top + bottom) / 2
-            top, bottom = middle - 0.6 * size, middle + 0.4 * size
+            middle = (y0 + y1) / 2
+            y0, y1 = middle - 0.6 * size, middle + 0.4 * size
         is_space = char in _SPACES
         if not is_space:
             if bad:
                 undecodable += 1
             else:
                 decodable += 1
-        append(Glyph(char, x0, top, x1, bottom, look, is_space, angle))
+        append(Glyph(char, x0, y0, x1, y1, look, is_space, angle))
     return glyphs, decodable, undecodable, len(angles) > 1
 
 

@@ -1,0 +1,114 @@
+/* _marklint_chars: the per-character loop of marklint.parsers.pdf_glyphs, in C.
+ *
+ * Reading a page's characters through ctypes costs three or four foreign calls a character, and those
+ * calls are most of what marklint spends on a PDF beyond PDFium's own work. This module makes the same
+ * calls from C, through the addresses of the PDFium functions that pypdfium2 has already loaded (so it
+ * links against nothing), and hands the records back in one bytes object. It decides nothing: what a
+ * record means is left to pdf_glyphs, and the pure-Python loop there produces the very same records
+ * when this module is not built. It is a top-level module so that a checkout run in place (the tests,
+ * the benchmark) finds the one pip built.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+/* FS_RECTF, as fpdfview.h lays it out. */
+typedef struct {
+    float left, top, right, bottom;
+} RectF;
+
+typedef int (*CountChars)(void *text_page);
+typedef unsigned int (*GetUnicode)(void *text_page, int index);
+typedef int (*IsGenerated)(void *text_page, int index);
+typedef void *(*GetTextObject)(void *text_page, int index);
+typedef int (*GetLooseCharBox)(void *text_page, int index, RectF *rect);
+
+/* One record; pdf_glyphs.RECORD unpacks it ("=iIQiffff", native order, no padding). */
+#pragma pack(push, 1)
+typedef struct {
+    int32_t index;
+    uint32_t code;
+    uint64_t text_object;
+    int32_t has_box;
+    float left, bottom, right, top;
+} Record;
+#pragma pack(pop)
+
+static CountChars count_chars;
+static GetUnicode get_unicode;
+static IsGenerated is_generated;
+static GetTextObject get_text_object;
+static GetLooseCharBox get_loose_char_box;
+
+static PyObject *bind(PyObject *self, PyObject *args) {
+    unsigned long long count, unicode, generated, text_object, loose_box;
+    if (!PyArg_ParseTuple(args, "KKKKK", &count, &unicode, &generated, &text_object, &loose_box))
+        return NULL;
+    if (!count || !unicode || !generated || !text_object || !loose_box) {
+        PyErr_SetString(PyExc_ValueError, "a PDFium function address is 0");
+        return NULL;
+    }
+    count_chars = (CountChars)(uintptr_t)count;
+    get_unicode = (GetUnicode)(uintptr_t)unicode;
+    is_generated = (IsGenerated)(uintptr_t)generated;
+    get_text_object = (GetTextObject)(uintptr_t)text_object;
+    get_loose_char_box = (GetLooseCharBox)(uintptr_t)loose_box;
+    Py_RETURN_NONE;
+}
+
+/* Records of a text page's characters, line breaks and PDFium's own spaces left out. */
+static PyObject *records(PyObject *self, PyObject *arg) {
+    if (!count_chars) {
+        PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
+        return NULL;
+    }
+    void *text_page = PyLong_AsVoidPtr(arg);
+    if (!text_page) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "the text page is NULL");
+        return NULL;
+    }
+    int count = count_chars(text_page);
+    if (count < 0)
+        count = 0;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)count * (Py_ssize_t)sizeof(Record));
+    if (!out)
+        return NULL;
+    Record *record = (Record *)PyBytes_AS_STRING(out);
+    Py_ssize_t kept = 0;
+    for (int index = 0; index < count; index++) {
+        unsigned int code = get_unicode(text_page, index);
+        if (code == 0x0D || code == 0x0A)
+            continue;
+        if (code == 0x20 && is_generated(text_page, index))
+            continue;
+        RectF box = {0.0f, 0.0f, 0.0f, 0.0f};
+        Record *r = &record[kept++];
+        r->index = index;
+        r->code = code;
+        r->text_object = (uint64_t)(uintptr_t)get_text_object(text_page, index);
+        r->has_box = get_loose_char_box(text_page, index, &box) ? 1 : 0;
+        r->left = box.left;
+        r->bottom = box.bottom;
+        r->right = box.right;
+        r->top = box.top;
+    }
+    if (_PyBytes_Resize(&out, kept * (Py_ssize_t)sizeof(Record)) < 0)
+        return NULL;
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"bind", bind, METH_VARARGS,
+     "bind(count_chars, get_unicode, is_generated, get_text_object, get_loose_char_box): PDFium's addresses."},
+    {"records", records, METH_O, "records(text_page_address) -> bytes of packed character records."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_marklint_chars", "A page's character records from PDFium, read in C.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__marklint_chars(void) {
+    return PyModule_Create(&module);
+}
