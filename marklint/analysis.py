@@ -9,6 +9,7 @@ from functools import cached_property, lru_cache
 
 import regex
 
+from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, add_term, make_date
 from marklint.marking import MAX_YEARS, find_scope, is_declassification_note, recognise, with_term_field
 from marklint.model import Document, Duration, Marking, TextUnit
@@ -21,10 +22,10 @@ MARKING_PLACE_UNITS = 6
 #: marking (markings.md section 7).
 PAGE_TOP_UNITS = 3
 
-DOC_NUMBER = regex.compile(r"[\p{Han}]{1,15}[〔［\[（(]\s*(?:19|20)\d{2}\s*[〕］\]）)]\s*\d{1,4}\s*号")
-ISSUER_MARK = regex.compile(r"^[\p{Han}（）()、\s]{2,40}文件$")
-PRINTED_LINE = regex.compile(rf"(?P<date>{DATE_PATTERN.pattern})[ \u3000]*印发$")
-DATE_LINE = regex.compile(rf"^[ \u3000]*(?P<date>{DATE_PATTERN.pattern})[ \u3000]*$")
+DOC_NUMBER = regex_cache.compile(r"[\p{Han}]{1,15}[〔［\[（(]\s*(?:19|20)\d{2}\s*[〕］\]）)]\s*\d{1,4}\s*号")
+ISSUER_MARK = regex_cache.compile(r"^[\p{Han}（）()、\s]{2,40}文件$")
+PRINTED_LINE = regex_cache.compile(rf"(?P<date>{DATE_PATTERN.pattern})[ \u3000]*印发$")
+DATE_LINE = regex_cache.compile(rf"^[ \u3000]*(?P<date>{DATE_PATTERN.pattern})[ \u3000]*$")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class FoundMarking:
 
 @dataclass
 class Analysis:
+    """What ``analyse`` read from one document: its markings, 知悉范围, 公文 signs and dates."""
+
     markings: list[FoundMarking] = field(default_factory=list)
     scope: str | None = None
     is_gongwen: bool = False
@@ -151,7 +154,7 @@ def marking_places(doc: Document) -> set[int]:
     return places
 
 
-FIELD_LABEL = regex.compile(
+FIELD_LABEL = regex_cache.compile(
     r"^[ \u3000]*(?:密[ \u3000]*级|秘密等级|保密等级|保密期限|保密期|解密时间|解密条件)[ \u3000]*[：:]?[ \u3000]*$"
 )
 
@@ -212,12 +215,12 @@ def analyse(doc: Document) -> Analysis:
     return result
 
 
-SIGNATURE = regex.compile(r"^[\p{Han}（）()]{2,30}$")
-WHITESPACE = regex.compile(r"\s+")
-COMPILED_BY = regex.compile(r"(?:编印|编制|编)$")
+SIGNATURE = regex_cache.compile(r"^[\p{Han}（）()]{2,30}$")
+WHITESPACE = regex_cache.compile(r"\s+")
+COMPILED_BY = regex_cache.compile(r"(?:编印|编制|编)$")
 
 
-EXAMPLE_INTRO = regex.compile(r"(?:例如|比如|如下|示例|样式|格式为|标注为|写作|写为)[：:]?$|[，,]\s*如[：:]$")
+EXAMPLE_INTRO = regex_cache.compile(r"(?:例如|比如|如下|示例|样式|格式为|标注为|写作|写为)[：:]?$|[，,]\s*如[：:]$")
 #: The last character of every EXAMPLE_INTRO match (stripped text has no newline for ``$`` to stand before).
 EXAMPLE_INTRO_ENDS = frozenset("如下例式为作：:")
 
@@ -284,7 +287,7 @@ def _date_in(text: str) -> date | None:
     return make_date(inner.group("year"), inner.group("month"), inner.group("day")) if inner else None
 
 
-METADATA_DATE = regex.compile(r"^(?:D:)?(?P<year>\d{4})-?(?P<month>\d{2})-?(?P<day>\d{2})")
+METADATA_DATE = regex_cache.compile(r"^(?:D:)?(?P<year>\d{4})-?(?P<month>\d{2})-?(?P<day>\d{2})")
 
 
 def _metadata_date(properties: dict[str, str]) -> date | None:

@@ -15,7 +15,6 @@ import click
 from marklint import __version__
 from marklint.config import SEVERITIES, Settings, load_settings
 from marklint.errors import ConfigError
-from marklint.ledger import read_ledger
 from marklint.model import Severity
 from marklint.results import FileResult
 
@@ -63,6 +62,8 @@ def _settings(config: Path | None, **flags: object) -> Settings:
     settings.ignore += _codes(flags.get("ignore") or ())  # type: ignore[arg-type]
     settings.exclude += list(flags.get("exclude") or ())  # type: ignore[arg-type]
     if flags.get("ledger"):
+        from marklint.ledger import read_ledger  # here: only --ledger reads one
+
         settings.ledger = read_ledger(str(flags["ledger"]))
     settings.validate()
     return settings
@@ -119,17 +120,18 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
          write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, show_files: bool,
          **flags: object) -> None:
     """Scan files and folders for classification markings and report what is wrong with them."""
-    from marklint.baseline import Baseline, baseline_document
     from marklint.driver import scan as run_scan
     from marklint.output import atomic_file, write_atomic
     from marklint.report import json as json_report
-    from marklint.report import sarif as sarif_report
-    from marklint.report import text as text_report
     from marklint.report.progress import Progress
 
     try:
         settings = _settings(config, **flags)
-        loaded = Baseline.load(baseline) if baseline else None
+        loaded = None
+        if baseline is not None:
+            from marklint.baseline import Baseline  # here: only --baseline reads one (and needs hashlib)
+
+            loaded = Baseline.load(baseline)
     except ConfigError as exc:
         _fail(str(exc))
         return
@@ -138,6 +140,8 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
         main_stream = stack.enter_context(atomic_file(output)) if output is not None else sys.stdout
         writers: list = []
         if output_format == "text":
+            from marklint.report import text as text_report
+
             colour = output is None and sys.stdout.isatty()
             writers.append(text_report.TextWriter(main_stream, colour=colour, lang=settings.lang,
                                                   summary=not quiet, statistics=statistics,
@@ -161,11 +165,16 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
         progress.done()
         for writer in writers:
             writer.finish(report)
-        if output_format == "sarif":
-            main_stream.write(sarif_report.render(report))
-        if sarif_output is not None:
-            write_atomic(sarif_output, sarif_report.render(report))
+        if output_format == "sarif" or sarif_output is not None:
+            from marklint.report import sarif as sarif_report  # here: only SARIF needs it (and hashlib)
+
+            if output_format == "sarif":
+                main_stream.write(sarif_report.render(report))
+            if sarif_output is not None:
+                write_atomic(sarif_output, sarif_report.render(report))
     if write_baseline is not None:
+        from marklint.baseline import baseline_document
+
         write_atomic(write_baseline, json.dumps(baseline_document(report.fingerprints), ensure_ascii=False,
                                                 indent=2) + "\n")
     worst = report.worst()

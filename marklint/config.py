@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import tomllib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from marklint.errors import ConfigError
-from marklint.ledger import Ledger, read_ledger
 from marklint.limits import DEFAULT_LIMITS, Limits
 from marklint.model import Severity
+
+if TYPE_CHECKING:
+    from marklint.ledger import Ledger
 
 SEVERITIES = ("error", "warning", "info")
 #: Rules that cannot be switched off: a file that was not read is never passed as clean.
@@ -44,6 +46,8 @@ def _selection(select: tuple[str, ...] | None, extend_select: tuple[str, ...], i
 
 @dataclass
 class Settings:
+    """The settings in force for a scan: the defaults, then a configuration file, then the command line."""
+
     as_of: date = field(default_factory=date.today)
     lang: str = "zh"
     fail_on: str = "warning"
@@ -125,6 +129,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def _read_toml(path: Path) -> dict:
+    import tomllib  # here, not at the top: most scans find no configuration file and need no TOML parser
+
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
@@ -194,6 +200,8 @@ def apply_table(settings: Settings, data: dict, source: Path) -> None:
     if "ledger" in data:
         if not isinstance(data["ledger"], str):
             raise ConfigError(f"{source}: ledger must be the path of a CSV or XLSX file")
+        from marklint.ledger import read_ledger  # here: only a configuration that names a ledger reads one
+
         settings.ledger = read_ledger(str(source.parent / data["ledger"]))  # relative to the config file
     if "authority" in data:
         _authority(settings, data["authority"], source)

@@ -11,8 +11,7 @@ import calendar
 import functools
 from datetime import date
 
-import regex
-
+from marklint import regex_cache
 from marklint.model import Duration
 
 CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
@@ -22,7 +21,7 @@ FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 #: A number as it may be written in a term or a date: Arabic, full-width or Chinese.
 NUMBER = r"(?:[0-9]+|[０-９]+|[〇零○一二两三四五六七八九十百]+)"
 _S = r"[ \u3000]*"  # glyph gaps that PDF extraction may leave inside a date
-DATE_PATTERN = regex.compile(
+DATE_PATTERN = regex_cache.compile(
     rf"(?P<year>[0-9]{{4}}|[０-９]{{4}}|[〇零○Ｏ一二三四五六七八九]{{4}}){_S}年{_S}"
     rf"(?P<month>{NUMBER}){_S}月{_S}(?P<day>{NUMBER}){_S}日"
 )

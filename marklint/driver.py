@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from marklint import parsers, workers
 from marklint.analysis import Analysis, FoundMarking
-from marklint.baseline import Baseline, file_sha256, fingerprint, relative
 from marklint.checks.context import Context
 from marklint.checks.registry import get_rule, run_checks
 from marklint.config import Settings
@@ -19,6 +19,9 @@ from marklint.errors import NotExamined
 from marklint.model import Document, Finding, Location, Status
 from marklint.results import FileResult, Report
 from marklint.walk import iter_paths, not_a_file, os_error
+
+if TYPE_CHECKING:
+    from marklint.baseline import Baseline
 
 PART_ORDER = {"body": 0, "table": 1, "textbox": 2, "header": 3, "footer": 4, "metadata": 5}
 
@@ -187,6 +190,9 @@ def ledger_orphans(settings: Settings, seen_rows: set[int]) -> FileResult:
 
 
 def _apply_baseline(result: FileResult, report: Report, baseline: Baseline | None, root: Path, as_of: date) -> None:
+    # Imported here, not at the top: only --baseline and --write-baseline need it (and hashlib).
+    from marklint.baseline import file_sha256, fingerprint, relative
+
     sha256 = file_sha256(result.source or result.path)
     path = relative(result.path, root)
     kept = []

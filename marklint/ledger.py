@@ -16,8 +16,10 @@ from pathlib import Path
 
 import regex
 
+from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, make_date
 from marklint.errors import ConfigError
+from marklint.model import LedgerMatch
 
 #: Column -> (Chinese header, English alias).
 COLUMNS = {
@@ -31,13 +33,15 @@ COLUMNS = {
 #: A ledger must say which file, at what level, for how long; the rest may be empty (and is checked).
 REQUIRED = ("file", "level", "term")
 DATE_COLUMNS = ("classified_on", "last_review", "declassified_on")
-ISO_DATE = regex.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+ISO_DATE = regex_cache.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 YES = {"是", "yes", "y", "true", "1", "派生"}
 NO = {"否", "no", "n", "false", "0", "原始", ""}
 
 
 @dataclass(frozen=True)
 class LedgerRow:
+    """One row of a 定密台账, with its dates read and 派生 as a yes or no."""
+
     row: int  # the row number as a spreadsheet shows it (header is row 1)
     file: str
     level: str
@@ -56,15 +60,9 @@ class LedgerRow:
 
 
 @dataclass
-class Match:
-    """How a document matched the ledger: one row, none, or several (ambiguous: reported, not guessed)."""
-
-    row: LedgerRow | None = None
-    ambiguous: tuple[int, ...] = ()
-
-
-@dataclass
 class Ledger:
+    """A 定密台账 as read: the path it was given by and its rows."""
+
     path: str  # as given
     rows: list[LedgerRow] = field(default_factory=list)
 
@@ -72,7 +70,7 @@ class Ledger:
     def folder(self) -> Path:
         return Path(os.path.abspath(self.path)).parent
 
-    def match(self, document_path: str, doc_no: str | None) -> Match:
+    def match(self, document_path: str, doc_no: str | None) -> LedgerMatch:
         """Rows for a document: by relative path (to the ledger's folder or the current folder), then by
         file name, then by 文号."""
         absolute = Path(os.path.abspath(document_path))
@@ -81,10 +79,10 @@ class Ledger:
                            [r for r in self.rows if Path(r.file.replace("\\", "/")).name == absolute.name],
                            [r for r in self.rows if doc_no and _normal_doc_no(r.doc_no) == _normal_doc_no(doc_no)]):
             if len(candidates) == 1:
-                return Match(candidates[0])
+                return LedgerMatch(candidates[0])
             if len(candidates) > 1:
-                return Match(ambiguous=tuple(r.row for r in candidates))
-        return Match()
+                return LedgerMatch(ambiguous=tuple(r.row for r in candidates))
+        return LedgerMatch()
 
 
 def _same_path(recorded: str, absolute: Path, folder: Path) -> bool:

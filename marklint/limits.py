@@ -13,6 +13,8 @@ MiB = 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Limits:
+    """The safety limits of a scan: the defaults below, or what the configuration's [limits] sets."""
+
     max_file_bytes: int = 512 * MiB  # a file larger than this is not opened
     max_zip_members: int = 5_000  # a DOCX with more parts is refused
     max_member_bytes: int = 256 * MiB  # uncompressed size of one ZIP member that is read

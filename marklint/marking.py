@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import regex
 
+from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, NUMBER, cn_number, is_arabic, make_date
 from marklint.model import LEVELS, Defect, Duration, Marking, Term
 
@@ -59,28 +60,28 @@ CONDITION = rf"(?P<cond>[^{WS}{regex.escape(SEPARATORS)}，。；：！？,;:!?�
 _term_no_sep = rf"(?P<tb>{_open})?{_ws}*{TERM_CORE}{_ws}*(?P<tb2>{_close})?"
 _level_part = rf"(?P<lb>{_open})?{_ws}*{LEVEL}{_ws}*(?P<lb2>{_close})?"
 
-STANDARD = regex.compile(
+STANDARD = regex_cache.compile(
     rf"(?P<ob>{_open})?{_level_part}(?P<gap1>{_ws}*)(?P<sep>{_sep})(?P<gap2>{_ws}*)"
     rf"(?:(?P<tb>{_open}){_ws}*(?:{TERM_CORE}|{CONDITION}){_ws}*(?P<tb2>{_close})|{TERM_CORE}|{CONDITION})?"
     rf"{_ws}*(?P<cb>{_close})?"
 )
-NO_SEPARATOR = regex.compile(rf"{_level_part}(?P<gap1>{_ws}*){_term_no_sep}")
-REVERSED = regex.compile(
+NO_SEPARATOR = regex_cache.compile(rf"{_level_part}(?P<gap1>{_ws}*){_term_no_sep}")
+REVERSED = regex_cache.compile(
     rf"(?:{TERM_CORE})(?P<gap1>{_ws}*)(?P<sep>{_sep}){_ws}*{LEVEL}"
     rf"|(?P<sep>{_sep}){_ws}*{LEVEL}(?P<gap1>{_ws}*)(?:{TERM_CORE})?"
 )
-FIELD = regex.compile(
+FIELD = regex_cache.compile(
     rf"(?:密{_ws}*级|秘密等级|保密等级){_ws}*[：:]{_ws}*{LEVEL}"
     rf"(?:(?P<gap1>{_ws}*)(?P<sep>{_sep}){_ws}*(?:{TERM_CORE}|{CONDITION})?)?"
     rf"(?:{_ws}*[，,；;]?{_ws}*(?:保密期限|保密期|期限|解密时间|解密条件){_ws}*[：:]{_ws}*(?:{TERM_CORE}|{CONDITION})?)?"
 )
 #: A term written as its own form field, ``保密期限：5年``, in the unit after ``密级：机密``.
-TERM_FIELD = regex.compile(
+TERM_FIELD = regex_cache.compile(
     rf"(?:保密期限|保密期|解密时间|解密条件){_ws}*[：:]{_ws}*(?:{TERM_CORE}|{CONDITION})?{_ws}*"
 )
-BARE_LEVEL = regex.compile(rf"(?P<ob>{_open})?{_ws}*(?P<level>{'|'.join(f'{w[0]}{_ws}*{w[1]}' for w in LEVELS)})"
-                           rf"{_ws}*(?P<cb>{_close})?")
-COMPANION = regex.compile(
+BARE_LEVEL = regex_cache.compile(rf"(?P<ob>{_open})?{_ws}*(?P<level>{'|'.join(f'{w[0]}{_ws}*{w[1]}' for w in LEVELS)})"
+                                 rf"{_ws}*(?P<cb>{_close})?")
+COMPANION = regex_cache.compile(
     rf"[0-9]{{1,8}}(?=[{WS}]|$)"  # 份号 on the same line
     rf"|(?:{'|'.join(URGENCY_WORDS)})"
     rf"|(?P<declassified>{_open}?{_ws}*(?:已经?解密|解密)(?:{_ws}*(?:日期)?[：:]?{_ws}*{DATE_PATTERN.pattern})?{_ws}*{_close}?)"
@@ -88,11 +89,11 @@ COMPANION = regex.compile(
 )
 _not_close = regex.escape(CLOSE_BRACKETS)
 SCOPE_PATTERNS = (
-    regex.compile(rf"^{_open}?{_ws}*知悉范围{_ws}*[：:]{_ws}*(?P<scope>[^{_not_close}]+?){_ws}*{_close}?$"),
-    regex.compile(rf"^{_open}?{_ws}*(?:此件|本件|此文)?(?P<scope>发至[^，。；{_not_close}]+?)[。]?{_ws}*{_close}?$"),
-    regex.compile(rf"^{_open}?{_ws}*(?P<scope>限[^，。；{_not_close}]{{1,30}}?阅(?:读)?)[。]?{_ws}*{_close}?$"),
+    regex_cache.compile(rf"^{_open}?{_ws}*知悉范围{_ws}*[：:]{_ws}*(?P<scope>[^{_not_close}]+?){_ws}*{_close}?$"),
+    regex_cache.compile(rf"^{_open}?{_ws}*(?:此件|本件|此文)?(?P<scope>发至[^，。；{_not_close}]+?)[。]?{_ws}*{_close}?$"),
+    regex_cache.compile(rf"^{_open}?{_ws}*(?P<scope>限[^，。；{_not_close}]{{1,30}}?阅(?:读)?)[。]?{_ws}*{_close}?$"),
 )
-QUICK_FILTER = regex.compile(rf"[密{regex.escape(SEPARATORS)}]|内部|敏感")
+QUICK_FILTER = regex_cache.compile(rf"[密{regex.escape(SEPARATORS)}]|内部|敏感")
 
 
 def recognise(text: str, *, bare_level_ok: bool = False) -> list[Marking]:

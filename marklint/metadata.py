@@ -6,8 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import regex
-
+from marklint import regex_cache
 from marklint.marking import recognise
 from marklint.model import LEVELS
 
@@ -23,11 +22,13 @@ DEFAULT_VOCABULARY: dict[str, str | None] = {
 #: Property names that carry a classification (compared without case, spaces or underscores).
 LABEL_NAMES = {"密级", "保密级别", "秘密等级", "密级标志", "文件密级", "密级程度", "securitylevel", "classification",
                "classificationlevel", "securityclassification", "seclevel"}
-PURVIEW_NAME = regex.compile(r"^custom:MSIP_Label_(?P<guid>[0-9a-fA-F-]+)_Name$")
+PURVIEW_NAME = regex_cache.compile(r"^custom:MSIP_Label_(?P<guid>[0-9a-fA-F-]+)_Name$")
 
 
 @dataclass(frozen=True)
 class Label:
+    """A classification label found in a file's metadata properties."""
+
     key: str  # the property as the file names it, e.g. custom:密级
     value: str
     level: str | None  # 绝密 / 机密 / 秘密, or None for a label that says "not secret"
@@ -49,7 +50,7 @@ def level_of(value: str, vocabulary: dict[str, str | None]) -> tuple[bool, str |
     return False, None
 
 
-_SEPARATORS = regex.compile(r"[\s_\-]")
+_SEPARATORS = regex_cache.compile(r"[\s_\-]")
 
 
 @functools.lru_cache(maxsize=256)  # the same few property names recur in every file

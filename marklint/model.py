@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from marklint.ledger import LedgerRow
 
 #: Where a text unit lives in the file. Values are the JSON contract's ``part`` words.
 PARTS = ("body", "header", "footer", "textbox", "table", "metadata")
@@ -102,6 +106,8 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Duration:
+    """A 保密期限 written as a length of time: ``amount`` ``unit``s (5年, 6个月, 15日)."""
+
     amount: int  # in ``unit``s
     unit: str  # 年 / 月 / 日
 
@@ -165,6 +171,8 @@ LEVEL_RANK = {"绝密": 3, "机密": 2, "秘密": 1}
 
 @dataclass(frozen=True, slots=True)
 class Location:
+    """Where a finding points in a file: the page, part and line, and the box where known."""
+
     page: int | None = None
     part: str = "body"
     line: int | None = None
@@ -185,6 +193,8 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One thing a rule reports: the rule, its severity, the message and where."""
+
     rule: str
     name: str
     severity: Severity
@@ -200,3 +210,14 @@ class Finding:
             "message": self.message,
             "location": self.location.to_json(),
         }
+
+
+@dataclass
+class LedgerMatch:
+    """How a document matched the 定密台账: one row, none, or several (ambiguous: reported, not guessed).
+
+    Here rather than in ``marklint.ledger``, which reads ledgers: every document has a match, none when no
+    ledger is configured, and a scan without a ledger need not import the ledger reader."""
+
+    row: LedgerRow | None = None
+    ambiguous: tuple[int, ...] = ()

@@ -8,19 +8,21 @@ stuck inside C code, which replaces the whole worker pool.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
-from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from marklint.config import Settings
 from marklint.errors import FileTimeout
 from marklint.results import FileResult
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult, Pool
 
 Task = tuple[Path, str]
 Examine = Callable[[Path, str, Settings], FileResult]
@@ -97,6 +99,8 @@ def _run_pool(tasks: Iterator[Task], settings: Settings, jobs: int, examine: Exa
 
     A chunk that outlives the watchdog is taken apart: the pool is replaced and its files run one by one,
     so that only the file that is really stuck is reported as timed out."""
+    import multiprocessing  # here, not at the top: a run with -j 1 starts no pool
+
     context = multiprocessing.get_context("fork")
     # Import the parsers once here, so the forked workers share them instead of each importing its own.
     import marklint.parsers.docx

@@ -9,12 +9,14 @@ from functools import cached_property
 from marklint.analysis import Analysis, FoundMarking, analyse
 from marklint.checks.registry import RULES
 from marklint.config import Settings
-from marklint.ledger import Match
-from marklint.model import Document, Finding, Location, Severity, TextUnit
+from marklint.model import Document, Finding, LedgerMatch, Location, Severity, TextUnit
 
 
 @dataclass
 class Context:
+    """One document before the checks, with the settings in force; its analysis and ledger row are worked
+    out on first use."""
+
     document: Document
     settings: Settings = field(default_factory=Settings)
 
@@ -49,11 +51,11 @@ class Context:
         return analyse(self.document)
 
     @cached_property
-    def ledger_match(self) -> Match:
+    def ledger_match(self) -> LedgerMatch:
         """The ledger row for this document (none without a ledger; ambiguous rows are not guessed)."""
         ledger = self.settings.ledger
         if ledger is None:
-            return Match()
+            return LedgerMatch()
         return ledger.match(self.document.path, self._document_facts.doc_no)
 
     def say(self, zh: str, en: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import regex
 
+from marklint import regex_cache
 from marklint.analysis import ISSUER_MARK, FoundMarking
 from marklint.checks.context import Context
 from marklint.checks.form import GB9704_2012_IN_FORCE
@@ -18,15 +19,15 @@ from marklint.model import LEVEL_RANK, Finding, Location, Severity, TextUnit
 
 #: Font names of the 黑体 family (sans-serif CJK), as files name them: SimHei, 黑体, Heiti, NotoSansCJK,
 #: WenQuanYi Zen Hei, Source Han Sans, Microsoft YaHei. Matched case-insensitively without spaces.
-HEITI = regex.compile(r"hei|黑|sanscjk|sourcehansans|思源黑|droidsansfallback|sans(?!.*serif)", regex.IGNORECASE)
-NOT_HEITI = regex.compile(r"song|宋|kai|楷|fang|仿|serif|ming|明|li(?:shu)?$|隶", regex.IGNORECASE)
+HEITI = regex_cache.compile(r"hei|黑|sanscjk|sourcehansans|思源黑|droidsansfallback|sans(?!.*serif)", regex.IGNORECASE)
+NOT_HEITI = regex_cache.compile(r"song|宋|kai|楷|fang|仿|serif|ming|明|li(?:shu)?$|隶", regex.IGNORECASE)
 MARKING_SIZE = 16.0  # 3号 (GB/T 9704-2012 7.2.2)
 SIZE_TOLERANCE = 0.5
-COPY_NUMBER = regex.compile(r"^(?:份号[：:]?)?\s*(?P<number>[0-9０-９]{1,12})$")
+COPY_NUMBER = regex_cache.compile(r"^(?:份号[：:]?)?\s*(?P<number>[0-9０-９]{1,12})$")
 #: Where a metadata finding points (a Location is immutable, so one serves every file).
 METADATA = Location(page=None, part="metadata", line=None)
 COPY_DIGITS = frozenset("0123456789０１２３４５６７８９")
-URGENCY_LIKE = regex.compile(r"^[\p{Han}]{0,2}急[\p{Han}]{0,1}$|^特提$|^平急$")
+URGENCY_LIKE = regex_cache.compile(r"^[\p{Han}]{0,2}急[\p{Han}]{0,1}$|^特提$|^平急$")
 
 
 def _masthead(ctx: Context) -> list[tuple[int, TextUnit]]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import regex
-
+from marklint import regex_cache
 from marklint.checks.context import Context
 from marklint.checks.registry import rule
 from marklint.dates import add_months
@@ -14,7 +13,7 @@ from marklint.marking import recognise
 from marklint.model import LEVEL_RANK, Finding, Location
 
 #: A 定密依据 that names only a law, not the 保密事项范围 entry that applies, is no basis.
-LAW_ONLY = regex.compile(
+LAW_ONLY = regex_cache.compile(
     r"^[《〈<]?(?:中华人民共和国)?(?:保守国家秘密法|保密法|保守国家秘密法实施条例|保密法实施条例|国家秘密定密管理(?:暂行)?规定"
     r"|定密管理(?:暂行)?规定|相关法律法规|有关规定|法律法规)[》〉>]?(?:第.{1,6}条)?$"
 )

@@ -22,6 +22,8 @@ CheckFunction = Callable[["Context"], Iterable[Finding]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A declared rule: its ID, name, default severity, documentation and check."""
+
     id: str
     name: str
     severity: Severity

@@ -71,6 +71,8 @@ def build_unit(raw: RawUnit, max_chars: int) -> TextUnit:
 
 @dataclass(frozen=True, slots=True)
 class Section:
+    """A DOCX section (``w:sectPr``): where it starts, its header and footer parts, its page geometry."""
+
     start_page: int
     headers: dict[str, str]  # reference type (default / first / even) -> relationship id
     footers: dict[str, str]

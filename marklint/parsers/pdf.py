@@ -12,9 +12,6 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-import pypdfium2  # noqa: F401  (importing it initialises the PDFium library that pypdfium2.raw calls)
-import pypdfium2.raw as pdfium_c
-
 from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Document, PageGeometry, Status, TextUnit
@@ -22,6 +19,7 @@ from marklint.parsers.pdf_glyphs import Frame, PageText, read_page
 from marklint.parsers.pdf_lines import page_units
 from marklint.parsers.pdf_metadata import metadata
 from marklint.parsers.pdf_streams import FLATE_MAX_RATIO, oversized_pages
+from marklint.parsers.pdfium import pdfium_c
 
 #: Page 1 counts as having no text layer when more than this share of its glyphs is undecodable.
 UNDECODABLE_SHARE = 0.5
