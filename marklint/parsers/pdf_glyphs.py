@@ -15,8 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import pypdfium2  # noqa: F401  (importing it initialises the PDFium library that pypdfium2.raw calls)
-import pypdfium2.raw as pdfium_c
+from marklint.parsers.pdfium import pdfium_c
 
 #: A strike-through is a horizontal path no thicker than this (LibreOffice strokes 1.2 pt lines, whose
 #: bounds are 2.4 pt high; Word fills thin rectangles).
@@ -27,23 +26,45 @@ MAX_PAGE_OBJECTS = 50_000
 MAX_FORM_DEPTH = 4
 
 _SPACES = (" ", "\u3000", "\u00a0")
+_SPACE_CODES = frozenset(map(ord, _SPACES))
 _CONTROL_LIMIT = 0x20
 
 
 class Glyph:
-    """One drawn character, its box in points from the displayed page's top-left."""
+    """One drawn character, its box in points from the displayed page's top-left.
+
+    No ``__init__``: ``Glyph()`` then runs no Python code, and ``_glyphs`` sets each attribute of a page's
+    glyphs itself, far cheaper than a constructor call per glyph. ``make_glyph`` builds one elsewhere."""
 
     __slots__ = ("angle", "bottom", "char", "is_space", "look", "middle", "struck", "top", "x0", "x1")
 
-    def __init__(self, char: str, x0: float, top: float, x1: float, bottom: float, look: _Look, is_space: bool,
-                 angle: int, struck: bool = False) -> None:
-        self.char = char
-        self.x0, self.top, self.x1, self.bottom = x0, top, x1, bottom
-        self.look = look  # shared by the glyphs of one text object
-        self.is_space = is_space
-        self.angle = angle  # whole degrees, 0-359
-        self.struck = struck
-        self.middle = (top + bottom) / 2  # line building sorts and compares by it
+    char: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    look: _Look  # shared by the glyphs of one text object
+    is_space: bool
+    angle: int  # whole degrees, 0-359
+    struck: bool
+    middle: float  # line building sorts and compares by it
+
+
+def make_glyph(char: str, x0: float, top: float, x1: float, bottom: float, look: _Look, is_space: bool,
+               angle: int, struck: bool = False) -> Glyph:
+    """A glyph with all its attributes set."""
+    glyph = Glyph()
+    glyph.char = char
+    glyph.x0 = x0
+    glyph.top = top
+    glyph.x1 = x1
+    glyph.bottom = bottom
+    glyph.look = look
+    glyph.is_space = is_space
+    glyph.angle = angle
+    glyph.struck = struck
+    glyph.middle = (top + bottom) * 0.5  # exactly (top + bottom) / 2, by a cheaper float instruction
+    return glyph
 
 
 #: A text object's font name, size in points and fill colour (``RRGGBB``).
@@ -192,6 +213,8 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[Glyph], int,
             size = look[1]
             flat = 0.1 * max(size, 1.0)
             angles.add(angle)
+        if not has_box:
+            continue
         if 0x20 <= code < 0xD800:  # the usual glyph: neither a control code, a surrogate nor private use
             char, bad = chr(code), map_error
         elif code < _CONTROL_LIMIT or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
@@ -199,8 +222,6 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[Glyph], int,
         else:
             char = chr(code)
             bad = map_error or code == 0xFFFD or 0xE000 <= code <= 0xF8FF
-        if not has_box:
-            continue
         if upright:
             x0, x1 = left - page_left, right - page_left
             y0, y1 = page_top - top, page_top - bottom
@@ -210,13 +231,25 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[Glyph], int,
             # A font without ascent/descent gives a flat box: rebuild it from the size.
             middle = (y0 + y1) / 2
             y0, y1 = middle - 0.6 * size, middle + 0.4 * size
-        is_space = char in _SPACES
+        is_space = code in _SPACE_CODES  # the same as char in _SPACES, without comparing strings
         if not is_space:
             if bad:
                 undecodable += 1
             else:
                 decodable += 1
-        append(Glyph(char, x0, y0, x1, y1, look, is_space, angle))
+        # make_glyph, written out: a call per glyph would cost more than these stores.
+        glyph = Glyph()
+        glyph.char = char
+        glyph.x0 = x0
+        glyph.top = y0
+        glyph.x1 = x1
+        glyph.bottom = y1
+        glyph.look = look
+        glyph.is_space = is_space
+        glyph.angle = angle
+        glyph.struck = False
+        glyph.middle = (y0 + y1) * 0.5
+        append(glyph)
     return glyphs, decodable, undecodable, len(angles) > 1
 
 

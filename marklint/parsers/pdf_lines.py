@@ -14,7 +14,7 @@ from operator import attrgetter
 
 from marklint.limits import Limits
 from marklint.model import StyleSpan, TextUnit
-from marklint.parsers.pdf_glyphs import Glyph, PageText
+from marklint.parsers.pdf_glyphs import Glyph, PageText, make_glyph
 
 #: A gap wider than this many ems between two glyphs of one font, with no space glyph, reads as a space
 #: (producers that place each word on its own and draw no space glyphs).
@@ -30,14 +30,15 @@ STRIKE_BAND = (0.3, 0.7)
 OFF_AXIS_DEGREES = 3.0
 
 
-def _mark_struck(glyphs: list[Glyph], strikes: list[tuple[float, float, float]], heights: list[float]) -> None:
-    """Mark the glyphs of one line (or rotated run) that a strike-through line crosses. ``strikes`` are
-    sorted by height and ``heights`` are their heights."""
-    low, high = STRIKE_BAND
+def _mark_struck(glyphs: list[Glyph], top: float, bottom: float, strikes: list[tuple[float, float, float]],
+                 heights: list[float]) -> None:
+    """Mark the glyphs of one line (or rotated run) that a strike-through line crosses. ``top`` and
+    ``bottom`` bound the glyphs' boxes (``_extent``); ``strikes`` are sorted by height and ``heights`` are
+    their heights."""
     # A glyph's band lies within its box: a line whose boxes no strike passes through has nothing struck.
-    top, bottom = min(g.top for g in glyphs), max(g.bottom for g in glyphs)
     if bisect.bisect_left(heights, top) == bisect.bisect_right(heights, bottom):
         return
+    low, high = STRIKE_BAND
     for glyph in glyphs:
         height = glyph.bottom - glyph.top
         # Display y grows downwards: the band's fractions are counted up from the glyph's bottom.
@@ -47,23 +48,57 @@ def _mark_struck(glyphs: list[Glyph], strikes: list[tuple[float, float, float]],
         glyph.struck = any(x0 <= centre <= x1 for _, x0, x1 in strikes[first:last])
 
 
+def _extent(glyphs: list[Glyph]) -> tuple[float, float]:
+    """The least top and the greatest bottom of the glyphs' boxes, as min() and max() give them."""
+    # Spelt out: attribute loads in bytecode cost far less than a generator's steps.
+    top, bottom = glyphs[0].top, glyphs[0].bottom
+    for glyph in glyphs:
+        if glyph.top < top:
+            top = glyph.top
+        if glyph.bottom > bottom:
+            bottom = glyph.bottom
+    return top, bottom
 
 
-
-_BY_MIDDLE = attrgetter("middle", "x0")
+_BY_MIDDLE_LEFT = attrgetter("middle", "x0")
+_BY_MIDDLE = attrgetter("middle")
 _BY_LEFT = attrgetter("x0")
 
 
-def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
-    """Glyphs grouped into lines, top to bottom, each left to right.
+def _lines(glyphs: list[Glyph]) -> tuple[list[list[Glyph]], list[tuple[float, float]]]:
+    """Glyphs grouped into lines, top to bottom, each left to right, and each line's ``_extent``.
 
     A glyph joins a line when its middle lies within the line's band and the line's first middle lies
     within the glyph's box: tolerant of mixed sizes on one baseline and of a ★ from another font drawn
     slightly higher, while a large glyph from a neighbouring line does not pull lines together."""
+    # Sorted by x0 and then, stably, by middle: the order of a sort by (middle, x0), with float keys that
+    # compare several times faster than tuples. The two agree unless a coordinate is NaN (then neither
+    # order is strict and a sort's result depends on the comparisons it makes): such a page is grouped
+    # again from the tuple sort.
+    ordered = sorted(glyphs, key=_BY_LEFT)
+    ordered.sort(key=_BY_MIDDLE)
+    lines, bands, exact = _group(ordered)
+    if not exact:
+        lines, bands, _ = _group(sorted(glyphs, key=_BY_MIDDLE_LEFT))
+    for line in lines:
+        line.sort(key=_BY_LEFT)
+    return lines, bands
+
+
+def _group(ordered: list[Glyph]) -> tuple[list[list[Glyph]], list[tuple[float, float]], bool]:
+    """Glyphs sorted by (middle, x0) grouped into lines (see ``_lines``), the band each line spans, and
+    whether no middle or x0 was NaN.
+
+    A line's band is its ``_extent`` for any comparison: a glyph with a NaN top or bottom neither joins a
+    line nor is joined, and without NaN only the sign of a zero can depend on the order of the glyphs."""
     lines: list[list[Glyph]] = []
+    bands: list[tuple[float, float]] = []
     line: list[Glyph] = []
     band_top = band_bottom = anchor = 0.0
-    for glyph in sorted(glyphs, key=_BY_MIDDLE):
+    exact = True
+    for glyph in ordered:
+        if glyph.x0 != glyph.x0:
+            exact = False
         if line and band_top <= glyph.middle <= band_bottom and glyph.top <= anchor <= glyph.bottom:
             line.append(glyph)
             if glyph.top < band_top:
@@ -71,12 +106,17 @@ def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
             if glyph.bottom > band_bottom:
                 band_bottom = glyph.bottom
         else:
+            # A NaN middle joins no line, so it is always seen here.
+            if glyph.middle != glyph.middle:
+                exact = False
+            if line:
+                bands.append((band_top, band_bottom))
             line = [glyph]
             lines.append(line)
             band_top, band_bottom, anchor = glyph.top, glyph.bottom, glyph.middle
-    for line in lines:
-        line.sort(key=_BY_LEFT)
-    return lines
+    if line:
+        bands.append((band_top, band_bottom))
+    return lines, bands, exact
 
 
 def _segments(line: list[Glyph]) -> list[list[Glyph]]:
@@ -85,13 +125,21 @@ def _segments(line: list[Glyph]) -> list[list[Glyph]]:
     current: list[Glyph] = []
     pending: list[Glyph] = []  # space glyphs since the last visible glyph
     previous: Glyph | None = None
+    previous_size = 0.0
     for glyph in line:
         if glyph.is_space:
             if current:
                 pending.append(glyph)
             continue
+        size = glyph.look[1]
         if previous is not None:
-            em = max(previous.look[1], glyph.look[1], 1.0)
+            # max(previous_size, size, 1.0) spelt out (the same comparisons in the same order): the builtin
+            # call for every pair of glyphs cost two fifths of this loop.
+            em = previous_size
+            if size > em:
+                em = size
+            if em < 1.0:
+                em = 1.0
             gap = glyph.x0 - previous.x1
             if gap > SPLIT_GAP_EM * em:
                 units.append(current)
@@ -100,9 +148,10 @@ def _segments(line: list[Glyph]) -> list[list[Glyph]]:
                 space = _space_between(previous, glyph, pending, gap > SPACE_GAP_EM * em)
                 if space is not None:
                     current.append(space)
-            pending = []
+            if pending:  # a new list only when the old one was used
+                pending = []
         current.append(glyph)
-        previous = glyph
+        previous, previous_size = glyph, size
     if current:
         units.append(current)
     return units
@@ -115,13 +164,13 @@ def _space_between(left: Glyph, right: Glyph, spaces: list[Glyph], wide_gap: boo
     seen = [s for s in spaces if not _hidden(s, left, right)]
     if seen:
         first, last = seen[0], seen[-1]
-        return Glyph(first.char, first.x0, first.top, last.x1, first.bottom, first.look, True, first.angle,
-                      all(s.struck for s in seen))
+        return make_glyph(first.char, first.x0, first.top, last.x1, first.bottom, first.look, True, first.angle,
+                          all(s.struck for s in seen))
     if wide_gap and left.look[0] == right.look[0]:
         # Only within one font: Word, WPS and LibreOffice leave small gaps where ★ or a digit comes
         # from another font, and those must never read as spaces.
-        return Glyph(" ", left.x1, left.top, right.x0, left.bottom, left.look, True, left.angle,
-                      left.struck and right.struck)
+        return make_glyph(" ", left.x1, left.top, right.x0, left.bottom, left.look, True, left.angle,
+                          left.struck and right.struck)
     return None
 
 
@@ -162,18 +211,22 @@ def _runs_off_axis(glyphs: list[Glyph]) -> tuple[list[Glyph], list[list[Glyph]]]
 
 def page_units(page: PageText, page_number: int, limits: Limits) -> list[TextUnit]:
     upright, rotated = _runs_off_axis(page.glyphs) if page.turned else (page.glyphs, [])
-    lines = _lines(upright)
+    lines, bands = _lines(upright)
     if page.strikes:
         heights = [y for y, _, _ in page.strikes]
-        for group in (*lines, *rotated):
-            _mark_struck(group, page.strikes, heights)
+        for line, (top, bottom) in zip(lines, bands, strict=True):
+            _mark_struck(line, top, bottom, page.strikes, heights)
+        for run in rotated:
+            _mark_struck(run, *_extent(run), page.strikes, heights)
     pieces = [segment for line in lines for segment in _segments(line)]
     pieces.extend(rotated)
     units = []
+    max_chars = max(limits.max_unit_chars, 0)
     for line_number, piece in enumerate(pieces, start=1):
         while piece and piece[-1].is_space:
             piece.pop()
-        piece = piece[: max(limits.max_unit_chars, 0)]
+        if len(piece) > max_chars:
+            del piece[max_chars:]
         if piece:
             units.append(_unit(piece, page_number, line_number))
     return units
@@ -184,12 +237,24 @@ def _unit(glyphs: list[Glyph], page_number: int, line_number: int) -> TextUnit:
     spans: list[StyleSpan] = []
     first = glyphs[0]
     start, look, struck = 0, first.look, first.struck
+    # The box in the same pass: each bound compared as min() and max() would, in the same order.
+    left, top, right, bottom = first.x0, first.top, first.x1, first.bottom
+    chars: list[str] = []
     for index, glyph in enumerate(glyphs):
-        if glyph.look != look or glyph.struck != struck:
+        chars.append(glyph.char)
+        # Glyphs of one text object share their look: identity settles most comparisons.
+        if (glyph.look is not look and glyph.look != look) or glyph.struck is not struck:
             spans.append(StyleSpan(start, index, look[0], look[1], struck, look[2]))
             start, look, struck = index, glyph.look, glyph.struck
+        if glyph.x0 < left:
+            left = glyph.x0
+        if glyph.top < top:
+            top = glyph.top
+        if glyph.x1 > right:
+            right = glyph.x1
+        if glyph.bottom > bottom:
+            bottom = glyph.bottom
     spans.append(StyleSpan(start, len(glyphs), look[0], look[1], struck, look[2]))
-    bbox = (round(min([g.x0 for g in glyphs]), 2), round(min([g.top for g in glyphs]), 2),
-            round(max([g.x1 for g in glyphs]), 2), round(max([g.bottom for g in glyphs]), 2))
-    return TextUnit(text="".join([g.char for g in glyphs]), part="body", page=page_number, line=line_number,
-                    bbox=bbox, spans=tuple(spans))
+    bbox = (round(left, 2), round(top, 2), round(right, 2), round(bottom, 2))
+    # Positional (text, part, page, line, bbox, spans): keywords make the call dearer.
+    return TextUnit("".join(chars), "body", page_number, line_number, bbox, tuple(spans))

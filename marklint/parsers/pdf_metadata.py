@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-import pypdfium2.raw as pdfium_c
+from marklint.parsers.pdfium import pdfium_c
 
 #: Longest XMP packet that is parsed.
 MAX_XMP_BYTES = 1024 * 1024
