@@ -367,18 +367,21 @@ def _text_page_addresses(path: Path) -> Iterator[int]:
         pdfium_c.FPDF_CloseDocument(document)
 
 
-def test_compiled_records_equal_the_python_loop():
+def test_compiled_records_and_looks_equal_the_python_loop():
     from marklint.parsers import pdf_glyphs
 
     if pdf_glyphs.char_records is pdf_glyphs._python_records:
         pytest.skip("_marklint_chars was not built (no C compiler at install): only the Python loop runs")
-    compared = 0
+    records = looks = 0
     for path in SAMPLE_PDFS:
         for address in _text_page_addresses(path):
             compiled = list(pdf_glyphs._compiled_records(address))
             assert compiled == pdf_glyphs._python_records(address), path.name
-            compared += len(compiled)
-    assert len(SAMPLE_PDFS) > 40 and compared > 10_000
+            records += len(compiled)
+            for index in sorted({record[0] for record in compiled}):
+                assert pdf_glyphs.raw_look(address, index) == pdf_glyphs._python_look(address, index), path.name
+                looks += 1
+    assert len(SAMPLE_PDFS) > 40 and records > 10_000 and looks == records
 
 
 @pytest.mark.parametrize("name", ["gongwen.pdf", "words.pdf", "lines.pdf", "landscape.pdf", "no_unicode.pdf"])
@@ -387,4 +390,6 @@ def test_python_loop_reads_what_the_compiled_one_does(name, monkeypatch):
 
     expected = read(name)
     monkeypatch.setattr(pdf_glyphs, "char_records", pdf_glyphs._python_records)
+    monkeypatch.setattr(pdf_glyphs, "raw_look", pdf_glyphs._python_look)
+    pdf_glyphs._look_of.cache_clear()
     assert read(name) == expected

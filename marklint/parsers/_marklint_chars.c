@@ -11,6 +11,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <string.h>
 
 /* FS_RECTF, as fpdfview.h lays it out. */
 typedef struct {
@@ -22,6 +23,15 @@ typedef unsigned int (*GetUnicode)(void *text_page, int index);
 typedef int (*IsGenerated)(void *text_page, int index);
 typedef void *(*GetTextObject)(void *text_page, int index);
 typedef int (*GetLooseCharBox)(void *text_page, int index, RectF *rect);
+typedef int (*HasUnicodeMapError)(void *text_page, int index);
+typedef unsigned long (*GetFontInfo)(void *text_page, int index, void *buffer, unsigned long length, int *flags);
+typedef int (*GetMatrix)(void *text_page, int index, float matrix[6]);
+typedef double (*GetFontSize)(void *text_page, int index);
+typedef int (*GetFillColor)(void *text_page, int index, unsigned int *r, unsigned int *g, unsigned int *b,
+                            unsigned int *a);
+
+/* The longest font name read, as pdf_glyphs reads it. */
+#define FONT_NAME_BYTES 256
 
 /* One record; pdf_glyphs.RECORD unpacks it ("=iIQiffff", native order, no padding). */
 #pragma pack(push, 1)
@@ -39,12 +49,20 @@ static GetUnicode get_unicode;
 static IsGenerated is_generated;
 static GetTextObject get_text_object;
 static GetLooseCharBox get_loose_char_box;
+static HasUnicodeMapError has_unicode_map_error;
+static GetFontInfo get_font_info;
+static GetMatrix get_matrix;
+static GetFontSize get_font_size;
+static GetFillColor get_fill_color;
 
 static PyObject *bind(PyObject *self, PyObject *args) {
-    unsigned long long count, unicode, generated, text_object, loose_box;
-    if (!PyArg_ParseTuple(args, "KKKKK", &count, &unicode, &generated, &text_object, &loose_box))
+    unsigned long long count, unicode, generated, text_object, loose_box, map_error, font_info, matrix, font_size,
+        fill_color;
+    if (!PyArg_ParseTuple(args, "KKKKKKKKKK", &count, &unicode, &generated, &text_object, &loose_box, &map_error,
+                          &font_info, &matrix, &font_size, &fill_color))
         return NULL;
-    if (!count || !unicode || !generated || !text_object || !loose_box) {
+    if (!count || !unicode || !generated || !text_object || !loose_box || !map_error || !font_info || !matrix
+        || !font_size || !fill_color) {
         PyErr_SetString(PyExc_ValueError, "a PDFium function address is 0");
         return NULL;
     }
@@ -53,6 +71,11 @@ static PyObject *bind(PyObject *self, PyObject *args) {
     is_generated = (IsGenerated)(uintptr_t)generated;
     get_text_object = (GetTextObject)(uintptr_t)text_object;
     get_loose_char_box = (GetLooseCharBox)(uintptr_t)loose_box;
+    has_unicode_map_error = (HasUnicodeMapError)(uintptr_t)map_error;
+    get_font_info = (GetFontInfo)(uintptr_t)font_info;
+    get_matrix = (GetMatrix)(uintptr_t)matrix;
+    get_font_size = (GetFontSize)(uintptr_t)font_size;
+    get_fill_color = (GetFillColor)(uintptr_t)fill_color;
     Py_RETURN_NONE;
 }
 
@@ -98,10 +121,48 @@ static PyObject *records(PyObject *self, PyObject *arg) {
     return out;
 }
 
+/* What PDFium says of the text object that draws character ``index``, as pdf_glyphs._python_look asks it:
+ * (map error, font name or None, matrix found, a, c, d, font size, colour found, red, green, blue). */
+static PyObject *look(PyObject *self, PyObject *args) {
+    unsigned long long address;
+    int index;
+    if (!PyArg_ParseTuple(args, "Ki", &address, &index))
+        return NULL;
+    if (!has_unicode_map_error) {
+        PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
+        return NULL;
+    }
+    void *text_page = (void *)(uintptr_t)address;
+    if (!text_page) {
+        PyErr_SetString(PyExc_ValueError, "the text page is NULL");
+        return NULL;
+    }
+    int map_error = has_unicode_map_error(text_page, index);
+    char name[FONT_NAME_BYTES];
+    int flags = 0;
+    unsigned long length = get_font_info(text_page, index, name, sizeof name, &flags);
+    PyObject *font;
+    if (length > 0 && length <= sizeof name && name[0]) {
+        font = PyBytes_FromStringAndSize(name, (Py_ssize_t)strnlen(name, sizeof name));
+        if (!font)
+            return NULL;
+    } else {
+        font = Py_NewRef(Py_None);
+    }
+    float matrix[6] = {0, 0, 0, 0, 0, 0};
+    int has_matrix = get_matrix(text_page, index, matrix) ? 1 : 0;
+    double size = get_font_size(text_page, index);
+    unsigned int red = 0, green = 0, blue = 0, alpha = 0;
+    int has_color = get_fill_color(text_page, index, &red, &green, &blue, &alpha) ? 1 : 0;
+    return Py_BuildValue("iNiddddiIII", map_error, font, has_matrix, (double)matrix[0], (double)matrix[2],
+                         (double)matrix[3], size, has_color, red, green, blue);
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS,
-     "bind(count_chars, get_unicode, is_generated, get_text_object, get_loose_char_box): PDFium's addresses."},
+     "bind(*addresses): the PDFium functions, in the order pdf_glyphs passes them."},
     {"records", records, METH_O, "records(text_page_address) -> bytes of packed character records."},
+    {"look", look, METH_VARARGS, "look(text_page_address, index) -> what PDFium says of the character's text object."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -181,16 +181,6 @@ def _address(function: object) -> int:
     return ctypes.cast(function, ctypes.c_void_p).value or 0
 
 
-try:
-    import _marklint_chars  # built from _marklint_chars.c by pip where a C compiler was found
-
-    _marklint_chars.bind(*(_address(f) for f in (_count_chars, _unicode_of, _is_generated, _text_object_address,
-                                               _loose_box)))
-    char_records: Callable[[int], Iterable[_Record]] = _compiled_records
-except ImportError:  # installed without a C compiler: the same records, a few times slower
-    char_records = _python_records
-
-
 def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[Glyph], int, int, bool]:
     """The page's drawn glyphs, how many are decodable and undecodable, and whether the text objects
     run in more than one direction."""
@@ -269,23 +259,63 @@ _NAME_AT, _FLAGS_AT, _MATRIX_AT = ctypes.addressof(_NAME), ctypes.addressof(_FLA
 _RGBA_AT = tuple(ctypes.addressof(_RGBA) + i * ctypes.sizeof(ctypes.c_uint) for i in range(4))
 
 
+#: What PDFium says of a text object: its Unicode-map error, font name (bytes, None when unknown), whether a
+#: matrix was found and its a, c and d, the font size, whether a fill colour was found and its red, green and
+#: blue. ``_marklint_chars.look`` asks the same five functions and returns the same tuple.
+_RawLook = tuple[int, bytes | None, int, float, float, float, float, int, int, int, int]
+
+
+def _python_look(page_address: int, index: int) -> _RawLook:
+    """What PDFium says of the text object that draws glyph ``index``, asked through ctypes."""
+    map_error = _has_map_error(page_address, index)
+    length = _font_info(page_address, index, _NAME_AT, len(_NAME), _FLAGS_AT)
+    name = _NAME.value if 0 < length <= len(_NAME) and _NAME.value else None
+    has_matrix = 1 if _char_matrix(page_address, index, _MATRIX_AT) else 0
+    a, c, d = (_MATRIX.a, _MATRIX.c, _MATRIX.d) if has_matrix else (0.0, 0.0, 0.0)
+    size = _font_size(page_address, index)
+    has_color = 1 if _fill_color(page_address, index, *_RGBA_AT) else 0
+    red, green, blue = (_RGBA[0], _RGBA[1], _RGBA[2]) if has_color else (0, 0, 0)
+    return map_error, name, has_matrix, a, c, d, size, has_color, red, green, blue
+
+
 def _object_look(page_address: int, index: int) -> tuple[_Look, bool, int]:
     """The look of the text object that draws glyph ``index``, whether its font lacks a usable Unicode map
     (then all its glyphs fail), and its angle in whole degrees."""
-    map_error = bool(_has_map_error(page_address, index))
-    length = _font_info(page_address, index, _NAME_AT, len(_NAME), _FLAGS_AT)
-    font = _decode_name(_NAME.value) if 0 < length <= len(_NAME) and _NAME.value else None
+    raw = raw_look(page_address, index)
+    if raw[3] == 0.0 or raw[6] == 0.0:
+        # 0.0 and -0.0 are one key to the cache, yet atan2 and round tell them apart: worked out afresh.
+        return _look_of.__wrapped__(raw)
+    return _look_of(raw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _look_of(raw: _RawLook) -> tuple[_Look, bool, int]:
+    """The look, map error and angle from what PDFium said: text objects of one run of text say the same,
+    so each distinct answer is worked out once."""
+    map_error, name, has_matrix, a, c, d, font_size, has_color, red, green, blue = raw
+    font = _decode_name(name) if name else None
     scale, angle = 1.0, 0
-    if _char_matrix(page_address, index, _MATRIX_AT):
+    if has_matrix:
         # The size in Tf times the text matrix scale: producers that write ``1 Tf`` scale the matrix.
-        scale = math.hypot(_MATRIX.c, _MATRIX.d) or 1.0
+        scale = math.hypot(c, d) or 1.0
         # The rotation PDFium reports as the character angle, read off the same matrix.
-        angle = round(math.degrees(math.atan2(_MATRIX.c, _MATRIX.a))) % 360
-    size = round(_font_size(page_address, index) * scale, 2)
-    color = None
-    if _fill_color(page_address, index, *_RGBA_AT):
-        color = f"{_RGBA[0]:02X}{_RGBA[1]:02X}{_RGBA[2]:02X}"
-    return (font, size, color), map_error, angle
+        angle = round(math.degrees(math.atan2(c, a))) % 360
+    size = round(font_size * scale, 2)
+    color = f"{red:02X}{green:02X}{blue:02X}" if has_color else None
+    return (font, size, color), bool(map_error), angle
+
+
+try:
+    import _marklint_chars  # built from _marklint_chars.c by pip where a C compiler was found
+
+    _marklint_chars.bind(*(_address(f) for f in (
+        _count_chars, _unicode_of, _is_generated, _text_object_address, _loose_box,
+        _has_map_error, _font_info, _char_matrix, _font_size, _fill_color)))
+    char_records: Callable[[int], Iterable[_Record]] = _compiled_records
+    raw_look: Callable[[int, int], _RawLook] = _marklint_chars.look
+except ImportError:  # installed without a C compiler: the same records and looks, a few times slower
+    char_records = _python_records
+    raw_look = _python_look
 
 
 _Matrix = tuple[float, float, float, float, float, float]
