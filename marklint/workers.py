@@ -30,6 +30,8 @@ TimedOut = Callable[[Path, str, Settings], FileResult]
 
 #: Files sent to a worker at a time: fewer round trips through the pool's queues for small files.
 CHUNK = 8
+#: Paths walked ahead of the chunks, so that the end of the walk is seen coming (see ``chunks``).
+LOOKAHEAD = 128
 #: Chunks in flight per worker: enough to keep every worker busy, few enough to bound memory.
 WINDOW_PER_WORKER = 4
 #: The parent's watchdog allows this many times the per-file limit, plus the grace, before it replaces
@@ -83,6 +85,23 @@ def _work(chunk: list[Task]) -> list[FileResult]:
     return [_guarded(examine, timed_out, path, display, _worker_settings) for path, display in chunk]
 
 
+def chunks(tasks: Iterable[Task], jobs: int) -> Iterator[list[Task]]:
+    """The tasks cut into chunks of CHUNK, shrinking towards the end of the walk: once the walk has ended,
+    the files left are shared out so that every worker gets some, down to one file a chunk. With a fixed
+    size, one worker took the whole last chunk (long reports, say) while the others stood idle."""
+    walked: deque[Task] = deque()
+    source = iter(tasks)
+    exhausted = False
+    while True:
+        if not exhausted:
+            walked.extend(islice(source, LOOKAHEAD - len(walked)))
+            exhausted = len(walked) < LOOKAHEAD
+        if not walked:
+            return
+        size = CHUNK if not exhausted else max(1, min(CHUNK, len(walked) // (2 * jobs)))
+        yield [walked.popleft() for _ in range(min(size, len(walked)))]
+
+
 def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
         ) -> Iterator[FileResult]:
     """Examine every task and yield the results in task order."""
@@ -90,10 +109,10 @@ def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, 
         for path, display in tasks:
             yield _guarded(examine, timed_out, path, display, settings)
         return
-    yield from _run_pool(iter(tasks), settings, jobs, examine, timed_out)
+    yield from _run_pool(chunks(tasks, jobs), settings, jobs, examine, timed_out)
 
 
-def _run_pool(tasks: Iterator[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
+def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
               ) -> Iterator[FileResult]:
     """Chunks of files to a pool of workers, a bounded window of chunks in flight, results in order.
 
@@ -116,8 +135,8 @@ def _run_pool(tasks: Iterator[Task], settings: Settings, jobs: int, examine: Exa
         exhausted = False
         while pending or not exhausted:
             while not exhausted and len(pending) < jobs * WINDOW_PER_WORKER:
-                chunk = list(islice(tasks, CHUNK))
-                if not chunk:
+                chunk = next(task_chunks, None)
+                if chunk is None:
                     exhausted = True
                     break
                 pending.append((chunk, pool.apply_async(_work, (chunk,))))

@@ -80,3 +80,21 @@ def test_watchdog_replaces_a_stuck_pool(monkeypatch: pytest.MonkeyPatch) -> None
     got = [(r.path, r.status) for r in run(tasks(*names), settings(1.0), 2, deaf, expired)]
     assert got == [("1", Status.COMPLETE), ("stuck", Status.NOT_EXAMINED), ("2", Status.COMPLETE),
                    ("3", Status.COMPLETE), ("4", Status.COMPLETE)]
+
+
+def test_chunks_shrink_once_the_walk_has_ended() -> None:
+    names = [str(n) for n in range(30)]
+    cut = list(workers.chunks(tasks(*names), jobs=2))
+    # 30 files, all walked at once: a quarter of what is left (two chunks per worker), at most CHUNK.
+    assert [len(chunk) for chunk in cut] == [7, 5, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1]
+    assert [display for chunk in cut for _, display in chunk] == names
+
+
+def test_chunks_are_full_while_the_walk_goes_on() -> None:
+    names = [str(n) for n in range(1000)]
+    sizes = [len(chunk) for chunk in workers.chunks(tasks(*names), jobs=2)]
+    # Full chunks until fewer than LOOKAHEAD files are left unwalked, then shares of what is left.
+    full = (1000 - workers.LOOKAHEAD) // workers.CHUNK + 1
+    assert sizes[:full] == [workers.CHUNK] * full
+    assert sizes[full:] == [len(chunk) for chunk in workers.chunks(tasks(*names[full * workers.CHUNK:]), jobs=2)]
+    assert sizes[-4:] == [1, 1, 1, 1] and sum(sizes) == 1000
