@@ -686,3 +686,25 @@ def test_pdf_stream_limit_is_configurable_and_spares_page_one(tmp_path: Path) ->
     write_pdf(path, [flate_bomb(4 * MiB)], b"/FlateDecode")
     document = driver.read_document(path, "three.pdf", Settings(limits=limits))
     assert (document.status, document.reason) == (Status.NOT_EXAMINED, f"over a safety limit: page 1 {over}")
+
+
+@pytest.mark.parametrize("after_keyword", [b"\n", b"\r\n", b"\r", b"  \n", b" junk\n"])
+def test_raw_scan_counts_each_zlib_stream_however_its_line_ends(tmp_path: Path, after_keyword: bytes) -> None:
+    from marklint.parsers.pdf_streams import inflates_within
+
+    path = tmp_path / "one.pdf"
+    inflated = b"BT /F1 12 Tf 72 720 Td (page) Tj ET " * 1000
+    write_pdf(path, [zlib.compress(inflated)], b"/FlateDecode")
+    path.write_bytes(path.read_bytes().replace(b"stream\n", b"stream" + after_keyword, 1))
+    exact = path.stat().st_size + len(inflated)  # the file's bytes, and what its one stream inflates to
+    assert (inflates_within(path, exact), inflates_within(path, exact - 1)) == (True, False)
+
+
+def test_raw_scan_leaves_bombs_and_encrypted_files_to_the_page_measure(tmp_path: Path) -> None:
+    from marklint.parsers.pdf_streams import inflates_within
+
+    write_pdf(tmp_path / "bomb.pdf", [flate_bomb(4 * MiB)], b"/FlateDecode")
+    assert not inflates_within(tmp_path / "bomb.pdf", MiB)
+    assert inflates_within(tmp_path / "bomb.pdf", 5 * MiB)
+    encrypted = Path(__file__).parent / "data" / "pdf" / "encrypted_empty_password.pdf"
+    assert not inflates_within(encrypted, 1 << 40)

@@ -18,7 +18,7 @@ from marklint.model import Document, PageGeometry, Status, TextUnit
 from marklint.parsers.pdf_glyphs import Frame, PageText, read_page
 from marklint.parsers.pdf_lines import page_units
 from marklint.parsers.pdf_metadata import metadata
-from marklint.parsers.pdf_streams import FLATE_MAX_RATIO, oversized_pages
+from marklint.parsers.pdf_streams import FLATE_MAX_RATIO, inflates_within, oversized_pages
 from marklint.parsers.pdfium import pdfium_c
 
 #: Page 1 counts as having no text layer when more than this share of its glyphs is undecodable.
@@ -57,8 +57,9 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
         # PDFium inflates a page's streams whole when it loads the page: a bomb is measured first, unless
         # the whole file is too small to inflate past the limit (Flate expands at most 1032 to 1).
         oversized = {}
-        if os.path.getsize(path) * FLATE_MAX_RATIO > limits.max_pdf_stream_bytes:
-            oversized = oversized_pages(path, indices, page_count, limits.max_pdf_stream_bytes)
+        limit = limits.max_pdf_stream_bytes
+        if os.path.getsize(path) * FLATE_MAX_RATIO > limit and not inflates_within(path, limit):
+            oversized = oversized_pages(path, indices, page_count, limit)
         for index in indices:
             if index in oversized:
                 if index == 0:

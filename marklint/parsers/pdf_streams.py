@@ -8,6 +8,7 @@ page tree's /Count, from the nearer end) and they are inflated piece by piece an
 from __future__ import annotations
 
 import logging
+import mmap
 import zlib
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,6 +23,77 @@ FLATE_MAX_RATIO = 1032
 MAX_TREE_DEPTH = 64
 #: Font dictionary entries whose streams PDFium decodes to read a page's text.
 _FONT_STREAMS = ("/FontFile", "/FontFile2", "/FontFile3")
+
+
+#: Bytes after the ``stream`` keyword within which its line ends (producers put the line break right after it).
+_STREAM_LINE_BYTES = 256
+_WHITESPACE = b" \t\r\n\f\x00"
+
+
+def inflates_within(path: Path, limit: int) -> bool:
+    """Whether no page can reach ``limit`` bytes: the file's bytes plus what each of its zlib streams inflates
+    to come to no more than ``limit``. Found by a scan of the raw bytes, without parsing the file: every
+    stream PDFium decodes follows a ``stream`` keyword in them (a stream cannot sit inside an object stream),
+    and its data starts after the keyword's line. This spares most files the page-by-page measure through
+    pypdf (and importing pypdf). False where it cannot tell: an encrypted file, whose streams do not inflate
+    until decrypted, or a total over the limit."""
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data.find(b"/Encrypt") >= 0:
+            return False
+        total = len(data)  # bounds every stream that is stored or not Flate (counted as stored, as the meter does)
+        with memoryview(data) as view:
+            at = data.find(b"stream")
+            while at >= 0 and total <= limit:
+                if data[max(at - 3, 0):at] != b"end":
+                    total += _inflated_after_keyword(data, view, at + len(b"stream"), limit - total + 1)
+                at = data.find(b"stream", at + 1)
+    return total <= limit
+
+
+#: Input fed to the inflater at a time when streams are found by scanning: the rest of the file is never copied.
+_SCAN_INPUT_BYTES = 64 * 1024
+
+
+def _inflated_after_keyword(data: mmap.mmap, view: memoryview, after: int, budget: int) -> int:
+    """What the zlib stream after a ``stream`` keyword inflates to, counted up to just past ``budget``; 0 where
+    none starts there. Every place its data may start is tried: after the line break (PDFium skips the rest
+    of the keyword's line), after a lone carriage return, and after any run of white space."""
+    line = data[after:after + _STREAM_LINE_BYTES]
+    starts = {after + len(line) - len(line.lstrip(_WHITESPACE))}
+    newline, carriage = line.find(b"\n"), line.find(b"\r")
+    if newline >= 0:
+        starts.add(after + newline + 1)
+    if carriage >= 0:
+        starts.add(after + carriage + 1)
+    largest = 0
+    for start in sorted(starts):
+        header = data[start:start + 2]
+        # A zlib header (RFC 1950): deflate, and a check making the first two bytes a multiple of 31.
+        if len(header) == 2 and header[0] & 0x0F == 8 and (header[0] << 8 | header[1]) % 31 == 0:
+            largest = max(largest, _zlib_size_at(view, start, budget))
+    return largest
+
+
+def _zlib_size_at(view: memoryview, start: int, budget: int) -> int:
+    """What the zlib stream starting at ``start`` inflates to, counted up to just past ``budget``; the input is
+    fed in pieces up to the stream's end."""
+    inflater = zlib.decompressobj()
+    total = 0
+    position = start
+    pending: bytes | memoryview = b""
+    try:
+        while total <= budget and not inflater.eof:
+            if not pending and position < len(view):
+                pending = view[position:position + _SCAN_INPUT_BYTES]
+                position += len(pending)
+            piece = inflater.decompress(pending, INFLATE_CHUNK)  # with no input left, what zlib still holds
+            total += len(piece)
+            pending = inflater.unconsumed_tail
+            if not piece and not pending and position >= len(view):
+                break  # the file ended inside the stream
+    except zlib.error:
+        pass  # damaged after this point: PDFium stops there too
+    return total
 
 
 def oversized_pages(path: Path, indices: list[int], page_count: int, limit: int) -> dict[int, str]:
