@@ -70,13 +70,13 @@ def _inflated_after_keyword(data: mmap.mmap, view: memoryview, after: int, budge
         header = data[start:start + 2]
         # A zlib header (RFC 1950): deflate, and a check making the first two bytes a multiple of 31.
         if len(header) == 2 and header[0] & 0x0F == 8 and (header[0] << 8 | header[1]) % 31 == 0:
-            largest = max(largest, _zlib_size_at(view, start, budget))
+            largest = max(largest, _inflated_size(view, start, budget))
     return largest
 
 
-def _zlib_size_at(view: memoryview, start: int, budget: int) -> int:
-    """What the zlib stream starting at ``start`` inflates to, counted up to just past ``budget``; the input is
-    fed in pieces up to the stream's end."""
+def _inflated_size(view: memoryview, start: int, budget: int) -> int:
+    """What the zlib stream starting at ``start`` inflates to, counted up to just past ``budget``, one piece at
+    a time: neither its input nor its output is ever held whole."""
     inflater = zlib.decompressobj()
     total = 0
     position = start
@@ -192,7 +192,8 @@ class _StreamMeter:
         filters = _resolve(stream.get("/Filter"))  # type: ignore[union-attr]
         first = _resolve(filters[0]) if isinstance(filters, list) and filters else filters
         if first in ("/FlateDecode", "/Fl"):
-            self.total += _inflated_size(raw, self.limit - self.total)
+            with memoryview(raw) as view:
+                self.total += _inflated_size(view, 0, self.limit - self.total)
         else:
             self.total += len(raw)  # other filters do not amplify like Flate (LZW is left to PDFium)
         return True
@@ -229,20 +230,3 @@ def _page_at(pages: object, index: int, total: int) -> tuple[dict | None, object
 
 def _resolve(value: object) -> object:
     return value.get_object() if hasattr(value, "get_object") else value
-
-
-def _inflated_size(data: bytes, budget: int) -> int:
-    """How many bytes zlib ``data`` inflates to, counted up to just past ``budget``, one piece at a time."""
-    inflater = zlib.decompressobj()
-    total = 0
-    pending = data
-    try:
-        while total <= budget:
-            piece = inflater.decompress(pending, INFLATE_CHUNK)
-            pending = inflater.unconsumed_tail
-            total += len(piece)
-            if not piece:
-                break
-    except zlib.error:
-        pass  # damaged after this point: PDFium stops there too
-    return total
