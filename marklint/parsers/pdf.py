@@ -18,7 +18,7 @@ from marklint.model import Document, PageGeometry, Status, TextUnit
 from marklint.parsers.pdf_glyphs import Frame, PageText, read_page
 from marklint.parsers.pdf_lines import page_units
 from marklint.parsers.pdf_metadata import metadata
-from marklint.parsers.pdf_streams import FLATE_MAX_RATIO, inflates_within, oversized_pages
+from marklint.parsers.pdf_streams import oversized_pages, streams_within
 from marklint.parsers.pdfium import pdfium_c
 
 #: Page 1 counts as having no text layer when more than this share of its glyphs is undecodable.
@@ -55,10 +55,10 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
         doc = Document(path=display_path, format="pdf", page_count=page_count)
         indices = pages_to_read(page_count, limits)
         # PDFium inflates a page's streams whole when it loads the page: a bomb is measured first, unless
-        # the whole file is too small to inflate past the limit (Flate expands at most 1032 to 1).
+        # the whole file cannot inflate past the limit (pdf_streams.streams_within).
         oversized = {}
         limit = limits.max_pdf_stream_bytes
-        if os.path.getsize(path) * FLATE_MAX_RATIO > limit and not inflates_within(path, limit):
+        if not streams_within(path, limit):
             oversized = oversized_pages(path, indices, page_count, limit)
         for index in indices:
             if index in oversized:
