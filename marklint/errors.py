@@ -4,6 +4,7 @@ from __future__ import annotations
 
 #: Reasons a file was not (completely) examined, as they appear in reports.
 REASONS = (
+    "ambiguous",  # readers of two formats see two different documents in the file (parsers/polyglot.py)
     "corrupt",
     "encrypted",
     "unsupported format",

@@ -10,6 +10,7 @@ from marklint.checks.registry import rule
 from marklint.model import Finding, Location, Status
 
 REASON_ZH = {
+    "ambiguous": "文件可被解读为两种格式",
     "corrupt": "文件损坏",
     "encrypted": "文件已加密",
     "unsupported format": "不支持的格式",
