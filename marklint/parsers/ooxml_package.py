@@ -263,6 +263,10 @@ class Package:
                 seen.add(info.filename.lower())
         self._parser = etree.XMLParser(**_PARSER_OPTIONS)
 
+    def members(self) -> list[str]:
+        """Every member name of the package."""
+        return list(self._members)
+
     def member(self, name: str) -> str | None:
         """The ZIP member name of part ``name``, or None when the package has no such part."""
         if name in self._members:

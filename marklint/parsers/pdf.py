@@ -15,6 +15,7 @@ from pathlib import Path
 from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Document, PageGeometry, Status, TextUnit
+from marklint.parsers.embedded import attach_pdf
 from marklint.parsers.pdf_glyphs import Frame, PageText, read_page
 from marklint.parsers.pdf_lines import page_units
 from marklint.parsers.pdf_metadata import metadata
@@ -96,6 +97,7 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
             doc.units.extend(units)
         _mark_running_lines(doc)
         doc.properties = metadata(pdf, path)
+        attach_pdf(doc, path, pdfium_c.FPDFDoc_GetAttachmentCount(pdf), limits)
         return doc
     finally:
         pdfium_c.FPDF_CloseDocument(pdf)

@@ -9,6 +9,7 @@ passed on what one reader saw.
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from typing import BinaryIO
 
@@ -20,6 +21,17 @@ _EOCD_REACH = 22 + 0xFFFF
 _PDF_HEADER_REACH = 1024
 
 
+def _zip_ends_file(tail: bytes) -> bool:
+    """Whether the file ends with a ZIP end record, its comment running to the last byte. A PDF holding a
+    stored ZIP (a DOCX attachment, read as an embedded document) has its own trailer after that ZIP."""
+    at = tail.rfind(_EOCD)
+    while at >= 0:
+        if at + 22 <= len(tail) and at + 22 + struct.unpack_from("<H", tail, at + 20)[0] == len(tail):
+            return True
+        at = tail.rfind(_EOCD, 0, at)
+    return False
+
+
 def polyglot(handle: BinaryIO, head: bytes, kind: str) -> bool:
     """Whether a file sniffed as ``kind`` (zip or pdf) is also a document of the other format."""
     if kind == "zip":
@@ -29,7 +41,7 @@ def polyglot(handle: BinaryIO, head: bytes, kind: str) -> bool:
     handle.seek(0, 2)
     size = handle.tell()
     handle.seek(max(0, size - _EOCD_REACH))
-    if handle.read().rfind(_EOCD) < 0:
+    if not _zip_ends_file(handle.read()):
         return False
     try:
         with zipfile.ZipFile(handle) as archive:
