@@ -12,6 +12,7 @@ REASONS = (
     "over a safety limit",
     "timed out",
     "unreadable",
+    "undecodable text",  # glyph codes of fonts with no usable Unicode map (parsers/pdf_fonts.py)
 )
 
 

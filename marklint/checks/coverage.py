@@ -18,6 +18,7 @@ REASON_ZH = {
     "over a safety limit": "超过安全限制",
     "timed out": "处理超时",
     "unreadable": "无法读取",
+    "undecodable text": "文字无法解码",
 }
 #: The partial reason ML902 reports by itself: ML903 would say the same again.
 NO_TEXT_LAYER = "no text layer"

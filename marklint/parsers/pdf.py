@@ -16,6 +16,7 @@ from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Document, PageGeometry, Status, TextUnit
 from marklint.parsers.embedded import attach_pdf
+from marklint.parsers.pdf_fonts import font_key, suspect_fonts, unmapped_fonts
 from marklint.parsers.pdf_glyphs import Frame, PageText, read_page
 from marklint.parsers.pdf_lines import page_units
 from marklint.parsers.pdf_metadata import metadata
@@ -85,6 +86,10 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
                     raise NotExamined("corrupt", "page 1 has an unreadable text layer")
                 doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} has an unreadable text layer"
                 continue
+            garbled = _glyph_codes(read, path, index, page_count)
+            if garbled and not (index == 0 and _no_text(read)) and doc.status == Status.COMPLETE:
+                doc.status = Status.PARTIAL
+                doc.reason = f"undecodable text: page {index + 1} has {garbled} glyphs in fonts without a Unicode map"
             units = page_units(read, index + 1, limits)
             if index == 0:
                 doc.no_text = _no_text(read)
@@ -136,6 +141,23 @@ def _load_error(code: int) -> NotExamined:
     if code == pdfium_c.FPDF_ERR_FORMAT:
         return NotExamined("corrupt", "not a readable PDF structure")
     return NotExamined("corrupt", f"PDFium error {code}")
+
+
+def _glyph_codes(page: PageText, path: Path, index: int, page_count: int) -> int:
+    """How many glyphs of the page are raw codes of fonts with no usable Unicode map (pdf_fonts); they are
+    made undecodable (U+FFFD), so no code passes for a character."""
+    suspects = suspect_fonts(page)
+    unmapped = suspects & unmapped_fonts(path, index, page_count) if suspects else set()
+    if not unmapped:
+        return 0
+    garbled = 0
+    for glyph in page.glyphs:
+        if not glyph.is_space and glyph.char != "\ufffd" and font_key(glyph.look[0]) in unmapped:
+            glyph.char = "\ufffd"
+            garbled += 1
+    page.decodable -= garbled
+    page.undecodable += garbled
+    return garbled
 
 
 def _no_text(page: PageText) -> bool:
