@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import quopri
 import subprocess
 import sys
 import zipfile
@@ -81,6 +82,13 @@ def pdf_with_attachments(folder: Path, files: dict[str, bytes], annotated: dict[
     return out.getvalue()
 
 
+def web_archive(html: str) -> bytes:
+    """A web archive (MIME) holding ``html`` in GB2312, quoted-printable, as Word saves a web page."""
+    return (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="part"\r\n\r\n--part\r\n'
+            b'Content-Type: text/html; charset="gb2312"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+            + quopri.encodestring(html.encode("gb2312")) + b"\r\n--part--\r\n")
+
+
 def scan(tmp_path: Path, files: dict[str, bytes], **limits: int) -> list[tuple]:
     """(path below ``tmp_path``, format, status, reason, primary marking, rules) of every entry of a scan of
     ``files``, each container before what it holds."""
@@ -114,12 +122,14 @@ def test_docx_altchunks_are_read_as_documents(tmp_path: Path) -> None:
         "word/afchunk1.htm": (ALT_CHUNK, html.encode("utf-8")),
         "word/afchunk2.txt": (ALT_CHUNK, "秘密★1年\n备忘\n".encode("gb18030")),
         "word/afchunk3.docx": (ALT_CHUNK, GONGWEN_DOCX),
-    }, alt_chunks=3)
+        "word/afchunk4.mht": (ALT_CHUNK, web_archive("<html><body><p>秘密★6个月</p></body></html>")),
+    }, alt_chunks=4)
     assert scan(tmp_path, {"notice.docx": container}) == [
         ("notice.docx", "docx", "complete", None, None, ["ML113"]),
         ("notice.docx!/word/afchunk1.htm", "html", "complete", None, "机密★5年", ["ML304"]),
         ("notice.docx!/word/afchunk2.txt", "text", "complete", None, "秘密★1年", ["ML304"]),
         ("notice.docx!/word/afchunk3.docx", "docx", "complete", None, "机密★5年", []),
+        ("notice.docx!/word/afchunk4.mht", "html", "complete", None, "秘密★6个月", ["ML304"]),
     ]
 
 
@@ -247,3 +257,14 @@ def test_cli_reports_embedded_documents_in_every_format(tmp_path: Path) -> None:
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
             for r in sarif["results"]] == [("ML113", "outer.pdf")]
     assert run("-j", "2", "--show-files").stdout == text.stdout
+    # A baseline records the embedded documents' findings too (the annex's ML304, the container's ML113).
+    (tmp_path / "outer.pdf").write_bytes(pdf_with_attachments(tmp_path, {"annex.txt": "秘密★1年\n".encode()}))
+    assert run("--write-baseline", "baseline.json").returncode == 1
+    assert len(json.loads((tmp_path / "baseline.json").read_text(encoding="utf-8"))["entries"]) == 2
+    assert run("--baseline", "baseline.json").returncode == 0
+    (tmp_path / "outer.pdf").write_bytes(pdf_with_attachments(tmp_path, {"annex.docx": GONGWEN_DOCX}))
+    stats = subprocess.run([sys.executable, "-m", "marklint", "stats", "outer.pdf", "--format", "json", "--as-of",
+                            "2026-11-27"], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert json.loads(stats.stdout)["files"] == {  # the scan's summary counts: the annex is a document too
+        "scanned": 2, "marked": 1, "classified": 1, "not_examined": 0, "partial": 0, "ledger_files": 0,
+        "ledger_rows_not_found": 0}

@@ -16,6 +16,7 @@ import mmap
 import os
 import posixpath
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,8 @@ Payload = tuple[str, Callable[[], bytes]]
 _EMBEDDING_RELATIONSHIPS = ("/aFChunk", "/package", "/oleObject")
 _EMBEDDINGS_FOLDER = "word/embeddings/"
 _HTML_SUFFIXES = (".htm", ".html", ".xhtml")
+#: A web archive (MIME): Word saves an altChunk of a web page so.
+_MHT_SUFFIXES = (".mht", ".mhtml")
 #: Elements after which HTML text starts a new line.
 _HTML_BLOCKS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "table", "title")
 
@@ -77,6 +80,8 @@ def read_embedded(payloads: list[Payload], container: str, limits: Limits) -> li
             _state["bytes"] += len(data)
             if name.lower().endswith(_HTML_SUFFIXES):
                 data, fmt = html_text(data), "html"
+            elif name.lower().endswith(_MHT_SUFFIXES):
+                data, fmt = html_text(mht_html(data)), "html"
             _state["depth"] += 1
             try:
                 with _in_memory(data) as memory:
@@ -97,13 +102,17 @@ def read_embedded(payloads: list[Payload], container: str, limits: Limits) -> li
 
 @contextmanager
 def _in_memory(data: bytes) -> Iterator[Path]:
-    """An anonymous in-memory file holding ``data``, as a path the readers open (``/proc/self/fd/N``)."""
-    descriptor = os.memfd_create("marklint-embedded", os.MFD_CLOEXEC)
+    """An anonymous in-memory file holding ``data``, as a path the readers open (``/proc/self/fd/N``).
+    Where the system has no memfd (not Linux), an unnamed temporary file, removed as it is created."""
+    if hasattr(os, "memfd_create"):
+        descriptor, folder = os.memfd_create("marklint-embedded", os.MFD_CLOEXEC), "/proc/self/fd"
+    else:
+        descriptor, folder = os.dup(tempfile.TemporaryFile().fileno()), "/dev/fd"  # noqa: SIM115
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(descriptor, view):]
-        yield Path(f"/proc/self/fd/{descriptor}")
+        yield Path(f"{folder}/{descriptor}")
     finally:
         os.close(descriptor)
 
@@ -123,6 +132,24 @@ def html_text(data: bytes) -> bytes:
     for element in root.iter(*_HTML_BLOCKS):
         element.tail = "\n" + (element.tail or "")
     return "\n".join(line.strip() for line in root.text_content().splitlines()).encode("utf-8")
+
+
+def mht_html(data: bytes) -> bytes:
+    """The HTML part of a web archive (MIME, quoted-printable or base64), or nothing when it has none."""
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            charset = part.get_content_charset()
+            if isinstance(payload, bytes):
+                if charset:
+                    head = f'<meta charset="{charset}">'.encode("ascii", "replace")
+                    return head + payload
+                return payload
+    raise NotExamined("unsupported format", "web archive without an HTML part")
 
 
 #: A charset named in an HTML document's meta element.
