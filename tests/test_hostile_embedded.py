@@ -21,6 +21,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObjec
 
 import marklint
 from marklint.config import Settings
+from tests.helpers import PdfStream, write_pdf_objects
 from tests.test_hostile import CONTENT_TYPES, PACKAGE_RELS, W_NS, flate_bomb, word_binary, write_ole, write_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,21 +100,6 @@ def scan(tmp_path: Path, files: dict[str, bytes], **limits: int) -> list[tuple]:
     return [(entry.path.removeprefix(f"{tmp_path}/"), entry.format, entry.status.value, entry.reason,
              next((m["text"] for m in entry.markings if m["primary"]), None), [f.rule for f in entry.findings])
             for top in report.files for entry in top.with_embedded()]
-
-
-def raw_pdf(objects: list[bytes]) -> bytes:
-    """A PDF of these objects (1: the catalog), with a correct cross-reference table."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
 
 
 def test_docx_altchunks_are_read_as_documents(tmp_path: Path) -> None:
@@ -206,15 +192,16 @@ print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 
 
 def test_an_attachment_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
     bomb = flate_bomb(GiB)  # 1 GiB of spaces in about a megabyte
-    (tmp_path / "bomb.pdf").write_bytes(raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(annex.txt) 5 0 R] >> >> >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>",
-        b"<< /Length 34 >>\nstream\nBT /F1 12 Tf 72 720 Td (Notice) Tj ET\nendstream",
-        b"<< /Type /Filespec /F (annex.txt) /EF << /F 6 0 R >> >>",
-        b"<< /Type /EmbeddedFile /Filter /FlateDecode /Length %d >>\nstream\n" % len(bomb) + bomb + b"\nendstream",
-    ]))
+    with open(tmp_path / "bomb.pdf", "wb") as out:
+        write_pdf_objects(out, [
+            b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(annex.txt) 5 0 R] >> >> >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>",
+            PdfStream(b"", b"BT /F1 12 Tf 72 720 Td (Notice) Tj ET"),
+            b"<< /Type /Filespec /F (annex.txt) /EF << /F 6 0 R >> >>",
+            PdfStream(b"/Type /EmbeddedFile /Filter /FlateDecode", bomb),
+        ])
     done = subprocess.run([sys.executable, "-c", MEASURE, str(tmp_path / "bomb.pdf")], capture_output=True,
                           text=True, timeout=120, check=True)
     report, status, peak = done.stdout.rsplit(maxsplit=2)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import PdfStream as Stream
+from tests.helpers import write_pdf_objects
 from tests.test_hostile import flate_bomb
 
 MiB = 1024 * 1024
@@ -26,17 +28,8 @@ OVER = f"over a safety limit: page 1 content, fonts and forms inflate to over {L
 TEXT = b"BT /F1 12 Tf 72 720 Td (page) Tj ET"
 
 
-class Stream:
-    """A stream object: its dictionary entries (without /Length unless ``length`` is given), and its data
-    as bytes or as a run of ``hole`` zero bytes left unwritten (a sparse file)."""
-
-    def __init__(self, entries: bytes, data: bytes = b"", hole: int = 0, length: int | None = None) -> None:
-        self.entries, self.data, self.hole = entries, data, hole
-        self.length = len(data) + hole if length is None else length
-
-
 def write_pdf(path: Path, contents: list[Stream]) -> None:
-    """A PDF of one page per content stream, in Helvetica, with a correct cross-reference table."""
+    """A PDF of one page per content stream, in Helvetica."""
     objects: list[bytes | Stream] = [b"<< /Type /Catalog /Pages 2 0 R >>", b"",
                                      b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     kids = []
@@ -48,22 +41,7 @@ def write_pdf(path: Path, contents: list[Stream]) -> None:
     objects[1] = (b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d " % len(contents)
                   + b"/Resources << /Font << /F1 3 0 R >> >> >>")
     with open(path, "wb") as out:
-        out.write(b"%PDF-1.7\n")
-        offsets = []
-        for number, body in enumerate(objects, start=1):
-            offsets.append(out.tell())
-            out.write(b"%d 0 obj\n" % number)
-            if isinstance(body, Stream):
-                out.write(b"<< /Length %d %s >>\nstream\n" % (body.length, body.entries) + body.data)
-                out.seek(body.hole, 1)
-                out.write(b"\nendstream")
-            else:
-                out.write(body)
-            out.write(b"\nendobj\n")
-        xref = out.tell()
-        out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-        out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
-        out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+        write_pdf_objects(out, objects)
 
 
 #: Runs marklint in a child of a fresh process and prints the report and the child's peak resident set;
