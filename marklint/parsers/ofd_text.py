@@ -1,0 +1,206 @@
+"""The glyphs an OFD page draws, as records for the one line builder (``pdf_lines``).
+
+An OFD text object places its text itself: ``Boundary`` (mm, in the page's space) is the object's box and
+the origin of its own space, ``CTM`` maps that space into the box, each ``TextCode`` starts at ``X``/``Y``
+(the baseline) and moves on by ``DeltaX``/``DeltaY`` per character, with ``g N v`` standing for N times v.
+Every glyph gets a box from that position and the font size, so lines are rebuilt, and spaces judged, from
+the gaps between glyphs as on a PDF page, never from where one text object ends and the next begins.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from marklint.parsers.glyphs import STRIKE_MAX_THICKNESS, Glyph, Look, PageText, make_glyph
+from marklint.parsers.ofd_package import child, child_text, children, local_name
+
+#: Points per millimetre: OFD measures in mm, the model in points.
+MM = 72 / 25.4
+#: A glyph's box above and below its baseline, in ems (a CJK font's ascent and descent).
+ASCENT, DESCENT = 0.88, 0.12
+#: PageBlocks nest; text inside them is followed this deep (the XML depth limit bounds it as well).
+MAX_BLOCK_DEPTH = 32
+_SPACES = frozenset(" \u3000\u00a0")
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+Affine = tuple[float, float, float, float, float, float]
+
+
+@dataclass
+class PageDrawing:
+    """What the read layers of one page draw, gathered object by object."""
+
+    glyphs: list[Glyph] = field(default_factory=list)
+    strikes: list[tuple[float, float, float]] = field(default_factory=list)
+    decodable: int = 0
+    undecodable: int = 0
+    has_image: bool = False
+    angles: set[int] = field(default_factory=set)
+
+    def page_text(self) -> PageText:
+        self.strikes.sort()
+        return PageText(self.glyphs, self.strikes, self.decodable, self.undecodable, self.has_image,
+                        len(self.angles) > 1)
+
+
+def numbers(value: str | None, count: int | None = None) -> list[float] | None:
+    """The finite numbers of a space-separated attribute (the first ``count``), or None."""
+    if not value:
+        return None
+    try:
+        found = [float(part) for part in value.replace(",", " ").split()]
+    except ValueError:
+        return None
+    if count is not None:
+        if len(found) < count:
+            return None
+        found = found[:count]
+    return found if all(math.isfinite(n) for n in found) else None
+
+
+def deltas(value: str | None, wanted: int) -> list[float]:
+    """A ``DeltaX``/``DeltaY`` list, ``g N v`` expanded, at most ``wanted`` values (a huge N costs nothing)."""
+    if not value or wanted <= 0:
+        return []
+    tokens = value.split()
+    out: list[float] = []
+    at = 0
+    while at < len(tokens) and len(out) < wanted:
+        token = tokens[at]
+        try:
+            if token == "g" and at + 2 < len(tokens):
+                count, step = int(float(tokens[at + 1])), float(tokens[at + 2])
+                if math.isfinite(step):
+                    out.extend([step] * max(0, min(count, wanted - len(out))))
+                at += 3
+                continue
+            step = float(token)
+            if math.isfinite(step):
+                out.append(step)
+        except (ValueError, OverflowError):
+            pass
+        at += 1
+    return out
+
+
+def _compose(outer: Affine, inner: Affine) -> Affine:
+    """``inner`` applied first, then ``outer``."""
+    a0, b0, c0, d0, e0, f0 = outer
+    a, b, c, d, e, f = inner
+    return (a0 * a + c0 * b, b0 * a + d0 * b, a0 * c + c0 * d, b0 * c + d0 * d, a0 * e + c0 * f + e0,
+            b0 * e + d0 * f + f0)
+
+
+def _object_space(element: etree._Element, outer: Affine) -> Affine:
+    """Object space to page space (mm): the CTM, then the move to the Boundary's origin, then ``outer``."""
+    box = numbers(element.get("Boundary"), 4) or [0.0, 0.0, 0.0, 0.0]
+    a, b, c, d, e, f = numbers(element.get("CTM"), 6) or _IDENTITY
+    return _compose(outer, (a, b, c, d, e + box[0], f + box[1]))
+
+
+def _colour(element: etree._Element) -> str:
+    fill = child(element, "FillColor")
+    rgb = numbers(fill.get("Value"), 3) if fill is not None else None
+    if rgb is None:
+        return "000000"  # the default fill colour (GB/T 33190 8.3.2)
+    return "".join(f"{max(0, min(255, int(v))):02X}" for v in rgb)
+
+
+def _width(char: str, size: float) -> float:
+    """A glyph's own width in ems of ``size``: full width for CJK, ★ and the like, half for the rest, a
+    quarter for a space (a space's box must not reach over the glyph after it)."""
+    if char == " ":
+        return 0.25 * size
+    return size if unicodedata.east_asian_width(char) in ("W", "F", "A") else 0.5 * size
+
+
+def _readable(char: str) -> bool:
+    code = ord(char)
+    # Not a raw glyph code, a surrogate, private use or the replacement character: those are no text.
+    return not (code < 0x20 or code == 0xFFFD or 0xD800 <= code <= 0xF8FF or code >= 0xF0000)
+
+
+class PageReader:
+    """Draws the content layers of a page (and of its templates) into one ``PageDrawing``."""
+
+    def __init__(self, fonts: dict[str, str]) -> None:
+        self.fonts = fonts
+        self.drawing = PageDrawing()
+
+    def layers(self, page_root: etree._Element) -> None:
+        for layer in children(child(page_root, "Content"), "Layer"):
+            self.objects(layer, _IDENTITY, 0)
+
+    def objects(self, parent: etree._Element, outer: Affine, depth: int) -> None:
+        for element in parent:
+            name = local_name(element.tag)
+            if name == "TextObject":
+                self.text_object(element, outer)
+            elif name == "PathObject":
+                self._path(element, outer)
+            elif name == "ImageObject":
+                self.drawing.has_image = True
+            elif name == "PageBlock" and depth < MAX_BLOCK_DEPTH:
+                self.objects(element, outer, depth + 1)
+
+    def text_object(self, element: etree._Element, outer: Affine = _IDENTITY) -> None:
+        drawing = self.drawing
+        matrix = _object_space(element, outer)
+        a, b, c, d, e, f = matrix
+        size = (numbers(element.get("Size"), 1) or [0.0])[0]
+        scale = math.sqrt(abs(a * d - b * c)) or 1.0
+        angle = round(math.degrees(math.atan2(b, a))) % 360
+        drawing.angles.add(angle)
+        look: Look = (self.fonts.get((element.get("Font") or "").strip()), round(size * scale * MM, 2),
+                      _colour(element))
+        indexed = 0
+        for transform in children(element, "CGTransform"):
+            count = numbers(transform.get("GlyphCount"), 1) or [float(len((child_text(transform, "Glyphs")).split()))]
+            indexed += max(0, int(min(count[0], 1e9)))
+        x = y = 0.0
+        drawn = 0
+        for code in children(element, "TextCode"):
+            text = code.text or ""
+            x = (numbers(code.get("X"), 1) or [x])[0]
+            y = (numbers(code.get("Y"), 1) or [y])[0]
+            step_x = deltas(code.get("DeltaX"), len(text) - 1)
+            step_y = deltas(code.get("DeltaY"), len(text) - 1)
+            for index, char in enumerate(text):
+                own = _width(char, size)
+                advance = step_x[index] if index < len(step_x) else own
+                width = min(own, advance) if advance > 0 else own
+                corners = [(x, y - ASCENT * size), (x + width, y - ASCENT * size), (x, y + DESCENT * size),
+                           (x + width, y + DESCENT * size)]
+                xs = [a * px + c * py + e for px, py in corners]
+                ys = [b * px + d * py + f for px, py in corners]
+                is_space = char in _SPACES
+                readable = _readable(char)
+                if not is_space:
+                    drawn += 1
+                    if readable:
+                        drawing.decodable += 1
+                    else:
+                        drawing.undecodable += 1
+                drawing.glyphs.append(make_glyph(char if readable else "\ufffd", min(xs) * MM, min(ys) * MM,
+                                                 max(xs) * MM, max(ys) * MM, look, is_space, angle))
+                x += advance
+                if index < len(step_y):
+                    y += step_y[index]
+        if indexed > drawn:
+            # Glyphs drawn by index through CGTransform with no text behind them: seen, not readable.
+            drawing.undecodable += indexed - drawn
+
+    def _path(self, element: etree._Element, outer: Affine) -> None:
+        box = numbers(element.get("Boundary"), 4)
+        if box is None:
+            return
+        a, b, c, d, e, f = outer
+        x0, y0 = a * box[0] + c * box[1] + e, b * box[0] + d * box[1] + f
+        x1, y1 = a * (box[0] + box[2]) + c * (box[1] + box[3]) + e, b * (box[0] + box[2]) + d * (box[1] + box[3]) + f
+        left, right, top, bottom = min(x0, x1) * MM, max(x0, x1) * MM, min(y0, y1) * MM, max(y0, y1) * MM
+        height, width = bottom - top, right - left
+        if height <= STRIKE_MAX_THICKNESS and width >= max(1.0, 3 * height):
+            self.drawing.strikes.append(((top + bottom) / 2, left, right))
