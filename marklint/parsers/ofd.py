@@ -21,9 +21,8 @@ from marklint.limits import Limits
 from marklint.model import Document, PageGeometry, Status
 from marklint.parsers.fixed_layout import add_page, mark_running_lines, pages_to_read
 from marklint.parsers.ofd_package import ROOT_PART, OfdPackage, child, child_text, children, local_name
-from marklint.parsers.ofd_text import MM, PageReader, numbers
+from marklint.parsers.ofd_text import MM, PageReader, numbers, watermark_text
 from marklint.parsers.ooxml_package import read_zip
-from marklint.parsers.pdf_lines import page_units
 
 #: A4 portrait in mm, where neither the page nor the document gives a physical box.
 A4 = [0.0, 0.0, 210.0, 297.0]
@@ -76,7 +75,7 @@ class _OfdReader:
             add_page(doc, reader.drawing.page_text(), index, self.limits)
             # An annotation is no marking place: one that cannot be read hides nothing of the page.
             with contextlib.suppress(NotExamined):
-                watermarks.extend(self._watermarks(document_part, document, pages[index], fonts, index))
+                watermarks.extend(self._watermarks(document_part, document, pages[index]))
         mark_running_lines(doc)
         doc.properties = self._metadata(child(body, "DocInfo"))
         if watermarks:
@@ -122,8 +121,7 @@ class _OfdReader:
                     fonts[(font.get("ID") or "").strip()] = name
         return fonts
 
-    def _watermarks(self, document_part: str, document: etree._Element, page: etree._Element,
-                    fonts: dict[str, str], index: int) -> list[str]:
+    def _watermarks(self, document_part: str, document: etree._Element, page: etree._Element) -> list[str]:
         """The text of the page's watermark annotations, read as lines of their own."""
         listed = child_text(document, "Annotations")
         if not listed:
@@ -137,14 +135,9 @@ class _OfdReader:
                 continue
             annotations = package.xml(package.resolve(list_part, child_text(entry, "FileLoc")))
             for annotation in children(annotations, "Annot"):
-                if annotation.get("Type") != "Watermark":
-                    continue
-                reader = PageReader(fonts)
-                for appearance in children(annotation, "Appearance"):
-                    box = numbers(appearance.get("Boundary"), 4) or [0.0, 0.0, 0.0, 0.0]
-                    reader.objects(appearance, (1.0, 0.0, 0.0, 1.0, box[0], box[1]), 0)
-                units = page_units(reader.drawing.page_text(), index + 1, self.limits)
-                texts.extend(unit.text for unit in units)
+                if annotation.get("Type") == "Watermark":
+                    # Its own text, object by object: a watermark runs at an angle, not in page lines.
+                    texts.extend(watermark_text(appearance) for appearance in children(annotation, "Appearance"))
         return texts
 
     def _metadata(self, info: etree._Element | None) -> dict[str, str]:

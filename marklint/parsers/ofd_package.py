@@ -94,7 +94,8 @@ class OfdPackage:
     def resolve(self, naming_part: str, location: str) -> str:
         """The package path of ``location`` as written in part ``naming_part``; NotExamined when it leaves
         the package or names nothing."""
-        location = location.strip().replace("\\", "/")
+        written = location.strip()
+        location = written.replace("\\", "/")
         if not location:
             raise NotExamined("corrupt", f"empty part path in {naming_part}")
         if location.startswith("/"):
@@ -103,7 +104,7 @@ class OfdPackage:
             joined = posixpath.join(posixpath.dirname(naming_part), location)
         normal = posixpath.normpath(joined)
         if normal.startswith("../") or normal == ".." or normal.startswith("/") or ":" in normal.split("/")[0]:
-            raise NotExamined("corrupt", f"part path {location} in {naming_part} leaves the package")
+            raise NotExamined("corrupt", f"part path {written} in {naming_part} leaves the package")
         member = self.package.member(normal)
         if member is None:
             raise NotExamined("corrupt", f"missing part {normal}")

@@ -204,3 +204,10 @@ class PageReader:
         height, width = bottom - top, right - left
         if height <= STRIKE_MAX_THICKNESS and width >= max(1.0, 3 * height):
             self.drawing.strikes.append(((top + bottom) / 2, left, right))
+
+
+def watermark_text(appearance: etree._Element) -> str:
+    """The readable text of a watermark's appearance, its text objects' codes in order."""
+    codes = (code.text or "" for obj in appearance.iter() if local_name(obj.tag) == "TextObject"
+             for code in children(obj, "TextCode"))
+    return "".join(char for text in codes for char in text if _readable(char)).strip()

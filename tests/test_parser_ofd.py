@@ -1,0 +1,275 @@
+"""The OFD reader: the fixtures checked against an independent reader (ofdkit), the reading of text
+objects, sniffing, and hostile packages (each a clean ML901/ML903, never a crash or a hang)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import ofdkit
+import pytest
+
+from marklint.config import Settings
+from marklint.driver import scan
+from marklint.limits import Limits
+from marklint.model import Status
+from marklint.parsers import parse
+from marklint.parsers.ofd_text import MM, deltas
+from marklint.results import FileResult
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ofd"
+OFD_FIXTURES = sorted(FIXTURES.glob("*.ofd"))
+NS = "http://www.ofdspec.org/2016"
+AS_OF = date(2026, 11, 27)
+
+
+def read(path: Path, limits: Limits | None = None):
+    return parse(path, path.name, limits or Limits())
+
+
+def result(path: Path) -> FileResult:
+    return scan([str(path)], Settings(as_of=AS_OF)).files[0]
+
+
+# --- the fixtures, read by an independent reader ----------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [p for p in OFD_FIXTURES if p.stem != "glyph_index_only"], ids=lambda p: p.stem)
+def test_every_line_marklint_reads_is_what_ofdkit_places_there(path: Path) -> None:
+    """ofdkit (its own ZIP and XML reading, CTM, DeltaX and g N v) puts the same characters at the same
+    places on each read page as marklint's lines: the writer and the reader share no mistake."""
+    doc = read(path)
+    with ofdkit.open(path) as other:
+        runs = {page.index + 1: page.runs for page in other.pages}
+    for unit in doc.units:
+        x0, top, x1, bottom = (v / MM for v in unit.bbox)
+        chars = []
+        for run in runs[unit.page]:
+            # A run's y is its baseline; its characters advance by the same steps marklint uses.
+            if top <= run.y <= bottom:
+                step = run.width / max(len(run.text), 1)
+                chars.extend((run.x + i * step, c) for i, c in enumerate(run.text) if x0 - 0.5 <= run.x + i * step < x1)
+        seen = "".join(c for _, c in sorted(chars) if not c.isspace())
+        assert seen == "".join(unit.text.split()), (unit.page, unit.text)
+
+
+@pytest.mark.parametrize("path", OFD_FIXTURES, ids=lambda p: p.stem)
+def test_metadata_is_what_ofdkit_reads(path: Path) -> None:
+    doc = read(path)
+    with ofdkit.open(path) as other:
+        info = other.info
+    assert {k.removeprefix("custom:"): v for k, v in doc.properties.items() if k.startswith("custom:")} == info.custom_data
+    assert doc.properties.get("info:Title") == info.title
+    assert doc.properties.get("info:CreationDate") == info.creation_date
+
+
+def test_the_marking_split_into_four_objects_reads_as_one_line() -> None:
+    path = FIXTURES / "clean_gongwen.ofd"
+    with zipfile.ZipFile(path) as archive:
+        page = archive.read("Doc_0/Pages/Page_0/Content.xml").decode()
+    for piece in ("机密<", "★<", ">5<", ">年<"):
+        assert piece in page  # four text objects, as OFD writers write them
+    doc = read(path)
+    assert [(u.text, u.part, u.page, u.line) for u in doc.units[:3]] == [
+        ("000123", "body", 1, 1), ("机密★5年", "body", 1, 2), ("特急", "body", 1, 3)]
+    assert doc.units[1].spans[0].size == pytest.approx(16.0, abs=0.02)
+
+
+def test_a_banner_in_a_template_page_is_on_that_page() -> None:
+    banner, plain = read(FIXTURES / "template_banner.ofd"), read(FIXTURES / "clean_gongwen.ofd")
+    assert [(u.text, u.part, u.page) for u in banner.units] == [(u.text, u.part, u.page) for u in plain.units]
+    marking = result(FIXTURES / "template_banner.ofd").markings
+    assert [(m["text"], m["primary"], m["location"]["page"], m["location"]["line"]) for m in marking] == [
+        ("机密★5年", True, 1, 2)]
+
+
+def test_a_watermark_is_read_apart_and_neither_counts_nor_hides() -> None:
+    doc = read(FIXTURES / "watermark_annotation.ofd")
+    assert doc.properties["annot:Watermark"] == "秘密★1年 内部资料"
+    assert all("内部资料" not in u.text for u in doc.units)
+    found = result(FIXTURES / "watermark_annotation.ofd")
+    assert [(m["text"], m["primary"]) for m in found.markings] == [("机密★5年", True)]
+    assert found.findings == []
+
+
+def test_text_only_through_glyph_indices_is_no_text_layer() -> None:
+    doc = read(FIXTURES / "glyph_index_only.ofd")
+    assert (doc.no_text, doc.status, doc.reason) == (True, Status.PARTIAL, "no text layer")
+    assert [f.rule for f in result(FIXTURES / "glyph_index_only.ofd").findings] == ["ML902"]
+
+
+def test_signatures_are_counted_in_the_file_entry_never_read() -> None:
+    sealed = result(FIXTURES / "sealed_gongwen.ofd").to_json()
+    assert sealed["signatures"] == 1
+    assert "signatures" not in result(FIXTURES / "clean_gongwen.ofd").to_json()
+    assert all("SignatureMethod" not in u.text for u in read(FIXTURES / "sealed_gongwen.ofd").units)
+
+
+def test_security_level_custom_data_is_a_label() -> None:
+    doc = read(FIXTURES / "security_level_mismatch.ofd")
+    assert doc.properties["custom:SecurityLevel"] == "秘密"
+    assert [f.rule for f in result(FIXTURES / "security_level_mismatch.ofd").findings] == ["ML114"]
+
+
+# --- text objects -------------------------------------------------------------------------------------------------
+
+def test_delta_shorthand() -> None:
+    assert deltas("g 3 5.6 1 g 2 0.5", 10) == [5.6, 5.6, 5.6, 1.0, 0.5, 0.5]
+    assert deltas("g 3 5.6 1", 2) == [5.6, 5.6]
+    assert deltas("g 1000000000000 2", 3) == [2.0, 2.0, 2.0]  # a huge count costs nothing
+    assert deltas("x 1 nan g", 5) == [1.0]
+
+
+def _page(objects: str, box: str = "0 0 210 297") -> str:
+    return (f'<ofd:Page xmlns:ofd="{NS}"><ofd:Area><ofd:PhysicalBox>{box}</ofd:PhysicalBox></ofd:Area>'
+            f'<ofd:Content><ofd:Layer ID="9">{objects}</ofd:Layer></ofd:Content></ofd:Page>')
+
+
+def make_ofd(tmp_path: Path, pages: list[str], name: str = "made.ofd", parts: dict[str, bytes | str] | None = None,
+             document_extra: str = "", page_locations: list[str] | None = None, doc_root: str = "Doc_0/Document.xml",
+             common_extra: str = "") -> Path:
+    """A small OFD with ``pages`` (Page XML) and one font (ID 1, SimHei)."""
+    locations = page_locations or [f"Pages/Page_{n}/Content.xml" for n in range(len(pages))]
+    files: dict[str, bytes | str] = {
+        "OFD.xml": f'<ofd:OFD xmlns:ofd="{NS}" Version="1.1" DocType="OFD"><ofd:DocBody><ofd:DocInfo>'
+                   f"<ofd:Title>t</ofd:Title></ofd:DocInfo><ofd:DocRoot>{doc_root}</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        "Doc_0/Document.xml": f'<ofd:Document xmlns:ofd="{NS}"><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 210 '
+                              "297</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>"
+                              f"{common_extra}</ofd:CommonData><ofd:Pages>"
+                              + "".join(f'<ofd:Page ID="{n + 100}" BaseLoc="{loc}"/>' for n, loc in enumerate(locations))
+                              + f"</ofd:Pages>{document_extra}</ofd:Document>",
+        "Doc_0/PublicRes.xml": f'<ofd:Res xmlns:ofd="{NS}"><ofd:Fonts><ofd:Font ID="1" FontName="SimHei"/></ofd:Fonts>'
+                               "</ofd:Res>",
+    }
+    for number, page in enumerate(pages):
+        files[f"Doc_0/Pages/Page_{number}/Content.xml"] = page
+    files.update(parts or {})
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, data in files.items():
+            archive.writestr(part, data)
+    return path
+
+
+def _text(text: str, x: float, y: float, extra: str = "", size: float = 5.644, ctm: str = "") -> str:
+    matrix = f' CTM="{ctm}"' if ctm else ""
+    return (f'<ofd:TextObject ID="1" Boundary="{x} {y} 100 10" Font="1" Size="{size}"{matrix}>'
+            f'<ofd:TextCode X="0" Y="5"{extra}>{text}</ofd:TextCode></ofd:TextObject>')
+
+
+def test_spaces_come_from_glyph_gaps_never_from_object_boundaries(tmp_path: Path) -> None:
+    s = 5.644
+    # Four objects, out of order, whose boundaries leave gaps and overlap; the glyphs touch.
+    touching = _page(_text("年", 20 + 4 * s, 40) + _text("★", 20 + 2 * s, 40) + _text("机密", 20, 40, f' DeltaX="{s}"')
+                     + _text("5", 20 + 3 * s, 40))
+    # One object whose DeltaX leaves a gap of two ems inside it (same font): a space.
+    gap = _page(_text("机密★5年", 20, 40, f' DeltaX="{s} {3 * s} {s} {s}"'))
+    assert [u.text for u in read(make_ofd(tmp_path, [touching], "a.ofd")).units] == ["机密★5年"]
+    assert [u.text for u in read(make_ofd(tmp_path, [gap], "b.ofd")).units] == ["机密 ★5年"]
+
+
+def test_delta_y_and_ctm_place_glyphs(tmp_path: Path) -> None:
+    # DeltaY moves each glyph down a line: a vertical run reads as one line per glyph.
+    vertical = _page(_text("机密", 20, 40, ' DeltaX="0" DeltaY="10"'))
+    units = read(make_ofd(tmp_path, [vertical], "v.ofd")).units
+    assert [u.text for u in units] == ["机", "密"]
+    assert units[1].bbox[1] - units[0].bbox[1] == pytest.approx(10 * MM, abs=0.01)
+    # A CTM scales the size: Size 10 times 0.5644 is 16 pt.
+    scaled = _page(_text("机密★5年", 20, 40, ' DeltaX="g 4 10"', size=10, ctm="0.5644 0 0 0.5644 0 0"))
+    unit = read(make_ofd(tmp_path, [scaled], "s.ofd")).units[0]
+    assert unit.text == "机密★5年"
+    assert unit.spans[0].size == pytest.approx(16.0, abs=0.01)
+    assert unit.bbox[2] - unit.bbox[0] == pytest.approx(5 * 5.644 * MM, abs=0.05)
+
+
+# --- sniffing -------------------------------------------------------------------------------------------------------
+
+def test_sniffed_by_content_whatever_the_name(tmp_path: Path) -> None:
+    renamed = tmp_path / "notice.docx"
+    renamed.write_bytes((FIXTURES / "clean_gongwen.ofd").read_bytes())
+    found = result(renamed)
+    assert (found.format, [m["text"] for m in found.markings]) == ("ofd", ["机密★5年"])
+    docx_named_ofd = tmp_path / "report.ofd"
+    docx_named_ofd.write_bytes((FIXTURES.parent / "docx" / "clean_gongwen.docx").read_bytes())
+    assert result(docx_named_ofd).format == "docx"
+
+
+# --- hostile packages -----------------------------------------------------------------------------------------------
+
+def _verdict(path: Path) -> tuple[str, str | None, list[str]]:
+    found = result(path)
+    return found.status.value, found.reason, [f.rule for f in found.findings]
+
+
+def test_zip_bomb(tmp_path: Path) -> None:
+    bomb = _page("<!-- " + " " * (64 * 1024 * 1024) + " -->")
+    path = make_ofd(tmp_path, [bomb])
+    assert _verdict(path) == ("not-examined", "over a safety limit: Doc_0/Pages/Page_0/Content.xml compression ratio",
+                              ["ML901"])
+
+
+def test_entity_expansion(tmp_path: Path) -> None:
+    lol = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+           + _page(_text("&lol2;", 20, 40)))
+    assert _verdict(make_ofd(tmp_path, [lol])) == ("not-examined", "corrupt: DTD in Doc_0/Pages/Page_0/Content.xml",
+                                                   ["ML901"])
+
+
+def test_deep_xml(tmp_path: Path) -> None:
+    deep = _page("<ofd:PageBlock>" * 300 + _text("机密★5年", 20, 40) + "</ofd:PageBlock>" * 300)
+    assert _verdict(make_ofd(tmp_path, [deep])) == ("not-examined", "over a safety limit: XML depth", ["ML901"])
+
+
+@pytest.mark.parametrize(("doc_root", "reason"), [
+    ("../../etc/passwd", "corrupt: part path ../../etc/passwd in OFD.xml leaves the package"),
+    ("Doc_0/../../x/Document.xml", "corrupt: part path Doc_0/../../x/Document.xml in OFD.xml leaves the package"),
+    ("/etc/passwd", "corrupt: missing part etc/passwd"),
+    ("C:\\Windows\\win.ini", "corrupt: part path C:\\Windows\\win.ini in OFD.xml leaves the package"),
+])
+def test_base_loc_never_leaves_the_package(tmp_path: Path, doc_root: str, reason: str) -> None:
+    path = make_ofd(tmp_path, [_page(_text("机密★5年", 20, 40))], doc_root=doc_root)
+    assert _verdict(path) == ("not-examined", reason, ["ML901"])
+
+
+def test_last_page_escaping_is_a_partial_read(tmp_path: Path) -> None:
+    page = _page(_text("机密★5年", 20, 40))
+    path = make_ofd(tmp_path, [page, page], page_locations=["Pages/Page_0/Content.xml", "../../../outside.xml"])
+    status, reason, rules = _verdict(path)
+    assert (status, reason) == ("partial", "corrupt: page 2: part path ../../../outside.xml in Doc_0/Document.xml "
+                                           "leaves the package")
+    assert "ML903" in rules
+
+
+def test_page_and_template_reference_loops_end(tmp_path: Path) -> None:
+    # The page draws a template whose content is the page itself, and a second that draws the first.
+    page = _page(_text("机密★5年", 20, 40)).replace(
+        "<ofd:Area>", '<ofd:Template TemplateID="7"/><ofd:Template TemplateID="8"/><ofd:Area>')
+    common = ('<ofd:TemplatePage ID="7" BaseLoc="Pages/Page_0/Content.xml"/>'
+              '<ofd:TemplatePage ID="8" BaseLoc="Tpl.xml"/>')
+    template = _page("").replace("<ofd:Area>", '<ofd:Template TemplateID="8"/><ofd:Template TemplateID="7"/><ofd:Area>')
+    path = make_ofd(tmp_path, [page, page], common_extra=common, parts={"Doc_0/Tpl.xml": template},
+                    page_locations=["Pages/Page_0/Content.xml", "Pages/Page_0/Content.xml"])
+    doc = read(path)
+    assert [(u.text, u.page) for u in doc.units] == [("机密★5年", 1), ("机密★5年", 2)]
+    assert doc.status == Status.COMPLETE
+
+
+def test_truncated_and_missing_parts(tmp_path: Path) -> None:
+    whole = (FIXTURES / "clean_gongwen.ofd").read_bytes()
+    cut = tmp_path / "cut.ofd"
+    cut.write_bytes(whole[: len(whole) // 2])
+    status, reason, rules = _verdict(cut)
+    assert (status, rules) == ("not-examined", ["ML901"])
+    no_document = make_ofd(tmp_path, [_page("")], "nodoc.ofd", doc_root="Doc_0/Missing.xml")
+    assert _verdict(no_document) == ("not-examined", "corrupt: missing part Doc_0/Missing.xml", ["ML901"])
+    no_page = make_ofd(tmp_path, [], "nopage.ofd")
+    assert _verdict(no_page) == ("not-examined", "corrupt: no pages", ["ML901"])
+    bad_xml = make_ofd(tmp_path, ["<ofd:Page"], "badxml.ofd")
+    assert _verdict(bad_xml) == ("not-examined", "corrupt: XML syntax error in Doc_0/Pages/Page_0/Content.xml",
+                                 ["ML901"])
+
+
+def test_the_json_report_stays_valid(tmp_path: Path) -> None:
+    report = scan([str(FIXTURES / "sealed_gongwen.ofd")], Settings(as_of=AS_OF))
+    assert json.loads(json.dumps(report.to_json()))["files"][0]["signatures"] == 1
