@@ -9,6 +9,7 @@ the gaps between glyphs as on a PDF page, never from where one text object ends 
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -109,14 +110,27 @@ def _colour(element: etree._Element) -> str:
     return "".join(f"{max(0, min(255, int(v))):02X}" for v in rgb)
 
 
-def _width(char: str, size: float) -> float:
-    """A glyph's own width in ems of ``size``: full width for CJK, ★ and the like, half for the rest, a
-    quarter for a space (a space's box must not reach over the glyph after it)."""
+@functools.lru_cache(maxsize=4096)
+def _em(char: str) -> float:
+    """A glyph's own width in ems: full for CJK, ★ and the like, half for the rest, a quarter for a space
+    (a space's box must not reach over the glyph after it). Used where DeltaX gives no narrower step."""
     if char == " ":
-        return 0.25 * size
-    return size if unicodedata.east_asian_width(char) in ("W", "F", "A") else 0.5 * size
+        return 0.25
+    return 1.0 if unicodedata.east_asian_width(char) in ("W", "F", "A") else 0.5
 
 
+def _number(value: str | None, default: float) -> float:
+    """A finite number attribute, or ``default``."""
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        return default
+    return number if math.isfinite(number) else default
+
+
+@functools.lru_cache(maxsize=4096)
 def _readable(char: str) -> bool:
     code = ord(char)
     # Not a raw glyph code, a surrogate, private use or the replacement character: those are no text.
@@ -150,7 +164,7 @@ class PageReader:
         drawing = self.drawing
         matrix = _object_space(element, outer)
         a, b, c, d, e, f = matrix
-        size = (numbers(element.get("Size"), 1) or [0.0])[0]
+        size = _number(element.get("Size"), 0.0)
         scale = math.sqrt(abs(a * d - b * c)) or 1.0
         angle = round(math.degrees(math.atan2(b, a))) % 360
         drawing.angles.add(angle)
@@ -162,20 +176,32 @@ class PageReader:
             indexed += max(0, int(min(count[0], 1e9)))
         x = y = 0.0
         drawn = 0
+        rise, fall = ASCENT * size, DESCENT * size
+        glyphs = drawing.glyphs
         for code in children(element, "TextCode"):
             text = code.text or ""
-            x = (numbers(code.get("X"), 1) or [x])[0]
-            y = (numbers(code.get("Y"), 1) or [y])[0]
+            x = _number(code.get("X"), x)
+            y = _number(code.get("Y"), y)
             step_x = deltas(code.get("DeltaX"), len(text) - 1)
             step_y = deltas(code.get("DeltaY"), len(text) - 1)
             for index, char in enumerate(text):
-                own = _width(char, size)
+                own = _em(char) * size
                 advance = step_x[index] if index < len(step_x) else own
-                width = min(own, advance) if advance > 0 else own
-                corners = [(x, y - ASCENT * size), (x + width, y - ASCENT * size), (x, y + DESCENT * size),
-                           (x + width, y + DESCENT * size)]
-                xs = [a * px + c * py + e for px, py in corners]
-                ys = [b * px + d * py + f for px, py in corners]
+                width = advance if 0 < advance < own else own
+                # The glyph's box in object space, mapped through the matrix: its corners' extremes.
+                if b == 0.0 and c == 0.0:  # the usual object: scaled and moved, not turned
+                    left, right = a * x + e, a * (x + width) + e
+                    top, bottom = d * (y - rise) + f, d * (y + fall) + f
+                else:
+                    xs = (a * x + c * (y - rise), a * (x + width) + c * (y - rise), a * x + c * (y + fall),
+                          a * (x + width) + c * (y + fall))
+                    ys = (b * x + d * (y - rise), b * (x + width) + d * (y - rise), b * x + d * (y + fall),
+                          b * (x + width) + d * (y + fall))
+                    left, right, top, bottom = min(xs) + e, max(xs) + e, min(ys) + f, max(ys) + f
+                if left > right:
+                    left, right = right, left
+                if top > bottom:
+                    top, bottom = bottom, top
                 is_space = char in _SPACES
                 readable = _readable(char)
                 if not is_space:
@@ -184,8 +210,8 @@ class PageReader:
                         drawing.decodable += 1
                     else:
                         drawing.undecodable += 1
-                drawing.glyphs.append(make_glyph(char if readable else "\ufffd", min(xs) * MM, min(ys) * MM,
-                                                 max(xs) * MM, max(ys) * MM, look, is_space, angle))
+                glyphs.append(make_glyph(char if readable else "\ufffd", left * MM, top * MM, right * MM,
+                                         bottom * MM, look, is_space, angle))
                 x += advance
                 if index < len(step_y):
                     y += step_y[index]
