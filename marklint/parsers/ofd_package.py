@@ -8,6 +8,7 @@ followed: the ZIP is the whole world of an OFD.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import struct
 from pathlib import Path
@@ -63,6 +64,7 @@ def ofd(local: str) -> str:
     return f"{{{OFD_NS}}}{local}"
 
 
+@functools.lru_cache(maxsize=512)  # a file names a few dozen tags, over and over
 def local_name(tag: object) -> str:
     """An element's name without its namespace: writers differ in the namespace they declare (or none)."""
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""

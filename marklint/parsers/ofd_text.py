@@ -102,12 +102,21 @@ def _object_space(element: etree._Element, outer: Affine) -> Affine:
     return _compose(outer, (a, b, c, d, e + box[0], f + box[1]))
 
 
-def _colour(element: etree._Element) -> str:
-    fill = child(element, "FillColor")
-    rgb = numbers(fill.get("Value"), 3) if fill is not None else None
+@functools.lru_cache(maxsize=256)
+def _colour(value: str | None) -> str:
+    """``RRGGBB`` of a ``FillColor`` ``Value`` (None: no FillColor, black by GB/T 33190 8.3.2)."""
+    rgb = numbers(value, 3)
     if rgb is None:
-        return "000000"  # the default fill colour (GB/T 33190 8.3.2)
+        return "000000"
     return "".join(f"{max(0, min(255, int(v))):02X}" for v in rgb)
+
+
+@functools.lru_cache(maxsize=4096)
+def _char(char: str) -> tuple[str, float, bool, bool]:
+    """What a character is to the reader: the character kept (U+FFFD for one that is no text), its own
+    width in ems, whether it is a space and whether it is readable."""
+    readable = _readable(char)
+    return char if readable else "\ufffd", _em(char), char in _SPACES, readable
 
 
 @functools.lru_cache(maxsize=4096)
@@ -162,34 +171,42 @@ class PageReader:
 
     def text_object(self, element: etree._Element, outer: Affine = _IDENTITY) -> None:
         drawing = self.drawing
-        matrix = _object_space(element, outer)
-        a, b, c, d, e, f = matrix
+        a, b, c, d, e, f = _object_space(element, outer)
         size = _number(element.get("Size"), 0.0)
         scale = math.sqrt(abs(a * d - b * c)) or 1.0
         angle = round(math.degrees(math.atan2(b, a))) % 360
         drawing.angles.add(angle)
+        codes, fill, indexed = [], None, 0
+        for part in element:  # one pass over the object's children
+            name = local_name(part.tag)
+            if name == "TextCode":
+                codes.append(part)
+            elif name == "FillColor":
+                fill = part.get("Value")
+            elif name == "CGTransform":
+                count = numbers(part.get("GlyphCount"), 1) or [float(len(child_text(part, "Glyphs").split()))]
+                indexed += max(0, int(min(count[0], 1e9)))
         look: Look = (self.fonts.get((element.get("Font") or "").strip()), round(size * scale * MM, 2),
-                      _colour(element))
-        indexed = 0
-        for transform in children(element, "CGTransform"):
-            count = numbers(transform.get("GlyphCount"), 1) or [float(len((child_text(transform, "Glyphs")).split()))]
-            indexed += max(0, int(min(count[0], 1e9)))
+                      _colour(fill))
         x = y = 0.0
-        drawn = 0
+        drawn = decodable = 0
         rise, fall = ASCENT * size, DESCENT * size
+        upright = b == 0.0 and c == 0.0  # the usual object: scaled and moved, not turned
         glyphs = drawing.glyphs
-        for code in children(element, "TextCode"):
+        for code in codes:
             text = code.text or ""
             x = _number(code.get("X"), x)
             y = _number(code.get("Y"), y)
             step_x = deltas(code.get("DeltaX"), len(text) - 1)
             step_y = deltas(code.get("DeltaY"), len(text) - 1)
+            steps = len(step_x)
             for index, char in enumerate(text):
-                own = _em(char) * size
-                advance = step_x[index] if index < len(step_x) else own
+                kept, em, is_space, readable = _char(char)
+                own = em * size
+                advance = step_x[index] if index < steps else own
                 width = advance if 0 < advance < own else own
                 # The glyph's box in object space, mapped through the matrix: its corners' extremes.
-                if b == 0.0 and c == 0.0:  # the usual object: scaled and moved, not turned
+                if upright:
                     left, right = a * x + e, a * (x + width) + e
                     top, bottom = d * (y - rise) + f, d * (y + fall) + f
                 else:
@@ -202,19 +219,15 @@ class PageReader:
                     left, right = right, left
                 if top > bottom:
                     top, bottom = bottom, top
-                is_space = char in _SPACES
-                readable = _readable(char)
                 if not is_space:
                     drawn += 1
-                    if readable:
-                        drawing.decodable += 1
-                    else:
-                        drawing.undecodable += 1
-                glyphs.append(make_glyph(char if readable else "\ufffd", left * MM, top * MM, right * MM,
-                                         bottom * MM, look, is_space, angle))
+                    decodable += readable
+                glyphs.append(make_glyph(kept, left * MM, top * MM, right * MM, bottom * MM, look, is_space, angle))
                 x += advance
-                if index < len(step_y):
+                if step_y and index < len(step_y):
                     y += step_y[index]
+        drawing.decodable += decodable
+        drawing.undecodable += drawn - decodable
         if indexed > drawn:
             # Glyphs drawn by index through CGTransform with no text behind them: seen, not readable.
             drawing.undecodable += indexed - drawn
