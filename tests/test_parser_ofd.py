@@ -13,6 +13,7 @@ import pytest
 
 from marklint.config import Settings
 from marklint.driver import scan
+from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Status
 from marklint.parsers import parse
@@ -276,3 +277,49 @@ def test_truncated_and_missing_parts(tmp_path: Path) -> None:
 def test_the_json_report_stays_valid(tmp_path: Path) -> None:
     report = scan([str(FIXTURES / "sealed_gongwen.ofd")], Settings(as_of=AS_OF))
     assert json.loads(json.dumps(report.to_json()))["files"][0]["signatures"] == 1
+
+
+def _res_with_units(units: str) -> str:
+    return (f'<ofd:Res xmlns:ofd="{NS}"><ofd:Fonts><ofd:Font ID="1" FontName="SimHei"/></ofd:Fonts>'
+            f"<ofd:CompositeGraphicUnits>{units}</ofd:CompositeGraphicUnits></ofd:Res>")
+
+
+def _unit(unit_id: int, content: str) -> str:
+    return (f'<ofd:CompositeGraphicUnit ID="{unit_id}" Width="100" Height="20"><ofd:Content>{content}</ofd:Content>'
+            "</ofd:CompositeGraphicUnit>")
+
+
+def _composite(unit_id: int, x: float, y: float) -> str:
+    return f'<ofd:CompositeObject ID="50" ResourceID="{unit_id}" Boundary="{x} {y} 100 20"/>'
+
+
+def test_composite_objects_are_drawn_where_they_are_placed(tmp_path: Path) -> None:
+    # Unit 2 holds the marking; unit 3 draws unit 2 and itself (a loop, drawn once).
+    units = (_unit(2, _text("机密★5年", 0, 0, ' DeltaX="g 4 5.644"'))
+             + _unit(3, _composite(2, 0, 0) + _composite(3, 5, 5)))
+    page = _page(_composite(3, 30, 40) + _text("江川市人民政府文件", 30, 80, ' DeltaX="g 8 5.644"'))
+    doc = read(make_ofd(tmp_path, [page], parts={"Doc_0/PublicRes.xml": _res_with_units(units)}))
+    assert [u.text for u in doc.units] == ["机密★5年", "江川市人民政府文件"]
+    assert doc.units[0].bbox[0] == pytest.approx(30 * MM, abs=0.01)
+
+
+def test_composite_objects_that_multiply_stop_at_the_object_limit(tmp_path: Path) -> None:
+    # Each unit draws the next ten times: 10**8 objects from a file of a few hundred bytes.
+    units = _unit(10, _text("机密", 0, 0)) + "".join(
+        _unit(n, _composite(n + 1, 0, 0) * 10) for n in range(2, 10))
+    page = _page(_composite(2, 30, 40))
+    path = make_ofd(tmp_path, [page], parts={"Doc_0/PublicRes.xml": _res_with_units(units)})
+    assert _verdict(path) == ("not-examined", "over a safety limit: over 50000 objects drawn on one page", ["ML901"])
+
+
+def test_characters_on_a_page_are_bounded(tmp_path: Path) -> None:
+    page = _page(_text("机" * 2000, 20, 40, ' DeltaX="g 1999 1"'))
+    path = make_ofd(tmp_path, [page])
+    with pytest.raises(NotExamined) as caught:
+        read(path, Limits(max_page_glyphs=1000))
+    assert (caught.value.reason, caught.value.detail) == ("over a safety limit", "over 1000 characters on one page")
+
+
+def test_a_page_that_is_only_an_image_has_no_text_layer(tmp_path: Path) -> None:
+    scan_page = _page('<ofd:ImageObject ID="5" ResourceID="9" Boundary="0 0 210 297" CTM="210 0 0 297 0 0"/>')
+    assert _verdict(make_ofd(tmp_path, [scan_page])) == ("partial", "no text layer", ["ML902"])

@@ -21,7 +21,7 @@ from marklint.limits import Limits
 from marklint.model import Document, PageGeometry, Status
 from marklint.parsers.fixed_layout import add_page, mark_running_lines, pages_to_read
 from marklint.parsers.ofd_package import ROOT_PART, OfdPackage, child, child_text, children, local_name
-from marklint.parsers.ofd_text import MM, PageReader, numbers, watermark_text
+from marklint.parsers.ofd_text import MM, PageReader, Resources, numbers, watermark_text
 from marklint.parsers.ooxml_package import read_zip
 
 #: A4 portrait in mm, where neither the page nor the document gives a physical box.
@@ -57,14 +57,14 @@ class _OfdReader:
         if not pages:
             raise NotExamined("corrupt", "no pages")
         doc = Document(path=self.display_path, format="ofd", page_count=len(pages))
-        fonts = self._fonts(document_part, [*children(common, "PublicRes"), *children(common, "DocumentRes")])
+        resources = self._resources(document_part, [*children(common, "PublicRes"), *children(common, "DocumentRes")])
         templates = {(t.get("ID") or "").strip(): t for t in children(common, "TemplatePage")}
         default_box = numbers(child_text(child(common, "PageArea"), "PhysicalBox"), 4) or A4
         watermarks: list[str] = []
         for index in pages_to_read(len(pages), self.limits):
             try:
                 page_part = package.resolve(document_part, pages[index].get("BaseLoc") or "")
-                reader, box = self._page(document_part, page_part, templates, fonts, default_box)
+                reader, box = self._page(document_part, page_part, templates, resources, default_box)
             except NotExamined as exc:
                 if index == 0:
                     raise
@@ -85,13 +85,13 @@ class _OfdReader:
         return doc
 
     def _page(self, document_part: str, page_part: str, templates: dict[str, etree._Element],
-              fonts: dict[str, str], default_box: list[float]) -> tuple[PageReader, list[float]]:
+              resources: Resources, default_box: list[float]) -> tuple[PageReader, list[float]]:
         """The drawing of one page: its template pages behind (Background) and in front (Foreground) of
         its own layers, each content part drawn once however the parts name each other."""
         package = self.package
         page = package.xml(page_part)
-        page_fonts = self._fonts(page_part, children(page, "PageRes"), dict(fonts))
-        reader = PageReader(page_fonts)
+        page_resources = self._resources(page_part, children(page, "PageRes"), resources)
+        reader = PageReader(page_resources, self.limits)
         drawn = {page_part}
         behind, in_front = [], []
         for use in children(page, "Template"):
@@ -109,17 +109,20 @@ class _OfdReader:
         box = numbers(child_text(child(page, "Area"), "PhysicalBox"), 4) or default_box
         return reader, box
 
-    def _fonts(self, naming_part: str, resources: list[etree._Element], fonts: dict[str, str] | None = None
-               ) -> dict[str, str]:
-        """Font ID -> font name from the resource parts (``PublicRes``, ``DocumentRes``, ``PageRes``)."""
-        fonts = {} if fonts is None else fonts
-        for resource in resources:
-            part = self.package.resolve(naming_part, resource.text or "")
-            for font in children(child(self.package.xml(part), "Fonts"), "Font"):
+    def _resources(self, naming_part: str, listed: list[etree._Element], inherited: Resources | None = None
+                   ) -> Resources:
+        """The fonts and composite units of the resource parts (``PublicRes``, ``DocumentRes``, ``PageRes``)
+        named in ``naming_part``, added to ``inherited`` (a page's resources add to the document's)."""
+        found = Resources(dict(inherited.fonts), dict(inherited.units)) if inherited else Resources({}, {})
+        for resource in listed:
+            root = self.package.xml(self.package.resolve(naming_part, resource.text or ""))
+            for font in children(child(root, "Fonts"), "Font"):
                 name = (font.get("FontName") or font.get("FamilyName") or "").strip()
                 if name:
-                    fonts[(font.get("ID") or "").strip()] = name
-        return fonts
+                    found.fonts[(font.get("ID") or "").strip()] = name
+            for unit in children(child(root, "CompositeGraphicUnits"), "CompositeGraphicUnit"):
+                found.units.setdefault((unit.get("ID") or "").strip(), unit)
+        return found
 
     def _watermarks(self, document_part: str, document: etree._Element, page: etree._Element) -> list[str]:
         """The text of the page's watermark annotations, read as lines of their own."""

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from marklint.errors import NotExamined
+from marklint.limits import Limits
 from marklint.parsers.glyphs import STRIKE_MAX_THICKNESS, Glyph, Look, PageText, make_glyph
 from marklint.parsers.ofd_package import child, child_text, children, local_name
+from marklint.parsers.ooxml_package import OVER_LIMIT
 
 #: Points per millimetre: OFD measures in mm, the model in points.
 MM = 72 / 25.4
@@ -28,6 +31,14 @@ MAX_BLOCK_DEPTH = 32
 _SPACES = frozenset(" \u3000\u00a0")
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 Affine = tuple[float, float, float, float, float, float]
+
+
+@dataclass
+class Resources:
+    """What a page's text objects refer to: font ID -> font name, composite unit ID -> the unit."""
+
+    fonts: dict[str, str]
+    units: dict[str, etree._Element]
 
 
 @dataclass
@@ -149,9 +160,13 @@ def _readable(char: str) -> bool:
 class PageReader:
     """Draws the content layers of a page (and of its templates) into one ``PageDrawing``."""
 
-    def __init__(self, fonts: dict[str, str]) -> None:
-        self.fonts = fonts
+    def __init__(self, resources: Resources, limits: Limits) -> None:
+        self.max_objects, self.max_glyphs = limits.max_page_objects, limits.max_page_glyphs
+        self.drawn_objects = 0
+        self.fonts = resources.fonts
+        self.units = resources.units
         self.drawing = PageDrawing()
+        self._drawing_units: set[str] = set()  # the composite units being drawn: a unit never draws itself
 
     def layers(self, page_root: etree._Element) -> None:
         for layer in children(child(page_root, "Content"), "Layer"):
@@ -159,6 +174,10 @@ class PageReader:
 
     def objects(self, parent: etree._Element, outer: Affine, depth: int) -> None:
         for element in parent:
+            self.drawn_objects += 1
+            if self.drawn_objects > self.max_objects:
+                # Composite units drawing composite units multiply: a small file can draw without end.
+                raise NotExamined(OVER_LIMIT, f"over {self.max_objects} objects drawn on one page")
             name = local_name(element.tag)
             if name == "TextObject":
                 self.text_object(element, outer)
@@ -168,6 +187,22 @@ class PageReader:
                 self.drawing.has_image = True
             elif name == "PageBlock" and depth < MAX_BLOCK_DEPTH:
                 self.objects(element, outer, depth + 1)
+            elif name == "CompositeObject" and depth < MAX_BLOCK_DEPTH:
+                self._composite(element, outer, depth)
+
+    def _composite(self, element: etree._Element, outer: Affine, depth: int) -> None:
+        """A composite object draws a ``CompositeGraphicUnit`` of the resources, placed by its own Boundary
+        and CTM; a unit that (through others) draws itself is drawn once."""
+        key = (element.get("ResourceID") or "").strip()
+        unit = self.units.get(key)
+        content = child(unit, "Content")
+        if content is None or key in self._drawing_units:
+            return
+        self._drawing_units.add(key)
+        try:
+            self.objects(content, _object_space(element, outer), depth + 1)
+        finally:
+            self._drawing_units.discard(key)
 
     def text_object(self, element: etree._Element, outer: Affine = _IDENTITY) -> None:
         drawing = self.drawing
@@ -197,6 +232,8 @@ class PageReader:
             text = code.text or ""
             x = _number(code.get("X"), x)
             y = _number(code.get("Y"), y)
+            if len(glyphs) + len(text) > self.max_glyphs:
+                raise NotExamined(OVER_LIMIT, f"over {self.max_glyphs} characters on one page")
             step_x = deltas(code.get("DeltaX"), len(text) - 1)
             step_y = deltas(code.get("DeltaY"), len(text) - 1)
             steps = len(step_x)
