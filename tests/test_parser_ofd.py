@@ -173,6 +173,16 @@ def test_spaces_come_from_glyph_gaps_never_from_object_boundaries(tmp_path: Path
     assert [u.text for u in read(make_ofd(tmp_path, [gap], "b.ofd")).units] == ["机密 ★5年"]
 
 
+def test_an_indented_text_code_and_a_code_that_runs_over_two_lines(tmp_path: Path) -> None:
+    # One TextCode drawing two lines (a negative DeltaX goes back to the line start, DeltaY down one line),
+    # indented in the XML as some writers do.
+    s = 5.644
+    two_lines = _page(_text("\n    机密★5年特急\n  ", 20, 40, f' DeltaX="g 4 {s} {-4 * s} {s}" DeltaY="g 4 0 10 0"'))
+    units = read(make_ofd(tmp_path, [two_lines])).units
+    assert [u.text for u in units] == ["机密★5年", "特急"]
+    assert units[1].bbox[0] == pytest.approx(units[0].bbox[0], abs=0.01)
+
+
 def test_delta_y_and_ctm_place_glyphs(tmp_path: Path) -> None:
     # DeltaY moves each glyph down a line: a vertical run reads as one line per glyph.
     vertical = _page(_text("机密", 20, 40, ' DeltaX="0" DeltaY="10"'))

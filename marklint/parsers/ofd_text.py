@@ -230,6 +230,8 @@ class PageReader:
         glyphs = drawing.glyphs
         for code in codes:
             text = code.text or ""
+            if "\n" in text or "\r" in text:
+                text = text.strip()  # indented XML: the line breaks and spaces around the text are not drawn
             x = _number(code.get("X"), x)
             y = _number(code.get("Y"), y)
             if len(glyphs) + len(text) > self.max_glyphs:
