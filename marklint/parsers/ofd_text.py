@@ -63,14 +63,14 @@ def numbers(value: str | None, count: int | None = None) -> list[float] | None:
     if not value:
         return None
     try:
-        found = [float(part) for part in value.replace(",", " ").split()]
+        found = list(map(float, (value.replace(",", " ") if "," in value else value).split()))
     except ValueError:
         return None
     if count is not None:
         if len(found) < count:
             return None
-        found = found[:count]
-    return found if all(math.isfinite(n) for n in found) else None
+        del found[count:]
+    return found if all(map(math.isfinite, found)) else None
 
 
 def deltas(value: str | None, wanted: int) -> list[float]:
