@@ -23,6 +23,15 @@ AS_OF = date(2026, 11, 27)
 EXCEPTIONS: dict[str, list[tuple[str, str, str]]] = {}
 
 
+#: OFD-only fixtures made from a PDF fixture's glyphs (fixtures/make_ofd.py) and the rules they add to it.
+SPECIALS = {
+    "template_banner": ("clean_gongwen", []),  # the 版头 in a template page
+    "watermark_annotation": ("clean_gongwen", []),  # a watermark annotation 秘密★1年 over page 1
+    "sealed_gongwen": ("clean_gongwen", []),  # an electronic seal
+    "security_level_mismatch": ("clean_gongwen", ["ML114"]),  # CustomData SecurityLevel=秘密
+}
+
+
 def _judged(path: Path) -> FileResult:
     return scan([str(path)], Settings(as_of=AS_OF, extend_select=["ML206"])).files[0]
 
@@ -48,3 +57,12 @@ def test_ofd_reads_as_its_pdf(name: str) -> None:
     assert _markings(ofd) == _markings(pdf)
     assert ofd.issue_date == pdf.issue_date
     assert _rules(ofd, name, "ofd") == _rules(pdf, name, "pdf")
+
+
+@pytest.mark.parametrize("name", sorted(SPECIALS))
+def test_ofd_only_cases_read_as_the_pdf_they_were_made_from(name: str) -> None:
+    source, added = SPECIALS[name]
+    pdf, ofd = _judged(FIXTURES / "pdf" / f"{source}.pdf"), _judged(FIXTURES / "ofd" / f"{name}.ofd")
+    assert _markings(ofd) == _markings(pdf)
+    assert ofd.issue_date == pdf.issue_date
+    assert sorted(f.rule for f in ofd.findings) == sorted([*(f.rule for f in pdf.findings), *added])

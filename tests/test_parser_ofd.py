@@ -16,7 +16,7 @@ from marklint.driver import scan
 from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Status
-from marklint.parsers import parse
+from marklint.parsers import UNSUPPORTED_CARRIERS, is_candidate, parse
 from marklint.parsers.ofd_text import MM, deltas
 from marklint.results import FileResult
 
@@ -198,6 +198,11 @@ def test_delta_y_and_ctm_place_glyphs(tmp_path: Path) -> None:
 
 
 # --- sniffing -------------------------------------------------------------------------------------------------------
+
+def test_ofd_is_a_read_format() -> None:
+    assert is_candidate("通知.OFD")
+    assert ".ofd" not in UNSUPPORTED_CARRIERS
+
 
 def test_sniffed_by_content_whatever_the_name(tmp_path: Path) -> None:
     renamed = tmp_path / "notice.docx"
