@@ -289,6 +289,16 @@ def test_truncated_and_missing_parts(tmp_path: Path) -> None:
                                  ["ML901"])
 
 
+def test_a_missing_resource_part_is_a_partial_read(tmp_path: Path) -> None:
+    page = _page(_text("机密★5年", 20, 40, ' DeltaX="g 4 5.644"'))
+    path = make_ofd(tmp_path, [page], parts={"Doc_0/PublicRes.xml": "<ofd:Res"})
+    found = result(path)
+    assert (found.status.value, found.reason) == ("partial", "corrupt: resources: XML syntax error in "
+                                                              "Doc_0/PublicRes.xml")
+    assert [m["text"] for m in found.markings] == ["机密★5年"]
+    assert sorted(f.rule for f in found.findings) == ["ML304", "ML903"]  # ML304: the page gives no date
+
+
 def test_the_json_report_stays_valid(tmp_path: Path) -> None:
     report = scan([str(FIXTURES / "sealed_gongwen.ofd")], Settings(as_of=AS_OF))
     assert json.loads(json.dumps(report.to_json()))["files"][0]["signatures"] == 1

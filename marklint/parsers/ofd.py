@@ -40,6 +40,7 @@ class _OfdReader:
         self.package = package
         self.display_path = display_path
         self.limits = limits
+        self.unread_resources: list[str] = []  # why a resource part could not be read
 
     def read(self) -> Document:
         package = self.package
@@ -76,6 +77,9 @@ class _OfdReader:
             # An annotation is no marking place: one that cannot be read hides nothing of the page.
             with contextlib.suppress(NotExamined):
                 watermarks.extend(self._watermarks(document_part, document, pages[index]))
+        if self.unread_resources and doc.status == Status.COMPLETE:
+            # The text was read; fonts (ML112) and composite units of that part were not.
+            doc.status, doc.reason = Status.PARTIAL, self.unread_resources[0]
         mark_running_lines(doc)
         doc.properties = self._metadata(child(body, "DocInfo"))
         if watermarks:
@@ -115,7 +119,13 @@ class _OfdReader:
         named in ``naming_part``, added to ``inherited`` (a page's resources add to the document's)."""
         found = Resources(dict(inherited.fonts), dict(inherited.units)) if inherited else Resources({}, {})
         for resource in listed:
-            root = self.package.xml(self.package.resolve(naming_part, resource.text or ""))
+            try:
+                root = self.package.xml(self.package.resolve(naming_part, resource.text or ""))
+            except NotExamined as exc:
+                if exc.reason != "corrupt":
+                    raise  # a limit reached is never passed over
+                self.unread_resources.append(f"corrupt: resources: {exc.detail}")
+                continue
             for font in children(child(root, "Fonts"), "Font"):
                 name = (font.get("FontName") or font.get("FamilyName") or "").strip()
                 if name:
