@@ -289,6 +289,15 @@ def test_truncated_and_missing_parts(tmp_path: Path) -> None:
                                  ["ML901"])
 
 
+def test_members_named_with_backslashes_are_found(tmp_path: Path) -> None:
+    plain = make_ofd(tmp_path, [_page(_text("机密★5年", 20, 40, ' DeltaX="g 4 5.644"'))])
+    windows = tmp_path / "windows.ofd"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(windows, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename.replace("/", "\\"), source.read(info))
+    assert [u.text for u in read(windows).units] == ["机密★5年"]
+
+
 def test_a_missing_resource_part_is_a_partial_read(tmp_path: Path) -> None:
     page = _page(_text("机密★5年", 20, 40, ' DeltaX="g 4 5.644"'))
     path = make_ofd(tmp_path, [page], parts={"Doc_0/PublicRes.xml": "<ofd:Res"})

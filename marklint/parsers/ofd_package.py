@@ -103,11 +103,14 @@ class OfdPackage:
         if location.startswith("/"):
             joined = location.lstrip("/")
         else:
-            joined = posixpath.join(posixpath.dirname(naming_part), location)
+            joined = posixpath.join(posixpath.dirname(naming_part.replace("\\", "/")), location)
         normal = posixpath.normpath(joined)
         if normal.startswith("../") or normal == ".." or normal.startswith("/") or ":" in normal.split("/")[0]:
             raise NotExamined("corrupt", f"part path {written} in {naming_part} leaves the package")
         member = self.package.member(normal)
+        if member is None:
+            # A package zipped on Windows by hand may name its members with backslashes.
+            member = self.package.member(normal.replace("/", "\\"))
         if member is None:
             raise NotExamined("corrupt", f"missing part {normal}")
         return member
