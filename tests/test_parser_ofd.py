@@ -82,6 +82,9 @@ def test_the_marking_split_into_four_objects_reads_as_one_line() -> None:
 def test_a_banner_in_a_template_page_is_on_that_page() -> None:
     banner, plain = read(FIXTURES / "template_banner.ofd"), read(FIXTURES / "clean_gongwen.ofd")
     assert [(u.text, u.part, u.page) for u in banner.units] == [(u.text, u.part, u.page) for u in plain.units]
+    with ofdkit.open(FIXTURES / "template_banner.ofd") as other:
+        from_template = {run.text for run in other.pages[0].runs if run.from_template}
+    assert {"机密", "★", "5", "年", "000123"} <= from_template  # ofdkit too finds the 版头 in the template
     marking = result(FIXTURES / "template_banner.ofd").markings
     assert [(m["text"], m["primary"], m["location"]["page"], m["location"]["line"]) for m in marking] == [
         ("机密★5年", True, 1, 2)]
@@ -97,6 +100,9 @@ def test_a_watermark_is_read_apart_and_neither_counts_nor_hides() -> None:
 
 
 def test_text_only_through_glyph_indices_is_no_text_layer() -> None:
+    with ofdkit.open(FIXTURES / "glyph_index_only.ofd") as other:
+        drawn = "".join(run.text for page in other.pages for run in page.runs).replace(" ", "")
+    assert drawn and all(0xE000 <= ord(c) <= 0xF8FF for c in drawn)  # ofdkit too sees only private use
     doc = read(FIXTURES / "glyph_index_only.ofd")
     assert (doc.no_text, doc.status, doc.reason) == (True, Status.PARTIAL, "no text layer")
     assert [f.rule for f in result(FIXTURES / "glyph_index_only.ofd").findings] == ["ML902"]
