@@ -42,8 +42,11 @@ def is_ofd(path: Path) -> bool:
             at = tail.rfind(_EOCD)
             if at < 0 or at + _EOCD_SIZE > len(tail):
                 return False
-            directory_size, directory_at = struct.unpack_from("<II", tail, at + 12)
-            if directory_size > _MAX_DIRECTORY_BYTES or directory_at + directory_size > size:
+            (directory_size,) = struct.unpack_from("<I", tail, at + 12)
+            # The directory ends where the end record starts (zipfile finds it there too, whatever offset
+            # the record states: bytes put before an archive shift every offset).
+            directory_at = size - tail_size + at - directory_size
+            if directory_size > _MAX_DIRECTORY_BYTES or directory_at < 0:
                 return False
             handle.seek(directory_at)
             directory = handle.read(directory_size)
