@@ -24,6 +24,7 @@ class FileResult:
     ledger_rows: tuple[int, ...] = ()  # ledger rows this file matched (several when ambiguous)
     issuer: str | None = None  # for the statistics
     source: str | None = None  # the path the file was opened by, when ``path`` (printable) differs from it
+    signatures: int | None = None  # signatures and seals the file lists (OFD); None where it lists none
     embedded: list[FileResult] = field(default_factory=list)  # documents embedded in it, judged on their own
 
     def with_embedded(self) -> Iterator[FileResult]:
@@ -42,6 +43,8 @@ class FileResult:
             "issue_date": self.issue_date.isoformat() if self.issue_date else None,
             "findings": [f.to_json() for f in self.findings],
         }
+        if self.signatures is not None:
+            data["signatures"] = self.signatures
         if self.embedded:  # markings.md section 8: an additive key, present where there are any
             data["embedded"] = [inner.to_json() for inner in self.embedded]
         return data

@@ -16,7 +16,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from marklint.parsers.pdf_glyphs import MAX_FORM_DEPTH, PageText
+from marklint.parsers.glyphs import PageText
+from marklint.parsers.pdf_glyphs import MAX_FORM_DEPTH
 
 #: A font is suspect when more than this share of its glyphs on the page is implausible text.
 IMPLAUSIBLE_SHARE = 0.3
