@@ -16,6 +16,8 @@ from pypdf.generic import NameObject, StreamObject
 
 import marklint
 from marklint.config import Settings
+from marklint.parsers.pdf_fonts import unmapped_fonts
+from tests.helpers import PdfStream, write_pdf_objects
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "pdf" / "clean_gongwen.pdf"
 #: A font selection or a hex string operand in the content stream LibreOffice writes.
@@ -79,3 +81,33 @@ def test_the_marking_font_alone_without_a_map_leaves_the_page_partial(tmp_path: 
 def test_the_same_file_with_its_maps_stays_complete(tmp_path: Path) -> None:
     (tmp_path / "shifted_nothing.pdf").write_bytes(without_unicode(set()))
     assert scan(tmp_path / "shifted_nothing.pdf") == scan(FIXTURE) == ("complete", None, ["机密★5年"], [])
+
+
+def test_which_fonts_have_no_usable_map(tmp_path: Path) -> None:
+    """Type0 fonts: Identity-H without /ToUnicode has none; a predefined CMap of the GB1 collection has one.
+    Simple fonts: an embedded font with made-up glyph names has none; a standard encoding has one."""
+    def cid_font(name: bytes, encoding: bytes, ordering: bytes) -> bytes:
+        return (b"<< /Type /Font /Subtype /Type0 /BaseFont /" + name + b" /Encoding /" + encoding
+                + b" /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /" + name
+                + b" /CIDSystemInfo << /Registry (Adobe) /Ordering (" + ordering + b") /Supplement 0 >> >>] >>")
+
+    embedded = b"/FontDescriptor << /Type /FontDescriptor /FontFile2 9 0 R >>"
+    fonts = {
+        b"F1": cid_font(b"ABCDEF+SimHei", b"Identity-H", b"Identity"),
+        b"F2": cid_font(b"STSong-Light", b"UniGB-UCS2-H", b"GB1"),
+        b"F3": b"<< /Type /Font /Subtype /TrueType /BaseFont /GHIJKL+FangSong " + embedded
+               + b" /Encoding << /Differences [33 /g12 /g13] >> >>",
+        b"F4": b"<< /Type /Font /Subtype /TrueType /BaseFont /MNOPQR+Arial " + embedded
+               + b" /Encoding /WinAnsiEncoding >>",
+        b"F5": b"<< /Type /Font /Subtype /TrueType /BaseFont /STUVWX+KaiTi " + embedded + b" >>",
+    }
+    resources = b" ".join(b"/" + key + b" " + value for key, value in fonts.items())
+    with open(tmp_path / "fonts.pdf", "wb") as out:
+        write_pdf_objects(out, [
+            b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << "
+            + resources + b" >> >> >>",
+            PdfStream(b"", b"BT /F1 12 Tf 72 720 Td <0001> Tj ET"),
+            b"null", b"null", b"null", b"null", PdfStream(b"", b"font program"),
+        ])
+    assert unmapped_fonts(tmp_path / "fonts.pdf", 0, 1) == {"SimHei", "FangSong", "KaiTi"}

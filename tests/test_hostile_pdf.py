@@ -125,3 +125,20 @@ def test_a_small_chained_stream_is_read_as_usual(tmp_path: Path) -> None:
     write_pdf(tmp_path / "plain.pdf", [Stream(b"/Filter [/FlateDecode /FlateDecode]", twice)])
     files, status, _ = scan_measured(tmp_path / "plain.pdf")
     assert (files, status) == ([("plain.pdf", "complete", None, [])], 0)
+
+
+def test_a_page_the_meter_cannot_find_is_refused(tmp_path: Path) -> None:
+    # An intermediate page-tree node that says it holds no page: the meter cannot reach page 1 through it.
+    with open(tmp_path / "hidden.pdf", "wb") as out:
+        write_pdf_objects(out, [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Pages /Parent 2 0 R /Kids [4 0 R] /Count 0 >>",
+            b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 595 842] /Contents 5 0 R >>",
+            Stream(b"/Filter /FlateDecode", flate_bomb(GiB)),
+        ])
+    files, status, peak = scan_measured(tmp_path / "hidden.pdf")
+    unmeasured = f"over a safety limit: page 1 content, fonts and forms cannot be measured against {LIMIT} bytes"
+    assert files == [("hidden.pdf", "not-examined", unmeasured, ["ML901"])]
+    assert status == 1
+    assert peak < 256 * MiB, peak
