@@ -10,6 +10,7 @@ import dataclasses
 import io
 import json
 import quopri
+import struct
 import subprocess
 import sys
 import zipfile
@@ -119,11 +120,22 @@ def test_docx_altchunks_are_read_as_documents(tmp_path: Path) -> None:
     ]
 
 
+def packager(label: str, content: bytes) -> bytes:
+    """An Ole10Native stream: the object packager's header (label, source path, temporary path) and the file."""
+    temporary = b"C:\\Temp\\" + label.encode("gb18030") + b"\0"
+    body = (b"\x02\x00" + label.encode("gb18030") + b"\0" + b"C:\\" + label.encode("gb18030") + b"\0"
+            + b"\x00\x00\x03\x00" + struct.pack("<I", len(temporary)) + temporary
+            + struct.pack("<I", len(content)) + content)
+    return struct.pack("<I", len(body)) + body
+
+
 def test_embedded_packages_and_ole_objects(tmp_path: Path) -> None:
     write_ole(tmp_path / "ole.bin", {"WordDocument": word_binary(False)})
+    write_ole(tmp_path / "packaged.bin", {"\x01Ole10Native": packager("附件.docx", GONGWEN_DOCX)})
     container = docx(["秘密★1年", NOTICE], {
         "word/embeddings/Microsoft_Word_Document.docx": (PACKAGE, GONGWEN_DOCX),
         "word/embeddings/oleObject1.bin": (OLE_OBJECT, (tmp_path / "ole.bin").read_bytes()),
+        "word/embeddings/oleObject2.bin": (OLE_OBJECT, (tmp_path / "packaged.bin").read_bytes()),
     })
     reason = "embedded document not read whole: word/embeddings/oleObject1.bin"
     assert scan(tmp_path, {"memo.docx": container}) == [
@@ -131,6 +143,7 @@ def test_embedded_packages_and_ole_objects(tmp_path: Path) -> None:
         ("memo.docx!/word/embeddings/Microsoft_Word_Document.docx", "docx", "complete", None, "机密★5年", []),
         ("memo.docx!/word/embeddings/oleObject1.bin", "bin", "not-examined",
          "unsupported format: legacy Word or WPS document (.doc/.wps)", None, ["ML901"]),
+        ("memo.docx!/word/embeddings/oleObject2.bin!/附件.docx", "docx", "complete", None, "机密★5年", []),
     ]
 
 

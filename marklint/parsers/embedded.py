@@ -25,6 +25,7 @@ from typing import Any
 from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Document, Status
+from marklint.parsers.ole_package import packaged_file
 
 #: An embedded document found in a container: its name there, and how to get its bytes (raises NotExamined).
 Payload = tuple[str, Callable[[], bytes]]
@@ -78,6 +79,11 @@ def read_embedded(payloads: list[Payload], container: str, limits: Limits) -> li
                 raise NotExamined("over a safety limit", f"embedded documents over {limits.max_embedded_bytes} "
                                                          "bytes in all")
             _state["bytes"] += len(data)
+            packaged = packaged_file(data, limits.max_embedded_bytes)
+            if packaged is not None:  # an OLE object that packages a file: that file is the document
+                inner, data = packaged
+                path, name = f"{path}!/{printable(inner)}", inner
+                fmt = posixpath.splitext(inner)[1].lower().lstrip(".") or "unknown"
             if name.lower().endswith(_HTML_SUFFIXES):
                 data, fmt = html_text(data), "html"
             elif name.lower().endswith(_MHT_SUFFIXES):
