@@ -12,6 +12,7 @@ usable map are counted as undecodable: the page is ML902 when they are most of i
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,10 @@ _STANDARD_ENCODINGS = ("/WinAnsiEncoding", "/MacRomanEncoding", "/StandardEncodi
                        "/MacExpertEncoding")
 
 
+#: The same characters, to find on a page's text at once: most pages have none, or too few to count.
+_IMPLAUSIBLE_TEXT = re.compile("[!-/:-@\\[-`{-~\u00c0-\u00ff\u0100-\u1fff]")
+
+
 def _implausible(code: int) -> bool:
     return code in _ASCII_PUNCTUATION or 0xC0 <= code <= 0xFF or 0x100 <= code < 0x2000
 
@@ -44,6 +49,8 @@ def font_key(name: str | None) -> str:
 
 def suspect_fonts(page: PageText) -> set[str]:
     """Names (``font_key``) of the fonts whose glyphs on the page read as implausible text."""
+    if len(_IMPLAUSIBLE_TEXT.findall("".join([glyph.char for glyph in page.glyphs]))) < MIN_SUSPECT_GLYPHS:
+        return set()
     drawn: Counter[str] = Counter()
     odd: Counter[str] = Counter()
     for glyph in page.glyphs:
