@@ -11,8 +11,17 @@ import regex
 
 from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, add_term, make_date
-from marklint.marking import MAX_YEARS, find_scope, is_declassification_note, recognise, with_term_field
-from marklint.model import Document, Duration, Marking, TextUnit
+from marklint.marking import (
+    COMPANION,
+    DECLASSIFIED,
+    MAX_YEARS,
+    TERM_FIELD,
+    decision_note,
+    find_scope,
+    recognise,
+    with_term_field,
+)
+from marklint.model import LEVEL_RANK, Document, Duration, Marking, TextUnit
 
 #: How many non-empty units at the top of page 1 count as "the first lines" (份号, marking, 紧急程度,
 #: a cover title): the places where a marking is expected (GB/T 9704 7.2; 定密管理规定 Art 24).
@@ -58,7 +67,9 @@ class Analysis:
     doc_no: str | None = None  # 发文字号
     signature: str | None = None  # the line before the 成文日期
     place_indices: set[int] = field(default_factory=set)
-    note_indices: set[int] = field(default_factory=set)  # units that are only a 解密 note
+    notes: dict[int, str] = field(default_factory=dict)  # units that are only a decision note: 解密 / 延长 / 变更
+    seals: dict[int, int | None] = field(default_factory=dict)  # notes in a text box (a seal): index -> page
+    top_end: int = 0  # index of the first unit of page 1 below its marking lines: the canonical place is above
 
     # issue_date, live, secret and primary are read thousands of times by the checks; they are cached
     # because the analysis is complete (analyse() has returned) before anything reads them.
@@ -105,9 +116,29 @@ class Analysis:
             return add_term(start, term.duration), basis
         return add_term(start, Duration(MAX_YEARS[marking.level or ""], "年")), f"assumed default ({basis})"
 
+    @property
+    def note_indices(self) -> set[int]:
+        """Units that are only a 解密 note (a mark that ML303 reports on a document to be released)."""
+        return {index for index, meaning in self.notes.items() if meaning == DECLASSIFIED}
+
+    def decision(self, found: FoundMarking) -> str | None:
+        """What a note beside the marking records (marking.DECISION_NOTES: 解密, 延长 or 变更): on its line,
+        alone on the line before or after, or a seal (a text box) on its page; None when there is none."""
+        if found.marking.decision:
+            return found.marking.decision
+        for index in (found.index + 1, found.index - 1):
+            if index in self.notes:
+                return self.notes[index]
+        return next((self.notes[index] for index, page in self.seals.items() if page == found.unit.page), None)
+
     def declassified(self, found: FoundMarking) -> bool:
-        """A 解密 note stands beside the marking: on its line, or alone on the line before or after."""
-        return found.marking.declassified_note or bool({found.index - 1, found.index + 1} & self.note_indices)
+        """A 解密 note stands beside the marking, or beside another copy of it (a running header repeats it)."""
+        return self.decision(found) == DECLASSIFIED or (found.marking.canonical or found.marking.text) in (
+            self._declassified_markings)
+
+    @cached_property
+    def _declassified_markings(self) -> set[str]:
+        return {m.marking.canonical or m.marking.text for m in self.live if self.decision(m) == DECLASSIFIED}
 
     @cached_property
     def live(self) -> list[FoundMarking]:
@@ -119,12 +150,43 @@ class Analysis:
         return [m for m in self.live if m.is_state_secret]
 
     @cached_property
+    def standing(self) -> list[FoundMarking]:
+        """The state-secret markings in force: live, not declassified, in a marking place."""
+        return [m for m in self.secret if m.in_place and not self.declassified(m)]
+
+    @cached_property
+    def level(self) -> str | None:
+        """The document's level: the highest live, not declassified marking in its marking places
+        (markings.md section 7); None for a document with none. Statistics count the document by it."""
+        levels = [m.marking.level or "" for m in self.standing]
+        return max(levels, key=LEVEL_RANK.__getitem__) if levels else None
+
+    def canonical(self, found: FoundMarking) -> bool:
+        """The marking stands in the canonical place: the 版头 of a 公文, the top of the cover or first page
+        (the marking lines above everything else on page 1), or a text box on page 1."""
+        if not found.in_place or found.unit.page != 1:
+            return False
+        return found.unit.part == "textbox" or (found.unit.part in ("body", "table") and found.index < self.top_end)
+
+    @cached_property
     def primary(self) -> FoundMarking | None:
-        """The marking that classifies the document: the first live state-secret one on the page in a
-        marking place, else one in a header or footer, else the first anywhere."""
-        placed = [m for m in self.secret if m.in_place]
-        on_page = [m for m in placed if m.unit.part not in ("header", "footer")]
-        return (on_page or placed or self.secret or [None])[0]
+        """The marking that form and terms are judged by, expiry counted from and metadata compared with:
+        the live state-secret marking in the canonical place, else the highest (the first of the highest
+        on the page before one in a header or footer, and one in a marking place before one elsewhere)."""
+        canonical = [m for m in self.secret if self.canonical(m)]
+        if canonical:
+            return canonical[0]
+        if not self.secret:
+            return None
+
+        def preference(found: FoundMarking) -> tuple[int, int, int, int, int]:
+            # In a marking place before elsewhere (the document's level comes from those), in force before
+            # declassified, the highest, on the page before a header or footer, then the first.
+            on_page = found.unit.part not in ("header", "footer")
+            return (0 if found.in_place else 1, 1 if self.declassified(found) else 0,
+                    -LEVEL_RANK[found.marking.level or ""], 0 if on_page else 1, self.secret.index(found))
+
+        return min(self.secret, key=preference)
 
 
 def page_tops(doc: Document) -> set[int]:
@@ -181,6 +243,8 @@ def analyse(doc: Document) -> Analysis:
     tops = page_tops(doc)
     seen_running: set[str] = set()
     units = doc.units
+    result.top_end = _top_end(units)
+    recent: list[str] = []  # the last few non-empty lines, nearest last: where a signature stands
     for index, original in enumerate(units):
         if original.part == "metadata" or index - 1 in joined:
             continue
@@ -207,9 +271,14 @@ def analyse(doc: Document) -> Analysis:
                 previous_field = None
         if result.scope is None:
             result.scope = find_scope(text)
-        if is_declassification_note(text):
-            result.note_indices.add(index)
-        _read_gongwen_signs(result, unit, units[index - 1] if index else None)
+        meaning = decision_note(text)
+        if meaning is not None:
+            result.notes[index] = meaning
+            if unit.part == "textbox":
+                result.seals[index] = unit.page
+        _read_gongwen_signs(result, unit, recent)
+        if text.strip() and unit.part in ("body", "table"):
+            recent = [*recent[-(SIGNATURE_LOOKBACK - 1):], text.strip()]
     if result.issuer is None and result.signature:
         result.issuer = result.signature
     return result
@@ -243,7 +312,7 @@ def _markings_in(unit: TextUnit, index: int, in_place: bool, seen_running: set[s
     return found
 
 
-def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | None) -> None:
+def _read_gongwen_signs(result: Analysis, unit: TextUnit, recent: list[str]) -> None:
     text = unit.text.strip()
     if not text or len(text) > 80:
         return
@@ -253,6 +322,9 @@ def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | N
     if number:
         result.is_gongwen = True
         result.doc_no = result.doc_no or number.group(0)
+        # A 函's 发文机关标志 is the issuer's name without 文件 (GB/T 9704-2012 10.1), right above its 发文字号.
+        if result.issuer is None and unit.page == 1 and recent and _is_issuer_name(recent[-1]):
+            result.issuer = WHITESPACE.sub("", recent[-1])
     elif unit.page == 1 and text.endswith("文件") and ISSUER_MARK.match(text):
         result.is_gongwen = True
         result.issuer = result.issuer or WHITESPACE.sub("", text)[: -len("文件")]
@@ -269,10 +341,67 @@ def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | N
         if parsed:
             # The last stand-alone date line is the 成文日期 (a cover date comes earlier).
             result.written_date = parsed
-            before = previous.text.strip() if previous is not None else ""
-            if SIGNATURE.match(before):
+            signature = _signature(recent)
+            if signature is not None:
                 # 某某办公室编 / 编印 names who compiled a volume: the issuer is the name before it.
-                result.signature = COMPILED_BY.sub("", before)
+                result.signature = COMPILED_BY.sub("", signature)
+
+
+#: How many lines above the 成文日期 the signature may stand: a seal's placeholder or caption may come between.
+SIGNATURE_LOOKBACK = 3
+#: A template's placeholder or a seal's caption standing where the seal goes (``（此处添加印章图片或文字说明）``,
+#: ``（盖章）``): a bracketed line, or one that speaks of the seal or the signature. Never the issuer's name.
+PLACEHOLDER = regex_cache.compile(
+    r"^[（(【\[].*[）)】\]]$|此处|印章|盖章|签章|公章|签字|签名|图片|文字说明|^[（(]?章[）)]?$"
+)
+#: The name of an organ: what a 函's 发文机关标志 is (人民政府, 办公室, 局, 委员会 …), not a title or a sentence.
+ISSUER_NAME = regex_cache.compile(
+    r"^[\p{Han}（）()、\s]{2,40}(?:政府|办公室|办公厅|委员会|局|厅|部|委|院|署|会|处|室|中心|办|所|站|队)$"
+)
+
+
+def _is_issuer_name(text: str) -> bool:
+    return "关于" not in text and not PLACEHOLDER.search(text) and bool(ISSUER_NAME.match(text))
+
+
+def _signature(recent: list[str]) -> str | None:
+    """The signature above a 成文日期: the nearest of the lines before it that names someone, passing over
+    a seal's placeholder or caption; None when the line before is a sentence (no signature)."""
+    for line in reversed(recent):
+        if PLACEHOLDER.search(line):
+            continue
+        return line if SIGNATURE.match(line) else None
+    return None
+
+
+def _top_end(units: list[TextUnit]) -> int:
+    """The index of the first line on page 1 that is neither a marking nor one of its companions (份号,
+    紧急程度, a 解密 note, a form label or term field, a 知悉范围): the marking lines above it are the
+    canonical place (GB/T 9704-2012 7.2: the 版头; 定密管理规定: the top of the cover or first page)."""
+    for index, unit in enumerate(units):
+        if unit.page != 1 or unit.part not in ("body", "table"):
+            continue
+        text = unit.text.strip()
+        if not text:
+            continue
+        if not (recognise(text, bare_level_ok=True) or _companion_only(text) or decision_note(text)
+                or FIELD_LABEL.match(text) or TERM_FIELD.fullmatch(text) or find_scope(text)):
+            return index
+    return len(units)
+
+
+def _companion_only(text: str) -> bool:
+    """A line of 份号 and 紧急程度 only (``000123``, ``特急``, ``000123　特急``)."""
+    pos = 0
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        match = COMPANION.match(text, pos)
+        if match is None or match.end() == pos:
+            return False
+        pos = match.end()
+    return True
 
 
 def _date_of(match: regex.Match) -> date | None:

@@ -365,9 +365,12 @@ def duration(amount: int, unit: str) -> dict:
 
 
 def result(*markings: dict, status: Status = Status.COMPLETE, fmt: str = "docx",
-           rules: tuple[str, ...] = ()) -> FileResult:
+           rules: tuple[str, ...] = (), level: str | None = None) -> FileResult:
+    """A result; its level, unless given, is the primary marking's (a document with one marking in force)."""
     findings = [Finding(r, "x", Severity.INFO, "", Location()) for r in rules]
-    return FileResult(path="f", format=fmt, status=status, reason=None, markings=list(markings), findings=findings)
+    level = level or next((m["level"] for m in markings if m["primary"]), None)
+    return FileResult(path="f", format=fmt, status=status, reason=None, markings=list(markings), findings=findings,
+                      level=level)
 
 
 @pytest.mark.parametrize(("amount", "unit", "row"), [
