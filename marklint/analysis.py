@@ -3,6 +3,7 @@ the markings and where they stand, the 知悉范围, whether the file is a 公�
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property, lru_cache
@@ -244,7 +245,7 @@ def analyse(doc: Document) -> Analysis:
     seen_running: set[str] = set()
     units = doc.units
     result.top_end = _top_end(units)
-    recent: list[str] = []  # the last few non-empty lines, nearest last: where a signature stands
+    recent: deque[str] = deque(maxlen=SIGNATURE_LOOKBACK)  # the last non-empty lines: where a signature stands
     for index, original in enumerate(units):
         if original.part == "metadata" or index - 1 in joined:
             continue
@@ -277,8 +278,8 @@ def analyse(doc: Document) -> Analysis:
             if unit.part == "textbox":
                 result.seals[index] = unit.page
         _read_gongwen_signs(result, unit, recent)
-        if text.strip() and unit.part in ("body", "table"):
-            recent = [*recent[-(SIGNATURE_LOOKBACK - 1):], text.strip()]
+        if unit.part in ("body", "table") and not text.isspace() and text:
+            recent.append(text.strip())
     if result.issuer is None and result.signature:
         result.issuer = result.signature
     return result
@@ -312,7 +313,7 @@ def _markings_in(unit: TextUnit, index: int, in_place: bool, seen_running: set[s
     return found
 
 
-def _read_gongwen_signs(result: Analysis, unit: TextUnit, recent: list[str]) -> None:
+def _read_gongwen_signs(result: Analysis, unit: TextUnit, recent: deque[str]) -> None:
     text = unit.text.strip()
     if not text or len(text) > 80:
         return
@@ -364,7 +365,7 @@ def _is_issuer_name(text: str) -> bool:
     return "关于" not in text and not PLACEHOLDER.search(text) and bool(ISSUER_NAME.match(text))
 
 
-def _signature(recent: list[str]) -> str | None:
+def _signature(recent: deque[str]) -> str | None:
     """The signature above a 成文日期: the nearest of the lines before it that names someone, passing over
     a seal's placeholder or caption; None when the line before is a sentence (no signature)."""
     for line in reversed(recent):
@@ -379,7 +380,11 @@ def _top_end(units: list[TextUnit]) -> int:
     紧急程度, a 解密 note, a form label or term field, a 知悉范围): the marking lines above it are the
     canonical place (GB/T 9704-2012 7.2: the 版头; 定密管理规定: the top of the cover or first page)."""
     for index, unit in enumerate(units):
-        if unit.page != 1 or unit.part not in ("body", "table"):
+        if unit.part not in ("body", "table"):
+            continue
+        if unit.page != 1:
+            if (unit.page or 0) > 1:  # the body runs in page order: page 1 is over
+                return index
             continue
         text = unit.text.strip()
         if not text:
