@@ -152,13 +152,16 @@ class Analysis:
 
     @cached_property
     def standing(self) -> list[FoundMarking]:
-        """The state-secret markings in force: live, not declassified, in a marking place."""
-        return [m for m in self.secret if m.in_place and not self.declassified(m)]
+        """The state-secret markings in force: live and not declassified. Markings are only read in marking
+        places (the first lines of page 1, the tops of later pages where an attachment or a compilation's
+        part starts, headers, footers, text boxes), so these are all in one."""
+        return [m for m in self.secret if not self.declassified(m)]
 
     @cached_property
     def level(self) -> str | None:
         """The document's level: the highest live, not declassified marking in its marking places
-        (markings.md section 7); None for a document with none. Statistics count the document by it."""
+        (markings.md section 7); None for a document with none. Statistics count the document by it: a
+        compilation whose cover is lower than a part inside counts at the part's level (the cover is ML113)."""
         levels = [m.marking.level or "" for m in self.standing]
         return max(levels, key=LEVEL_RANK.__getitem__) if levels else None
 

@@ -112,6 +112,21 @@ def test_the_json_level_is_null_without_a_marking_in_force() -> None:
     assert [(m["text"], m["primary"]) for m in entry["markings"]] == [("秘密★1年", True)]
 
 
+def test_a_compilation_has_the_level_of_its_highest_part_and_is_judged_by_its_cover() -> None:
+    doc = body("秘密★5年", "江川市防汛抗旱工作资料汇编", "2026年3月5日")
+    doc.units += [TextUnit("机密★10年", "body", 2, 1), TextUnit("2026年主汛期水情形势分析（摘编）", "body", 2, 2)]
+    analysis = analyse(doc)
+    assert analysis.primary is not None and analysis.primary.marking.text == "秘密★5年"
+    assert analysis.level == "机密"
+    assert rules_for(doc) == ["ML113"]
+
+
+def test_an_unmarked_notice_with_a_marked_attachment_has_the_attachments_level() -> None:
+    doc = body("关于做好防汛工作的通知", "各区人民政府：", "正文。", "2026年3月5日")
+    doc.units += [TextUnit("秘密★1年", "body", 2, 1), TextUnit("附件：防汛物资清单", "body", 2, 2)]
+    assert analyse(doc).level == "秘密"
+
+
 # Class 4: the 1999 layout on one line.
 
 GONGWEN_2010 = ("江川市人民政府文件", "江府发〔2010〕5号", "江川市人民政府", "2010年5月10日")

@@ -193,10 +193,15 @@ def test_fixture_numbers_checked_by_hand_against_the_manifest(fixtures_run: tupl
                               "ledger_files": 0, "ledger_rows_not_found": 0}
     assert stats["by_level"]["unmarked"] == len(unmarked) + 8
     assert stats["by_level"]["绝密"] == 2  # ml104_brackets 绝密★（30年）, docx and pdf
+    levels = {entry["path"].removeprefix(f"{FIXTURES}/"): entry["level"] for entry in fixtures_run[1]["files"]}
+    # A compilation counts at the level of its highest part, whatever its (lower) cover says; a document
+    # judged by a lower canonical marking still counts at its highest marking in force.
+    assert levels["docx/compilation_cover_lower.docx"] == levels["pdf/compilation_cover_lower.pdf"] == "机密"
+    assert levels["docx/level_header_over_field.docx"] == levels["pdf/level_header_over_field.pdf"] == "机密"
     # ≤1年: expired_duration and expiring_soon, x2 each; header_conflict counts by its body 机密★5年, the
     # marking the checks judge, not by its header's 秘密★1年. 5-10 years: only struck_replaced_same_line's
-    # live 机密★10年 (not its struck 秘密★2年); compilation_cover_lower counts by its cover 秘密★5年, the
-    # marking in its marking places, not the inner 机密★10年.
+    # live 机密★10年 (not its struck 秘密★2年); compilation_cover_lower's term is its cover's 秘密★5年 (the
+    # primary marking), though its level is the inner 机密★10年 (see below).
     # >10–20年: ml202 秘密★15年, layout_1999 and layout_1999_one_line 机密★20年; >20年: ml104 绝密★（30年）.
     assert {k: v for k, v in stats["by_term"].items() if k != "duration_1_5y"} == {
         "duration_le_1y": 4, "duration_5_10y": 2, "duration_10_20y": 6, "duration_gt_20y": 2,
