@@ -32,10 +32,11 @@ RADICAL_LOOKALIKES = {"\u2e9d": "月", "\u2ebc": "月", "\u2e9c": "日"}
 TRADITIONAL_LEVELS = {"機密": "机密", "祕密": "秘密", "絕密": "绝密", "絶密": "绝密"}
 
 _INVISIBLE_CLASS = "".join(f"\\u{ord(ch):04x}" for ch in INVISIBLE) + _SUPPLEMENT_SELECTORS
-NEEDS_NORMALISING = regex_cache.compile(
-    f"[{_INVISIBLE_CLASS}{COMPATIBILITY_RANGES}]|{'|'.join(TRADITIONAL_LEVELS)}"
-)
-_TRADITIONAL = regex_cache.compile("|".join(TRADITIONAL_LEVELS))
+#: Taiwan's 極機密 and 絕對機密 are not a PRC level in other characters: the recogniser reports them as
+#: unknown levels (ML110), so their 機密 is left as written.
+_TRADITIONAL_WORD = f"(?<![極對])(?:{'|'.join(TRADITIONAL_LEVELS)})"
+NEEDS_NORMALISING = regex_cache.compile(f"[{_INVISIBLE_CLASS}{COMPATIBILITY_RANGES}]|{_TRADITIONAL_WORD}")
+_TRADITIONAL = regex_cache.compile(_TRADITIONAL_WORD)
 
 
 @dataclass(frozen=True, slots=True)

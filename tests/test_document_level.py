@@ -313,6 +313,12 @@ def test_traditional_levels_are_recognised_and_reported(text: str, level: str, c
     assert analyse(doc).level == level
 
 
+@pytest.mark.parametrize("text", ["極機密★10年", "絕對機密★10年"])
+def test_taiwans_levels_are_unknown_levels_not_traditional_ones(text: str) -> None:
+    (marking,) = recognise(text)
+    assert [(d.rule, d.detail) for d in marking.defects] == [("ML110", text.split("★")[0])]
+
+
 def test_a_traditional_level_in_a_company_name_is_no_marking() -> None:
     assert recognise("北京機密電子有限公司") == []
 

@@ -86,7 +86,8 @@ def expiring_soon(ctx: Context) -> Iterator[Finding]:
     """The term ends within the expiry window (default 90 days).
 
     Why: an extension must be decided before the term runs out (保密法 Art 24; 定密管理规定), or the item
-    declassifies by itself. This is the time to review it.
+    declassifies by itself. This is the time to review it. A note beside the marking that records the
+    decision (`保密期限延长至3年`, `已于…解密`: the forms ML301 lists) means it was taken.
 
     Wrong: a `秘密★1年` item reviewed only after it expired
 
