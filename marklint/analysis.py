@@ -392,10 +392,14 @@ def _top_end(units: list[TextUnit]) -> int:
         text = unit.text.strip()
         if not text:
             continue
-        if not (recognise(text, bare_level_ok=True) or _companion_only(text) or decision_note(text)
-                or FIELD_LABEL.match(text) or TERM_FIELD.fullmatch(text) or find_scope(text)):
+        if not (recognise(text, bare_level_ok=True) or _companion_only(text) or COPY_LINE.match(text)
+                or decision_note(text) or FIELD_LABEL.match(text) or TERM_FIELD.fullmatch(text) or find_scope(text)):
             return index
     return len(units)
+
+
+#: A 份号 line as the 版头 writes it, 6 digits or not (``000123``, ``份号：000123``).
+COPY_LINE = regex_cache.compile(r"^(?:份号[：:]?)?[ \u3000]*[0-9０-９]{1,12}$")
 
 
 def _companion_only(text: str) -> bool:

@@ -71,6 +71,14 @@ def test_the_canonical_place_gives_the_primary_even_when_a_header_is_higher() ->
         ("ML113", "密级标志“机密★5年”与“秘密★1年”不一致，且旧标志未作删除标记")]
 
 
+@pytest.mark.parametrize("first", ["000123", "份号：000123", "１２３４５", "000123　特急"])
+def test_the_copy_number_line_is_part_of_the_canonical_place(first: str) -> None:
+    doc = with_header("机密★5年", first, "秘密★1年", "江川市人民政府文件", "江府发〔2026〕5号", "2026年3月5日")
+    analysis = analyse(doc)
+    assert analysis.top_end == 3  # after the header (0), the 份号 (1) and the marking (2): the 发文机关标志
+    assert analysis.primary is not None and analysis.primary.marking.text == "秘密★1年"
+
+
 def test_without_a_canonical_marking_the_highest_is_primary() -> None:
     doc = with_header("秘密★1年", "关于防汛工作的报告", "机密★5年", "2026年3月5日")
     analysis = analyse(doc)
