@@ -13,6 +13,7 @@ import regex
 from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, add_term, make_date
 from marklint.marking import (
+    CHANGED,
     COMPANION,
     DECLASSIFIED,
     MAX_YEARS,
@@ -137,6 +138,10 @@ class Analysis:
         return self.decision(found) == DECLASSIFIED or (found.marking.canonical or found.marking.text) in (
             self._declassified_markings)
 
+    def superseded(self, found: FoundMarking) -> bool:
+        """No longer in force though not struck: declassified, or changed (a 变更 note beside it)."""
+        return self.declassified(found) or self.decision(found) == CHANGED
+
     @cached_property
     def _declassified_markings(self) -> set[str]:
         return {m.marking.canonical or m.marking.text for m in self.live if self.decision(m) == DECLASSIFIED}
@@ -152,14 +157,14 @@ class Analysis:
 
     @cached_property
     def standing(self) -> list[FoundMarking]:
-        """The state-secret markings in force: live and not declassified. Markings are only read in marking
+        """The state-secret markings in force: live, not declassified, not changed. Markings are only read in marking
         places (the first lines of page 1, the tops of later pages where an attachment or a compilation's
         part starts, headers, footers, text boxes), so these are all in one."""
-        return [m for m in self.secret if not self.declassified(m)]
+        return [m for m in self.secret if not self.superseded(m)]
 
     @cached_property
     def level(self) -> str | None:
-        """The document's level: the highest live, not declassified marking in its marking places
+        """The document's level: the highest live marking in force (``standing``) in its marking places
         (markings.md section 7); None for a document with none. Statistics count the document by it: a
         compilation whose cover is lower than a part inside counts at the part's level (the cover is ML113)."""
         levels = [m.marking.level or "" for m in self.standing]
@@ -178,16 +183,16 @@ class Analysis:
         the live state-secret marking in the canonical place, else the highest (the first of the highest
         on the page before one in a header or footer, and one in a marking place before one elsewhere)."""
         canonical = [m for m in self.secret if self.canonical(m)]
-        if canonical:
-            return canonical[0]
+        if canonical:  # the one in force, where an old marking with a 解密 note stands beside a new one
+            return next((m for m in canonical if not self.superseded(m)), canonical[0])
         if not self.secret:
             return None
 
         def preference(found: FoundMarking) -> tuple[int, int, int, int, int]:
             # In a marking place before elsewhere (the document's level comes from those), in force before
-            # declassified, the highest, on the page before a header or footer, then the first.
+            # superseded, the highest, on the page before a header or footer, then the first.
             on_page = found.unit.part not in ("header", "footer")
-            return (0 if found.in_place else 1, 1 if self.declassified(found) else 0,
+            return (0 if found.in_place else 1, 1 if self.superseded(found) else 0,
                     -LEVEL_RANK[found.marking.level or ""], 0 if on_page else 1, self.secret.index(found))
 
         return min(self.secret, key=preference)

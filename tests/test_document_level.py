@@ -96,6 +96,15 @@ def test_a_declassified_marking_has_no_level_and_no_expiry_finding() -> None:
     assert rules_for(doc) == []
 
 
+@pytest.mark.parametrize("note", ["已解密", "密级变更为机密"])
+def test_an_old_marking_with_a_note_beside_its_replacement_is_a_recorded_change(note: str) -> None:
+    doc = body("000123", f"秘密★1年（{note}）", "机密★5年", "江川市人民政府文件", "江府发〔2026〕5号", "2026年3月5日")
+    analysis = analyse(doc)
+    assert analysis.primary is not None and analysis.primary.marking.text == "机密★5年"
+    assert analysis.level == "机密"
+    assert rules_for(doc) == []
+
+
 def test_a_running_copy_of_a_declassified_marking_is_declassified_too() -> None:
     doc = with_header("秘密★1年", "秘密★1年", "解密", "江川市水利局", "2020年3月5日")
     assert analyse(doc).level is None

@@ -159,7 +159,8 @@ def conflicting_markings(ctx: Context) -> Iterator[Finding]:
     Why: one carrier has one level and one term. When the level or term changes, the old marking is
     struck through and the new one written beside it (定密管理规定), so a struck-through marking next to a
     new one is a recorded change, not a conflict. A compilation's cover carries the highest level and the
-    longest term of what it contains (保密法实施条例 Art 27).
+    longest term of what it contains (保密法实施条例 Art 27). An old marking with a 解密 or 变更 note beside
+    it (`已解密`, `密级变更为机密`) records the change too.
 
     Wrong: header `秘密★1年`, body `机密★5年`; a cover `秘密★5年` over an inner `机密★10年`
 
@@ -171,6 +172,8 @@ def conflicting_markings(ctx: Context) -> Iterator[Finding]:
     for found in ctx.analysis.secret:
         if found is primary or _term_key(found) == _term_key(primary):
             continue
+        if ctx.analysis.superseded(found):
+            continue  # a 解密 or 变更 note beside the old marking records the change, as striking it does
         later_page = (found.unit.page or 1) > (primary.unit.page or 1) and found.unit.part not in ("header", "footer")
         if later_page:
             # Inside a compilation lower or equal markings are normal; a higher one must be on the cover.
