@@ -15,8 +15,8 @@ Definitions (every table reconciles with the totals of ``marklint scan`` on the 
 - ``files.marked``: documents with any marking (struck, or with a non-secret word such as 内部), as the
   scan's ``summary.marked`` counts them. ``files.classified``: documents with a level (below).
 - The document's level: ``FileResult.level`` (``"level"`` in the JSON report): the highest live (not
-  struck, not declassified or changed by a note) 绝密, 机密 or 秘密 marking in its marking places. ``files.classified``
-  counts the documents that have one. A document counts once, by it.
+  struck, not declassified or changed by a note) 绝密, 机密 or 秘密 marking in its marking places.
+  ``files.classified`` counts the documents that have one. A document counts once, by it.
 - Classifying marking: the marking flagged ``primary`` in ``FileResult.markings``, the one the checks
   judge the document's form and term by: the live marking in the canonical place (the 版头, the top of
   the cover or first page), else the highest.
