@@ -126,7 +126,7 @@ class Analysis:
     def decision(self, found: FoundMarking) -> str | None:
         """What a note beside the marking records (marking.DECISION_NOTES: 解密, 延长 or 变更): on its line,
         alone on the line before or after, or a seal (a text box) on its page; None when there is none."""
-        if found.marking.decision:
+        if found.marking.decision or not self.notes:  # most documents have no note at all
             return found.marking.decision
         for index in (found.index + 1, found.index - 1):
             if index in self.notes:
@@ -252,7 +252,7 @@ def analyse(doc: Document) -> Analysis:
     tops = page_tops(doc)
     seen_running: set[str] = set()
     units = doc.units
-    result.top_end = _top_end(units)
+    top_open = True  # still among the marking lines at the top of page 1 (the canonical place)
     recent: deque[str] = deque(maxlen=SIGNATURE_LOOKBACK)  # the last non-empty lines: where a signature stands
     for index, original in enumerate(units):
         if original.part == "metadata" or index - 1 in joined:
@@ -263,9 +263,11 @@ def analyse(doc: Document) -> Analysis:
         # Mid-body, a ★ marking quotes one (markings.md section 7): only marking places, the tops of
         # later pages (attachments, compilations) and headers, footers and text boxes carry markings, and
         # not even there when the sentence before introduces an example (asked last: it is the dearest test).
+        marked = False
         if (in_place or index in tops or unit.part in ("header", "footer", "textbox")) and not (
                 index > 0 and _introduces_example(units[index - 1].text)):
             for found in _markings_in(unit, index, in_place, seen_running):
+                marked = True
                 result.markings.append(found)
                 if found.marking.field_style and found.marking.term.kind == "missing":
                     previous_field = (len(result.markings) - 1, found)
@@ -285,9 +287,16 @@ def analyse(doc: Document) -> Analysis:
             result.notes[index] = meaning
             if unit.part == "textbox":
                 result.seals[index] = unit.page
+        if top_open and unit.part in ("body", "table") and unit.page is not None and (unit.page > 1 or not (
+                marked or meaning or not text.strip() or _accompanies_marking(text.strip()))):
+            # The body runs in page order: a line that is no marking, or page 2, ends the top of page 1.
+            top_open = False
+            result.top_end = index
         _read_gongwen_signs(result, unit, recent)
         if unit.part in ("body", "table") and not text.isspace() and text:
             recent.append(text.strip())
+    if top_open:
+        result.top_end = len(units)
     if result.issuer is None and result.signature:
         result.issuer = result.signature
     return result
@@ -383,24 +392,12 @@ def _signature(recent: deque[str]) -> str | None:
     return None
 
 
-def _top_end(units: list[TextUnit]) -> int:
-    """The index of the first line on page 1 that is neither a marking nor one of its companions (份号,
-    紧急程度, a 解密 note, a form label or term field, a 知悉范围): the marking lines above it are the
-    canonical place (GB/T 9704-2012 7.2: the 版头; 定密管理规定: the top of the cover or first page)."""
-    for index, unit in enumerate(units):
-        if unit.part not in ("body", "table"):
-            continue
-        if unit.page != 1:
-            if (unit.page or 0) > 1:  # the body runs in page order: page 1 is over
-                return index
-            continue
-        text = unit.text.strip()
-        if not text:
-            continue
-        if not (recognise(text, bare_level_ok=True) or _companion_only(text) or COPY_LINE.match(text)
-                or decision_note(text) or FIELD_LABEL.match(text) or TERM_FIELD.fullmatch(text) or find_scope(text)):
-            return index
-    return len(units)
+def _accompanies_marking(text: str) -> bool:
+    """A line that stands with the markings at the top of page 1: a 份号, 紧急程度, a form label or term
+    field, a 知悉范围. The marking lines above the first other line are the canonical place (GB/T 9704-2012
+    7.2: the 版头; 定密管理规定: the top of the cover or first page)."""
+    return bool(COPY_LINE.match(text) or _companion_only(text) or FIELD_LABEL.match(text)
+                or TERM_FIELD.fullmatch(text) or find_scope(text))
 
 
 #: A 份号 line as the 版头 writes it, 6 digits or not (``000123``, ``份号：000123``).

@@ -58,7 +58,8 @@ TABBED = regex_cache.compile(r"\S.*(?:\t|[ \u3000]{4,})")
 
 def _top_right(ctx: Context, found: FoundMarking) -> bool:
     unit = found.unit
-    if unit.align == "right" or TABBED.search(unit.text[: found.marking.start]):
+    before = unit.text[: found.marking.start]  # almost always empty: the marking starts its line
+    if unit.align == "right" or (before and TABBED.search(before)):
         return True
     geometry = ctx.document.geometry
     return unit.bbox is not None and geometry is not None and unit.bbox[0] > geometry.width / 2
