@@ -24,6 +24,7 @@ class FileResult:
     issuer: str | None = None  # for the statistics
     level: str | None = None  # the document's level: its highest marking in force (analysis.Analysis.level)
     source: str | None = None  # the path the file was opened by, when ``path`` (printable) differs from it
+    signatures: int | None = None  # signatures and seals the file lists (OFD); None where it lists none
 
     def to_json(self) -> dict:
         return {
@@ -35,7 +36,7 @@ class FileResult:
             "issue_date": self.issue_date.isoformat() if self.issue_date else None,
             "level": self.level,
             "findings": [f.to_json() for f in self.findings],
-        }
+        } | ({"signatures": self.signatures} if self.signatures is not None else {})
 
 
 @dataclass
