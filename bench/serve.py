@@ -41,8 +41,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and every process below it (from /proc)."""
+def children_map() -> dict[int, list[int]]:
+    """Process id -> its children's ids, from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -52,6 +52,12 @@ def tree_rss(pid: int) -> int:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(parent, []).append(int(entry))
+    return children
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and every process below it (from /proc)."""
+    children = children_map()
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
@@ -112,18 +118,8 @@ class Server:
     def workers(self) -> list[int]:
         """The worker processes' ids: the server's grandchildren (children of its fork server)."""
         assert self.process is not None
-        grandchildren = []
-        for child in _children(self.process.pid):
-            grandchildren.extend(_children(child))
-        return grandchildren
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
-            return [int(n) for n in handle.read().split()]
-    except OSError:
-        return []
+        children = children_map()
+        return [worker for child in children.get(self.process.pid, []) for worker in children.get(child, [])]
 
 
 @contextmanager

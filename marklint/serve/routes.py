@@ -111,7 +111,7 @@ async def check(request: Request) -> Response:
         return denied
     state = service(request)
     if state.in_flight >= state.capacity:
-        return busy("the server is judging as many documents as it can hold; retry shortly")
+        return busy("the queue is full; retry shortly")  # as many bodies held as the queue and workers take
     state.in_flight += 1
     try:
         return await _check(request, state)
