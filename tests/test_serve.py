@@ -444,3 +444,18 @@ def test_a_stuck_worker_is_504_and_replaced(slow_server: Server) -> None:
     replaced = slow_server.workers()
     assert len(replaced) == 2 and not set(replaced) & set(stuck)
     assert post(slow_server, MARKED).json()["verdict"] == "pass"
+
+
+def test_a_worker_that_dies_under_a_document_blocks_it(slow_server: Server, tmp_path: Path) -> None:
+    slow = slow_pdf(tmp_path / "slow.pdf")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        judging = pool.submit(post, slow_server, slow)
+        time.sleep(0.5)
+        for pid in slow_server.workers():  # the one reading the slow file, and the idle one
+            os.kill(pid, signal.SIGKILL)
+        answer = judging.result().json()
+    assert answer["status"] == "not-examined" and answer["reason"] == "corrupt: the worker examining it stopped"
+    assert answer["verdict"] == "block" and [f["rule"] for f in answer["findings"]] == ["ML901"]
+    # The next documents go to new workers; neither is blamed for the deaths.
+    assert [post(slow_server, MARKED).json()["verdict"] for _ in range(3)] == ["pass"] * 3
+    assert httpx.get(slow_server.url + "/readyz").json()["ready"] == 2

@@ -75,7 +75,7 @@ SCHEMAS = {
 def _errors(*statuses: int) -> dict:
     words = {400: "Bad request", 401: "No bearer token", 403: "Wrong bearer token", 404: "Not found",
              413: "Over the size limit, or too many documents", 415: "Not a document upload",
-             503: "Queue full or workers not ready: retry after Retry-After seconds",
+             503: "Queue full (or, for /readyz, workers not all up): retry after Retry-After seconds",
              504: "A worker did not answer within the deadline: treat the document as blocked"}
     return {str(s): {"description": words[s], "content": {"application/json": {"schema": _ERROR}}} for s in statuses}
 

@@ -14,11 +14,12 @@ event loop and threads, would be unsafe, and a fresh interpreter per replacement
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -29,12 +30,19 @@ from marklint.model import Document, Status
 from marklint.results import FileResult
 from marklint.serve import worker
 
+LOG = logging.getLogger("marklint.serve")
+#: An idle slot looks this often whether its worker is still alive.
+WATCH_SECONDS = 1.0
 #: Seconds a new worker may take to import marklint and say it is ready.
 START_SECONDS = 60.0
 
 
 class QueueFull(Exception):
     """No room in the queue for the request's documents: 503 with Retry-After."""
+
+
+class WorkerGone(Exception):
+    """The worker had ended before it was sent a document: it is replaced and the document sent again."""
 
 
 class WorkerStuck(Exception):
@@ -64,7 +72,6 @@ class _Slot:
     connection: Connection | None = None
     ready: bool = False
     served: int = 0
-    busy: bool = field(default=False)
 
 
 class WorkerPool:
@@ -163,33 +170,47 @@ class WorkerPool:
         assert self._queue is not None
         loop = asyncio.get_running_loop()
         while True:
-            job = await self._queue.get()
+            if not slot.ready:
+                try:
+                    await loop.run_in_executor(self._threads, self._replace, slot)
+                except (OSError, RuntimeError) as exc:  # the slot stays down; /readyz says so meanwhile
+                    LOG.error("a worker could not be started (%s); trying again", type(exc).__name__)
+                    await asyncio.sleep(1)
+                    continue
+            try:
+                job = await asyncio.wait_for(self._queue.get(), timeout=WATCH_SECONDS)
+            except TimeoutError:
+                slot.ready = slot.process is not None and slot.process.is_alive()  # died while idle: replace it
+                continue
             if job.future.done():
                 continue
-            if not slot.ready:
-                await loop.run_in_executor(self._threads, self._spawn, slot)
-            slot.busy = True
             try:
-                result = await loop.run_in_executor(self._threads, self._exchange, slot, job)
+                try:
+                    result = await loop.run_in_executor(self._threads, self._exchange, slot, job)
+                except WorkerGone:  # it had died before it got the document: not the document's doing
+                    await loop.run_in_executor(self._threads, self._replace, slot)
+                    result = await loop.run_in_executor(self._threads, self._exchange, slot, job)
             except WorkerStuck as exc:
                 self._set(job, exception=exc)
-                await loop.run_in_executor(self._threads, self._replace, slot)
+                slot.ready = False
             except (EOFError, OSError):
                 # The worker died under this document (a crash in a parser library): never a pass.
                 self._set(job, result=self._not_examined(job, "corrupt", "the worker examining it stopped"))
-                await loop.run_in_executor(self._threads, self._replace, slot)
+                slot.ready = False
             else:
                 self._set(job, result=result)
                 slot.served += 1
-                if slot.served >= self.RECYCLE_AFTER:
-                    await loop.run_in_executor(self._threads, self._replace, slot)
-            finally:
-                slot.busy = False
+                slot.ready = slot.served < self.RECYCLE_AFTER
 
     def _exchange(self, slot: _Slot, job: _Job) -> FileResult:
         assert slot.connection is not None
         upload = job.upload
-        slot.connection.send((upload.display, upload.suffix, upload.data, job.overrides))
+        if slot.process is None or not slot.process.is_alive():
+            raise WorkerGone()
+        try:
+            slot.connection.send((upload.display, upload.suffix, upload.data, job.overrides))
+        except OSError as exc:
+            raise WorkerGone() from exc
         if not slot.connection.poll(self.deadline):
             raise WorkerStuck()
         return slot.connection.recv()
@@ -208,8 +229,6 @@ class WorkerPool:
             job.future.set_result(result)
 
     def _not_examined(self, job: _Job, reason: str, detail: str) -> FileResult:
-        from dataclasses import replace
-
         document = Document(path=job.upload.display, format=job.upload.suffix.lstrip(".").lower() or "unknown",
                             status=Status.NOT_EXAMINED, reason=f"{reason}: {detail}")
         return judge(document, replace(self.settings, **job.overrides))

@@ -133,8 +133,6 @@ async def _check(request: Request, state: Service) -> Response:
     del body
     # The access log's only trace of a document: its SHA-256 (never its name or content).
     request.state.sha256 = [hashlib.sha256(document.data).hexdigest() for document in documents]
-    if state.pool.ready_workers == 0:
-        return busy("no worker is ready yet; retry shortly")
     try:
         results = await state.pool.judge(documents, overrides)
     except QueueFull:
