@@ -329,9 +329,7 @@ def test_a_token_file_from_the_configuration(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "example.org"])
 def test_refuses_to_listen_beyond_loopback_without_a_token(host: str) -> None:
-    environment = {key: value for key, value in os.environ.items() if key != "MARKLINT_TOKEN"}
-    run = subprocess.run([sys.executable, "-c", "from marklint.cli import main; main()", "serve", "--host", host,
-                          "--port", "1"], capture_output=True, text=True, env=environment, timeout=60, cwd=ROOT)
+    run = serve_command("--host", host, "--port", "1")
     assert run.returncode == 2
     assert run.stderr == (f"marklint: refusing to listen on {host} without a token: set MARKLINT_TOKEN or "
                           "[serve] token-file, or listen on 127.0.0.1\n")
@@ -459,3 +457,27 @@ def test_a_worker_that_dies_under_a_document_blocks_it(slow_server: Server, tmp_
     # The next documents go to new workers; neither is blamed for the deaths.
     assert [post(slow_server, MARKED).json()["verdict"] for _ in range(3)] == ["pass"] * 3
     assert httpx.get(slow_server.url + "/readyz").json()["ready"] == 2
+
+
+def serve_command(*args: str, prelude: str = "") -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key != "MARKLINT_TOKEN"}
+    return subprocess.run([sys.executable, "-c", prelude + "from marklint.cli import main; main()", "serve", *args],
+                          capture_output=True, text=True, env=environment, timeout=60, cwd=ROOT)
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ('[serve]\ntoken-file = "missing"\n', "no token can be read from it"),
+    ('[serve]\nqueue = 0\n', "serve.queue must be a whole number, 1 or more"),
+    ('[serve]\nport = 80\n', "[serve] takes token-file"),
+])
+def test_a_bad_serve_configuration_is_exit_2(tmp_path: Path, table: str, message: str) -> None:
+    config = tmp_path / "marklint.toml"
+    config.write_text(table, encoding="utf-8")
+    run = serve_command("--config", str(config), "--port", "1")
+    assert run.returncode == 2 and message in run.stderr and run.stderr.startswith("marklint: ")
+
+
+def test_without_the_serve_extra_the_command_says_what_to_install() -> None:
+    run = serve_command(prelude="import sys; sys.modules['uvicorn'] = None; ")  # as if it were not installed
+    assert run.returncode == 2
+    assert run.stderr == "marklint: marklint serve needs the serve extra: pip install 'marklint[serve]'\n"
