@@ -143,9 +143,9 @@ def test_sarif_answer(server: Server) -> None:
 
 
 def test_html_report_appears_only_where_it_is_installed(server: Server) -> None:
-    import importlib.util
+    from marklint.serve.answers import html_available
 
-    installed = importlib.util.find_spec("marklint.report.html") is not None
+    installed = html_available()
     answer = post(server, MARKED, format="html")
     page = httpx.get(server.url + "/").text
     assert ('data-html-report="true"' in page) is installed

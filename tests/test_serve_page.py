@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bench.serve import AS_OF, Server, serving
+from marklint.serve.answers import html_available
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -98,7 +99,7 @@ def test_release_mode_and_the_json_download(page: Page, server: Server) -> None:
                        files={"file": (CLEAN.name, CLEAN.read_bytes())}).json()
     assert saved == batch and saved["verdict"] == "block"
     assert [f["rule"] for f in saved["files"][0]["findings"]] == ["ML303"]
-    assert page.locator("#download-html").is_hidden() is not batch_html_available()
+    assert page.locator("#download-html").is_hidden() is not html_available()
 
 
 def test_dropping_files_on_the_page(page: Page) -> None:
@@ -110,9 +111,3 @@ def test_dropping_files_on_the_page(page: Page) -> None:
     }""", [FAULTY.name, data])
     page.wait_for_selector(f'section.file[data-path="{FAULTY.name}"]')
     assert shown(page, FAULTY.name)[0] == "拦截"
-
-
-def batch_html_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("marklint.report.html") is not None

@@ -61,9 +61,10 @@ def sarif(results: list[FileResult], settings: Settings) -> dict:
 
 
 def html_available() -> bool:
-    """Whether the HTML inspection report (``marklint.report.html``, issue 17) is installed."""
+    """Whether the HTML inspection report (``marklint.report.html``, issue 17) and Jinja2, which renders it,
+    are installed."""
     try:
-        return importlib.util.find_spec("marklint.report.html") is not None
+        return all(importlib.util.find_spec(name) is not None for name in ("marklint.report.html", "jinja2"))
     except (ImportError, ValueError):
         return False
 
