@@ -1,5 +1,10 @@
 """The ASGI application of ``marklint serve`` (Starlette): routes, the worker pool's life, the access log
-and the security headers. CORS is off: no CORS middleware, so browsers keep other sites' pages out."""
+and the security headers. CORS is off: no CORS middleware, so browsers keep other sites' pages out.
+
+Starlette rather than FastAPI: the API has four endpoints whose bodies are files and whose answers are the
+JSON contract marklint already writes, so FastAPI's models would describe nothing new, and it would bring
+pydantic (and its import time) for it; the OpenAPI description is written out in ``openapi.py`` instead.
+"""
 
 from __future__ import annotations
 
