@@ -11,9 +11,10 @@ import httpx
 from bench.serve import expected_entries, fixture_files, load, serving, tree_rss
 
 MiB = 1024 * 1024
-#: The whole process tree (server, fork server, two workers) idles near 120 MiB; 200 small uploads must not
-#: grow it by more than this.
-GROWTH_LIMIT = 150 * MiB
+#: The whole process tree (server, fork server, two workers) idles near 120 MiB and grew by 9 MiB in the
+#: bench's runs: 200 small uploads may grow it by this much (allocator slack), not by what unbounded queues
+#: or kept bodies would hold.
+GROWTH_LIMIT = 64 * MiB
 
 
 def test_200_uploads_from_20_clients(tmp_path: Path) -> None:
