@@ -32,7 +32,6 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 AS_OF = "2026-11-27"
-DOCUMENT_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
 
 
 def free_port() -> int:
@@ -141,7 +140,12 @@ def expected_entries(paths: Sequence[Path], *options: str) -> dict[str, dict]:
 
 
 def fixture_files() -> list[Path]:
-    return sorted(p for p in FIXTURES.rglob("*") if p.suffix in DOCUMENT_SUFFIXES and p.is_file())
+    """Every fixture marklint scans: the files of ``fixtures/manifest.json`` and of each format folder's own
+    manifest (tests/test_fixtures.py reads them the same way)."""
+    names = [entry["file"] for entry in json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))]
+    for extra in sorted(FIXTURES.glob("*/manifest.json")):
+        names += [f"{extra.parent.name}/{entry['file']}" for entry in json.loads(extra.read_text(encoding="utf-8"))]
+    return sorted(FIXTURES / name for name in names)
 
 
 @dataclass
