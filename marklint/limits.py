@@ -33,6 +33,7 @@ class Limits:
     max_embedded_documents: int = 32  # embedded documents read from one container
     max_embedded_bytes: int = 64 * MiB  # bytes of all the embedded documents read from one file
     per_file_seconds: float = 30.0  # wall-clock budget for one file
+    max_request_bytes: int = 64 * MiB  # marklint serve: a larger request is refused (413) before it is read
 
     @classmethod
     def names(cls) -> list[str]:

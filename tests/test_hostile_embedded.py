@@ -17,11 +17,16 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import httpx
+import jsonschema
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, StreamObject, TextStringObject
 
 import marklint
+from bench.serve import AS_OF as SERVE_AS_OF
+from bench.serve import serving
 from marklint.config import Settings
+from marklint.serve.openapi import SCHEMAS
 from tests.helpers import PdfStream, write_pdf_objects
 from tests.test_hostile import CONTENT_TYPES, PACKAGE_RELS, W_NS, flate_bomb, word_binary, write_ole, write_pdf
 
@@ -268,3 +273,23 @@ def test_cli_reports_embedded_documents_in_every_format(tmp_path: Path) -> None:
     assert json.loads(stats.stdout)["files"] == {  # the scan's summary counts: the annex is a document too
         "scanned": 2, "marked": 1, "classified": 1, "not_examined": 0, "partial": 0, "ledger_files": 0,
         "ledger_rows_not_found": 0}
+
+
+def test_the_service_judges_a_file_with_what_it_holds(tmp_path: Path) -> None:
+    """POST /v1/check: the entry lists the attachment with its own verdict, and SARIF has an artifact for
+    each (the service's SARIF once paired artifacts and uploaded files one to one)."""
+    outer = pdf_with_attachments(tmp_path, {"annex.txt": "秘密☆1年\n".encode()})
+    with serving(tmp_path / "serve.log", "--workers", "1") as server:
+        def check(**params: str) -> httpx.Response:
+            return httpx.post(server.url + "/v1/check", params={"as_of": SERVE_AS_OF, **params},
+                              files={"file": ("outer.pdf", outer)}, timeout=60)
+
+        answer = check().json()
+        sarif = check(format="sarif").json()["runs"][0]
+    jsonschema.validate(answer, {**SCHEMAS["FileEntry"], "components": {"schemas": SCHEMAS}})
+    assert (answer["verdict"], [f["rule"] for f in answer["findings"]]) == ("block", ["ML113"])
+    [annex] = answer["embedded"]
+    assert (annex["path"], annex["verdict"], [f["rule"] for f in annex["findings"]]) == (
+        "outer.pdf!/annex.txt", "block", ["ML101", "ML304"])
+    assert [(a["location"]["uri"], a["properties"]["verdict"]) for a in sarif["artifacts"]] == [
+        ("outer.pdf", "block"), ("outer.pdf!/annex.txt", "block")]
