@@ -138,11 +138,52 @@ class Term:
         }
 
 
+class DefectKind(StrEnum):
+    """What the recogniser saw wrong in a marking's form. The recogniser knows no rule IDs: each rule
+    declares the kinds it reports, with their messages (``checks.registry.rule``)."""
+
+    OTHER_SEPARATOR = "other-separator"  # detail: the separator written
+    NO_SEPARATOR = "no-separator"
+    SPACED = "spaced"  # white space around the separator or in the term
+    SPACED_LEVEL = "spaced-level"  # 秘　密
+    INVISIBLE = "invisible"  # detail: the code points
+    BRACKETS = "brackets"
+    NUMERALS = "numerals"  # the term not in Arabic numerals
+    UNIT = "unit"  # 18月, 30天, 一年半
+    WHOLE_YEARS_IN_MONTHS = "whole-years-in-months"
+    COMPATIBILITY_UNIT = "compatibility-unit"  # detail: the characters and code points
+    REVERSED = "reversed"  # the term or the separator before the level
+    FORM_FIELDS = "form-fields"  # 密级：机密
+    NOT_A_SECRET = "not-a-secret"  # detail: the word written as the level (内部, 工作秘密)
+    UNKNOWN_LEVEL = "unknown-level"  # detail: the word written as the level (绝秘)
+    TRADITIONAL_LEVEL = "traditional-level"  # detail: the characters and code points
+    COMPATIBILITY_LEVEL = "compatibility-level"  # detail: the characters and code points
+    NO_TERM = "no-term"
+    OVER_MAXIMUM = "over-maximum"  # detail: the maximum
+    LONG_TERM = "long-term"
+    VAGUE_CONDITION = "vague-condition"
+    IMPOSSIBLE_DATE = "impossible-date"
+    UNPARSABLE_DATE = "unparsable-date"
+
+    @property
+    def aspect(self) -> str:
+        """The part of the form a defect concerns: the recogniser keeps the first defect of each aspect."""
+        return _DEFECT_ASPECTS.get(self, self.value)
+
+
+_DEFECT_ASPECTS = {
+    DefectKind.SPACED_LEVEL: "spacing", DefectKind.SPACED: "spacing", DefectKind.INVISIBLE: "spacing",
+    DefectKind.UNIT: "unit", DefectKind.WHOLE_YEARS_IN_MONTHS: "unit", DefectKind.COMPATIBILITY_UNIT: "unit",
+    DefectKind.IMPOSSIBLE_DATE: "date", DefectKind.UNPARSABLE_DATE: "date",
+    DefectKind.UNKNOWN_LEVEL: "level", DefectKind.TRADITIONAL_LEVEL: "level", DefectKind.COMPATIBILITY_LEVEL: "level",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Defect:
-    """Something the recogniser saw wrong in a marking's form: a rule ID and the detail."""
+    """Something the recogniser saw wrong in a marking's form: its kind and the detail."""
 
-    rule: str
+    kind: DefectKind
     detail: str = ""
 
 

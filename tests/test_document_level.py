@@ -15,7 +15,7 @@ from marklint.checks.registry import all_rules, run_checks
 from marklint.config import Settings
 from marklint.driver import scan
 from marklint.marking import CHANGED, DECISION_NOTES, DECLASSIFIED, EXTENDED, decision_note, recognise
-from marklint.model import Document, Severity, StyleSpan, TextUnit
+from marklint.model import Defect, DefectKind, Document, Severity, StyleSpan, TextUnit
 from marklint.report.stats import Statistics
 from tests.helpers import body, rules_for
 
@@ -274,8 +274,7 @@ def test_invisible_characters_are_read_through_and_reported(char: str, where: in
     (marking,) = recognise(text)
     assert (marking.level, marking.canonical) == ("机密", "机密★5年")
     assert marking.term.duration is not None and marking.term.duration.amount == 5
-    assert [d.rule for d in marking.defects] == ["ML103"]
-    assert marking.defects[0].detail == f"invisible:U+{ord(char):04X}"
+    assert marking.defects == (Defect(DefectKind.INVISIBLE, f"U+{ord(char):04X}"),)
     # Offsets point into the text as written.
     assert text[marking.start:marking.end].strip().replace(char, "") == "机密★5年"
 
@@ -308,7 +307,7 @@ def test_spaces_and_invisible_characters_are_two_findings() -> None:
 def test_compatibility_ideographs_in_the_term_are_read_and_reported(text: str, unit: str, code: str) -> None:
     (marking,) = recognise(text)
     assert marking.term.duration is not None and marking.term.duration.unit == unit
-    assert [(d.rule, d.detail) for d in marking.defects] == [("ML106", f"compatibility:{text[-1]} {code}→{unit}")]
+    assert list(marking.defects) == [Defect(DefectKind.COMPATIBILITY_UNIT, f"{text[-1]} {code}→{unit}")]
     doc = body("000123", text, "江川市人民政府文件", "江府发〔2026〕5号", "2026年3月5日")
     (finding,) = [found for found in findings(doc) if found[0] == "ML106"]  # short terms have expired too
     assert f"兼容汉字或部首（{text[-1]} {code}→{unit}）" in finding[1]
@@ -323,7 +322,7 @@ def test_compatibility_ideographs_in_the_term_are_read_and_reported(text: str, u
 def test_traditional_levels_are_recognised_and_reported(text: str, level: str, chars: str) -> None:
     (marking,) = recognise(text)
     assert (marking.level, marking.text) == (level, text)
-    assert [(d.rule, d.detail) for d in marking.defects] == [("ML110", f"traditional:{chars}")]
+    assert list(marking.defects) == [Defect(DefectKind.TRADITIONAL_LEVEL, chars)]
     doc = body("000123", text, "江川市人民政府文件", "江府发〔2026〕5号", "2026年3月5日")
     canonical = marking.canonical
     assert findings(doc) == [("ML110", f"“{text}”的密级使用繁体字（{chars}），应为规范汉字“{canonical}”")]
@@ -333,7 +332,7 @@ def test_traditional_levels_are_recognised_and_reported(text: str, level: str, c
 @pytest.mark.parametrize("text", ["極機密★10年", "絕對機密★10年"])
 def test_taiwans_levels_are_unknown_levels_not_traditional_ones(text: str) -> None:
     (marking,) = recognise(text)
-    assert [(d.rule, d.detail) for d in marking.defects] == [("ML110", text.split("★")[0])]
+    assert list(marking.defects) == [Defect(DefectKind.UNKNOWN_LEVEL, text.split("★")[0])]
 
 
 def test_a_traditional_level_in_a_company_name_is_no_marking() -> None:
@@ -343,7 +342,7 @@ def test_a_traditional_level_in_a_company_name_is_no_marking() -> None:
 @pytest.mark.parametrize("star", ["⭑", "✭", "🟊", "✯", "✪", "✶", "✴", "⭒", "🟉"])
 def test_other_star_glyphs_are_nonstandard_separators(star: str) -> None:
     (marking,) = recognise(f"机密{star}5年")
-    assert [d.rule for d in marking.defects] == ["ML101"]
+    assert list(marking.defects) == [Defect(DefectKind.OTHER_SEPARATOR, star)]
     assert marking.canonical == "机密★5年"
 
 

@@ -6,14 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from marklint.checks.context import Context
-from marklint.checks.form import defect_findings, with_defect
+from marklint.checks.form import defect_findings
 from marklint.checks.registry import rule
 from marklint.dates import add_term
 from marklint.marking import MAX_YEARS
-from marklint.model import Duration, Finding
+from marklint.messages import Message
+from marklint.model import DefectKind, Duration, Finding
 
 
-@rule("ML201", "missing-term", "error")
+@rule("ML201", "missing-term", "error", defects={
+    DefectKind.NO_TERM: Message("“{text}”缺少保密期限，应为“{level}★保密期限”，如“{level}★{maximum}年”",
+                                "\"{text}\" has no term; should be \"{level}★term\", e.g. \"{level}★{maximum}年\""),
+})
 def missing_term(ctx: Context) -> Iterator[Finding]:
     """A level with no 保密期限, 解密时间 or 解密条件.
 
@@ -25,17 +29,14 @@ def missing_term(ctx: Context) -> Iterator[Finding]:
 
     Right: `机密★10年`, `机密★2030年1月1日`, `机密★会议开始前`
     """
-    for found in with_defect(ctx, "ML201"):
-        level = found.marking.level
-        yield ctx.finding(
-            "ML201", found,
-            f"“{found.marking.text}”缺少保密期限，应为“{level}★保密期限”，如“{level}★{MAX_YEARS[level]}年”",
-            f"\"{found.marking.text}\" has no term; should be \"{level}★term\", "
-            f"e.g. \"{level}★{MAX_YEARS[level]}年\"",
-        )
+    yield from defect_findings(ctx, "ML201")
 
 
-@rule("ML202", "term-exceeds-maximum", "warning")
+@rule("ML202", "term-exceeds-maximum", "warning", defects={
+    DefectKind.OVER_MAXIMUM: Message("“{text}”超过{level}最长保密期限{maximum}年，请确认另有规定的依据",
+                                     "\"{text}\" exceeds the {maximum}-year maximum for \"{level}\"; confirm the basis",
+                                     fix=False),
+})
 def term_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
     """A term beyond the statutory maximum for its level.
 
@@ -47,14 +48,7 @@ def term_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★10年`, or the longer term with its recorded basis
     """
-    for found in with_defect(ctx, "ML202"):
-        marking = found.marking
-        cap = MAX_YEARS[marking.level or ""]
-        yield ctx.finding(
-            "ML202", found,
-            f"“{marking.text}”超过{marking.level}最长保密期限{cap}年，请确认另有规定的依据",
-            f"\"{marking.text}\" exceeds the {cap}-year maximum for {marking.level}; confirm the basis",
-        )
+    yield from defect_findings(ctx, "ML202")
     for found in ctx.analysis.live:
         marking = found.marking
         issue_date = ctx.analysis.issue_date
@@ -70,7 +64,11 @@ def term_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-@rule("ML203", "long-term", "warning")
+@rule("ML203", "long-term", "warning", defects={
+    DefectKind.LONG_TERM: Message("“{text}”的保密期限为长期，须有保密事项范围的明确规定",
+                                  "\"{text}\" is marked \"长期\" (long-term), which needs an explicit basis in the "
+                                  "scope of secret matters (保密事项范围)"),
+})
 def long_term(ctx: Context) -> Iterator[Finding]:
     """The term is 长期.
 
@@ -81,11 +79,13 @@ def long_term(ctx: Context) -> Iterator[Finding]:
 
     Right: `机密★20年`, or 长期 with the 保密事项范围 entry recorded as its basis
     """
-    yield from defect_findings(ctx, "ML203", "“{text}”的保密期限为长期，须有保密事项范围的明确规定",
-                               "\"{text}\" is marked 长期, which needs an explicit basis in the 保密事项范围")
+    yield from defect_findings(ctx, "ML203")
 
 
-@rule("ML204", "vague-condition", "warning")
+@rule("ML204", "vague-condition", "warning", defects={
+    DefectKind.VAGUE_CONDITION: Message("“{text}”的解密条件不明确、不具体",
+                                        "\"{text}\" has a declassification condition that is not specific"),
+})
 def vague_condition(ctx: Context) -> Iterator[Finding]:
     """A 解密条件 that is not specific.
 
@@ -96,11 +96,14 @@ def vague_condition(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★项目验收后`, `机密★会议开始前`
     """
-    yield from defect_findings(ctx, "ML204", "“{text}”的解密条件不明确、不具体",
-                               "\"{text}\" has a declassification condition that is not specific")
+    yield from defect_findings(ctx, "ML204")
 
 
-@rule("ML205", "invalid-declassification-date", "error")
+INVALID_DATE = Message("“{text}”的解密时间不是有效日期", "\"{text}\" does not give a valid declassification date")
+
+
+@rule("ML205", "invalid-declassification-date", "error",
+      defects={DefectKind.IMPOSSIBLE_DATE: INVALID_DATE, DefectKind.UNPARSABLE_DATE: INVALID_DATE})
 def invalid_declassification_date(ctx: Context) -> Iterator[Finding]:
     """A 解密时间 that does not exist, cannot be read, or is not after the issue date.
 
@@ -112,8 +115,7 @@ def invalid_declassification_date(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★2030年1月1日`
     """
-    yield from defect_findings(ctx, "ML205", "“{text}”的解密时间不是有效日期",
-                               "\"{text}\" does not give a valid declassification date")
+    yield from defect_findings(ctx, "ML205")
     issue_date = ctx.analysis.issue_date
     for found in ctx.analysis.live:
         until = found.marking.term.until

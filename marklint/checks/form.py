@@ -6,52 +6,52 @@ them, on every marking that is not cancelled by strike-through.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from marklint.analysis import FoundMarking
 from marklint.checks.context import Context
-from marklint.checks.registry import rule
-from marklint.model import Finding
+from marklint.checks.registry import RULES, rule
+from marklint.marking import MAX_YEARS
+from marklint.messages import Message
+from marklint.model import Defect, DefectKind, Finding
 
 #: GB/T 9704-2012 took effect on this day; documents before it may follow the 1999 layout.
 GB9704_2012_IN_FORCE = date(2012, 7, 1)
 
 
-def with_defect(ctx: Context, rule_id: str) -> Iterator[FoundMarking]:
-    """The live markings whose recogniser defects include ``rule_id``."""
-    for found in ctx.analysis.live:
-        if any(d.rule == rule_id for d in found.marking.defects):
-            yield found
-
-
-def defect_findings(
-    ctx: Context, rule_id: str, zh: str, en: str, keep: Callable[[FoundMarking], bool] | None = None,
-    kinds: Mapping[str, tuple[str, str]] | None = None,
-) -> Iterator[Finding]:
-    """A finding for every live marking whose recogniser defects include ``rule_id`` (and that ``keep``
-    accepts). ``zh`` and ``en`` are format strings over ``text`` (the marking as written) and ``detail``;
-    the standard form is appended as 应为“…” / should be "…". ``kinds`` gives other messages for defects
-    whose detail is ``kind:detail`` (look-alike characters, ``marklint.lookalikes``)."""
+def with_defect(ctx: Context, rule_id: str) -> Iterator[tuple[FoundMarking, Defect]]:
+    """The live markings with each of their defects that rule ``rule_id`` reports."""
+    kinds = RULES[rule_id].defects
     for found in ctx.analysis.live:
         for defect in found.marking.defects:
-            if defect.rule == rule_id and (keep is None or keep(found)):
-                kind, _, detail = defect.detail.partition(":")
-                if kinds and kind in kinds:
-                    yield ctx.finding(rule_id, found, *_phrase(found, detail, *kinds[kind]))
-                else:
-                    yield ctx.finding(rule_id, found, *_phrase(found, defect.detail, zh, en))
+            if defect.kind in kinds:
+                yield found, defect
 
 
-def _phrase(found: FoundMarking, detail: str, zh: str, en: str) -> tuple[str, str]:
-    canonical = found.marking.canonical
-    values = {"text": found.marking.text, "detail": detail}
-    zh_expected = f"，应为“{canonical}”" if canonical and canonical != found.marking.text else ""
-    en_expected = f"; should be \"{canonical}\"" if canonical and canonical != found.marking.text else ""
-    return zh.format(**values) + zh_expected, en.format(**values) + en_expected
+def defect_findings(ctx: Context, rule_id: str, keep: Callable[[FoundMarking], bool] | None = None
+                    ) -> Iterator[Finding]:
+    """A finding for every defect of a live marking that rule ``rule_id`` reports (on the markings ``keep``
+    accepts), with the message the rule declares for its kind. The values a message may name: ``text``
+    (the marking as written), ``detail`` (the defect's), ``level``, ``canonical`` (its standard form),
+    ``maximum`` (the level's longest term in years); a message with ``fix`` ends with the standard form,
+    应为“…” / should be "…"."""
+    declared = RULES[rule_id]
+    for found, defect in with_defect(ctx, rule_id):
+        if keep is None or keep(found):
+            message = declared.defects[defect.kind]
+            marking = found.marking
+            values = {"text": marking.text, "detail": defect.detail, "level": marking.level,
+                      "canonical": marking.canonical, "maximum": MAX_YEARS.get(marking.level or "")}
+            zh, en = message.say("zh", **values), message.say("en", **values)
+            if message.fix and marking.canonical and marking.canonical != marking.text:
+                zh, en = f"{zh}，应为“{marking.canonical}”", f"{en}; should be \"{marking.canonical}\""
+            yield ctx.finding(rule_id, found, zh, en)
 
 
-@rule("ML101", "nonstandard-separator", "error")
+@rule("ML101", "nonstandard-separator", "error", defects={
+    DefectKind.OTHER_SEPARATOR: Message("“{text}”的分隔符不是★", "\"{text}\" uses a separator other than ★"),
+})
 def nonstandard_separator(ctx: Context) -> Iterator[Finding]:
     """Level and term joined by a symbol other than ★ (U+2605 BLACK STAR).
 
@@ -64,10 +64,12 @@ def nonstandard_separator(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★1年`
     """
-    yield from defect_findings(ctx, "ML101", "“{text}”的分隔符不是★", "\"{text}\" uses a separator other than ★")
+    yield from defect_findings(ctx, "ML101")
 
 
-@rule("ML102", "missing-separator", "error")
+@rule("ML102", "missing-separator", "error", defects={
+    DefectKind.NO_SEPARATOR: Message("“{text}”缺少分隔符★", "\"{text}\" has no ★ between level and term"),
+})
 def missing_separator(ctx: Context) -> Iterator[Finding]:
     """Level and term written with no ★ between them.
 
@@ -78,10 +80,18 @@ def missing_separator(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★5年`, `秘密★10年`
     """
-    yield from defect_findings(ctx, "ML102", "“{text}”缺少分隔符★", "\"{text}\" has no ★ between level and term")
+    yield from defect_findings(ctx, "ML102")
 
 
-@rule("ML103", "stray-whitespace", "warning")
+SPACES = Message("“{text}”中有多余空格", "\"{text}\" contains spaces")
+
+
+@rule("ML103", "stray-whitespace", "warning", defects={
+    DefectKind.SPACED: SPACES,
+    DefectKind.SPACED_LEVEL: SPACES,
+    DefectKind.INVISIBLE: Message("“{text}”中有不可见字符（{detail}）",
+                                  "\"{text}\" contains invisible characters ({detail})"),
+})
 def stray_whitespace(ctx: Context) -> Iterator[Finding]:
     """Spaces inside the marking.
 
@@ -101,15 +111,15 @@ def stray_whitespace(ctx: Context) -> Iterator[Finding]:
     old_layout = issue_date is not None and issue_date < GB9704_2012_IN_FORCE
 
     def keep(found: FoundMarking) -> bool:
-        spaced_level_only = all(d.detail == "spaced level" for d in found.marking.defects if d.rule == "ML103")
-        return not (old_layout and spaced_level_only)
+        spacing = [d.kind for d in found.marking.defects if d.kind in RULES["ML103"].defects]
+        return not (old_layout and all(kind == DefectKind.SPACED_LEVEL for kind in spacing))
 
-    invisible = ("“{text}”中有不可见字符（{detail}）", "\"{text}\" contains invisible characters ({detail})")
-    yield from defect_findings(ctx, "ML103", "“{text}”中有多余空格", "\"{text}\" contains spaces", keep,
-                               kinds={"invisible": invisible})
+    yield from defect_findings(ctx, "ML103", keep)
 
 
-@rule("ML104", "bracketed-marking", "warning")
+@rule("ML104", "bracketed-marking", "warning", defects={
+    DefectKind.BRACKETS: Message("“{text}”中有括号", "\"{text}\" contains brackets"),
+})
 def bracketed_marking(ctx: Context) -> Iterator[Finding]:
     """Brackets around the level, the term or the whole marking.
 
@@ -120,10 +130,13 @@ def bracketed_marking(ctx: Context) -> Iterator[Finding]:
 
     Right: `绝密★30年`, `机密★5年`
     """
-    yield from defect_findings(ctx, "ML104", "“{text}”中有括号", "\"{text}\" contains brackets")
+    yield from defect_findings(ctx, "ML104")
 
 
-@rule("ML105", "non-arabic-numerals", "error")
+@rule("ML105", "non-arabic-numerals", "error", defects={
+    DefectKind.NUMERALS: Message("“{text}”的期限未使用阿拉伯数字",
+                                 "\"{text}\" writes the term without Arabic numerals"),
+})
 def non_arabic_numerals(ctx: Context) -> Iterator[Finding]:
     """The term written in Chinese numerals or full-width digits.
 
@@ -134,11 +147,19 @@ def non_arabic_numerals(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★5年`, `秘密★2030年1月1日`
     """
-    yield from defect_findings(ctx, "ML105", "“{text}”的期限未使用阿拉伯数字",
-                               "\"{text}\" writes the term without Arabic numerals")
+    yield from defect_findings(ctx, "ML105")
 
 
-@rule("ML106", "term-unit", "info")
+UNIT = Message("“{text}”的期限单位不规范", "\"{text}\" uses a non-canonical term unit")
+
+
+@rule("ML106", "term-unit", "info", defects={
+    DefectKind.UNIT: UNIT,
+    DefectKind.WHOLE_YEARS_IN_MONTHS: UNIT,
+    DefectKind.COMPATIBILITY_UNIT: Message(
+        "“{text}”的期限中有兼容汉字或部首（{detail}）",
+        "\"{text}\" writes its term with compatibility ideographs or radicals ({detail})"),
+})
 def term_unit(ctx: Context) -> Iterator[Finding]:
     """The term uses a non-canonical unit.
 
@@ -153,13 +174,12 @@ def term_unit(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★18个月`, `秘密★1年`, `秘密★30日`
     """
-    compatibility = ("“{text}”的期限中有兼容汉字或部首（{detail}）",
-                     "\"{text}\" writes its term with compatibility ideographs or radicals ({detail})")
-    yield from defect_findings(ctx, "ML106", "“{text}”的期限单位不规范", "\"{text}\" uses a non-canonical term unit",
-                               kinds={"compatibility": compatibility})
+    yield from defect_findings(ctx, "ML106")
 
 
-@rule("ML107", "wrong-order", "error")
+@rule("ML107", "wrong-order", "error", defects={
+    DefectKind.REVERSED: Message("“{text}”的顺序错误", "\"{text}\" is in the wrong order"),
+})
 def wrong_order(ctx: Context) -> Iterator[Finding]:
     """The term or the ★ stands before the level.
 
@@ -170,10 +190,12 @@ def wrong_order(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★5年`, `机密★5年`
     """
-    yield from defect_findings(ctx, "ML107", "“{text}”的顺序错误", "\"{text}\" is in the wrong order")
+    yield from defect_findings(ctx, "ML107")
 
 
-@rule("ML108", "field-style-marking", "warning")
+@rule("ML108", "field-style-marking", "warning", defects={
+    DefectKind.FORM_FIELDS: Message("“{text}”以表单字段标注密级", "\"{text}\" states the level as a form field"),
+})
 def field_style_marking(ctx: Context) -> Iterator[Finding]:
     """The level and term written as form fields instead of the statutory mark.
 
@@ -185,11 +207,14 @@ def field_style_marking(ctx: Context) -> Iterator[Finding]:
 
     Right: `机密★5年`
     """
-    yield from defect_findings(ctx, "ML108", "“{text}”以表单字段标注密级",
-                               "\"{text}\" states the level as a form field")
+    yield from defect_findings(ctx, "ML108")
 
 
-@rule("ML109", "star-on-non-secret", "error")
+@rule("ML109", "star-on-non-secret", "error", defects={
+    DefectKind.NOT_A_SECRET: Message("“{text}”：“{level}”不是国家秘密，不得使用国家秘密标志★",
+                                     "\"{text}\": \"{level}\" is not a state secret and must not carry the ★ mark",
+                                     fix=False),
+})
 def star_on_non_secret(ctx: Context) -> Iterator[Finding]:
     """The ★ mark used on something that is not a state secret.
 
@@ -200,16 +225,20 @@ def star_on_non_secret(ctx: Context) -> Iterator[Finding]:
 
     Right: `内部` (without ★), or a state-secret level if the content really is a state secret
     """
-    for found in with_defect(ctx, "ML109"):
-        level = found.marking.level
-        yield ctx.finding(
-            "ML109", found,
-            f"“{found.marking.text}”：“{level}”不是国家秘密，不得使用国家秘密标志★",
-            f"\"{found.marking.text}\": \"{level}\" is not a state secret and must not carry the ★ mark",
-        )
+    yield from defect_findings(ctx, "ML109")
 
 
-@rule("ML110", "unknown-level", "error")
+@rule("ML110", "unknown-level", "error", defects={
+    DefectKind.UNKNOWN_LEVEL: Message("“{text}”：“{level}”不是法定密级，密级只能是绝密、机密或秘密",
+                                      "\"{text}\": \"{level}\" is not a level; use \"绝密\", \"机密\" or \"秘密\"",
+                                      fix=False),
+    DefectKind.TRADITIONAL_LEVEL: Message(
+        "“{text}”的密级使用繁体字（{detail}），应为规范汉字“{canonical}”",
+        "\"{text}\" writes the level in traditional characters ({detail}); should be \"{canonical}\"", fix=False),
+    DefectKind.COMPATIBILITY_LEVEL: Message(
+        "“{text}”的密级使用兼容汉字（{detail}），应为规范汉字“{canonical}”",
+        "\"{text}\" writes the level in compatibility ideographs ({detail}); should be \"{canonical}\"", fix=False),
+})
 def unknown_level(ctx: Context) -> Iterator[Finding]:
     """A ★ marking whose level is not 绝密, 机密 or 秘密.
 
@@ -222,25 +251,4 @@ def unknown_level(ctx: Context) -> Iterator[Finding]:
 
     Right: `绝密★5年`, `机密★10年`, `机密★5年`
     """
-    for found in with_defect(ctx, "ML110"):
-        marking = found.marking
-        for defect in marking.defects:
-            if defect.rule != "ML110":
-                continue
-            kind, _, chars = defect.detail.partition(":")
-            if kind == "traditional":
-                yield ctx.finding(
-                    "ML110", found, f"“{marking.text}”的密级使用繁体字（{chars}），应为规范汉字“{marking.canonical}”",
-                    f"\"{marking.text}\" writes the level in traditional characters ({chars}); should be "
-                    f"\"{marking.canonical}\"")
-            elif kind == "compatibility":
-                yield ctx.finding(
-                    "ML110", found, f"“{marking.text}”的密级使用兼容汉字（{chars}），应为规范汉字“{marking.canonical}”",
-                    f"\"{marking.text}\" writes the level in compatibility ideographs ({chars}); should be "
-                    f"\"{marking.canonical}\"")
-            else:
-                yield ctx.finding(
-                    "ML110", found,
-                    f"“{marking.text}”：“{marking.level}”不是法定密级，密级只能是绝密、机密或秘密",
-                    f"\"{marking.text}\": \"{marking.level}\" is not a level; use 绝密, 机密 or 秘密",
-                )
+    yield from defect_findings(ctx, "ML110")

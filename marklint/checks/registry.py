@@ -7,12 +7,16 @@ metadata and ``docs/rules.md`` are all generated from these declarations.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import inspect
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+import pkgutil
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from marklint.model import Finding, Severity
+from marklint.messages import Message
+from marklint.model import DefectKind, Finding, Severity
 
 if TYPE_CHECKING:
     from marklint.checks.context import Context
@@ -30,6 +34,8 @@ class Rule:
     doc: str
     check: CheckFunction
     opt_in: bool = False
+    #: The recogniser's defect kinds this rule reports, each with its message (a form or content rule).
+    defects: Mapping[DefectKind, Message] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
@@ -38,25 +44,48 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+_RULE_OF_DEFECT: dict[DefectKind, str] = {}
 
 
-def rule(rule_id: str, name: str, severity: str, *, opt_in: bool = False) -> Callable[[CheckFunction], CheckFunction]:
-    """Declare a rule; the decorated function yields its findings for one document."""
+def rule(rule_id: str, name: str, severity: str, *, opt_in: bool = False,
+         defects: Mapping[DefectKind, Message] | None = None) -> Callable[[CheckFunction], CheckFunction]:
+    """Declare a rule; the decorated function yields its findings for one document. ``defects``: the
+    recogniser's defect kinds the rule reports, each with its message; a kind belongs to one rule."""
 
     def declare(check: CheckFunction) -> CheckFunction:
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} declared twice")
-        RULES[rule_id] = Rule(rule_id, name, Severity(severity), inspect.getdoc(check) or "", check, opt_in)
+        for kind in defects or {}:
+            if kind in _RULE_OF_DEFECT:
+                raise ValueError(f"defect kind {kind} reported by {_RULE_OF_DEFECT[kind]} and {rule_id}")
+            _RULE_OF_DEFECT[kind] = rule_id
+        RULES[rule_id] = Rule(rule_id, name, Severity(severity), inspect.getdoc(check) or "", check, opt_in,
+                              dict(defects or {}))
         return check
 
     return declare
 
 
 def all_rules() -> list[Rule]:
-    """Every declared rule, sorted by ID. Importing the check modules declares them."""
-    from marklint.checks import content, coverage, form, layout, ledger, lifecycle  # noqa: F401
+    """Every declared rule, sorted by ID. Importing the check modules declares them: every module of
+    ``marklint.checks`` is imported, so a new rule module needs no line anywhere else."""
+    _import_rule_modules()
 
     return [RULES[key] for key in sorted(RULES)]
+
+
+@functools.cache
+def _import_rule_modules() -> None:
+    import marklint.checks
+
+    for module in pkgutil.iter_modules(marklint.checks.__path__):
+        importlib.import_module(f"marklint.checks.{module.name}")
+
+
+def rule_of_defect(kind: DefectKind) -> str:
+    """The ID of the rule that reports a defect kind."""
+    all_rules()
+    return _RULE_OF_DEFECT[kind]
 
 
 def get_rule(rule_id: str) -> Rule:
