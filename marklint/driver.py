@@ -23,7 +23,8 @@ from marklint.walk import iter_paths, not_a_file, os_error
 if TYPE_CHECKING:
     from marklint.baseline import Baseline
 
-PART_ORDER = {"body": 0, "table": 1, "textbox": 2, "header": 3, "footer": 4, "metadata": 5}
+#: The order of a page's parts as a reader meets them: the header above the body, the footer below it.
+PART_ORDER = {"metadata": 0, "header": 1, "body": 2, "table": 3, "textbox": 4, "footer": 5}
 
 
 def read_document(path: Path, display: str, settings: Settings) -> Document:
@@ -38,8 +39,8 @@ def read_document(path: Path, display: str, settings: Settings) -> Document:
         return parsers.parse(path, display, settings.limits)
     except NotExamined as exc:
         return _not_examined(display, exc.reason, exc.detail, _format_guess(path))
-    except Exception as exc:
-        return _not_examined(display, "corrupt", f"internal error {type(exc).__name__}", _format_guess(path))
+    except Exception:
+        return _not_examined(display, "corrupt", "internal error", _format_guess(path))
 
 
 def _format_guess(path: Path) -> str:
@@ -56,9 +57,8 @@ def examine(path: Path, display: str, settings: Settings) -> FileResult:
     document = read_document(path, display, settings)
     try:
         result = judge(document, settings)
-    except Exception as exc:  # a check failing on one file must not end the scan: that file is ML901
-        result = judge(_not_examined(display, "corrupt", f"internal error {type(exc).__name__} in the checks",
-                                     document.format), settings)
+    except Exception:  # a check failing on one file must not end the scan: that file is ML901
+        result = judge(_not_examined(display, "corrupt", "internal error in the checks", document.format), settings)
     return _opened_by(result, path)
 
 

@@ -201,5 +201,5 @@ def _xlsx_table(data: bytes, path: str) -> list[list[object]]:
         table = [list(row) for row in sheet.iter_rows(values_only=True)]
         book.close()
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise ConfigError(f"ledger {path}: not a readable XLSX workbook ({type(exc).__name__})") from exc
+        raise ConfigError(f"ledger {path}: not a readable XLSX workbook") from exc
     return table

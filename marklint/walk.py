@@ -91,13 +91,10 @@ def _folder_identity(entry: os.DirEntry[str]) -> tuple[bool, tuple[int, int] | N
 
 
 def os_error(exc: OSError) -> str:
-    """The exception class of an OS error, with the errno name where the class alone is plain OSError."""
-    name = type(exc).__name__
-    code = errno.errorcode.get(exc.errno or 0)
-    if name != "OSError" or code is None:
-        return name
-    word = _ERRNO_WORDS.get(exc.errno or 0)
-    return f"OSError {code}" + (f" ({word})" if word else "")
+    """What an OS error means, in words a user reads: never the exception's class name."""
+    from marklint.errors import os_error_words  # here, not at the top: the walk's imports are shared code
+
+    return os_error_words(exc)
 
 
 def not_a_file(path: Path, mode: int) -> str:

@@ -66,7 +66,7 @@ def test_text_lines_and_summary(docs: Path) -> None:
                         "should be \"秘密★2年\"")
     assert lines[1].startswith(f"{docs}/c_long.pdf:1:2: ML203 [warning] ")
     assert lines[2] == ("3 files scanned, 3 marked, 0 not examined, 0 partially examined, 0 skipped; "
-                        "1 errors, 1 warnings, 0 info")
+                        "1 error, 1 warning, 0 info")
     assert run("scan", str(docs), *AS_OF, "--quiet")[1].count("\n") == 2
 
 
@@ -238,7 +238,9 @@ def test_outputs_written_together(docs: Path, tmp_path: Path) -> None:
 
 def test_statistics(docs: Path) -> None:
     assert run("scan", str(docs), *AS_OF, "--statistics")[1] == (
-        "     1  ML101  nonstandard-separator\n     1  ML203  long-term\n")
+        "     1  ML101  nonstandard-separator\n     1  ML203  long-term\n     2  合计\n")
+    assert run("scan", str(docs), *AS_OF, "--statistics", "--lang", "en")[1].endswith(
+        "  long-term\n     2  total\n")
 
 
 def test_release_gate(docs: Path) -> None:
@@ -289,5 +291,5 @@ def test_show_files_lists_every_file_with_its_status_and_markings(docs: Path, tm
         f"{docs}/b_separator.docx: [complete] 秘密☆2年",
         f"{docs}/c_long.pdf: [complete] 机密★长期",
         f"{docs}/d_declassified.docx: [complete] no marking; struck through: 秘密★1年",
-        f"{docs}/e_broken.pdf: [not-examined (corrupt: not a readable PDF structure)] no marking",
+        f"{docs}/e_broken.pdf: [not-examined (corrupt: not a readable PDF structure)] not read, no verdict on its marking",
     ]

@@ -286,7 +286,7 @@ def build_corpus(folder: Path) -> None:
 EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
     "bomb.docx": ("not-examined", "over a safety limit: word/document.xml is 1073741824 bytes uncompressed",
                   ["ML901"]),
-    "lying.docx": ("not-examined", "corrupt: bad ZIP archive (BadZipFile)", ["ML901"]),
+    "lying.docx": ("not-examined", "corrupt: bad ZIP archive", ["ML901"]),
     "xxe.docx": ("not-examined", "corrupt: DTD in word/document.xml", ["ML901"]),
     "xxe_attribute.docx": ("not-examined", "corrupt: DTD in word/document.xml", ["ML901"]),
     "laughs.docx": ("not-examined", "corrupt: DTD in word/document.xml", ["ML901"]),
@@ -302,7 +302,7 @@ EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
     "empty.md": ("complete", None, []),
     "empty.doc": ("not-examined", "corrupt: empty file", ["ML901"]),
     "empty.png": ("not-examined", "corrupt: empty file", ["ML901"]),
-    "truncated.docx": ("not-examined", "corrupt: bad ZIP archive (BadZipFile)", ["ML901"]),
+    "truncated.docx": ("not-examined", "corrupt: bad ZIP archive", ["ML901"]),
     "truncated.pdf": ("not-examined", "corrupt: not a readable PDF structure", ["ML901"]),
     "junk.pdf": ("not-examined", "corrupt: not a readable PDF structure", ["ML901"]),
     "docx_named.pdf": ("complete", None, []),
@@ -325,8 +325,8 @@ EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
     "y.docx": ("not-examined", "unreadable: a FIFO (named pipe), not a file", ["ML901"]),
     "z.pdf": ("not-examined", "unreadable: a socket, not a file", ["ML901"]),
     "zero.txt": ("not-examined", "unreadable: a device, not a file", ["ML901"]),
-    "self.docx": ("not-examined", "unreadable: OSError ELOOP (symlink loop)", ["ML901"]),
-    "dangling.pdf": ("not-examined", "unreadable: FileNotFoundError", ["ML901"]),
+    "self.docx": ("not-examined", "unreadable: symlink loop", ["ML901"]),
+    "dangling.pdf": ("not-examined", "unreadable: no such file", ["ML901"]),
     "\\xb2\\xe2\\xca\\xd4.txt": ("complete", None, ["ML304"]),
     "new\\x0aline.txt": ("complete", None, ["ML304"]),
     "forged.docx": ("not-examined", "unsupported format: ZIP of type x\\x0a/etc/forged.docx:1:1: ML101", ["ML901"]),
@@ -429,8 +429,8 @@ def test_a_file_named_directly_is_examined_whatever_it_is(corpus: Path) -> None:
     assert got == {
         "y.docx": ("not-examined", "unreadable: a FIFO (named pipe), not a file"),
         "z.pdf": ("not-examined", "unreadable: a socket, not a file"),
-        "self.docx": ("not-examined", "unreadable: OSError ELOOP (symlink loop)"),
-        "missing.docx": ("not-examined", "unreadable: FileNotFoundError"),
+        "self.docx": ("not-examined", "unreadable: symlink loop"),
+        "missing.docx": ("not-examined", "unreadable: no such file"),
         "x.pdf/inside.txt": ("complete", None),  # a folder named x.pdf is walked, never opened as a PDF
         "notes.py": ("complete", None),  # named directly: read by content, as text
     }
@@ -545,7 +545,7 @@ def test_a_file_that_vanishes_after_the_walk_is_reported(tmp_path: Path, monkeyp
     report = marklint.scan([str(folder)], Settings(as_of=AS_OF), jobs=1)
     got = {r.path.removeprefix(str(folder) + "/"): (r.status, r.reason, [f.rule for f in r.findings])
            for r in report.files}
-    assert got["b.docx"] == (Status.NOT_EXAMINED, "unreadable: FileNotFoundError", ["ML901"])
+    assert got["b.docx"] == (Status.NOT_EXAMINED, "unreadable: no such file", ["ML901"])
     assert got["a.txt"][0] == got["c.txt"][0] == Status.COMPLETE
 
 
@@ -560,7 +560,7 @@ def test_a_folder_that_vanishes_during_the_walk_is_reported(tmp_path: Path) -> N
     rest = list(walk)
     assert [display for _, display in rest] == [f"{folder}/sub"]
     document = driver.read_document(rest[0][0], rest[0][1], Settings())
-    assert (document.status, document.reason) == (Status.NOT_EXAMINED, "unreadable: FileNotFoundError")
+    assert (document.status, document.reason) == (Status.NOT_EXAMINED, "unreadable: no such file")
 
 
 def test_a_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -578,7 +578,7 @@ def test_a_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch:
     report = marklint.scan([str(folder)], Settings(as_of=AS_OF), jobs=1)
     got = {r.path.removeprefix(str(folder) + "/"): (r.status.value, r.reason) for r in report.files}
     assert got == {"a.txt": ("complete", None),
-                   "locked": ("not-examined", "unreadable: a folder that cannot be listed (PermissionError)")}
+                   "locked": ("not-examined", "unreadable: a folder that cannot be listed (permission denied)")}
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file whatever its permissions")
@@ -590,7 +590,7 @@ def test_a_file_without_read_permission_is_reported(tmp_path: Path) -> None:
         document = driver.read_document(secret, "secret.docx", Settings())
     finally:
         secret.chmod(0o600)
-    assert (document.status, document.reason) == (Status.NOT_EXAMINED, "unreadable: PermissionError")
+    assert (document.status, document.reason) == (Status.NOT_EXAMINED, "unreadable: permission denied")
 
 
 def test_an_unexpected_exception_in_a_parser_is_that_files_ml901(tmp_path: Path,
@@ -603,7 +603,7 @@ def test_an_unexpected_exception_in_a_parser_is_that_files_ml901(tmp_path: Path,
     monkeypatch.setattr(pdf, "_parse", explode)
     report = marklint.scan([str(tmp_path)], Settings(as_of=AS_OF), jobs=1)
     assert [(r.status, r.reason, [f.rule for f in r.findings]) for r in report.files] == [
-        (Status.NOT_EXAMINED, "corrupt: KeyError", ["ML901"])] * 2
+        (Status.NOT_EXAMINED, "corrupt: malformed content", ["ML901"])] * 2
 
 
 def test_an_unexpected_exception_in_a_check_is_that_files_ml901(tmp_path: Path,
@@ -621,7 +621,7 @@ def test_an_unexpected_exception_in_a_check_is_that_files_ml901(tmp_path: Path,
     report = marklint.scan([str(tmp_path)], Settings(as_of=AS_OF), jobs=1)
     assert [(r.path.removeprefix(f"{tmp_path}/"), r.status, r.reason, [f.rule for f in r.findings])
             for r in report.files] == [
-        ("bad.txt", Status.NOT_EXAMINED, "corrupt: internal error ZeroDivisionError in the checks", ["ML901"]),
+        ("bad.txt", Status.NOT_EXAMINED, "corrupt: internal error in the checks", ["ML901"]),
         ("good.txt", Status.COMPLETE, None, ["ML101", "ML304"]),
     ]
 

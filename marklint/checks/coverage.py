@@ -8,28 +8,15 @@ from collections.abc import Iterator
 from marklint.checks.context import Context
 from marklint.checks.registry import rule
 from marklint.model import Finding, Location, Status
+from marklint.reasons import say_reason
 
-REASON_ZH = {
-    "ambiguous": "文件可被解读为两种格式",
-    "corrupt": "文件损坏",
-    "encrypted": "文件已加密",
-    "unsupported format": "不支持的格式",
-    "no text layer": "没有文字层",
-    "over a safety limit": "超过安全限制",
-    "timed out": "处理超时",
-    "unreadable": "无法读取",
-    "undecodable text": "文字无法解码",
-}
 #: The partial reason ML902 reports by itself: ML903 would say the same again.
 NO_TEXT_LAYER = "no text layer"
 
 
 def _reason(ctx: Context) -> tuple[str, str]:
-    doc = ctx.document
-    reason = doc.reason or "unreadable"
-    head, _, detail = reason.partition(": ")
-    zh = REASON_ZH.get(head, head) + (f"（{detail}）" if detail else "")
-    return zh, reason
+    reason = ctx.document.reason
+    return say_reason(reason, "zh"), say_reason(reason, "en")
 
 
 #: File-level findings point at the file, not at a line.
