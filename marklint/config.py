@@ -88,7 +88,14 @@ class Settings:
                  *(c for codes in self.per_file_ignores.values() for c in codes)]
         for code in codes:
             if code != "ALL" and not any(rule_id.startswith(code) for rule_id in known):
-                raise ConfigError(f"unknown rule or prefix {code!r}")
+                raise ConfigError(f"unknown rule or prefix {code!r}{_did_you_mean([code], known)}")
+        refused = [code for code in [*self.ignore, *(c for cs in self.per_file_ignores.values() for c in cs)]
+                   if code in ALWAYS_ON]
+        if refused:
+            from marklint.messages import say
+
+            rules = ", ".join(dict.fromkeys(refused))
+            raise ConfigError(say("error.always on", "en", rules=rules), say("error.always on", "zh", rules=rules))
         for rule_id, level in self.severity.items():
             if rule_id not in known:
                 raise ConfigError(f"severity override for unknown rule {rule_id!r}")
@@ -156,7 +163,7 @@ def apply_table(settings: Settings, data: dict, source: Path) -> None:
     """Set ``settings`` from a configuration table; unknown keys and bad values are errors."""
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
-        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}")
+        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}{_did_you_mean(unknown, KNOWN_KEYS)}")
 
     def strings(key: str) -> list[str]:
         value = data[key]
@@ -208,7 +215,19 @@ def apply_table(settings: Settings, data: dict, source: Path) -> None:
         _authority(settings, data["authority"], source)
     if "serve" in data:
         settings.serve = _serve(data["serve"], source)
-    settings.validate()
+    try:
+        settings.validate()
+    except ConfigError as exc:
+        # Every configuration error names its file.
+        raise ConfigError(f"{source}: {exc}", f"{source}：{exc.zh}" if exc.zh else None) from None
+
+
+def _did_you_mean(unknown: list[str], known: Iterable[str]) -> str:
+    """``; did you mean fail-on?`` for the known keys close to the unknown ones (a typo's likely intent)."""
+    import difflib  # here, not at the top: only a mistyped configuration needs it
+
+    close = [match for key in unknown for match in difflib.get_close_matches(key, sorted(known), n=1)]
+    return f"; did you mean {', '.join(dict.fromkeys(close))}?" if close else ""
 
 
 def _authority(settings: Settings, table: object, source: Path) -> None:
@@ -250,7 +269,8 @@ def _limits(table: object, source: Path) -> Limits:
     for key, value in table.items():
         name = key.replace("-", "_")
         if name not in names:
-            raise ConfigError(f"{source}: unknown limit {key}")
+            raise ConfigError(f"{source}: unknown limit {key}"
+                              f"{_did_you_mean([key], (n.replace('_', '-') for n in names))}")
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
             raise ConfigError(f"{source}: limit {key} must be a positive number")
         values[name] = value

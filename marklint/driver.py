@@ -17,6 +17,7 @@ from marklint.checks.registry import get_rule, run_checks
 from marklint.config import Settings
 from marklint.errors import NotExamined
 from marklint.model import Document, Finding, Location, Status
+from marklint.parsers import printable
 from marklint.results import FileResult, Report
 from marklint.walk import iter_paths, not_a_file, os_error
 
@@ -130,29 +131,55 @@ def _finding_order(finding: Finding) -> tuple:
     return (loc.page or 0, PART_ORDER.get(loc.part, 9), loc.line or 0, finding.rule)
 
 
-def iter_results(paths: Iterable[str], settings: Settings, jobs: int = 1, skipped: list[int] | None = None
-                 ) -> Iterator[FileResult]:
-    """Examine every file the paths name, yielding results in walk order (the same for any ``jobs``)."""
-    tasks = iter_paths(paths, settings, skipped if skipped is not None else [0])
+def iter_results(paths: Iterable[str], settings: Settings, jobs: int = 1, skipped: list[int] | None = None,
+                 on_walked: Callable[[int], None] | None = None) -> Iterator[FileResult]:
+    """Examine every file the paths name, once each, yielding results in walk order (the same for any
+    ``jobs``). ``on_walked`` hears how many files there are when the walk is over."""
+    tasks = _once(iter_paths(paths, settings, skipped if skipped is not None else [0]), on_walked)
     return workers.run(tasks, settings, jobs, examine, timed_out)
+
+
+def _once(tasks: Iterable[tuple[Path, str]], on_walked: Callable[[int], None] | None
+          ) -> Iterator[tuple[Path, str]]:
+    """Each file once: a path given twice, or a folder and a file in it, is one file with one set of
+    findings. Then the count, to ``on_walked``."""
+    seen: set[str] = set()
+    for path, shown in tasks:
+        key = os.path.abspath(path)
+        if key not in seen:
+            seen.add(key)
+            yield path, shown
+    if on_walked is not None:
+        on_walked(len(seen))
+
+
+def not_found(paths: Iterable[str]) -> list[str]:
+    """The paths given that do not exist (a dangling symlink exists: it is reported as unreadable)."""
+    return [path for path in paths if not os.path.lexists(path)]
 
 
 def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Baseline | None = None,
          fingerprints: bool = False, root: Path | None = None, jobs: int = 1, retain: bool = True,
-         on_result: Callable[[FileResult], None] | None = None) -> Report:
+         on_result: Callable[[FileResult], None] | None = None, on_walked: Callable[[int], None] | None = None
+         ) -> Report:
     """Scan files and folders and return the report. The Python API the CLI is a thin layer over.
 
     ``jobs`` worker processes examine the files (1: in this process). With ``baseline``, findings it
     records are left out and counted; with ``fingerprints``, every finding's baseline fingerprint is kept
     in ``Report.fingerprints``. ``on_result`` sees each file's result as it arrives; with
-    ``retain=False`` the report keeps only the totals, so memory does not grow with the number of files."""
+    ``retain=False`` the report keeps only the totals, so memory does not grow with the number of files.
+    A path that does not exist is not a file: it is listed in ``Report.not_found``, never examined."""
     settings = settings or Settings()
     settings.validate()
     report = Report(as_of=settings.as_of, retain=retain)
     root = Path(os.path.abspath(root or os.getcwd()))
     skipped = [0]
     seen_rows: set[int] = set()
-    for result in iter_results(paths, settings, jobs, skipped):
+    paths = list(paths)
+    missing = not_found(paths)
+    report.not_found = [printable(path) for path in missing]
+    existing = [path for path in paths if path not in missing]
+    for result in iter_results(existing, settings, jobs, skipped, on_walked):
         for entry in result.with_embedded():
             seen_rows.update(entry.ledger_rows)
         if baseline is not None or fingerprints:

@@ -41,7 +41,14 @@ class NotExamined(Exception):
 
 
 class ConfigError(Exception):
-    """A usage or configuration error: exit status 2."""
+    """A usage or configuration error: exit status 2. ``zh``: the message in Chinese, where it has one."""
+
+    def __init__(self, message: str, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    def say(self, lang: str) -> str:
+        return self.zh if lang != "en" and self.zh else str(self)
 
 
 class FileTimeout(BaseException):

@@ -61,6 +61,7 @@ class Report:
     files: list[FileResult] = field(default_factory=list)
     retain: bool = True
     skipped: int = 0  # files a folder walk passed over (not a format that can carry a marking)
+    not_found: list[str] = field(default_factory=list)  # paths given that do not exist, never examined
     suppressed: int | None = None  # findings a baseline suppressed (None: no baseline)
     stale: int = 0  # baseline entries that matched nothing
     fingerprints: list[tuple[str, Finding, str]] = field(default_factory=list)  # for --write-baseline

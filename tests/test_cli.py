@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import jsonschema
@@ -134,7 +135,10 @@ def test_configuration_discovery_and_precedence(docs: Path, tmp_path: Path, monk
     assert rules_in(run("scan", str(docs), *AS_OF, "--format", "json", "--config", str(other))[1]) == ["ML203"]
     code, out = run("config", "--config", str(other))
     assert code == 0 and out.startswith(f"# configuration: {other}\n")
-    assert json.loads(out.split("\n", 1)[1])["per_file_ignores"] == {"*separator*": ["ML1"]}
+    assert tomllib.loads(out)["per-file-ignores"] == {"*separator*": ["ML1"]}
+    code, out = run("config", "--config", str(other), "--format", "json")
+    assert code == 0 and json.loads(out)["source"] == str(other)
+    assert json.loads(out)["settings"]["per_file_ignores"] == {"*separator*": ["ML1"]}
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -291,5 +295,6 @@ def test_show_files_lists_every_file_with_its_status_and_markings(docs: Path, tm
         f"{docs}/b_separator.docx: [complete] 秘密☆2年",
         f"{docs}/c_long.pdf: [complete] 机密★长期",
         f"{docs}/d_declassified.docx: [complete] no marking; struck through: 秘密★1年",
-        f"{docs}/e_broken.pdf: [not-examined (corrupt: not a readable PDF structure)] not read, no verdict on its marking",
+        f"{docs}/e_broken.pdf: [not-examined (corrupt: not a readable PDF structure)] "
+        "not read, no verdict on its marking",
     ]

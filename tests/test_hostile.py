@@ -430,10 +430,11 @@ def test_a_file_named_directly_is_examined_whatever_it_is(corpus: Path) -> None:
         "y.docx": ("not-examined", "unreadable: a FIFO (named pipe), not a file"),
         "z.pdf": ("not-examined", "unreadable: a socket, not a file"),
         "self.docx": ("not-examined", "unreadable: symlink loop"),
-        "missing.docx": ("not-examined", "unreadable: no such file"),
         "x.pdf/inside.txt": ("complete", None),  # a folder named x.pdf is walked, never opened as a PDF
         "notes.py": ("complete", None),  # named directly: read by content, as text
     }
+    assert report.not_found == [str(corpus / "missing.docx")]  # not a file: never examined, never counted
+    assert report.seen == 5
 
 
 # --- the command line ---------------------------------------------------------------------------------------
