@@ -19,7 +19,7 @@ from marklint.report.legal import basis_text
 from marklint.report.words import KIND, LEVEL, PART, SEVERITY, STATUS, TERM, reason_text, words
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-PAGE_SIZE = 100  # rows per screen page of a long table; print shows them all (inspection.css says the same)
+PAGE_SIZE = 100  # rows per screen page of a long table; print shows them all
 
 
 def css_string(text: str) -> str:
@@ -92,6 +92,7 @@ def render(report: InspectionReport) -> str:
     template = _environment().get_template("inspection.html.j2")
     return template.render(
         r=report, w=w, lang=lang, version=__version__, page_size=PAGE_SIZE,
+        later=lambda index: " later" if index >= PAGE_SIZE else "",
         page_css=Markup(page_css),
         charts=[(title, Markup(chart)) for title, chart in charts(report, lang)],
         severity=SEVERITY[lang], status=STATUS[lang], kind=KIND[lang], level=LEVEL[lang],

@@ -219,7 +219,7 @@ TERM = {
            "long-term": "长期", "missing": "未标期限", "duration_unknown": "期限长度不明"},
     "en": {"duration_le_1y": "≤1 year", "duration_1_5y": ">1–5 years", "duration_5_10y": ">5–10 years",
            "duration_10_20y": ">10–20 years", "duration_gt_20y": ">20 years", "date": "until a date",
-           "condition": "until a condition", "long-term": "long-term (长期)", "missing": "no term",
+           "condition": "until a condition", "long-term": "long-term", "missing": "no term",
            "duration_unknown": "duration, length unknown"},
 }
 #: Why a file was not examined: the reason words of marklint.errors.REASONS.

@@ -1,5 +1,7 @@
 /* Long tables a page at a time, sortable by their headings and filterable; nothing is fetched.
-   The rows stay in the page (print shows them all; without script the table is complete). */
+   Without script every row is in the table. With it, the table holds the rows of the page shown (the
+   others wait in a list: 50,000 rows in the document make every sort and filter slow), and before
+   printing it holds every row again, in the order shown, whatever the filter: print has everything. */
 (function () {
   "use strict";
   function fill(text, values) {
@@ -10,42 +12,45 @@
     var raw = cell.hasAttribute("data-v") ? cell.getAttribute("data-v") : cell.textContent;
     return numeric ? parseFloat(raw) || 0 : raw.trim();
   }
+  function button(name, label) {
+    var made = document.createElement("button");
+    made.type = "button";
+    made.className = name;
+    made.textContent = label;
+    return made;
+  }
   function setUp(table) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     var size = parseInt(table.getAttribute("data-page-size"), 10) || 100;
     var state = { page: 0, matching: rows, text: "", kind: "", severity: "" };
     var texts = null;
+    var controls = document.querySelector('.controls[data-for="' + table.id + '"]');
     var pager = document.createElement("div");
     pager.className = "pager";
-    var previous = document.createElement("button");
-    previous.type = "button";
-    previous.className = "previous";
-    previous.textContent = table.getAttribute("data-previous");
-    var next = document.createElement("button");
-    next.type = "button";
-    next.className = "next";
-    next.textContent = table.getAttribute("data-next");
+    var previous = button("previous", table.getAttribute("data-previous"));
+    var next = button("next", table.getAttribute("data-next"));
     var status = document.createElement("span");
     status.className = "status";
     pager.appendChild(previous);
     pager.appendChild(status);
     pager.appendChild(next);
     table.parentNode.insertBefore(pager, table.nextSibling);
+    pager.hidden = rows.length <= size && !controls;  // a short table without filters needs no pager
 
+    function hold(list) {
+      var fragment = document.createDocumentFragment();
+      list.forEach(function (row) { fragment.appendChild(row); });
+      body.replaceChildren(fragment);
+    }
     function show() {
       var pages = Math.max(1, Math.ceil(state.matching.length / size));
-      state.page = Math.min(state.page, pages - 1);
-      var first = state.page * size, last = first + size;
-      var visible = new Set(state.matching.slice(first, last));
-      for (var i = 0; i < rows.length; i++) {
-        rows[i].classList.toggle("off", !visible.has(rows[i]));
-      }
+      state.page = Math.max(0, Math.min(state.page, pages - 1));
+      hold(state.matching.slice(state.page * size, (state.page + 1) * size));
       status.textContent = fill(table.getAttribute("data-shown"), { shown: state.matching.length, total: rows.length })
         + " · " + fill(table.getAttribute("data-page-of"), { page: state.page + 1, pages: pages });
       previous.disabled = state.page === 0;
       next.disabled = state.page >= pages - 1;
-      pager.hidden = rows.length <= size && state.matching.length === rows.length;
     }
     function filter() {
       var needle = state.text.toLowerCase();
@@ -62,6 +67,8 @@
     }
     previous.addEventListener("click", function () { state.page -= 1; show(); });
     next.addEventListener("click", function () { state.page += 1; show(); });
+    window.addEventListener("beforeprint", function () { hold(rows); });
+    window.addEventListener("afterprint", show);
 
     var headings = table.tHead ? table.tHead.rows[0].cells : [];
     Array.prototype.forEach.call(headings, function (th, index) {
@@ -79,16 +86,12 @@
           return (ascending ? c : -c) || a[1] - b[1];
         });
         rows = keyed.map(function (k) { return k[2]; });
-        var fragment = document.createDocumentFragment();
-        rows.forEach(function (row) { fragment.appendChild(row); });
-        body.appendChild(fragment);
         filter();
       }
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (event) { if (event.key === "Enter") { sort(); } });
     });
 
-    var controls = document.querySelector('.controls[data-for="' + table.id + '"]');
     if (controls) {
       controls.hidden = false;
       var text = controls.querySelector(".filter-text");
