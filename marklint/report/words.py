@@ -64,7 +64,7 @@ ZH = {
     "reason": "原因",
     "rectification": "整改要求",
     "rectification_note": "被检查单位应按问题清单逐项整改，于整改期限前书面报告整改情况"
-                          "（《保守国家秘密法》第五十八条、第五十九条）。整改期限为检查日期后 {days} 日。",
+                          "（《保守国家秘密法》第58条、第59条）。整改期限为检查日期后 {days} 日。",
     "rectification_none": "无需整改。",
     "item": "整改事项",
     "problems": "问题",
@@ -92,6 +92,7 @@ ZH = {
     "count": "数量",
     "legend": "图例",
     "lang": "zh-CN",
+    "paren": "（{}）",
 }
 
 EN = {
@@ -183,6 +184,7 @@ EN = {
     "count": "Count",
     "legend": "Legend",
     "lang": "en",
+    "paren": " ({})",
 }
 
 SEVERITY = {
