@@ -144,7 +144,8 @@ class InspectionOutputs:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report here instead of stdout.")
 @inspection_options
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Report language (default zh).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Report language (default: the language of the saved report's messages).")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Configuration file, for its [report] table (default: the nearest one).")
 def report_command(saved: Path, output_format: str, output: Path | None, html_output: Path | None,
@@ -161,8 +162,7 @@ def report_command(saved: Path, output_format: str, output: Path | None, html_ou
         _fail("--format xlsx needs --output FILE (a workbook is not for a terminal)")
     try:
         settings, _ = load_settings(config)
-        if lang is not None:
-            settings.lang = lang
+        settings.lang = lang or ""  # none given: the saved report's (ReportOptions.lang)
         outputs = InspectionOutputs(report_options(settings, unit), output_format, html_output, pdf_output, browser)
         model = load(saved, outputs.options)
     except (ConfigError, SavedReportError) as exc:

@@ -284,3 +284,22 @@ def test_pdf_without_a_browser_is_a_usage_error(tmp_path: Path, monkeypatch: pyt
                                        "--browser", str(tmp_path / "nope")])
     assert (result.exit_code, "no such executable" in result.output) == (2, True)
     assert not target.exists()
+
+
+def test_saved_jsonl_and_json_of_one_scan_give_one_report(tmp_path: Path) -> None:
+    """`marklint report` of the JSONL a scan streamed equals the report of its JSON; without --lang the
+    page is in the language of the scan's messages."""
+    saved, streamed = tmp_path / "r.json", tmp_path / "r.jsonl"
+    base = ["scan", str(FIXTURES / "text"), *AS_OF, "-j", "1", "-q", "--lang", "en"]
+    assert CliRunner().invoke(main, [*base, "--format", "jsonl", "-o", str(streamed),
+                                     "--json-output", str(saved)]).exit_code == 1
+    pages = []
+    for source in (saved, streamed):
+        target = tmp_path / f"{source.suffix[1:]}.html"
+        assert CliRunner().invoke(main, ["report", str(source), "-o", str(target)]).exit_code == 0
+        pages.append(target.read_text(encoding="utf-8"))
+    assert pages[0] == pages[1]
+    assert '<html lang="en">' in pages[0] and "List of findings" in pages[0]
+    assert load(streamed, ReportOptions(lang="")).options.lang == "en"
+    assert len(load(streamed, ReportOptions()).findings) == sum(
+        len(f["findings"]) for f in json.loads(saved.read_text(encoding="utf-8"))["files"])

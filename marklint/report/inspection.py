@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -39,7 +39,7 @@ EXPIRY_YEARS_AHEAD = 4  # the as-of year, then this many years one by one, then 
 class ReportOptions:
     """What the JSON report does not hold: the title block's people and the rectification period."""
 
-    lang: str = "zh"
+    lang: str = "zh"  # "": the language of the scan's messages (``scan.lang`` in the JSON report), else zh
     unit: str = ""
     inspectors: tuple[str, ...] = ()
     marking: str = ""
@@ -244,6 +244,8 @@ def from_json(data: dict, options: ReportOptions) -> InspectionReport:
 
 def _builder(head: dict, options: ReportOptions) -> ReportBuilder:
     scan = head.get("scan") or {}
+    if not options.lang:
+        options = replace(options, lang="en" if scan.get("lang") == "en" else "zh")
     return ReportBuilder(date.fromisoformat(head["as_of"]), options, scan.get("roots", []),
                          date.fromisoformat(scan["date"]) if scan.get("date") else None)
 
