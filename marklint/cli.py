@@ -140,7 +140,7 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
         return
     as_of = settings.as_of.isoformat()
     scan_facts = json_report.scan_facts(paths, settings.lang)
-    outputs = InspectionOutputs.for_scan(paths, settings, output_format, output, **inspection)  # type: ignore[arg-type]
+    outputs = InspectionOutputs.for_scan(scan_facts, settings, output_format, output, **inspection)  # type: ignore[arg-type]
     with ExitStack() as stack:
         main_stream = (stack.enter_context(atomic_file(output)) if output is not None and output_format != "xlsx"
                        else sys.stdout)

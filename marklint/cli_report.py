@@ -7,10 +7,10 @@ Light to import (click only): the model, Jinja2 and openpyxl are imported when a
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import click
 
@@ -27,7 +27,7 @@ INSPECTION_FORMATS = ("html", "xlsx")
 INSPECTION_FLAGS = ("html_output", "pdf_output", "unit", "browser")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"marklint: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
@@ -81,10 +81,11 @@ class InspectionOutputs:
         self.workbook: Path | None = None  # where --format xlsx writes
 
     @classmethod
-    def for_scan(cls, paths: Iterable[str], settings: Settings, output_format: str, output: Path | None,
+    def for_scan(cls, facts: dict, settings: Settings, output_format: str, output: Path | None,
                  html_output: Path | None = None, pdf_output: Path | None = None, unit: str | None = None,
                  browser: str | None = None) -> InspectionOutputs | None:
-        """The outputs ``scan`` was asked for, or None; a usage error exits 2 before the scan starts."""
+        """The outputs ``scan`` was asked for, or None; a usage error exits 2 before the scan starts.
+        ``facts``: the JSON report's ``scan`` object (``report.json.scan_facts``)."""
         wanted = output_format in INSPECTION_FORMATS or html_output is not None or pdf_output is not None
         if not wanted:
             return None
@@ -94,11 +95,8 @@ class InspectionOutputs:
             outputs = cls(report_options(settings, unit), output_format, html_output, pdf_output, browser)
         except ConfigError as exc:
             _fail(str(exc))
-            raise  # not reached: _fail exits
         from marklint.report.inspection import ReportBuilder
-        from marklint.report.json import scan_facts
 
-        facts = scan_facts(paths, settings.lang)
         outputs.builder = ReportBuilder(settings.as_of, outputs.options, facts["roots"],
                                         date.fromisoformat(facts["date"]))
         outputs.workbook = output if output_format == "xlsx" else None
@@ -167,7 +165,6 @@ def report_command(saved: Path, output_format: str, output: Path | None, html_ou
         model = load(saved, outputs.options)
     except (ConfigError, SavedReportError) as exc:
         _fail(str(exc))
-        return
     if output_format == "xlsx" or output is None:
         outputs.workbook, outputs.stream = output, sys.stdout
         outputs.write(model)
