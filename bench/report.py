@@ -73,7 +73,8 @@ def main() -> None:
     parser.add_argument("--browser", default=None, help="a Chromium to open the page with (Playwright)")
     args = parser.parse_args()
     from marklint.report import html, xlsx
-    from marklint.report.inspection import ReportOptions, load
+    from marklint.report.inspection import ReportOptions
+    from marklint.report.saved import load
 
     with tempfile.TemporaryDirectory(prefix="marklint-bench-report-") as folder:
         saved = Path(folder) / "report.json"

@@ -154,7 +154,7 @@ def report_command(saved: Path, output_format: str, output: Path | None, html_ou
     REPORT is what `marklint scan --format json` (or jsonl) wrote, here or on another machine. Exit 0, or 2
     for usage, configuration and output errors."""
     from marklint.config import load_settings
-    from marklint.report.inspection import SavedReportError, load
+    from marklint.report.saved import SavedReportError, load
 
     if output_format == "xlsx" and output is None:
         _fail("--format xlsx needs --output FILE (a workbook is not for a terminal)")

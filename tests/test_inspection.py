@@ -19,8 +19,9 @@ from marklint.config import ReportSettings, Settings, load_settings
 from marklint.errors import ConfigError
 from marklint.report import xlsx
 from marklint.report.html import css_string, render
-from marklint.report.inspection import ReportOptions, SavedReportError, from_json, load
+from marklint.report.inspection import ReportOptions, from_json
 from marklint.report.legal import Citation, basis_text, citations_in, rule_basis
+from marklint.report.saved import SavedReportError, load
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

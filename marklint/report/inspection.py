@@ -19,12 +19,10 @@ Definitions:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from pathlib import Path
 
 from marklint.model import Finding, Location, Severity, Status
 from marklint.report.legal import Citation, rule_basis
@@ -236,51 +234,16 @@ class ReportBuilder:
 
 def from_json(data: dict, options: ReportOptions) -> InspectionReport:
     """The report of a whole JSON report (``marklint scan --format json``)."""
-    builder = _builder(data, options)
+    builder = builder_for(data, options)
     for entry in data.get("files", []):
         builder.add(entry)
     return builder.finish(data.get("summary", {}))
 
 
-def _builder(head: dict, options: ReportOptions) -> ReportBuilder:
+def builder_for(head: dict, options: ReportOptions) -> ReportBuilder:
+    """A builder for the report whose head (``as_of``, ``scan``) is ``head``."""
     scan = head.get("scan") or {}
     if not options.lang:
         options = replace(options, lang="en" if scan.get("lang") == "en" else "zh")
     return ReportBuilder(date.fromisoformat(head["as_of"]), options, scan.get("roots", []),
                          date.fromisoformat(scan["date"]) if scan.get("date") else None)
-
-
-class SavedReportError(ValueError):
-    """A saved report that is not a marklint JSON or JSONL report."""
-
-
-def load(path: Path, options: ReportOptions) -> InspectionReport:
-    """The report of a saved JSON report, or of a JSONL one (file objects, then the summary object)."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SavedReportError(f"{path}: {exc}") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        data = None
-    try:
-        if isinstance(data, dict) and "files" in data:
-            return from_json(data, options)
-        return _from_lines(text.splitlines(), options)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise SavedReportError(f"{path}: not a marklint JSON or JSONL report ({type(exc).__name__}: {exc})") from exc
-
-
-def _from_lines(lines: list[str], options: ReportOptions) -> InspectionReport:
-    objects = [json.loads(line) for line in lines if line.strip()]
-    if not objects or "summary" not in objects[-1]:
-        raise ValueError("no summary object at the end")
-    tail = objects[-1]
-    if "as_of" not in tail:
-        raise ValueError("the summary object has no as_of (written by a marklint before the inspection report)")
-    builder = _builder(tail, options)
-    for entry in objects[:-1]:
-        builder.add(entry)
-    return builder.finish(tail["summary"])
