@@ -28,12 +28,17 @@ LEVELS = ("绝密", "机密", "秘密")
 
 def synthetic_report(files: int, findings: int, not_examined_every: int = 50) -> dict:
     """A JSON report (contract version 1) of ``files`` files carrying ``findings`` findings between them,
-    every ``not_examined_every``-th file not examined (its one finding ML901). Messages are ``finding N``."""
+    every ``not_examined_every``-th file not examined (its one finding ML901; 0: none). Messages are
+    ``finding N``, N the finding's number in the report."""
     entries = []
     numbered = 0
+    unread = {i for i in range(files) if not_examined_every and i % not_examined_every == not_examined_every - 1}
+    read = [i for i in range(files) if i not in unread]
+    spread = findings - len(unread)  # the findings of the files that were read: the total comes out exact
+    rank = {index: order for order, index in enumerate(read)}
     for index in range(files):
         path = f"archive/{index // 500:03d}/文件{index:06d}.docx"
-        if not_examined_every and index % not_examined_every == not_examined_every - 1:
+        if index in unread:
             numbered += 1
             entries.append({"path": path, "format": "docx", "status": "not-examined",
                             "reason": "corrupt: bad ZIP archive (BadZipFile)", "markings": [], "issue_date": None,
@@ -49,7 +54,8 @@ def synthetic_report(files: int, findings: int, not_examined_every: int = 50) ->
                             "condition": None},
                    "scope": None, "struck": False, "primary": True, "expires": f"{year + 5}-03-06",
                    "expiry_basis": "成文日期", "location": {"page": 1, "part": "body", "line": 2, "bbox": None}}
-        share = findings * (index + 1) // files - findings * index // files
+        order = rank[index]
+        share = spread * (order + 1) // len(read) - spread * order // len(read)
         found = []
         for _ in range(share):
             numbered += 1
