@@ -42,6 +42,7 @@ def synthetic_report(files: int, findings: int, not_examined_every: int = 50) ->
             numbered += 1
             entries.append({"path": path, "format": "docx", "status": "not-examined",
                             "reason": "corrupt: bad ZIP archive (BadZipFile)", "markings": [], "issue_date": None,
+                            "level": None,
                             "findings": [{"rule": "ML901", "name": "not-examined", "severity": "error",
                                           "message": f"finding {numbered}",
                                           "location": {"page": None, "part": "body", "line": None, "bbox": None}}]})
@@ -63,7 +64,7 @@ def synthetic_report(files: int, findings: int, not_examined_every: int = 50) ->
             found.append({"rule": rule, "name": name, "severity": severity, "message": f"finding {numbered}",
                           "location": {"page": 1, "part": "body", "line": 2, "bbox": None}})
         entries.append({"path": path, "format": "docx", "status": "complete", "reason": None,
-                        "markings": [marking], "issue_date": f"{year}-03-06", "findings": found})
+                        "markings": [marking], "issue_date": f"{year}-03-06", "level": level, "findings": found})
     counted = [f["severity"] for e in entries for f in e["findings"]]
     return {"version": 1, "tool": {"name": "marklint", "version": "bench"}, "as_of": "2026-11-27",
             "scan": {"date": "2026-11-27", "roots": ["archive"], "lang": "zh"}, "files": entries,

@@ -19,7 +19,7 @@ from marklint.config import ReportSettings, Settings, load_settings
 from marklint.errors import ConfigError
 from marklint.report import xlsx
 from marklint.report.html import css_string, render
-from marklint.report.inspection import ReportOptions, from_json
+from marklint.report.inspection import ReportOptions, flatten, from_json
 from marklint.report.legal import Citation, basis_text, citations_in, rule_basis
 from marklint.report.saved import SavedReportError, load
 
@@ -42,8 +42,11 @@ def marking(text: str, level: str, expires: str | None, primary: bool = True, st
 
 def entry(path: str, status: str = "complete", reason: str | None = None, markings: list | None = None,
           findings: list | None = None, **extra: object) -> dict:
+    """A file entry; its level is its highest live marking's, as the scan writes it."""
+    live = [m["level"] for m in markings or [] if not m["struck"]]
+    level = next((name for name in ("绝密", "机密", "秘密") if name in live), None)
     return {"path": path, "format": path.rsplit(".", 1)[-1], "status": status, "reason": reason,
-            "markings": markings or [], "issue_date": None, "findings": findings or [], **extra}
+            "markings": markings or [], "issue_date": None, "level": level, "findings": findings or [], **extra}
 
 
 REPORT = {
@@ -109,6 +112,13 @@ def test_counts_agree_with_the_json_summary(model) -> None:
     assert kinds["marking"] == {"error": 1, "warning": 1, "info": 0}
     assert kinds["coverage"] == {"error": 1, "warning": 1, "info": 0}
     assert sum(sum(c.values()) for c in kinds.values()) == 6
+
+
+def test_a_report_without_the_level_key_takes_the_primary_markings() -> None:
+    older = json.loads(json.dumps(REPORT))
+    for file in flatten(older["files"]):
+        file.pop("level")
+    assert [f.level for f in from_json(older, ReportOptions()).files] == ["秘密", None, "秘密", "机密", "绝密", None]
 
 
 def test_expiry_buckets_relative_to_the_as_of_date(model) -> None:

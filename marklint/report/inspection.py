@@ -74,7 +74,7 @@ class FileRow:
     status: str
     reason: str | None
     markings: tuple[MarkingCell, ...]
-    level: str | None  # the classifying marking's level
+    level: str | None  # the document's level (``level`` in the JSON report)
     findings: int
 
 
@@ -174,9 +174,14 @@ def file_result(entry: dict) -> FileResult:
     findings = [Finding(f["rule"], f.get("name", ""), Severity(f["severity"]), f.get("message", ""),
                         _location(f.get("location"))) for f in entry.get("findings", [])]
     issue = entry.get("issue_date")
+    markings = list(entry.get("markings", []))
+    # A report written before the JSON carried the document's level: its primary marking's.
+    primary = next((m.get("level") for m in markings if m.get("primary")), None)
+    level = entry.get("level", primary)
     return FileResult(path=entry["path"], format=entry.get("format", "unknown"), status=Status(entry["status"]),
-                      reason=entry.get("reason"), markings=list(entry.get("markings", [])),
-                      issue_date=date.fromisoformat(issue) if issue else None, findings=findings)
+                      reason=entry.get("reason"), markings=markings,
+                      issue_date=date.fromisoformat(issue) if issue else None, findings=findings, level=level,
+                      signatures=entry.get("signatures"))
 
 
 def flatten(entries: Iterable[dict]) -> Iterator[dict]:
@@ -208,7 +213,7 @@ class ReportBuilder:
             reason=result.reason,
             markings=tuple(MarkingCell(m.get("text", ""), bool(m.get("struck")), bool(m.get("primary")))
                            for m in result.markings),
-            level=primary.get("level") if primary else None, findings=len(result.findings)))
+            level=result.level, findings=len(result.findings)))
         for finding in result.findings:
             report.findings.append(FindingRow(
                 number=len(report.findings) + 1, path=result.path, page=finding.location.page,
