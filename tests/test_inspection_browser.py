@@ -16,13 +16,11 @@ from click.testing import CliRunner
 
 from bench.report import synthetic_report
 from marklint.cli import main
+from tests.chromium import CHROMIUM, chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 AS_OF = ["--as-of", "2026-11-27"]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
 #: The page is served at this address by the test itself; every other request is recorded and refused.
 PAGE_URL = "http://report.invalid/report.html"
 SCRIPT_NAME = "<script>alert(1).txt"
@@ -70,12 +68,8 @@ def reports(archive: Path) -> dict[tuple[str, str], tuple[Path, dict]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 class Opened:
