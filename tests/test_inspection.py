@@ -314,3 +314,10 @@ def test_saved_jsonl_and_json_of_one_scan_give_one_report(tmp_path: Path) -> Non
     assert load(streamed, ReportOptions(lang="")).options.lang == "en"
     assert len(load(streamed, ReportOptions()).findings) == sum(
         len(f["findings"]) for f in json.loads(saved.read_text(encoding="utf-8"))["files"])
+
+
+def test_every_not_examined_reason_has_its_words_in_both_languages() -> None:
+    from marklint.errors import REASONS
+    from marklint.report.words import REASON
+
+    assert sorted(REASON["zh"]) == sorted(REASONS) == sorted(REASON["en"])

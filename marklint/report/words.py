@@ -6,6 +6,7 @@ the charts and the spreadsheet look them up here and nowhere else.
 
 from __future__ import annotations
 
+from marklint.checks.coverage import REASON_ZH
 from marklint.errors import REASONS
 
 ZH = {
@@ -216,10 +217,9 @@ TERM = {
            "condition": "until a condition", "long-term": "long-term", "missing": "no term",
            "duration_unknown": "duration, length unknown"},
 }
-#: Why a file was not examined: the reason words of marklint.errors.REASONS.
+#: Why a file was not examined: the reason words of marklint.errors.REASONS, in the coverage rules' wording.
 REASON = {
-    "zh": dict(zip(REASONS, ("文件损坏", "文件加密", "不支持的格式", "没有文字层", "超出安全限制", "超时",
-                             "无法读取"), strict=True)),
+    "zh": dict(REASON_ZH),
     "en": {reason: reason for reason in REASONS},
 }
 
