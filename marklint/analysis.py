@@ -58,6 +58,8 @@ class Analysis:
     doc_no: str | None = None  # 发文字号
     signature: str | None = None  # the line before the 成文日期
     place_indices: set[int] = field(default_factory=set)
+    first_page: int = 1  # the first page with body text: page 1 unless blank pages come first
+    under_title: set[int] = field(default_factory=set)  # a 公文's units just under its title: misplaced markings
     note_indices: set[int] = field(default_factory=set)  # units that are only a 解密 note
 
     # issue_date, live, secret and primary are read thousands of times by the checks; they are cached
@@ -127,31 +129,127 @@ class Analysis:
         return (on_page or placed or self.secret or [None])[0]
 
 
-def page_tops(doc: Document) -> set[int]:
+def first_text_page(doc: Document) -> int:
+    """The first page with body text: page 1, unless blank pages (a separator, the back of a scanned cover)
+    come first; the marking places of "the first page" are on it (markings.md section 2)."""
+    for unit in doc.units:
+        if unit.part in BODY_PARTS and unit.page and unit.text.strip():
+            return unit.page
+    return 1
+
+
+def page_tops(doc: Document, first_page: int = 1) -> set[int]:
     """Indices of the first units of each page after the first: where an attachment's marking stands."""
     tops: set[int] = set()
     seen: dict[int, int] = {}
     for index, unit in enumerate(doc.units):
         # A page whose top is already counted is passed over before the dearer strip().
-        if (unit.page and unit.page > 1 and seen.get(unit.page, 0) < PAGE_TOP_UNITS
-                and unit.part in ("body", "table", "textbox") and unit.text.strip()):
+        if (unit.page and unit.page > first_page and seen.get(unit.page, 0) < PAGE_TOP_UNITS
+                and unit.part in BODY_PARTS and unit.text.strip()):
             seen[unit.page] = seen.get(unit.page, 0) + 1
             tops.add(index)
     return tops
 
 
-def marking_places(doc: Document) -> set[int]:
-    """Indices of the units that stand where a marking belongs."""
-    places: set[int] = set()
-    first_page_seen = 0
+#: Parts of the page body, where a title, a 版头 and the first lines stand.
+BODY_PARTS = ("body", "table", "textbox")
+#: A title is set larger than the body text: GB/T 9704-2012 7.3.1 sets it in 2号 (22 pt), covers larger,
+#: the body in 3号 (16 pt). A line of at least this size that is not the red 发文机关标志 is a title line.
+TITLE_MIN_SIZE = 18.0
+#: How many rows at the top of the first page are searched for the title.
+TITLE_SEARCH_ROWS = 12
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where markings are looked for on the first page with text (markings.md sections 2 and 7)."""
+
+    first_page: int
+    places: set[int]  # the first rows, the line just under the title, headers, footers, first-page text boxes
+    under_title: set[int]  # the row just under the title: a marking place, but misplaced on a 公文
+
+
+def same_row(a: TextUnit, b: TextUnit) -> bool:
+    """Two units on one row: the cells of one table row (one line number), or segments of one PDF line."""
+    if a.page != b.page:
+        return False
+    if a.bbox is not None and b.bbox is not None:
+        return abs(a.bbox[1] - b.bbox[1]) < 3
+    return a.part == b.part and a.line == b.line
+
+
+def _rows(doc: Document, page: int) -> list[list[int]]:
+    """The indices of the body units on ``page`` grouped into rows (a table row's cells, a PDF line's
+    segments), in reading order: positions are counted in rows so that a row read as one unit in one
+    format and as several in another takes the same place."""
+    rows: list[list[int]] = []
     for index, unit in enumerate(doc.units):
-        if unit.part in ("header", "footer") or (unit.page == 1 and unit.part == "textbox"):
+        if unit.page != page or unit.part not in BODY_PARTS or not unit.text.strip():
+            continue
+        if rows and same_row(doc.units[rows[-1][-1]], unit):
+            rows[-1].append(index)
+        else:
+            rows.append([index])
+    return rows
+
+
+def _size(unit: TextUnit) -> float | None:
+    sizes = [span.size for span in unit.spans if span.size and unit.text[span.start:span.end].strip()]
+    return max(sizes) if sizes else None
+
+
+def _title_rows(doc: Document, rows: list[list[int]]) -> tuple[int, int] | None:
+    """The first and last row of the title on the first page: the first run of rows set at title size
+    (TITLE_MIN_SIZE) that is not the 发文机关标志 and not a marking, after the 发文字号 where there is one.
+    A title wrapped over two lines (a PDF) is one run."""
+    search = rows[:TITLE_SEARCH_ROWS]
+    start = 0
+    for position, row in enumerate(search):
+        if any(DOC_NUMBER.search(doc.units[i].text) for i in row):
+            start = position + 1
+    first = None
+    for position in range(start, len(search)):
+        unit = doc.units[search[position][0]]
+        size = _size(unit)
+        text = unit.text.strip()
+        title_like = (size is not None and size >= TITLE_MIN_SIZE and len(search[position]) == 1
+                      and not any(span.color == "FF0000" for span in unit.spans)
+                      and not ISSUER_MARK.match(text) and not recognise(text, bare_level_ok=True))
+        if first is None:
+            if title_like:
+                first = position
+        elif not (title_like and size == _size(doc.units[search[first][0]])):
+            return first, position - 1
+    return (first, len(search) - 1) if first is not None else None
+
+
+def marking_places(doc: Document) -> Places:
+    """The units that stand where a marking belongs: headers and footers, text boxes on the first page,
+    the first MARKING_PLACE_UNITS rows of the first page with text (up to the title) and the row just
+    under the title, whatever the format (markings.md section 2)."""
+    first_page = first_text_page(doc)
+    rows = _rows(doc, first_page)
+    title = _title_rows(doc, rows)
+    places: set[int] = set()
+    under_title: set[int] = set()
+    for index, unit in enumerate(doc.units):
+        if unit.part in ("header", "footer") or (unit.page == first_page and unit.part == "textbox"):
             places.add(index)
-        elif (unit.page == 1 and first_page_seen < MARKING_PLACE_UNITS and unit.part in ("body", "table")
-              and unit.text.strip()):
-            first_page_seen += 1
-            places.add(index)
-    return places
+    # Rows up to the title, at most MARKING_PLACE_UNITS; the title's own rows count as one.
+    counted = 0
+    for position, row in enumerate(rows):
+        if title is not None and position > title[1]:
+            break
+        if title is not None and title[0] < position <= title[1]:
+            continue
+        if counted >= MARKING_PLACE_UNITS:
+            break
+        counted += 1
+        places.update(row)
+    if title is not None and title[1] + 1 < len(rows):
+        under_title.update(rows[title[1] + 1])
+        places.update(under_title)
+    return Places(first_page, places, under_title)
 
 
 FIELD_LABEL = regex_cache.compile(
@@ -160,25 +258,83 @@ FIELD_LABEL = regex_cache.compile(
 
 
 def _joined_fields(doc: Document) -> dict[int, TextUnit]:
-    """A form label standing alone (``密级：``) joined with the value beside it on the same line: a PDF
-    table cell comes out as its own line segment, where DOCX gives the joined row."""
+    """A form label standing alone (``密级：``) joined with the value beside it on the same row: a table
+    cell is its own unit in every format (a DOCX cell, a PDF line segment)."""
     joined: dict[int, TextUnit] = {}
     for index, unit in enumerate(doc.units[:-1]):
         if "密" not in unit.text:  # every FIELD_LABEL word has 密: no label here
             continue
         value = doc.units[index + 1]
-        same_line = unit.bbox is not None and value.bbox is not None and abs(unit.bbox[1] - value.bbox[1]) < 3
-        if same_line and unit.page == value.page and FIELD_LABEL.match(unit.text):
-            box = (unit.bbox[0], unit.bbox[1], value.bbox[2], max(unit.bbox[3], value.bbox[3]))  # type: ignore[index]
+        if same_row(unit, value) and FIELD_LABEL.match(unit.text):
+            box = None
+            if unit.bbox is not None and value.bbox is not None:
+                box = (unit.bbox[0], unit.bbox[1], value.bbox[2], max(unit.bbox[3], value.bbox[3]))
             joined[index] = replace(unit, text=unit.text.strip() + value.text.strip(), bbox=box, spans=())
     return joined
 
 
+#: The head of a table column that lists levels (``密级``, no colon and no value: a column heading).
+LEVEL_HEADING = regex_cache.compile(r"^[ \u3000]*(?:密[ \u3000]*级|秘密等级|保密等级)[ \u3000]*$")
+#: A column of levels under a 密级 heading with at least this many rows is data, not a marking.
+LEVEL_COLUMN_ROWS = 2
+
+
+def _row_at(units: list[TextUnit], index: int) -> list[int]:
+    """The indices of the units on the row of ``units[index]`` (neighbours in reading order)."""
+    start = index
+    while start > 0 and same_row(units[start - 1], units[index]):
+        start -= 1
+    end = index
+    while end + 1 < len(units) and same_row(units[end + 1], units[index]):
+        end += 1
+    return list(range(start, end + 1))
+
+
+def _in_column(units: list[TextUnit], row: list[int], heading: int, column: int) -> int | None:
+    """The unit of ``row`` under the heading cell: the one whose box overlaps the heading's across (PDF),
+    else the one at the heading's position in its row (DOCX cells)."""
+    head = units[heading].bbox
+    if head is not None:
+        for index in row:
+            box = units[index].bbox
+            if box is not None and box[0] < head[2] and head[0] < box[2]:
+                return index
+        return None
+    return row[column] if column < len(row) else None
+
+
+def level_columns(doc: Document) -> set[int]:
+    """Cells of a table that lists levels as data: a column headed 密级 with levels in several rows
+    below it (a register of classified documents). None of them is a marking (markings.md section 7)."""
+    units = doc.units
+    data: set[int] = set()
+    for index, unit in enumerate(units):
+        if "级" not in unit.text or not LEVEL_HEADING.match(unit.text):
+            continue
+        header_row = _row_at(units, index)
+        column = header_row.index(index)
+        cells: list[int] = []
+        after = header_row[-1] + 1
+        while after < len(units) and units[after].page == unit.page:
+            row = _row_at(units, after)
+            cell = _in_column(units, row, index, column)
+            if cell is None or not any(m.is_state_secret for m in recognise(units[cell].text, bare_level_ok=True)):
+                break
+            cells.append(cell)
+            after = row[-1] + 1
+        if len(cells) >= LEVEL_COLUMN_ROWS:
+            data.update(cells)
+    return data
+
+
 def analyse(doc: Document) -> Analysis:
-    result = Analysis(place_indices=marking_places(doc), metadata_date=_metadata_date(doc.properties))
+    places = marking_places(doc)
+    result = Analysis(place_indices=places.places, metadata_date=_metadata_date(doc.properties),
+                      first_page=places.first_page)
     previous_field: tuple[int, FoundMarking] | None = None
     joined = _joined_fields(doc)
-    tops = page_tops(doc)
+    tops = page_tops(doc, places.first_page)
+    data_cells = level_columns(doc)
     seen_running: set[str] = set()
     units = doc.units
     for index, original in enumerate(units):
@@ -190,8 +346,8 @@ def analyse(doc: Document) -> Analysis:
         # Mid-body, a ★ marking quotes one (markings.md section 7): only marking places, the tops of
         # later pages (attachments, compilations) and headers, footers and text boxes carry markings, and
         # not even there when the sentence before introduces an example (asked last: it is the dearest test).
-        if (in_place or index in tops or unit.part in ("header", "footer", "textbox")) and not (
-                index > 0 and _introduces_example(units[index - 1].text)):
+        if (in_place or index in tops or unit.part in ("header", "footer", "textbox")) and index not in data_cells \
+                and not (index > 0 and _introduces_example(units[index - 1].text)):
             for found in _markings_in(unit, index, in_place, seen_running):
                 result.markings.append(found)
                 if found.marking.field_style and found.marking.term.kind == "missing":
@@ -209,9 +365,15 @@ def analyse(doc: Document) -> Analysis:
             result.scope = find_scope(text)
         if is_declassification_note(text):
             result.note_indices.add(index)
-        _read_gongwen_signs(result, unit, units[index - 1] if index else None)
+        _read_gongwen_signs(result, unit, units[index - 1] if index else None, places.first_page)
     if result.issuer is None and result.signature:
         result.issuer = result.signature
+    if result.is_gongwen and places.under_title:
+        # A 公文's marking belongs in the 版头 (GB/T 9704-2012 7.2.2): under the title it is misplaced.
+        result.under_title = places.under_title
+        result.place_indices -= places.under_title
+        result.markings = [replace(found, in_place=False) if found.index in places.under_title else found
+                           for found in result.markings]
     return result
 
 
@@ -243,7 +405,7 @@ def _markings_in(unit: TextUnit, index: int, in_place: bool, seen_running: set[s
     return found
 
 
-def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | None) -> None:
+def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | None, first_page: int = 1) -> None:
     text = unit.text.strip()
     if not text or len(text) > 80:
         return
@@ -253,7 +415,7 @@ def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | N
     if number:
         result.is_gongwen = True
         result.doc_no = result.doc_no or number.group(0)
-    elif unit.page == 1 and text.endswith("文件") and ISSUER_MARK.match(text):
+    elif unit.page == first_page and text.endswith("文件") and ISSUER_MARK.match(text):
         result.is_gongwen = True
         result.issuer = result.issuer or WHITESPACE.sub("", text)[: -len("文件")]
     printed = PRINTED_LINE.search(text) if text.endswith("印发") else None

@@ -33,8 +33,9 @@ URGENCY_LIKE = regex_cache.compile(r"^[\p{Han}]{0,2}急[\p{Han}]{0,1}$|^特提$|
 def _masthead(ctx: Context) -> list[tuple[int, TextUnit]]:
     """The 版头 of page 1: the body lines above the 发文机关标志 (at most the first few lines)."""
     lines: list[tuple[int, TextUnit]] = []
+    first_page = ctx.analysis.first_page  # page 1, unless blank pages come first
     for index, unit in enumerate(ctx.document.units):
-        if unit.page != 1 or unit.part not in ("body", "table", "textbox"):
+        if unit.page != first_page or unit.part not in ("body", "table", "textbox"):
             continue
         text = unit.text.strip()
         if not text:
@@ -69,13 +70,23 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
     a 公文 marked only in the page header or footer is misplaced. The 1999 layout put the marking
     top-right; that is reported as info on documents dated before 2012-07-01 and as a warning after.
 
-    Wrong: a 公文 whose only `机密★5年` is in the page header; `机密★5年` right-aligned on a 2024 公文
+    A marking just below the title is in its place on other documents; on a 公文 it is misplaced.
+
+    Wrong: a 公文 whose only `机密★5年` is in the page header; `机密★5年` right-aligned on a 2024 公文;
+    `密级：秘密` under a 公文's title
 
     Right: `机密★5年` flush left on the line after the 份号, above the 发文机关标志
     """
     analysis = ctx.analysis
+    for found in analysis.live:
+        if found.index in analysis.under_title:  # set only on a 公文
+            yield ctx.finding(
+                "ML111", found,
+                f"公文的密级标志“{found.marking.text}”位于标题下方，应标注在版头第二行左上角",
+                f"the 公文's marking \"{found.marking.text}\" stands below the title; it belongs top-left in the 版头",
+            )
     primary = analysis.primary
-    if primary is None:
+    if primary is None or primary.index in analysis.under_title:
         return
     text = primary.marking.text
     if primary.unit.part in ("header", "footer") and analysis.is_gongwen:

@@ -1,7 +1,7 @@
 """Read a PDF's page 1 and last page into text lines rebuilt from PDFium's glyphs.
 
-The marking stands on page 1 and the issue date (成文日期, 版记) on the last page, so only those pages are
-loaded: a 500-page PDF costs about what a 2-page one does. Lines are rebuilt from glyph positions rather
+The marking stands on page 1 (or the first page with body text, when blank pages come first) and the issue
+date (成文日期, 版记) on the last page, so only those pages are loaded: a 500-page PDF costs about what a 2-page one does. Lines are rebuilt from glyph positions rather
 than taken from PDFium's text stream, because the stream carries spaces and line breaks that PDFium
 invents (``机密★5 年`` where the page shows ``机密★5年``) and ML103 must judge the page, not the extractor.
 """
@@ -58,47 +58,92 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
         # the whole file is too small to inflate past the limit (Flate expands at most 1032 to 1).
         oversized = {}
         limit = limits.max_pdf_stream_bytes
-        if os.path.getsize(path) * FLATE_MAX_RATIO > limit and not inflates_within(path, limit):
+        measured = os.path.getsize(path) * FLATE_MAX_RATIO > limit and not inflates_within(path, limit)
+        if measured:
             oversized = oversized_pages(path, indices, page_count, limit)
-        for index in indices:
-            if index in oversized:
-                if index == 0:
-                    raise NotExamined("over a safety limit", oversized[index])
-                doc.status, doc.reason = Status.PARTIAL, f"over a safety limit: {oversized[index]}"
-                continue
-            page = pdfium_c.FPDF_LoadPage(pdf, index)
-            if not page:
-                if index == 0:
-                    raise NotExamined("corrupt", "page 1 cannot be loaded")
-                doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} cannot be loaded"
-                continue
-            try:
-                frame = Frame(page)
-                if index == 0:
-                    doc.geometry = PageGeometry(*frame.size())
-                read = read_page(page, frame)
-            finally:
-                pdfium_c.FPDF_ClosePage(page)
-            if read is None:
-                if index == 0:
-                    raise NotExamined("corrupt", "page 1 has an unreadable text layer")
-                doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} has an unreadable text layer"
-                continue
-            units = page_units(read, index + 1, limits)
-            if index == 0:
-                doc.no_text = _no_text(read)
-                if doc.no_text:
-                    # Read, but the marking place could not be: not complete (ML902 reports it).
-                    doc.status, doc.reason = Status.PARTIAL, "no text layer"
-                units = units[: limits.max_body_units_kept]
-            elif index == page_count - 1:
-                units = units[-limits.max_tail_units_kept :] if limits.max_tail_units_kept > 0 else []
-            doc.units.extend(units)
+        blank_lead = 0
+        position = 0
+        while position < len(indices):
+            index = indices[position]
+            position += 1
+            _read_page(pdf, index, page_count, doc, oversized, limits)
+            # A blank first page (a separator, the back of a scanned cover) holds no marking: the pages
+            # after it are read, up to a limit, until one has body text (markings.md section 2).
+            if (not any(u.part == "body" for u in doc.units) and blank_lead < limits.max_blank_lead_pages
+                    and index + 1 < page_count and index + 1 not in indices):
+                indices.insert(position, index + 1)
+                blank_lead += 1
+                if measured:
+                    oversized.update(oversized_pages(path, [index + 1], page_count, limit))
         _mark_running_lines(doc)
         doc.properties = metadata(pdf, path)
         return doc
     finally:
         pdfium_c.FPDF_CloseDocument(pdf)
+
+
+def _read_page(pdf: object, index: int, page_count: int, doc: Document, oversized: dict[int, str],
+               limits: Limits) -> None:
+    """Read page ``index`` into ``doc.units`` (or mark the document partial where it cannot be read)."""
+    if index in oversized:
+        if index == 0:
+            raise NotExamined("over a safety limit", oversized[index])
+        doc.status, doc.reason = Status.PARTIAL, f"over a safety limit: {oversized[index]}"
+        return
+    page = pdfium_c.FPDF_LoadPage(pdf, index)
+    if not page:
+        if index == 0:
+            raise NotExamined("corrupt", "page 1 cannot be loaded")
+        doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} cannot be loaded"
+        return
+    try:
+        frame = Frame(page)
+        size = frame.size()
+        if index == 0:
+            doc.geometry = PageGeometry(*size)
+        read = read_page(page, frame)
+    finally:
+        pdfium_c.FPDF_ClosePage(page)
+    if read is None:
+        if index == 0:
+            raise NotExamined("corrupt", "page 1 has an unreadable text layer")
+        doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} has an unreadable text layer"
+        return
+    units = [_in_zone(unit, size[1]) for unit in page_units(read, index + 1, limits)]
+    if index == 0:
+        doc.no_text = _no_text(read)
+        if doc.no_text:
+            # Read, but the marking place could not be: not complete (ML902 reports it).
+            doc.status, doc.reason = Status.PARTIAL, "no text layer"
+    if index != page_count - 1 or index == 0:
+        units = units[: limits.max_body_units_kept]
+    else:
+        units = units[-limits.max_tail_units_kept :] if limits.max_tail_units_kept > 0 else []
+    doc.units.extend(units)
+
+
+MM = 72 / 25.4
+#: The type area of GB/T 9704-2012 5.2.1 on A4: 37 mm from the top edge, 35 mm from the bottom.
+TYPE_AREA_TOP = 37 * MM
+TYPE_AREA_BOTTOM = 35 * MM
+#: Headers and footers are set within this distance of the page edge (GB/T 9704 templates put the header
+#: about 15 mm from the top and the page number about 25 mm from the bottom; Word and WPS 12.7-15 mm); no
+#: type area starts this close to the edge (Word's default margin is 25.4 mm).
+RUNNING_EDGE = 26 * MM
+
+
+def _in_zone(unit: TextUnit, height: float) -> TextUnit:
+    """A line above the type area is header text and one below it footer text, whether or not it repeats
+    on other pages (a first-page-only header): markings.md section 8, "Formats"."""
+    if unit.bbox is None:
+        return unit
+    top, bottom = unit.bbox[1], unit.bbox[3]
+    middle = (top + bottom) / 2
+    if bottom <= TYPE_AREA_TOP and middle <= RUNNING_EDGE:
+        return replace(unit, part="header")
+    if top >= height - TYPE_AREA_BOTTOM and middle >= height - RUNNING_EDGE:
+        return replace(unit, part="footer")
+    return unit
 
 
 #: Share of the page height at the top and bottom where running headers and footers stand.
