@@ -1,8 +1,8 @@
 """Reading WordprocessingML stories (body, header, footer, text box) into text units.
 
 A story is a sequence of paragraphs and tables. Each paragraph line (split at w:br), table cell and
-text-box paragraph becomes one TextUnit (the cells of a row share a line number) with style spans; pages are counted from explicit and
-rendered page breaks when the reader tracks pages (the body).
+text-box paragraph becomes one TextUnit with style spans (the cells of a row share a line number); pages
+are counted from explicit and rendered page breaks when the reader tracks pages (the body).
 """
 
 from __future__ import annotations

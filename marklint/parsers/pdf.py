@@ -1,9 +1,10 @@
 """Read a PDF's page 1 and last page into text lines rebuilt from PDFium's glyphs.
 
-The marking stands on page 1 (or the first page with body text, when blank pages come first) and the issue
-date (成文日期, 版记) on the last page, so only those pages are loaded: a 500-page PDF costs about what a 2-page one does. Lines are rebuilt from glyph positions rather
-than taken from PDFium's text stream, because the stream carries spaces and line breaks that PDFium
-invents (``机密★5 年`` where the page shows ``机密★5年``) and ML103 must judge the page, not the extractor.
+The marking stands on page 1 (or the first page with body text, when blank pages come first) and the
+issue date (成文日期, 版记) on the last page, so only those pages are loaded: a 500-page PDF costs about
+what a 2-page one does. Lines are rebuilt from glyph positions rather than taken from PDFium's text
+stream, because the stream carries spaces and line breaks that PDFium invents (``机密★5 年`` where the
+page shows ``机密★5年``) and ML103 must judge the page, not the extractor.
 """
 
 from __future__ import annotations
