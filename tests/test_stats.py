@@ -173,7 +173,8 @@ def test_fixture_statistics_reconcile_with_the_scan(fixtures_run: tuple[dict, di
 #: (ml109 内部★, ml110 绝秘★). Entries not (yet) in the manifest do not count.
 UNMARKED = ["README.md", "docx/clean_company_name.docx", "pdf/clean_company_name.pdf",
             "docx/clean_notice_quote.docx", "pdf/clean_notice_quote.pdf", "text/clean_notice.txt",
-            "docx/wps_security_level.docx", "pdf/wps_security_level.pdf"]
+            "docx/wps_security_level.docx", "pdf/wps_security_level.pdf",
+            "docx/level_column_register.docx", "pdf/level_column_register.pdf"]
 MARKED_NOT_CLASSIFIED = ["docx/declassified.docx", "pdf/declassified.pdf",
                          "docx/ml109_star_non_secret.docx", "pdf/ml109_star_non_secret.pdf",
                          "docx/ml110_unknown_level.docx", "pdf/ml110_unknown_level.pdf"]
@@ -192,17 +193,18 @@ def test_fixture_numbers_checked_by_hand_against_the_manifest(fixtures_run: tupl
     assert stats["by_level"]["unmarked"] == len(unmarked) + 6
     assert stats["by_level"]["绝密"] == 2  # ml104_brackets 绝密★（30年）, docx and pdf
     # ≤1年: expired_duration and expiring_soon, x2 each; header_conflict counts by its body 机密★5年, the
-    # marking the checks judge, not by its header's 秘密★1年. No 5-10 year term: compilation_cover_lower
-    # counts by its cover 秘密★5年, not the inner 机密★10年.
+    # marking the checks judge, not by its header's 秘密★1年. >5-10年: header_table_marking 机密★10年 (in
+    # its header table); compilation_cover_lower counts by its cover 秘密★5年, not the inner 机密★10年.
     # >10–20年: ml202 秘密★15年 and layout_1999 机密★20年; >20年: ml104 绝密★（30年）.
     assert {k: v for k, v in stats["by_term"].items() if k != "duration_1_5y"} == {
-        "duration_le_1y": 4, "duration_5_10y": 0, "duration_10_20y": 4, "duration_gt_20y": 2,
+        "duration_le_1y": 4, "duration_5_10y": 2, "duration_10_20y": 4, "duration_gt_20y": 2,
         "date": 4, "condition": 4, "long-term": 2, "missing": 4}
     # Expired: the manifest's 8 ML301 (chinese_numeral_date, expired_date, expired_duration,
     # missing_term_expired, docx and pdf); expiring: expiring_soon, docx and pdf.
     assert (stats["expired"], stats["expiring"]) == (8, 2)
     assert stats["findings_by_rule"]["ML301"] == {"name": "expired-term", "count": 8}
-    assert stats["findings_by_rule"]["ML113"] == {"name": "conflicting-markings", "count": 4}
+    # ML113: header_conflict, compilation_cover_lower and wps_header_field_under_title, docx and pdf.
+    assert stats["findings_by_rule"]["ML113"] == {"name": "conflicting-markings", "count": 6}
     # Findings by kind: the manifest's expected rules by family.
     expected = Counter(rule[:3] for entry in manifest for rule in entry["expected"])
     assert {k: v["total"] for k, v in stats["findings_by_kind"].items()} == {

@@ -274,8 +274,9 @@ def copy_number(ctx: Context) -> Iterator[Finding]:
     if copy_at is None:
         yield ctx.finding("ML115", primary, f"涉密公文（“{primary.marking.text}”）缺少份号",
                           f"the classified 公文 (\"{primary.marking.text}\") has no copy number (份号)")
-    order_wrong = (copy_at is not None and copy_at > primary.index) or (
-        urgency_at is not None and urgency_at < primary.index)
+    # A marking under the title is not in the 版头 at all (ML111 says so): there is no order to judge.
+    order_wrong = primary.index not in analysis.under_title and (
+        (copy_at is not None and copy_at > primary.index) or (urgency_at is not None and urgency_at < primary.index))
     if order_wrong:
         yield ctx.finding("ML115", primary, "版头顺序应为份号、密级和保密期限、紧急程度",
                           "the 版头 order should be copy number, marking, urgency", severity=Severity.WARNING)
