@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from marklint.checks.context import Context
 from marklint.checks.registry import all_rules, run_checks
 from marklint.config import Settings
@@ -28,3 +30,18 @@ def rules_for(doc: Document, as_of: date = date(2026, 11, 27), **options: object
     all_rules()
     ctx = Context(doc, settings)
     return sorted(f.rule for f in run_checks(ctx, settings.enabled_rules()))
+
+
+def loaded_pages(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The 0-based indices of the PDF pages PDFium is asked to load from now on, in order."""
+    from marklint.parsers import pdf
+
+    loaded: list[int] = []
+    original = pdf.pdfium_c.FPDF_LoadPage
+
+    def counting(document: object, index: int) -> object:
+        loaded.append(index)
+        return original(document, index)
+
+    monkeypatch.setattr(pdf.pdfium_c, "FPDF_LoadPage", counting)
+    return loaded

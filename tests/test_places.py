@@ -14,7 +14,7 @@ from marklint.limits import DEFAULT_LIMITS
 from marklint.model import Document, StyleSpan, TextUnit
 from marklint.parsers import docx as docx_parser
 from marklint.parsers import pdf
-from tests.helpers import rules_for
+from tests.helpers import loaded_pages, rules_for
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -116,14 +116,7 @@ def test_pdf_text_above_and_below_the_type_area_is_header_and_footer() -> None:
 
 def test_pdf_blank_first_pages_are_read_past_up_to_the_limit(monkeypatch) -> None:
     path = FIXTURES / "pdf" / "blank_first_page_gongwen.pdf"
-    loaded: list[int] = []
-    original = pdf.pdfium_c.FPDF_LoadPage
-
-    def counting(document, index):
-        loaded.append(index)
-        return original(document, index)
-
-    monkeypatch.setattr(pdf.pdfium_c, "FPDF_LoadPage", counting)
+    loaded = loaded_pages(monkeypatch)
     doc = pdf.parse(path, "b.pdf", DEFAULT_LIMITS)
     assert loaded == [0, 1, 2]
     marking = analyse(doc).primary
