@@ -303,28 +303,51 @@ def _in_column(units: list[TextUnit], row: list[int], heading: int, column: int)
     return row[column] if column < len(row) else None
 
 
-def level_columns(doc: Document) -> set[int]:
-    """Cells of a table that lists levels as data: a column headed 密级 with levels in several rows
-    below it (a register of classified documents). None of them is a marking (markings.md section 7)."""
+#: A column heading for the term, beside a 密级 heading.
+TERM_HEADING = regex_cache.compile(r"^[ \u3000]*(?P<label>保密期限|保密期|解密时间|解密条件)[ \u3000]*$")
+
+
+@dataclass(frozen=True)
+class LevelColumns:
+    """What the tables with a 密级 column say (markings.md section 7)."""
+
+    data: set[int]  # cells of a column that lists levels in several rows: data, never a marking
+    forms: dict[int, TextUnit]  # a level cell under a 密级 heading with one row: the form it fills in
+
+
+def level_columns(doc: Document) -> LevelColumns:
+    """Cells under a 密级 column heading. Levels in several rows are data (a register of classified
+    documents); a single row is a form (``密级 | 保密期限`` over ``机密 | 5年``), read as its fields
+    ``密级：机密，保密期限：5年``, the way a form written across (``密级：`` beside ``机密``) is read."""
     units = doc.units
-    data: set[int] = set()
+    columns = LevelColumns(set(), {})
     for index, unit in enumerate(units):
         if "级" not in unit.text or not LEVEL_HEADING.match(unit.text):
             continue
         header_row = _row_at(units, index)
         column = header_row.index(index)
-        cells: list[int] = []
+        cells: list[tuple[int, list[int]]] = []
         after = header_row[-1] + 1
         while after < len(units) and units[after].page == unit.page:
             row = _row_at(units, after)
             cell = _in_column(units, row, index, column)
             if cell is None or not any(m.is_state_secret for m in recognise(units[cell].text, bare_level_ok=True)):
                 break
-            cells.append(cell)
+            cells.append((cell, row))
             after = row[-1] + 1
         if len(cells) >= LEVEL_COLUMN_ROWS:
-            data.update(cells)
-    return data
+            columns.data.update(cell for cell, _ in cells)
+        elif cells:
+            cell, row = cells[0]
+            text = f"密级：{units[cell].text.strip()}"
+            for position, heading in enumerate(header_row):
+                label = TERM_HEADING.match(units[heading].text)
+                term = _in_column(units, row, heading, position) if label else None
+                if label and term is not None and term != cell:
+                    text += f"，{label.group('label')}：{units[term].text.strip()}"
+                    break
+            columns.forms[cell] = replace(units[cell], text=text, spans=())
+    return columns
 
 
 def analyse(doc: Document) -> Analysis:
@@ -334,19 +357,19 @@ def analyse(doc: Document) -> Analysis:
     previous_field: tuple[int, FoundMarking] | None = None
     joined = _joined_fields(doc)
     tops = page_tops(doc, places.first_page)
-    data_cells = level_columns(doc)
+    tables = level_columns(doc)
     seen_running: set[str] = set()
     units = doc.units
     for index, original in enumerate(units):
         if original.part == "metadata" or index - 1 in joined:
             continue
-        unit = joined.get(index, original)
+        unit = joined.get(index) or tables.forms.get(index) or original
         text = unit.text
         in_place = index in result.place_indices
         # Mid-body, a ★ marking quotes one (markings.md section 7): only marking places, the tops of
         # later pages (attachments, compilations) and headers, footers and text boxes carry markings, and
         # not even there when the sentence before introduces an example (asked last: it is the dearest test).
-        if (in_place or index in tops or unit.part in ("header", "footer", "textbox")) and index not in data_cells \
+        if (in_place or index in tops or unit.part in ("header", "footer", "textbox")) and index not in tables.data \
                 and not (index > 0 and _introduces_example(units[index - 1].text)):
             for found in _markings_in(unit, index, in_place, seen_running):
                 result.markings.append(found)

@@ -65,14 +65,25 @@ def test_a_column_of_levels_under_a_heading_is_data() -> None:
     units = [unit(text, row) for row, texts in enumerate(cells, start=1) for text in texts]
     doc = Document("a.docx", "docx", [unit("涉密文件清退登记表", 1, 16, part="body"),
                                       *(replace(u, part="table") for u in units)])
-    assert level_columns(doc) == {5, 8}
+    assert level_columns(doc).data == {5, 8}
     assert analyse(doc).markings == []
     assert rules_for(doc) == []
 
 
-def test_a_level_over_one_row_is_not_a_column_of_data() -> None:
-    units = [unit("密级", 1), unit("机密★5年", 2)]
-    assert level_columns(Document("a.docx", "docx", units)) == set()
+def test_a_level_over_one_row_is_a_form_and_reads_as_its_fields() -> None:
+    cells = [("密级", "保密期限"), ("机密", "5年")]
+    units = [unit(text, row, part="table") for row, texts in enumerate(cells, start=1) for text in texts]
+    doc = Document("a.docx", "docx", [*units, unit("2026年3月5日", 3)])
+    assert level_columns(doc).data == set()
+    assert [(m.marking.text, m.marking.canonical) for m in analyse(doc).markings] == [
+        ("密级：机密，保密期限：5年", "机密★5年")]
+    assert rules_for(doc) == ["ML108"]
+    # The same form in a PDF: cells by position, the heading's column by its box.
+    boxes = {"密级": (80, 100, 112, 116), "保密期限": (200, 100, 264, 116), "机密": (80, 130, 112, 146),
+             "5年": (200, 130, 224, 146)}
+    pdf_doc = Document("a.pdf", "pdf", [replace(u, part="body", bbox=boxes[u.text]) for u in units]
+                       + [unit("2026年3月5日", 5, bbox=(80, 160, 180, 176))])
+    assert rules_for(pdf_doc) == ["ML108"]
 
 
 def test_a_blank_first_page_moves_the_first_page_places(tmp_path: Path) -> None:
