@@ -135,3 +135,17 @@ def test_pdf_blank_first_pages_are_read_past_up_to_the_limit(monkeypatch) -> Non
     unread = pdf.parse(path, "b.pdf", replace(DEFAULT_LIMITS, max_blank_lead_pages=0))
     assert {u.page for u in unread.units} == {1, 3}
     assert analyse(unread).primary is None
+
+
+def test_pdf_lines_near_the_edge_are_header_only_with_blank_space_below_them() -> None:
+    def lines(*tops: float) -> list[TextUnit]:
+        return [unit(f"第{n}行", n, bbox=(80, top, 200, top + 16)) for n, top in enumerate(tops, start=1)]
+
+    height = 841.89
+    # GB/T 9704: a header at 15 mm, the type area from 37 mm.
+    assert [u.part for u in pdf._in_zones(lines(47, 115, 144), height)] == ["header", "body", "body"]
+    # Narrow margins (12.7 mm): the body starts near the edge, with no blank band below its first lines.
+    assert [u.part for u in pdf._in_zones(lines(36, 56, 76, 96), height)] == ["body"] * 4
+    # A page number at the foot of a page, below the type area; a body that runs to the edge has none.
+    assert [u.part for u in pdf._in_zones(lines(700, 769), height)] == ["body", "footer"]
+    assert [u.part for u in pdf._in_zones(lines(730, 750, 769), height)] == ["body"] * 3

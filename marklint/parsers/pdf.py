@@ -110,7 +110,7 @@ def _read_page(pdf: object, index: int, page_count: int, doc: Document, oversize
             raise NotExamined("corrupt", "page 1 has an unreadable text layer")
         doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} has an unreadable text layer"
         return
-    units = [_in_zone(unit, size[1]) for unit in page_units(read, index + 1, limits)]
+    units = _in_zones(page_units(read, index + 1, limits), size[1])
     if index == 0:
         doc.no_text = _no_text(read)
         if doc.no_text:
@@ -131,20 +131,38 @@ TYPE_AREA_BOTTOM = 35 * MM
 #: about 15 mm from the top and the page number about 25 mm from the bottom; Word and WPS 12.7-15 mm); no
 #: type area starts this close to the edge (Word's default margin is 25.4 mm).
 RUNNING_EDGE = 26 * MM
+#: The blank band between a header and the type area reaches down to about the type area's edge; this
+#: much short of it still counts (a first line set a little high).
+ZONE_SLACK = 2 * MM
 
 
-def _in_zone(unit: TextUnit, height: float) -> TextUnit:
-    """A line above the type area is header text and one below it footer text, whether or not it repeats
-    on other pages (a first-page-only header): markings.md section 8, "Formats"."""
-    if unit.bbox is None:
-        return unit
-    top, bottom = unit.bbox[1], unit.bbox[3]
-    middle = (top + bottom) / 2
-    if bottom <= TYPE_AREA_TOP and middle <= RUNNING_EDGE:
-        return replace(unit, part="header")
-    if top >= height - TYPE_AREA_BOTTOM and middle >= height - RUNNING_EDGE:
-        return replace(unit, part="footer")
-    return unit
+def _in_zones(units: list[TextUnit], height: float) -> list[TextUnit]:
+    """Lines above the type area are header text and lines below it footer text, whether or not they
+    repeat on other pages (a first-page-only header): markings.md section 8, "Formats". A line near the
+    edge counts only when blank space separates it from the type area: on a page with narrow margins the
+    first and last lines of the body stand that close to the edge too, with no such gap."""
+    boxes = [unit.bbox for unit in units if unit.bbox is not None]
+    below_header = [box[1] for box in boxes if not _in_band(box, height, True)]
+    above_footer = [box[3] for box in boxes if not _in_band(box, height, False)]
+    out = []
+    for unit in units:
+        box = unit.bbox
+        if box is not None and _in_band(box, height, True) and all(
+                top >= TYPE_AREA_TOP - ZONE_SLACK for top in below_header if top > box[3]):
+            unit = replace(unit, part="header")
+        elif box is not None and _in_band(box, height, False) and all(
+                bottom <= height - TYPE_AREA_BOTTOM + ZONE_SLACK for bottom in above_footer if bottom < box[1]):
+            unit = replace(unit, part="footer")
+        out.append(unit)
+    return out
+
+
+def _in_band(box: tuple[float, float, float, float], height: float, top_edge: bool) -> bool:
+    """The box lies outside the type area and near the page's top (or bottom) edge."""
+    middle = (box[1] + box[3]) / 2
+    if top_edge:
+        return box[3] <= TYPE_AREA_TOP and middle <= RUNNING_EDGE
+    return box[1] >= height - TYPE_AREA_BOTTOM and middle >= height - RUNNING_EDGE
 
 
 #: Share of the page height at the top and bottom where running headers and footers stand.
