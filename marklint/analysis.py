@@ -13,6 +13,7 @@ from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, add_term, make_date
 from marklint.marking import MAX_YEARS, find_scope, is_declassification_note, recognise, with_term_field
 from marklint.model import Document, Duration, Marking, TextUnit
+from marklint.tables import joined_fields, level_columns, same_row
 
 #: How many non-empty units at the top of page 1 count as "the first lines" (份号, marking, 紧急程度,
 #: a cover title): the places where a marking is expected (GB/T 9704 7.2; 定密管理规定 Art 24).
@@ -35,7 +36,7 @@ class FoundMarking:
     marking: Marking
     unit: TextUnit
     index: int  # position of the unit in Document.units
-    in_place: bool  # among the marking places (first lines of page 1, headers, footers, page-1 text boxes)
+    in_place: bool  # in a marking place (first rows of the first page, under the title, headers, footers, text boxes)
     struck: bool  # visibly cancelled (struck through)
 
     @property
@@ -169,15 +170,6 @@ class Places:
     under_title: set[int]  # the row just under the title: a marking place, but misplaced on a 公文
 
 
-def same_row(a: TextUnit, b: TextUnit) -> bool:
-    """Two units on one row: the cells of one table row (one line number), or segments of one PDF line."""
-    if a.page != b.page:
-        return False
-    if a.bbox is not None and b.bbox is not None:
-        return abs(a.bbox[1] - b.bbox[1]) < 3
-    return a.part == b.part and a.line == b.line
-
-
 def _rows(doc: Document, page: int) -> list[list[int]]:
     """The indices of the body units on ``page`` grouped into rows (a table row's cells, a PDF line's
     segments), in reading order: positions are counted in rows so that a row read as one unit in one
@@ -252,110 +244,12 @@ def marking_places(doc: Document) -> Places:
     return Places(first_page, places, under_title)
 
 
-FIELD_LABEL = regex_cache.compile(
-    r"^[ \u3000]*(?:密[ \u3000]*级|秘密等级|保密等级|保密期限|保密期|解密时间|解密条件)[ \u3000]*[：:]?[ \u3000]*$"
-)
-
-
-def _joined_fields(doc: Document) -> dict[int, TextUnit]:
-    """A form label standing alone (``密级：``) joined with the value beside it on the same row: a table
-    cell is its own unit in every format (a DOCX cell, a PDF line segment)."""
-    joined: dict[int, TextUnit] = {}
-    for index, unit in enumerate(doc.units[:-1]):
-        if "密" not in unit.text:  # every FIELD_LABEL word has 密: no label here
-            continue
-        value = doc.units[index + 1]
-        if same_row(unit, value) and FIELD_LABEL.match(unit.text):
-            box = None
-            if unit.bbox is not None and value.bbox is not None:
-                box = (unit.bbox[0], unit.bbox[1], value.bbox[2], max(unit.bbox[3], value.bbox[3]))
-            joined[index] = replace(unit, text=unit.text.strip() + value.text.strip(), bbox=box, spans=())
-    return joined
-
-
-#: The head of a table column that lists levels (``密级``, no colon and no value: a column heading).
-LEVEL_HEADING = regex_cache.compile(r"^[ \u3000]*(?:密[ \u3000]*级|秘密等级|保密等级)[ \u3000]*$")
-#: A column of levels under a 密级 heading with at least this many rows is data, not a marking.
-LEVEL_COLUMN_ROWS = 2
-
-
-def _row_at(units: list[TextUnit], index: int) -> list[int]:
-    """The indices of the units on the row of ``units[index]`` (neighbours in reading order)."""
-    start = index
-    while start > 0 and same_row(units[start - 1], units[index]):
-        start -= 1
-    end = index
-    while end + 1 < len(units) and same_row(units[end + 1], units[index]):
-        end += 1
-    return list(range(start, end + 1))
-
-
-def _in_column(units: list[TextUnit], row: list[int], heading: int, column: int) -> int | None:
-    """The unit of ``row`` under the heading cell: the one whose box overlaps the heading's across (PDF),
-    else the one at the heading's position in its row (DOCX cells)."""
-    head = units[heading].bbox
-    if head is not None:
-        for index in row:
-            box = units[index].bbox
-            if box is not None and box[0] < head[2] and head[0] < box[2]:
-                return index
-        return None
-    return row[column] if column < len(row) else None
-
-
-#: A column heading for the term, beside a 密级 heading.
-TERM_HEADING = regex_cache.compile(r"^[ \u3000]*(?P<label>保密期限|保密期|解密时间|解密条件)[ \u3000]*$")
-
-
-@dataclass(frozen=True)
-class LevelColumns:
-    """What the tables with a 密级 column say (markings.md section 7)."""
-
-    data: set[int]  # cells of a column that lists levels in several rows: data, never a marking
-    forms: dict[int, TextUnit]  # a level cell under a 密级 heading with one row: the form it fills in
-
-
-def level_columns(doc: Document) -> LevelColumns:
-    """Cells under a 密级 column heading. Levels in several rows are data (a register of classified
-    documents); a single row is a form (``密级 | 保密期限`` over ``机密 | 5年``), read as its fields
-    ``密级：机密，保密期限：5年``, the way a form written across (``密级：`` beside ``机密``) is read."""
-    units = doc.units
-    columns = LevelColumns(set(), {})
-    for index, unit in enumerate(units):
-        if "级" not in unit.text or not LEVEL_HEADING.match(unit.text):
-            continue
-        header_row = _row_at(units, index)
-        column = header_row.index(index)
-        cells: list[tuple[int, list[int]]] = []
-        after = header_row[-1] + 1
-        while after < len(units) and units[after].page == unit.page:
-            row = _row_at(units, after)
-            cell = _in_column(units, row, index, column)
-            if cell is None or not any(m.is_state_secret for m in recognise(units[cell].text, bare_level_ok=True)):
-                break
-            cells.append((cell, row))
-            after = row[-1] + 1
-        if len(cells) >= LEVEL_COLUMN_ROWS:
-            columns.data.update(cell for cell, _ in cells)
-        elif cells:
-            cell, row = cells[0]
-            text = f"密级：{units[cell].text.strip()}"
-            for position, heading in enumerate(header_row):
-                label = TERM_HEADING.match(units[heading].text)
-                term = _in_column(units, row, heading, position) if label else None
-                if label and term is not None and term != cell:
-                    text += f"，{label.group('label')}：{units[term].text.strip()}"
-                    break
-            columns.forms[cell] = replace(units[cell], text=text, spans=())
-    return columns
-
-
 def analyse(doc: Document) -> Analysis:
     places = marking_places(doc)
     result = Analysis(place_indices=places.places, metadata_date=_metadata_date(doc.properties),
                       first_page=places.first_page)
     previous_field: tuple[int, FoundMarking] | None = None
-    joined = _joined_fields(doc)
+    joined = joined_fields(doc)
     tops = page_tops(doc, places.first_page)
     tables = level_columns(doc)
     seen_running: set[str] = set()

@@ -9,11 +9,12 @@ from pathlib import Path
 import docx
 from docx.shared import Mm
 
-from marklint.analysis import analyse, level_columns, marking_places
+from marklint.analysis import analyse, marking_places
 from marklint.limits import DEFAULT_LIMITS
 from marklint.model import Document, StyleSpan, TextUnit
 from marklint.parsers import docx as docx_parser
 from marklint.parsers import pdf
+from marklint.tables import level_columns
 from tests.helpers import loaded_pages, rules_for
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
