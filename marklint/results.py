@@ -23,6 +23,7 @@ class FileResult:
     ledger_rows: tuple[int, ...] = ()  # ledger rows this file matched (several when ambiguous)
     issuer: str | None = None  # for the statistics
     source: str | None = None  # the path the file was opened by, when ``path`` (printable) differs from it
+    signatures: int | None = None  # signatures and seals the file lists (OFD); None where it lists none
 
     def to_json(self) -> dict:
         return {
@@ -33,7 +34,7 @@ class FileResult:
             "markings": self.markings,
             "issue_date": self.issue_date.isoformat() if self.issue_date else None,
             "findings": [f.to_json() for f in self.findings],
-        }
+        } | ({"signatures": self.signatures} if self.signatures is not None else {})
 
 
 @dataclass

@@ -19,12 +19,13 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 #: one line; its folder holds exports of the DOCX fixtures under the same names.
 FORMATS: list[tuple[str, str]] = [
     ("pdf", ".pdf"),
+    ("ofd", ".ofd"),
 ]
 
 #: The one place where a rule is excused from parity: rule -> why some format cannot show its evidence.
-#: An entry excuses the rule for every format compared, so its reason names the format. PDF needs none:
-#: it shows fonts (ML112) by the embedded font names and LibreOffice's exports carry the fixtures' labels
-#: in the Info dictionary (ML114), so everything the DOCX fixtures show, their PDF exports show too.
+#: An entry excuses the rule for every format compared, so its reason names the format. PDF and OFD need
+#: none: they show fonts (ML112) by the embedded font names, and the fixtures' labels are stamped into the
+#: PDF Info dictionary and the OFD CustomData (ML114), so what the DOCX fixtures show, their copies show too.
 LACKS_EVIDENCE: dict[str, str] = {}
 
 AS_OF = date(2026, 11, 27)

@@ -13,7 +13,7 @@ from marklint.analysis import analyse, marking_places
 from marklint.limits import DEFAULT_LIMITS
 from marklint.model import Document, StyleSpan, TextUnit
 from marklint.parsers import docx as docx_parser
-from marklint.parsers import pdf
+from marklint.parsers import fixed_layout, pdf
 from marklint.tables import level_columns
 from tests.helpers import loaded_pages, rules_for
 
@@ -144,9 +144,9 @@ def test_pdf_lines_near_the_edge_are_header_only_with_blank_space_below_them() -
 
     height = 841.89
     # GB/T 9704: a header at 15 mm, the type area from 37 mm.
-    assert [u.part for u in pdf._in_zones(lines(47, 115, 144), height)] == ["header", "body", "body"]
+    assert [u.part for u in fixed_layout.in_zones(lines(47, 115, 144), height)] == ["header", "body", "body"]
     # Narrow margins (12.7 mm): the body starts near the edge, with no blank band below its first lines.
-    assert [u.part for u in pdf._in_zones(lines(36, 56, 76, 96), height)] == ["body"] * 4
+    assert [u.part for u in fixed_layout.in_zones(lines(36, 56, 76, 96), height)] == ["body"] * 4
     # A page number at the foot of a page, below the type area; a body that runs to the edge has none.
-    assert [u.part for u in pdf._in_zones(lines(700, 769), height)] == ["body", "footer"]
-    assert [u.part for u in pdf._in_zones(lines(730, 750, 769), height)] == ["body"] * 3
+    assert [u.part for u in fixed_layout.in_zones(lines(700, 769), height)] == ["body", "footer"]
+    assert [u.part for u in fixed_layout.in_zones(lines(730, 750, 769), height)] == ["body"] * 3
