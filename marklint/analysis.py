@@ -24,7 +24,7 @@ from marklint.marking import (
     with_term_field,
 )
 from marklint.model import LEVEL_RANK, Document, Duration, Marking, TextUnit
-from marklint.tables import joined_fields, level_columns, same_row
+from marklint.tables import FIELD_LABEL, joined_fields, level_columns, same_row
 
 #: How many non-empty units at the top of page 1 count as "the first lines" (份号, marking, 紧急程度,
 #: a cover title): the places where a marking is expected (GB/T 9704 7.2; 定密管理规定 Art 24).
@@ -360,8 +360,9 @@ def analyse(doc: Document) -> Analysis:
             result.notes[index] = meaning
             if unit.part == "textbox":
                 result.seals[index] = unit.page
-        if top_open and unit.part in ("body", "table") and unit.page is not None and (unit.page > places.first_page or not (
-                marked or meaning or not text.strip() or _accompanies_marking(text.strip()))):
+        if top_open and unit.part in ("body", "table") and unit.page is not None and (
+                unit.page > places.first_page
+                or not (marked or meaning or not text.strip() or _accompanies_marking(text.strip()))):
             # The body runs in page order: a line that is no marking, or page 2, ends the top of page 1.
             top_open = False
             result.top_end = index
