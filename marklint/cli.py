@@ -13,13 +13,14 @@ from pathlib import Path
 import click
 
 from marklint import __version__
+from marklint.cli_report import INSPECTION_FLAGS, InspectionOutputs, inspection_options, report_command
 from marklint.config import SEVERITIES, Settings, load_settings
 from marklint.errors import ConfigError
 from marklint.model import Severity
 from marklint.results import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "jsonl", "sarif")
+FORMATS = ("text", "json", "jsonl", "sarif", "html", "xlsx")
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -142,6 +143,7 @@ def scan_options(command: Callable) -> Callable:
               help="Text format: a line for every file with its status and its markings, then its findings.")
 @click.option("--statistics", is_flag=True,
               help="Text format: the number of findings per rule instead of the findings.")
+@inspection_options
 def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
          sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
          write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, show_files: bool,
@@ -157,6 +159,7 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
     for option, used in (("--statistics", statistics), ("--show-files", show_files)):
         if used and output_format != "text":
             _fail(say("error.format option", lang, option=option, format=output_format), lang)
+    inspection = {name: flags.pop(name) for name in INSPECTION_FLAGS}
     try:
         settings = _settings(config, **flags)
         loaded = None
@@ -170,8 +173,11 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
     lang = settings.lang
     _refuse_missing(paths, lang)
     as_of = settings.as_of.isoformat()
+    scan_facts = json_report.scan_facts(paths, settings.lang)
+    outputs = InspectionOutputs.for_scan(scan_facts, settings, output_format, output, **inspection)  # type: ignore[arg-type]
     with ExitStack() as stack:
-        main_stream = stack.enter_context(atomic_file(output)) if output is not None else sys.stdout
+        main_stream = (stack.enter_context(atomic_file(output)) if output is not None and output_format != "xlsx"
+                       else sys.stdout)
         writers: list = []
         if output_format == "text":
             from marklint.report import text as text_report
@@ -181,11 +187,14 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
                                                   summary=not quiet, statistics=statistics,
                                                   show_files=show_files))
         elif output_format == "json":
-            writers.append(json_report.JsonWriter(main_stream, as_of))
+            writers.append(json_report.JsonWriter(main_stream, as_of, scan_facts))
         elif output_format == "jsonl":
-            writers.append(json_report.JsonLinesWriter(main_stream, as_of))
+            writers.append(json_report.JsonLinesWriter(main_stream, as_of, scan_facts))
         if json_output is not None:
-            writers.append(json_report.JsonWriter(stack.enter_context(atomic_file(json_output)), as_of))
+            writers.append(json_report.JsonWriter(stack.enter_context(atomic_file(json_output)), as_of, scan_facts))
+        if outputs is not None:
+            outputs.stream = main_stream
+            writers.append(outputs)
         progress = Progress.for_stderr(enabled=not quiet, lang=lang)
 
         def on_result(result: FileResult) -> None:
@@ -299,6 +308,9 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
     else:
         sys.stdout.write(stats_report.render(collected, output_format, label_lang))
     sys.exit(EXIT_CLEAN)
+
+
+main.add_command(report_command)
 
 
 LANG_OPTION = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
