@@ -59,7 +59,7 @@ def test_a_lower_field_under_the_title_neither_sets_the_level_nor_becomes_primar
 def test_metadata_is_compared_with_the_primary_marking() -> None:
     doc = with_header("机密★5年", *REPORT, properties={"custom:密级": "秘密"})
     ml114 = [message for rule, message in findings(doc) if rule == "ML114"]
-    assert ml114 == ["元数据“custom:密级”标为秘密（秘密），与页面标志“机密★5年”不一致"]
+    assert ml114 == ["元数据“custom:密级”标为秘密（“秘密”），与页面标志“机密★5年”不一致"]
 
 
 def test_the_canonical_place_gives_the_primary_even_when_a_header_is_higher() -> None:

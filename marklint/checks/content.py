@@ -67,7 +67,7 @@ def term_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
 @rule("ML203", "long-term", "warning", defects={
     DefectKind.LONG_TERM: Message("“{text}”的保密期限为长期，须有保密事项范围的明确规定",
                                   "\"{text}\" is marked \"长期\" (long-term), which needs an explicit basis in the "
-                                  "scope of secret matters (保密事项范围)"),
+                                  "scope of secret matters (\"保密事项范围\")"),
 })
 def long_term(ctx: Context) -> Iterator[Finding]:
     """The term is 长期.
@@ -146,5 +146,5 @@ def missing_scope(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "ML206", primary,
             f"标注“{primary.marking.text}”的文件未载明知悉范围",
-            f"the document marked \"{primary.marking.text}\" states no scope of knowledge (知悉范围)",
+            f"the document marked \"{primary.marking.text}\" states no scope of knowledge (\"知悉范围\")",
         )

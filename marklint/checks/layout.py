@@ -91,7 +91,8 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "ML111", found,
                 f"公文的密级标志“{found.marking.text}”位于标题下方，应标注在版头第二行左上角",
-                f"the 公文's marking \"{found.marking.text}\" stands below the title; it belongs top-left in the 版头",
+                f"the official document's marking \"{found.marking.text}\" stands below the title; it belongs "
+                "top-left in the header block (\"版头\")",
             )
     primary = analysis.primary
     if primary is None or primary.index in analysis.under_title:
@@ -101,8 +102,8 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "ML111", primary,
             f"公文的密级标志“{text}”只出现在页眉或页脚中，应标注在版头第二行左上角",
-            f"the 公文's marking \"{text}\" appears only in the page {primary.unit.part}; it belongs top-left "
-            "in the 版头",
+            f"the official document's marking \"{text}\" appears only in the page {primary.unit.part}; it belongs "
+            "top-left in the header block (\"版头\")",
         )
         return
     if not primary.in_place:
@@ -126,7 +127,7 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
         return
     if analysis.is_gongwen and primary.unit.align == "center":
         yield ctx.finding("ML111", primary, f"公文的密级标志“{text}”居中，应顶格标注在版心左上角",
-                          f"the 公文's marking \"{text}\" is centred; it belongs flush left, top-left")
+                          f"the official document's marking \"{text}\" is centred; it belongs flush left, top-left")
 
 
 @rule("ML112", "typography", "info")
@@ -147,18 +148,41 @@ def typography(ctx: Context) -> Iterator[Finding]:
     marking, unit = primary.marking, primary.unit
     level_start = unit.text.find(marking.text) if marking.text else -1
     spans = unit.spans_over(level_start, level_start + 2) if level_start >= 0 else []
-    fonts = {s.font for s in spans if s.font}
-    sizes = {s.size for s in spans if s.size}
-    wrong_font = sorted(f for f in fonts if not _is_font_known_heiti(f))
-    wrong_size = sorted(s for s in sizes if abs(s - MARKING_SIZE) > SIZE_TOLERANCE)
+    fonts = sorted({font_family(s.font) for s in spans if s.font})
+    sizes = sorted({s.size for s in spans if s.size})
+    wrong_font = any(font != "黑体" for font in fonts)
+    wrong_size = any(abs(size - MARKING_SIZE) > SIZE_TOLERANCE for size in sizes)
     if wrong_font or wrong_size:
-        said = "、".join([*wrong_font, *(f"{s:g}pt" for s in wrong_size)])
+        # To the half point: 11.99 (a size scaled by the layout) is 12pt to the eye.
+        shown_sizes = " " + "/".join(dict.fromkeys(f"{round(size * 2) / 2:g}pt" for size in sizes)) if sizes else ""
+        zh = "、".join(font if font in CJK_FAMILIES else f"“{font}”" for font in fonts) + shown_sizes
+        en = ", ".join(f"\"{font}\"" for font in fonts) + shown_sizes
         yield ctx.finding(
             "ML112", primary,
-            f"密级标志“{marking.text}”的字体字号为{said}，应为3号（16pt）黑体",
-            f"the marking \"{marking.text}\" is set in {', '.join([*wrong_font, *(f'{s:g}pt' for s in wrong_size)])};"
-            " it should be 3号 (16 pt) 黑体",
+            f"密级标志“{marking.text}”的字体字号为{zh.strip()}，应为3号（16pt）黑体",
+            f"the marking \"{marking.text}\" is set in {en.strip()}; it should be size 3 (\"3号\", 16pt) in a Hei "
+            "font (\"黑体\")",
         )
+
+
+#: The families of Chinese type GB/T 9704-2012 names, as a file's font names say them (matched without
+#: spaces, case-insensitively, after the subset tag), in the order they are tried.
+CJK_FAMILIES = {
+    "仿宋": regex_cache.compile(r"fang|仿", regex.IGNORECASE),
+    "楷体": regex_cache.compile(r"kai|楷", regex.IGNORECASE),
+    "隶书": regex_cache.compile(r"lishu|隶", regex.IGNORECASE),
+    "宋体": regex_cache.compile(r"song|宋|ming|明|serif", regex.IGNORECASE),
+}
+
+
+def font_family(font: str) -> str:
+    """The family a font name stands for: 黑体, 仿宋, 楷体, 隶书 or 宋体 where the name says which (a subset
+    name such as ``ABSEKN+FangSong`` is 仿宋), else the name without its subset tag."""
+    name = font.split("+", 1)[-1] if len(font.split("+", 1)[0]) == 6 else font
+    if _is_font_known_heiti(name):
+        return "黑体"
+    squeezed = name.replace(" ", "")
+    return next((family for family, pattern in CJK_FAMILIES.items() if pattern.search(squeezed)), name)
 
 
 def _term_key(found: FoundMarking) -> str:
@@ -238,17 +262,18 @@ def metadata_mismatch(ctx: Context) -> Iterator[Finding]:
         if visible is None and label.level is None:
             continue
         said = label.level or "非密"
+        said_en = f"\"{label.level}\"" if label.level else "not classified"
         if visible is None:
             yield ctx.finding(
                 "ML114", METADATA,
-                f"元数据“{label.key}”标为{said}（{label.value}），但页面上没有密级标志",
-                f"metadata \"{label.key}\" says {said} ({label.value}) but the page shows no marking",
+                f"元数据“{label.key}”标为{said}（“{label.value}”），但页面上没有密级标志",
+                f"metadata \"{label.key}\" says {said_en} (\"{label.value}\") but the page shows no marking",
             )
         else:
             yield ctx.finding(
                 "ML114", METADATA,
-                f"元数据“{label.key}”标为{said}（{label.value}），与页面标志“{primary.marking.text}”不一致",  # type: ignore[union-attr]
-                f"metadata \"{label.key}\" says {said} ({label.value}), the page shows "
+                f"元数据“{label.key}”标为{said}（“{label.value}”），与页面标志“{primary.marking.text}”不一致",  # type: ignore[union-attr]
+                f"metadata \"{label.key}\" says {said_en} (\"{label.value}\"), the page shows "
                 f"\"{primary.marking.text}\"",  # type: ignore[union-attr]
             )
 
@@ -289,13 +314,15 @@ def copy_number(ctx: Context) -> Iterator[Finding]:
         elif len(text) <= 4 and URGENCY_LIKE.match(text):  # no URGENCY_LIKE match is longer
             urgency_at = index
             yield ctx.finding("ML115", unit, f"紧急程度“{text}”不规范，应为特急或加急",
-                              f"the urgency \"{text}\" is not 特急 or 加急", severity=Severity.WARNING)
+                              f"the urgency \"{text}\" is not \"特急\" or \"加急\"", severity=Severity.WARNING)
     if copy_at is None:
         yield ctx.finding("ML115", primary, f"涉密公文（“{primary.marking.text}”）缺少份号",
-                          f"the classified 公文 (\"{primary.marking.text}\") has no copy number (份号)")
+                          f"the classified official document (\"{primary.marking.text}\") has no copy number "
+                          "(\"份号\")")
     # A marking under the title is not in the 版头 at all (ML111 says so): there is no order to judge.
     order_wrong = primary.index not in analysis.under_title and (
         (copy_at is not None and copy_at > primary.index) or (urgency_at is not None and urgency_at < primary.index))
     if order_wrong:
         yield ctx.finding("ML115", primary, "版头顺序应为份号、密级和保密期限、紧急程度",
-                          "the 版头 order should be copy number, marking, urgency", severity=Severity.WARNING)
+                          "the order of the header block (\"版头\") should be copy number, marking, urgency",
+                          severity=Severity.WARNING)

@@ -153,7 +153,7 @@ def missing_basis(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("ML503", _row_location(row.row),
                           f"台账第{row.row}行的定密依据{said}，应写明具体的保密事项范围条目",
                           f"ledger row {row.row}: the basis is " + (f"only \"{row.basis}\"" if basis else "empty")
-                          + "; name the 保密事项范围 entry")
+                          + "; name the entry of the scope of secret matters (\"保密事项范围\")")
 
 
 @rule("ML504", "missing-approval", "warning")

@@ -21,7 +21,8 @@ def _basis_words(basis: str) -> tuple[str, str]:
                 f"no term given, so the statutory default was assumed, counted from {inner_en}")
     if basis == "metadata":
         return "自文件元数据中的创建日期起算（推定）", "the file's metadata creation date (an assumption)"
-    english = {"成文日期": "the 成文日期", "印发日期": "the 印发日期", "ledger": "the ledger's 定密日期"}
+    english = {"成文日期": "the date of the document (\"成文日期\")", "印发日期": "the printing date (\"印发日期\")",
+               "ledger": "the ledger's classification date (\"定密日期\")"}
     return f"自{'台账定密日期' if basis == 'ledger' else basis}起算", english.get(basis, basis)
 
 
@@ -77,7 +78,8 @@ def expired_term(ctx: Context) -> Iterator[Finding]:
             f"“{found.marking.text}”的保密期限已于{expires.isoformat()}届满（{zh_basis}）：依法推定已自行解密，"
             "请确认届满前未作出延期决定，并在原标志旁标注“解密”",
             f"\"{found.marking.text}\" expired on {expires.isoformat()} (from {en_basis}): presumed declassified by "
-            "expiry unless an extension was decided before it ran out; confirm, then mark 解密 next to the original",
+            "expiry unless an extension was decided before it ran out; confirm, then mark \"解密\" next to the "
+            "original",
         )
 
 
@@ -132,7 +134,7 @@ def marked_for_release(ctx: Context) -> Iterator[Finding]:
     for index in sorted(ctx.analysis.note_indices):
         unit = ctx.document.units[index]
         yield ctx.finding("ML303", unit, "拟公开发布的文件仍带有解密标志",
-                          "the document to be released still bears a 解密 mark")
+                          "the document to be released still bears a \"解密\" mark")
 
 
 @rule("ML304", "unknown-issue-date", "info")
