@@ -129,7 +129,7 @@ def invalid_declassification_date(ctx: Context) -> Iterator[Finding]:
 
 @rule("ML206", "missing-scope", "warning", opt_in=True)
 def missing_scope(ctx: Context) -> Iterator[Finding]:
-    """A classified document that states no 知悉范围 (opt-in).
+    """A classified document that states no 知悉范围.
 
     Why: the 知悉范围 is decided with the level (保密法 Art 19) and shown on the carrier or notified in
     writing. On 公文 it usually appears as a distribution note. A scope recorded in the ledger counts as
