@@ -172,10 +172,8 @@ def _rows(table: list[list[object]], source: str) -> list[LedgerRow]:
 def read_ledger(path: str) -> Ledger:
     """Read a CSV or XLSX ledger, or raise ConfigError saying what is wrong and where."""
     data = _read_regular(path)
-    if data.startswith(b"PK\x03\x04"):
-        table = _xlsx_table(data, path)
-    else:
-        table = _csv_table(_decode(data, path), path)
+    is_xlsx = data.startswith(b"PK\x03\x04")
+    table = _xlsx_table(data, path) if is_xlsx else _csv_table(_decode(data, path), path)
     return Ledger(path, _rows(table, path))
 
 

@@ -27,9 +27,10 @@ UTF16_ZEROS = 0.2
 
 
 def encoding_of(head: bytes) -> str:
-    """UTF-32 (with a byte order mark), UTF-16 (with a byte order mark, or ASCII-heavy without), UTF-8 (with or without BOM), else GB18030,
-    the encodings Chinese offices write; judged on the start of the file. Bytes further on that do not
-    decode are replaced. NUL bytes that are not UTF-16 make the file binary: not text, whatever its name."""
+    """UTF-32 (with a byte order mark), UTF-16 (with a byte order mark, or ASCII-heavy without), UTF-8 (with
+    or without BOM), else GB18030, the encodings Chinese offices write; judged on the start of the file.
+    Bytes further on that do not decode are replaced. NUL bytes that are not UTF-16 make the file binary:
+    not text, whatever its name."""
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return "utf-32"  # before UTF-16: the UTF-32 LE mark begins with the UTF-16 LE one
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
