@@ -38,6 +38,8 @@ def read_document(path: Path, display: str, settings: Settings) -> Document:
         return parsers.parse(path, display, settings.limits)
     except NotExamined as exc:
         return _not_examined(display, exc.reason, exc.detail, _format_guess(path))
+    except MemoryError:
+        raise  # the worker's memory ceiling: the file is over a safety limit (workers._guarded), not corrupt
     except Exception as exc:
         return _not_examined(display, "corrupt", f"internal error {type(exc).__name__}", _format_guess(path))
 
@@ -56,6 +58,8 @@ def examine(path: Path, display: str, settings: Settings) -> FileResult:
     document = read_document(path, display, settings)
     try:
         result = judge(document, settings)
+    except MemoryError:
+        raise
     except Exception as exc:  # a check failing on one file must not end the scan: that file is ML901
         result = judge(_not_examined(display, "corrupt", f"internal error {type(exc).__name__} in the checks",
                                      document.format), settings)
@@ -66,6 +70,12 @@ def timed_out(path: Path, display: str, settings: Settings) -> FileResult:
     """The result for a file whose examination ran over the per-file time limit."""
     limit = f"{settings.limits.per_file_seconds:g} s"
     return _opened_by(judge(_not_examined(display, "timed out", f"over {limit}", _format_guess(path)), settings), path)
+
+
+def over_limit(path: Path, display: str, settings: Settings, detail: str) -> FileResult:
+    """The result for a file that broke a limit while it was judged: the memory ceiling of its worker."""
+    document = _not_examined(display, "over a safety limit", detail, _format_guess(path))
+    return _opened_by(judge(document, settings), path)
 
 
 def _opened_by(result: FileResult, path: Path) -> FileResult:
@@ -131,7 +141,7 @@ def iter_results(paths: Iterable[str], settings: Settings, jobs: int = 1, skippe
                  ) -> Iterator[FileResult]:
     """Examine every file the paths name, yielding results in walk order (the same for any ``jobs``)."""
     tasks = iter_paths(paths, settings, skipped if skipped is not None else [0])
-    return workers.run(tasks, settings, jobs, examine, timed_out)
+    return workers.run(tasks, settings, jobs, examine, timed_out, over_limit)
 
 
 def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Baseline | None = None,

@@ -26,8 +26,12 @@ class Limits:
     max_pdf_stream_bytes: int = 64 * MiB  # inflated content, forms, fonts and CMaps of one PDF page read
     max_body_units_kept: int = 60  # first body units kept whole (page 1 and a cover)
     max_tail_units_kept: int = 40  # last body units kept (成文日期, 版记)
+    max_middle_units_kept: int = 1_000  # short possible markings kept in between; more make the file partial
     max_unit_chars: int = 2_000  # a longer unit is cut: markings are short
     per_file_seconds: float = 30.0  # wall-clock budget for one file
+    # Address space each process that examines files may take beyond what it starts with (RLIMIT_AS); 0:
+    # none. Set, files are always judged in worker processes (one for -j 1): a host's limits never change.
+    max_worker_memory: int = 1024 * MiB
 
     @classmethod
     def names(cls) -> list[str]:

@@ -126,6 +126,8 @@ def refuse_dtd_prolog(head: bytes, name: str, complete: bool) -> bool:
 
 def syntax_error(part: str, exc: etree.XMLSyntaxError) -> NotExamined:
     """The NotExamined for an XML parse failure: a limit libxml2 enforced, or plain corruption."""
+    if any(error.type == etree.ErrorTypes.ERR_NO_MEMORY for error in exc.error_log):
+        raise MemoryError(f"libxml2 out of memory in {part}")  # the worker's memory ceiling, not corruption
     message = str(exc)
     if "Excessive depth" in message:
         return NotExamined(OVER_LIMIT, "XML depth")
