@@ -17,6 +17,7 @@ from marklint.config import SEVERITIES, Settings, load_settings
 from marklint.errors import ConfigError
 from marklint.model import Severity
 from marklint.results import FileResult
+from marklint.stopping import StoppableGroup
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "jsonl", "sarif")
@@ -40,7 +41,7 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=StoppableGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="marklint")
 def main() -> None:
     """marklint: check the state-secret markings (国家秘密标志) on DOCX, PDF and text files."""
