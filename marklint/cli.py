@@ -57,6 +57,8 @@ def _settings(config: Path | None, **flags: object) -> Settings:
             setattr(settings, name, flags[name])
     if flags.get("release"):
         settings.release = True
+    if flags.get("follow_symlinks"):
+        settings.follow_symlinks = True
     if flags.get("select"):
         settings.select = _codes(flags["select"])  # type: ignore[arg-type]
     settings.extend_select += _codes(flags.get("extend_select") or ())  # type: ignore[arg-type]
@@ -87,7 +89,9 @@ def scan_options(command: Callable) -> Callable:
         click.option("--ignore", multiple=True, help="Not these rules or prefixes."),
         click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable)."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-                     help="Worker processes (default: the number of CPUs; 1 runs in this process)."),
+                     help="Worker processes (default: the number of CPUs)."),
+        click.option("--follow-symlinks", is_flag=True, default=None,
+                     help="Follow symlinks met while walking folders (never out of the folders given)."),
     ]
     for option in reversed(options):
         command = option(command)

@@ -64,6 +64,7 @@ class Settings:
     ledger: Ledger | None = None  # the 定密台账 held against the documents
     approvers: list[str] = field(default_factory=list)  # the unit's 定密责任人
     issuers: dict[str, str] = field(default_factory=dict)  # issuer -> highest level it may classify
+    follow_symlinks: bool = False  # follow symlinks met while walking (never out of the folders given)
 
     def describe(self) -> dict:
         """The settings in force, for ``marklint config``."""

@@ -17,6 +17,7 @@ from marklint.checks.registry import get_rule, run_checks
 from marklint.config import Settings
 from marklint.errors import NotExamined
 from marklint.model import Document, Finding, Location, Status
+from marklint.quiet import quiet_library_logs
 from marklint.results import FileResult, Report
 from marklint.walk import iter_paths, not_a_file, os_error
 
@@ -35,7 +36,8 @@ def read_document(path: Path, display: str, settings: Settings) -> Document:
     if not stat.S_ISREG(mode):
         return _not_examined(display, "unreadable", not_a_file(path, mode))  # never opened: a FIFO would block
     try:
-        return parsers.parse(path, display, settings.limits)
+        with quiet_library_logs():  # pypdf's warnings, quieted while the file is read, then put back
+            return parsers.parse(path, display, settings.limits)
     except NotExamined as exc:
         return _not_examined(display, exc.reason, exc.detail, _format_guess(path))
     except MemoryError:
@@ -137,10 +139,11 @@ def _finding_order(finding: Finding) -> tuple:
     return (loc.page or 0, PART_ORDER.get(loc.part, 9), loc.line or 0, finding.rule)
 
 
-def iter_results(paths: Iterable[str], settings: Settings, jobs: int = 1, skipped: list[int] | None = None
-                 ) -> Iterator[FileResult]:
-    """Examine every file the paths name, yielding results in walk order (the same for any ``jobs``)."""
-    tasks = iter_paths(paths, settings, skipped if skipped is not None else [0])
+def iter_results(paths: Iterable[str], settings: Settings, jobs: int = 1, skipped: list[int] | None = None,
+                 listed: list[tuple[str, str]] | None = None) -> Iterator[FileResult]:
+    """Examine every file the paths name, yielding results in walk order (the same for any ``jobs``);
+    the paths the walk passed over are counted in ``skipped`` and, with their reasons, put in ``listed``."""
+    tasks = iter_paths(paths, settings, skipped if skipped is not None else [0], listed)
     return workers.run(tasks, settings, jobs, examine, timed_out, over_limit)
 
 
@@ -159,7 +162,7 @@ def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Ba
     root = Path(os.path.abspath(root or os.getcwd()))
     skipped = [0]
     seen_rows: set[int] = set()
-    for result in iter_results(paths, settings, jobs, skipped):
+    for result in iter_results(paths, settings, jobs, skipped, report.skipped_paths):
         seen_rows.update(result.ledger_rows)
         if baseline is not None or fingerprints:
             _apply_baseline(result, report, baseline, root, settings.as_of)

@@ -62,7 +62,11 @@ class TextWriter:
     def finish(self, report: Report) -> None:
         if self.statistics:
             self.stream.write(statistics(report))
-        elif self.summary:
+            return
+        if self.show_files:
+            for path, reason in report.skipped_paths:
+                self.stream.write(f"{path}: [skipped ({reason})]\n")  # the path is printable already
+        if self.summary:
             self.stream.write(summary_line(report, self.lang) + "\n")
 
 
