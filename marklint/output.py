@@ -91,16 +91,24 @@ def _straight_through(path: Path, binary: bool) -> Iterator[_Checked]:
         handle = open(path, **_open_mode(binary))  # noqa: SIM115 - closed below, its errors reported
     except OSError as exc:
         raise OutputError(path, exc) from None
+    with _closing(handle, path) as stream:
+        yield stream
+
+
+@contextmanager
+def _closing(stream: IO, shown: Path | str) -> Iterator[_Checked]:
+    """``stream`` checked, and closed after the block; an error closing it (a full disk) is an OutputError,
+    unless the block already failed."""
     try:
-        yield _Checked(handle, path)
+        yield _Checked(stream, shown)
     except BaseException:
         with contextlib.suppress(OSError):
-            handle.close()
+            stream.close()
         raise
     try:
-        handle.close()
+        stream.close()
     except OSError as exc:
-        raise OutputError(path, exc) from None
+        raise OutputError(shown, exc) from None
 
 
 @contextmanager
@@ -121,17 +129,8 @@ def _atomic(path: Path, binary: bool, existing: os.stat_result | None, shown: Pa
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(temporary, 0o666 & ~umask)
-        stream = os.fdopen(handle, **_open_mode(binary))
-        try:
-            yield _Checked(stream, shown)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                stream.close()
-            raise
-        try:
-            stream.close()
-        except OSError as exc:
-            raise OutputError(shown, exc) from None
+        with _closing(os.fdopen(handle, **_open_mode(binary)), shown) as stream:
+            yield stream
         try:
             os.replace(temporary, path)
         except OSError as exc:

@@ -8,6 +8,7 @@ do. Only the command line installs these handlers: a host embedding ``marklint.s
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from types import FrameType
@@ -37,8 +38,11 @@ class StoppableGroup(click.Group):
     exit status (click itself would print ``Aborted!`` and exit 1 on Ctrl-C, which reads as findings)."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        for stop_signal in STOP_SIGNALS:
-            signal.signal(stop_signal, _stop)
+        global _fork_hook_registered
+        if not _fork_hook_registered:
+            os.register_at_fork(after_in_child=_worker_defaults)
+            _fork_hook_registered = True
+        previous = {stop_signal: signal.signal(stop_signal, _stop) for stop_signal in STOP_SIGNALS}
         try:
             return super().main(*args, **kwargs)
         except Stopped as stopped:
@@ -46,3 +50,19 @@ class StoppableGroup(click.Group):
             clear = "\r\033[K" if sys.stderr.isatty() else ""  # the progress line, if one was shown
             sys.stderr.write(f"{clear}marklint: stopped by {name}\n")
             sys.exit(128 + stopped.signum)
+        finally:  # a caller that runs the command in its own process (a test, a host) gets its handlers back
+            for stop_signal, handler in previous.items():
+                signal.signal(stop_signal, handler if handler is not None else signal.SIG_DFL)
+
+
+_fork_hook_registered = False
+
+
+def _worker_defaults() -> None:
+    """In a process forked while the handlers are in place (a worker, also one the pool forks from its own
+    thread to replace a dead one): SIGTERM kills it at once, as the pool's terminate() expects, even while
+    it waits inside C code where no Python handler runs; Ctrl-C is the parent's to handle."""
+    if signal.getsignal(signal.SIGTERM) is _stop:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if signal.getsignal(signal.SIGINT) is _stop:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -134,3 +134,14 @@ def test_a_stale_build_of_the_character_loop_is_refused(tmp_path: Path) -> None:
     assert _loop_in(tree) == "python"  # the binary was built from the source before the change
     source.unlink()
     assert _loop_in(tree) == "python"  # nothing to check it against
+
+
+def test_running_the_command_in_process_keeps_the_callers_signal_handlers() -> None:
+    from click.testing import CliRunner
+
+    from marklint.cli import main
+
+    before = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    result = CliRunner().invoke(main, ["rules"])
+    assert result.exit_code == 0 and result.output.startswith("ML101")
+    assert {signum: signal.getsignal(signum) for signum in before} == before

@@ -8,29 +8,14 @@ import json
 import random
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from marklint.limits import DEFAULT_LIMITS
+from tests.test_hostile import W_NS, write_docx
 
 GiB = 1024**3
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/word/document.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
-)
-PACKAGE_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Target="word/document.xml" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>'
-)
 HEAD = ["关于做好年度工作的通知", "机密★5年"]
 #: A line that could be a marking (short, with 密): what a reader keeps from the middle of a file.
 CANDIDATE = "绝密资料第{}号"
@@ -47,13 +32,6 @@ def scan(folder: Path, *args: str) -> tuple[int, dict, int]:
                            "--as-of", "2026-11-27", "--lang", "en", "--format", "json", *args],
                           cwd=folder, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     return done.returncode, json.loads(done.stdout), int(done.stderr.splitlines()[-1])
-
-
-def write_docx(path: Path, document: str) -> None:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", PACKAGE_RELS)
-        archive.writestr("word/document.xml", document)
 
 
 def paragraphs(texts: list[str]) -> str:

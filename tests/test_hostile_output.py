@@ -21,7 +21,7 @@ MARKED = "关于做好年度工作的通知\n机密★5年\n各单位：\n"
 ML304_LINE = "memo.txt:1:2: ML304 [info]"
 
 
-def marklint(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def marklint(*args: str, cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "marklint", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, stdin=subprocess.DEVNULL)
 
