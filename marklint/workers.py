@@ -223,9 +223,10 @@ def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, 
     A chunk that outlives the watchdog, or a worker that dies, replaces the pool; the files in flight then
     run one at a time, so that only the file that is really stuck is reported as timed out, and only the
     file that killed its worker as over the memory ceiling."""
-    # Import the parsers once here, so the forked workers share them instead of each importing its own.
-    import marklint.parsers.docx
-    import marklint.parsers.pdf  # noqa: F401
+    if jobs > 1:
+        # Import the parsers once here, so the forked workers share them instead of each importing its own.
+        import marklint.parsers.docx
+        import marklint.parsers.pdf  # noqa: F401
 
     workers = _Pool(settings, jobs, (examine, timed_out, over_limit))
     pending: deque[tuple[list[Task], AsyncResult]] = deque()
