@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from marklint.checks.registry import all_rules
 from marklint.cli import main
+from tests.helpers import fixture_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -196,7 +197,7 @@ def test_sarif_validates_and_carries_what_github_needs(tmp_path: Path, monkeypat
     assert run_["columnKind"] == "unicodeCodePoints"
     assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
     results = run_["results"]
-    manifest = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
+    manifest = fixture_manifest()
     assert len(results) == sum(len(entry["expected"]) for entry in manifest)
     fingerprints = set()
     for result in results:

@@ -21,11 +21,11 @@ from marklint.model import Document
 
 #: File name endings of formats that can carry a marking but that marklint cannot read yet.
 UNSUPPORTED_CARRIERS = (
-    ".doc", ".wps", ".ofd", ".rtf", ".odt", ".xlsx", ".xls", ".et", ".pptx", ".ppt", ".dps",
+    ".doc", ".wps", ".rtf", ".odt", ".xlsx", ".xls", ".et", ".pptx", ".ppt", ".dps",
     ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp",
 )
 #: File name endings marklint reads.
-READ_SUFFIXES = (".docx", ".docm", ".pdf", ".txt", ".md")
+READ_SUFFIXES = (".docx", ".docm", ".pdf", ".txt", ".md", ".ofd")
 TEXT_SUFFIXES = (".txt", ".md")
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -141,7 +141,12 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
     if size > limits.max_file_bytes:
         raise NotExamined("over a safety limit", f"file size {size} bytes")
     if kind == "zip":
-        from marklint.parsers import docx
+        from marklint.parsers import docx, ofd_package
+
+        if ofd_package.is_ofd(path):  # a ZIP with OFD.xml at its root, whatever its name
+            from marklint.parsers import ofd
+
+            return ofd.parse(path, display_path, limits)
 
         return docx.parse(path, display_path, limits)
     if kind == "pdf":
