@@ -31,6 +31,7 @@ class Limits:
     max_middle_units_kept: int = 1_000  # short possible markings kept in between; more make the file partial
     max_unit_chars: int = 2_000  # a longer unit is cut: markings are short
     per_file_seconds: float = 30.0  # wall-clock budget for one file
+    max_request_bytes: int = 64 * MiB  # marklint serve: a larger request is refused (413) before it is read
     # Address space each process that examines files may take beyond what it starts with (RLIMIT_AS); 0:
     # none. Set, files are always judged in worker processes (one for -j 1): a host's limits never change.
     max_worker_memory: int = 1024 * MiB

@@ -101,12 +101,12 @@ def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut, over
     # terminal's Ctrl-C before the parent has seen it, nor run the parent's handlers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _set_memory_ceiling(settings.limits.max_worker_memory)
+    set_memory_ceiling(settings.limits.max_worker_memory)
     _worker_settings = settings
     _worker_functions = (examine, timed_out, over_limit)
 
 
-def _set_memory_ceiling(allowed: int) -> None:
+def set_memory_ceiling(allowed: int) -> None:
     """Cap this worker's address space (RLIMIT_AS) at what it has now plus ``allowed`` bytes: a file that
     needs more gets MemoryError (or, in C code, kills only this worker), never the machine. What it has
     now is the parent's address space, inherited by fork."""
