@@ -76,13 +76,20 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 def _guarded(examine: Examine, timed_out: TimedOut, over_limit: OverLimit, path: Path, display: str,
              settings: Settings) -> FileResult:
+    limit = settings.limits.per_file_seconds
+    started = time.monotonic()
     try:
-        with time_limit(settings.limits.per_file_seconds):
-            return examine(path, display, settings)
+        with time_limit(limit):
+            result = examine(path, display, settings)
     except FileTimeout:
         return timed_out(path, display, settings)
     except MemoryError:  # the worker's memory ceiling: what the file held is freed as the stack unwinds
         return over_limit(path, display, settings, ceiling_reason(settings))
+    if 0 < limit <= time.monotonic() - started and threading.current_thread() is threading.main_thread():
+        # The alarm came while Python ran a garbage-collector callback, which drops the exception a signal
+        # handler raises there: the clock still says the file ran over its limit.
+        return timed_out(path, display, settings)
+    return result
 
 
 def ceiling_reason(settings: Settings, died: str = "") -> str:
