@@ -18,12 +18,15 @@ from marklint.config import Settings
 from marklint.errors import NotExamined
 from marklint.model import Document, Finding, Location, Status
 from marklint.parsers import printable
+from marklint.quiet import quiet_library_logs
 from marklint.results import FileResult, Report
 from marklint.walk import iter_paths, not_a_file, os_error
 
 if TYPE_CHECKING:
     from marklint.baseline import Baseline
 
+#: The reason a path given that does not exist is listed among the skipped (messages.REASONS).
+PATH_NOT_FOUND = "path not found"
 #: The order of a page's parts as a reader meets them: the header above the body, the footer below it.
 PART_ORDER = {"metadata": 0, "header": 1, "body": 2, "table": 3, "textbox": 4, "footer": 5}
 
@@ -37,9 +40,12 @@ def read_document(path: Path, display: str, settings: Settings) -> Document:
     if not stat.S_ISREG(mode):
         return _not_examined(display, "unreadable", not_a_file(path, mode))  # never opened: a FIFO would block
     try:
-        return parsers.parse(path, display, settings.limits)
+        with quiet_library_logs():  # pypdf's warnings, quieted while the file is read, then put back
+            return parsers.parse(path, display, settings.limits)
     except NotExamined as exc:
         return _not_examined(display, exc.reason, exc.detail, _format_guess(path))
+    except MemoryError:
+        raise  # the worker's memory ceiling: the file is over a safety limit (workers._guarded), not corrupt
     except Exception:
         return _not_examined(display, "corrupt", "internal error", _format_guess(path))
 
@@ -58,6 +64,8 @@ def examine(path: Path, display: str, settings: Settings) -> FileResult:
     document = read_document(path, display, settings)
     try:
         result = judge(document, settings)
+    except MemoryError:
+        raise
     except Exception:  # a check failing on one file must not end the scan: that file is ML901
         result = judge(_not_examined(display, "corrupt", "internal error in the checks", document.format), settings)
     return _opened_by(result, path)
@@ -67,6 +75,12 @@ def timed_out(path: Path, display: str, settings: Settings) -> FileResult:
     """The result for a file whose examination ran over the per-file time limit."""
     limit = f"{settings.limits.per_file_seconds:g} s"
     return _opened_by(judge(_not_examined(display, "timed out", f"over {limit}", _format_guess(path)), settings), path)
+
+
+def over_limit(path: Path, display: str, settings: Settings, detail: str) -> FileResult:
+    """The result for a file that broke a limit while it was judged: the memory ceiling of its worker."""
+    document = _not_examined(display, "over a safety limit", detail, _format_guess(path))
+    return _opened_by(judge(document, settings), path)
 
 
 def _opened_by(result: FileResult, path: Path) -> FileResult:
@@ -132,11 +146,13 @@ def _finding_order(finding: Finding) -> tuple:
 
 
 def iter_results(paths: Iterable[str], settings: Settings, jobs: int = 1, skipped: list[int] | None = None,
-                 on_walked: Callable[[int], None] | None = None) -> Iterator[FileResult]:
+                 listed: list[tuple[str, str]] | None = None, on_walked: Callable[[int], None] | None = None
+                 ) -> Iterator[FileResult]:
     """Examine every file the paths name, once each, yielding results in walk order (the same for any
-    ``jobs``). ``on_walked`` hears how many files there are when the walk is over."""
-    tasks = _once(iter_paths(paths, settings, skipped if skipped is not None else [0]), on_walked)
-    return workers.run(tasks, settings, jobs, examine, timed_out)
+    ``jobs``); the paths the walk passed over are counted in ``skipped`` and, with their reasons, put in
+    ``listed``. ``on_walked`` hears how many files there are when the walk is over."""
+    tasks = _once(iter_paths(paths, settings, skipped if skipped is not None else [0], listed), on_walked)
+    return workers.run(tasks, settings, jobs, examine, timed_out, over_limit)
 
 
 def _once(tasks: Iterable[tuple[Path, str]], on_walked: Callable[[int], None] | None
@@ -178,8 +194,10 @@ def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Ba
     paths = list(paths)
     missing = not_found(paths)
     report.not_found = [printable(path) for path in missing]
+    report.skipped_paths.extend((path, PATH_NOT_FOUND) for path in report.not_found)
+    skipped[0] += len(missing)
     existing = [path for path in paths if path not in missing]
-    for result in iter_results(existing, settings, jobs, skipped, on_walked):
+    for result in iter_results(existing, settings, jobs, skipped, report.skipped_paths, on_walked):
         for entry in result.with_embedded():
             seen_rows.update(entry.ledger_rows)
         if baseline is not None or fingerprints:

@@ -73,14 +73,14 @@ TEXT = {
     "no verdict": Message("未读取，无标志结论", "not read, no verdict on its marking"),
     "struck": Message("；已划去：{markings}", "; struck through: {markings}"),
     "list separator": Message("、", ", "),
-    "skipped file": Message("{path}: [跳过] {reason}", "{path}: [skipped] {reason}"),
+    "skipped file": Message("{path}: [跳过（{reason}）]", "{path}: [skipped ({reason})]"),
     "progress": Message("已检查 {done} 个文件，每秒 {rate} 个", "{done_n}, {rate} files/s"),
     "progress.total": Message("已检查 {done}/{total} 个文件，每秒 {rate} 个，约剩 {left}",
                               "{done}/{total} files, {rate} files/s, about {left} left"),
     "nothing found": Message("没有找到可检查的文件：{paths}", "no files to examine found in {paths}"),
     "empty folder": Message("文件夹中没有可检查的文件：{path}", "no files to examine in the folder {path}"),
     "statistics.total": Message("{count:>6}  合计", "{count:>6}  total"),
-    "error.usage": Message("marklint：{message}", "marklint: {message}"),
+    "error.usage": Message("marklint: {message}", "marklint: {message}"),  # the program name, as Unix tools say it
     "error.nothing exists": Message("给出的路径都不存在：{paths}", "none of the paths given exists: {paths}"),
     "error.always on": Message(
         "不能关闭 {rules}：未能检查的文件必须报告，不能当作合格（覆盖规则始终启用）",

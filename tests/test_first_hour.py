@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from marklint.cli import main
+from marklint.parsers import printable
 from marklint.report.progress import Progress
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,9 +78,10 @@ def scanned(lang: str, broken: Path) -> tuple[str, list[str], set[str]]:
     args = ["scan", str(FIXTURES), str(broken), *AS_OF, "--show-files", "-j", "1"]
     code, out, err = run(*args, "--lang", lang)
     assert code == 1 and err == ""
-    report = json.loads(run(*args[:-3], "-j", "1", "--format", "json")[1].replace("\n", "\n"))
-    paths = [entry["path"] for entry in report["files"]]
-    markings = {marking["text"] for entry in report["files"] for marking in entry["markings"]}
+    report = json.loads(run(*args[:-3], "-j", "1", "--format", "json")[1])
+    paths = [entry["path"] for entry in [*report["files"], *report["skipped"]]]
+    # As the text report shows them: escaped where they hold control or format characters.
+    markings = {printable(marking["text"]) for entry in report["files"] for marking in entry["markings"]}
     return out, paths, markings
 
 
@@ -102,7 +104,7 @@ def test_a_default_run_prints_no_english_words(broken: Path) -> None:
 def test_a_missing_path_is_not_a_file(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.docx"
     assert run("scan", str(missing), *AS_OF) == (
-        2, "", f"marklint：{missing}: 路径不存在\nmarklint：给出的路径都不存在：{missing}\n")
+        2, "", f"marklint: {missing}: 路径不存在\nmarklint: 给出的路径都不存在：{missing}\n")
     assert run("scan", str(missing), *AS_OF, "--lang", "en") == (
         2, "", f"marklint: {missing}: path not found\nmarklint: none of the paths given exists: {missing}\n")
     clean = FIXTURES / "docx" / "clean_gongwen.docx"
@@ -123,7 +125,7 @@ def test_a_path_given_twice_is_scanned_once(tmp_path: Path) -> None:
 def test_an_empty_folder_says_so(tmp_path: Path) -> None:
     assert run("scan", str(tmp_path), *AS_OF) == (
         0, "共扫描 0 个文件，0 个带密级标志，0 个未能检查，0 个部分检查，0 个跳过；错误 0，警告 0，提示 0\n",
-        f"marklint：没有找到可检查的文件：{tmp_path}\n")
+        f"marklint: 没有找到可检查的文件：{tmp_path}\n")
     assert run("scan", str(tmp_path), *AS_OF, "--lang", "en", "-q")[2] == (
         f"marklint: no files to examine found in {tmp_path}\n")
 
@@ -145,7 +147,7 @@ def test_coverage_rules_cannot_be_ignored(tmp_path: Path) -> None:
     config = tmp_path / "marklint.toml"
     config.write_text('[per-file-ignores]\n"*.pdf" = ["ML901"]\n', encoding="utf-8")
     assert run("scan", clean, "--config", str(config))[2] == (
-        f"marklint：{config}：不能关闭 ML901：未能检查的文件必须报告，不能当作合格（覆盖规则始终启用）\n")
+        f"marklint: {config}：不能关闭 ML901：未能检查的文件必须报告，不能当作合格（覆盖规则始终启用）\n")
     assert run("rule", "ML901", "--lang", "en")[1].splitlines()[0] == (
         "ML901 not-examined [error, always on, cannot be ignored]")
 
@@ -168,7 +170,7 @@ def test_text_only_options_are_refused_with_machine_formats() -> None:
     assert run("scan", clean, "--statistics", "--format", "json", "--lang", "en") == (
         2, "", "marklint: --statistics is for the text format; it cannot be used with --format json\n")
     assert run("scan", clean, "--show-files", "--format", "sarif")[2] == (
-        "marklint：--show-files 只用于文本格式，不能与 --format sarif 同用\n")
+        "marklint: --show-files 只用于文本格式，不能与 --format sarif 同用\n")
 
 
 def test_ml112_names_the_family_and_the_size() -> None:

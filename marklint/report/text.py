@@ -7,7 +7,8 @@ from typing import TextIO
 
 from marklint.messages import PARTS, STATUSES, TEXT, label, say
 from marklint.model import Severity, Status
-from marklint.reasons import say_reason
+from marklint.parsers import printable
+from marklint.reasons import say_reason, translate_detail
 from marklint.results import FileResult, Report
 
 COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -26,18 +27,20 @@ def finding_lines(result: FileResult, colour: bool = False, lang: str = "zh") ->
             where = f"{BOLD}{where}{RESET}"
             tag = f"{COLOURS[finding.severity]}{tag}{RESET}"
         part = "" if finding.location.part == "body" else f" ({label(PARTS, finding.location.part, lang)})"
-        lines.append(f"{where} {tag}{part} {finding.message}")
+        # Escaped: a message quotes document text (a marking, an Info value), whose CR, LF or bidi control
+        # would split or disguise the line.
+        lines.append(f"{where} {tag}{part} {printable(finding.message)}")
     return lines
 
 
 def file_line(result: FileResult, lang: str = "zh") -> str:
     """One line per file for ``--show-files``: its status, and the markings it carries (the marking line
     itself, never body text). A file that was not read has no verdict on its marking, and says so."""
-    live = [m["text"] for m in result.markings if not m["struck"]]
-    struck = [m["text"] for m in result.markings if m["struck"]]
+    live = [printable(m["text"]) for m in result.markings if not m["struck"]]
+    struck = [printable(m["text"]) for m in result.markings if m["struck"]]
     status = label(STATUSES, result.status.value, lang)
     if result.reason:
-        reason = say_reason(result.reason, lang)
+        reason = say_reason(printable(result.reason), lang)
         status += f"（{reason}）" if lang != "en" else f" ({reason})"
     separator = TEXT["list separator"].say(lang)
     if result.status == Status.NOT_EXAMINED:
@@ -46,6 +49,12 @@ def file_line(result: FileResult, lang: str = "zh") -> str:
         shown = separator.join(live) or say("no marking", lang)
     crossed = say("struck", lang, markings=separator.join(struck)) if struck else ""
     return f"{result.path}: [{status}] {shown}{crossed}"
+
+
+def skipped_line(path: str, reason: str, lang: str = "zh") -> str:
+    """One line for ``--show-files`` per path the scan passed over, with the reason."""
+    said = reason if lang == "en" else translate_detail(reason) or ""
+    return say("skipped file", lang, path=path, reason=said).replace("（）", "")
 
 
 class TextWriter:
@@ -68,7 +77,11 @@ class TextWriter:
     def finish(self, report: Report) -> None:
         if self.statistics:
             self.stream.write(statistics(report, self.lang))
-        elif self.summary:
+            return
+        if self.show_files:
+            for path, reason in report.skipped_paths:  # the path is printable already
+                self.stream.write(skipped_line(path, reason, self.lang) + "\n")
+        if self.summary:
             self.stream.write(summary_line(report, self.lang) + "\n")
 
 
