@@ -340,14 +340,13 @@ def list_rules(lang: str) -> None:
 def show_rule(rule_id: str, lang: str) -> None:
     """Print one rule's documentation."""
     from marklint.checks.registry import all_rules
-    from marklint.config import ALWAYS_ON
     from marklint.messages import say
 
     found = {r.id: r for r in all_rules()}.get(rule_id.upper())
     if found is None:
         _fail(say("error.no rule", lang, rule=rule_id), lang)
         return
-    flag = ", opt-in" if found.opt_in else ", " + say("rule.always on", lang) if found.id in ALWAYS_ON else ""
+    flag = ", opt-in" if found.opt_in else ", " + say("rule.always on", lang) if found.always_on else ""
     _echo_lines([f"{found.id} {found.name} [{found.severity.value}{flag}]", "", found.doc])
 
 

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from marklint.ledger import Ledger
 
 SEVERITIES = ("error", "warning", "info")
-#: Rules that cannot be switched off: a file that was not read is never passed as clean.
-ALWAYS_ON = ("ML901",)
 
 
 def _matches(rule_id: str, opt_in: bool, codes: Iterable[str]) -> bool:
@@ -39,7 +37,7 @@ def _selection(select: tuple[str, ...] | None, extend_select: tuple[str, ...], i
         on = on or _matches(declared.id, declared.opt_in, extend_select)
         if _matches(declared.id, False, ignore):
             on = False
-        if on or declared.id in ALWAYS_ON:
+        if on or declared.always_on:
             chosen.append(declared.id)
     return tuple(chosen)
 
@@ -87,7 +85,7 @@ class Settings:
         return shown
 
     def validate(self) -> None:
-        from marklint.checks.registry import all_rules
+        from marklint.checks.registry import all_rules, always_on
 
         known = {r.id for r in all_rules()}
         if self.lang not in ("zh", "en"):
@@ -104,7 +102,7 @@ class Settings:
             if code != "ALL" and not any(rule_id.startswith(code) for rule_id in known):
                 raise ConfigError(f"unknown rule or prefix {code!r}{_did_you_mean([code], known)}")
         refused = [code for code in [*self.ignore, *(c for cs in self.per_file_ignores.values() for c in cs)]
-                   if code in ALWAYS_ON]
+                   if code in always_on()]
         if refused:
             from marklint.messages import say
 
@@ -123,9 +121,12 @@ class Settings:
                             tuple(self.ignore))
         if path is None or not self.per_file_ignores:
             return list(chosen)
+        from marklint.checks.registry import always_on
+
+        kept = always_on()
         ignored = [codes for pattern, codes in self.per_file_ignores.items() if fnmatch.fnmatch(path, pattern)]
         return [rule_id for rule_id in chosen
-                if rule_id in ALWAYS_ON or not any(_matches(rule_id, False, codes) for codes in ignored)]
+                if rule_id in kept or not any(_matches(rule_id, False, codes) for codes in ignored)]
 
     def severity_of(self, rule_id: str, default: Severity) -> Severity:
         return Severity(self.severity[rule_id]) if rule_id in self.severity else default

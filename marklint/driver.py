@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from marklint import parsers, workers
 from marklint.analysis import Analysis, FoundMarking
-from marklint.checks.context import Context
-from marklint.checks.registry import get_rule, run_checks
+from marklint.checks.context import Context, ScanContext
+from marklint.checks.registry import RULES, run_checks
 from marklint.config import Settings
 from marklint.errors import NotExamined
 from marklint.model import Document, Finding, Location, Status
@@ -97,7 +97,7 @@ def judge(document: Document, settings: Settings) -> FileResult:
     ctx = Context(document, settings)
     rules = settings.enabled_rules(display)
     if document.status == Status.NOT_EXAMINED:
-        rules = [r for r in rules if r.startswith("ML9")]
+        rules = [r for r in rules if RULES[r].coverage]
     findings = [_with_severity(f, settings) for f in run_checks(ctx, rules)]
     findings.sort(key=_finding_order)
     analysis = ctx.analysis if document.status != Status.NOT_EXAMINED else None
@@ -220,21 +220,17 @@ def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Ba
 
 
 def ledger_orphans(settings: Settings, seen_rows: set[int]) -> FileResult:
-    """The ledger itself as a scanned item: one ML507 per row that no scanned file matched."""
+    """The ledger itself as a scanned item, with the findings of the scan-level rules (ML507: a row that no
+    scanned file matched)."""
     ledger = settings.ledger
     assert ledger is not None
     kind = "xlsx" if ledger.path.lower().endswith(".xlsx") else "csv"
     result = FileResult(path=ledger.path, format=kind, status=Status.COMPLETE, reason=None)
-    if "ML507" not in settings.enabled_rules(ledger.path):
-        return result
-    declared = get_rule("ML507")
-    severity = settings.severity_of("ML507", declared.severity)
-    for row in ledger.rows:
-        if row.row not in seen_rows:
-            message = (f"ledger row {row.row}: the file {row.file} is not among the files scanned"
-                       if settings.lang == "en" else f"台账第{row.row}行记录的文件“{row.file}”不在本次扫描范围内")
-            result.findings.append(Finding("ML507", declared.name, severity, message,
-                                           Location(page=None, part="metadata", line=row.row)))
+    scan = ScanContext(settings, seen_rows)
+    for rule_id in settings.enabled_rules(ledger.path):
+        scan_check = RULES[rule_id].scan_check
+        if scan_check is not None:
+            result.findings.extend(scan_check(scan))
     return result
 
 

@@ -266,3 +266,26 @@ def test_no_progress_when_stderr_is_not_a_terminal() -> None:
     result = subprocess.run([*MARKLINT, "scan", str(FIXTURES / "docx"), *AS_OF, "-j", "1"], capture_output=True,
                             cwd=ROOT, check=False)
     assert (result.returncode, result.stderr) == (1, b"")
+
+
+def test_every_defect_kind_is_reported_by_one_rule() -> None:
+    from marklint.checks.registry import RULES, all_rules, rule_of_defect
+    from marklint.model import DefectKind
+
+    all_rules()
+    owners = {kind: rule_of_defect(kind) for kind in DefectKind}
+    assert all(kind in RULES[owner].defects for kind, owner in owners.items())
+    assert sorted(set(owners.values())) == ["ML101", "ML102", "ML103", "ML104", "ML105", "ML106", "ML107", "ML108",
+                                            "ML109", "ML110", "ML201", "ML202", "ML203", "ML204", "ML205"]
+
+
+def test_coverage_and_scan_level_rules_are_declared_not_special_cased() -> None:
+    from marklint.checks.registry import RULES, all_rules, always_on
+
+    all_rules()
+    assert always_on() == ("ML901",)
+    assert sorted(r.id for r in RULES.values() if r.coverage) == ["ML901", "ML902", "ML903"]
+    assert [r.id for r in RULES.values() if r.scan_check is not None] == ["ML507"]
+    for module in ("driver.py", "config.py"):
+        source = (ROOT / "marklint" / module).read_text(encoding="utf-8")
+        assert re.findall(r"\"ML\d", source) == [], module  # no rule ID or family prefix in the machinery

@@ -23,12 +23,15 @@ def _reason(ctx: Context) -> tuple[str, str]:
 WHOLE_FILE = Location(page=None, part="body", line=None)
 
 
-@rule("ML901", "not-examined", "error")
+@rule("ML901", "not-examined", "error", coverage=True, always_on=True)
 def not_examined(ctx: Context) -> Iterator[Finding]:
     """The file could not be read at all.
 
     Why: an inspector must know which files were not checked. A corrupt, encrypted or unsupported
     file, or one over a safety limit, may still carry a secret; it is reported, never passed as clean.
+
+    This rule cannot be ignored (``--ignore ML901`` is refused): a file that was not read is always
+    reported, never passed as clean.
 
     Wrong: a password-protected PDF silently skipped
 
@@ -39,7 +42,7 @@ def not_examined(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("ML901", WHOLE_FILE, f"未能检查：{zh}，请人工核查", f"not examined: {en}; check it by hand")
 
 
-@rule("ML902", "no-text-layer", "warning")
+@rule("ML902", "no-text-layer", "warning", coverage=True)
 def no_text_layer(ctx: Context) -> Iterator[Finding]:
     """Nothing decodable to read where the marking should be.
 
@@ -55,7 +58,7 @@ def no_text_layer(ctx: Context) -> Iterator[Finding]:
                             "no text layer to read (a scan, or glyphs without Unicode): the marking cannot be verified")
 
 
-@rule("ML903", "partially-examined", "warning")
+@rule("ML903", "partially-examined", "warning", coverage=True)
 def partially_examined(ctx: Context) -> Iterator[Finding]:
     """Part of the file was skipped.
 

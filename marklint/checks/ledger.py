@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from marklint import regex_cache
-from marklint.checks.context import Context
-from marklint.checks.registry import rule
+from marklint.checks.context import Context, ScanContext
+from marklint.checks.registry import rule, scan_rule
 from marklint.dates import add_months
 from marklint.marking import recognise
 from marklint.model import LEVEL_RANK, Finding, Location
@@ -224,8 +224,8 @@ def review_overdue(ctx: Context) -> Iterator[Finding]:
                           + ", more than 12 months ago")
 
 
-@rule("ML507", "ledger-orphan", "info")
-def ledger_orphan(ctx: Context) -> Iterator[Finding]:
+@scan_rule("ML507", "ledger-orphan", "info")
+def ledger_orphan(scan: ScanContext) -> Iterator[Finding]:
     """A ledger row whose file is not among the files scanned.
 
     Why: the ledger and the files must account for each other: a row without its file is a file that was
@@ -235,5 +235,11 @@ def ledger_orphan(ctx: Context) -> Iterator[Finding]:
 
     Right: the file scanned, or the row closed with its destruction or transfer recorded
     """
-    # Orphans are known only when every file has been seen: the driver reports them after the scan.
-    return iter(())
+    ledger = scan.settings.ledger
+    if ledger is None:
+        return
+    for row in ledger.rows:
+        if row.row not in scan.seen_rows:
+            yield scan.finding("ML507", _row_location(row.row),
+                               f"台账第{row.row}行记录的文件“{row.file}”不在本次扫描范围内",
+                               f"ledger row {row.row}: the file \"{row.file}\" is not among the files scanned")

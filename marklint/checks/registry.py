@@ -19,9 +19,11 @@ from marklint.messages import Message
 from marklint.model import DefectKind, Finding, Severity
 
 if TYPE_CHECKING:
-    from marklint.checks.context import Context
+    from marklint.checks.context import Context, ScanContext
 
 CheckFunction = Callable[["Context"], Iterable[Finding]]
+#: A scan-level rule's check: it sees the whole scan once every file has been judged (``ScanContext``).
+ScanCheckFunction = Callable[["ScanContext"], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,12 @@ class Rule:
     opt_in: bool = False
     #: The recogniser's defect kinds this rule reports, each with its message (a form or content rule).
     defects: Mapping[DefectKind, Message] = field(default_factory=dict)
+    #: Judges what marklint could not read: runs on a file that was not examined (the ML9xx coverage rules).
+    coverage: bool = False
+    #: Cannot be switched off: a file that was not read is never passed as clean.
+    always_on: bool = False
+    #: A scan-level rule: ``scan_check`` runs once, when every file of the scan has been judged.
+    scan_check: ScanCheckFunction | None = None
 
     @property
     def summary(self) -> str:
@@ -48,9 +56,11 @@ _RULE_OF_DEFECT: dict[DefectKind, str] = {}
 
 
 def rule(rule_id: str, name: str, severity: str, *, opt_in: bool = False,
-         defects: Mapping[DefectKind, Message] | None = None) -> Callable[[CheckFunction], CheckFunction]:
+         defects: Mapping[DefectKind, Message] | None = None, coverage: bool = False, always_on: bool = False
+         ) -> Callable[[CheckFunction], CheckFunction]:
     """Declare a rule; the decorated function yields its findings for one document. ``defects``: the
-    recogniser's defect kinds the rule reports, each with its message; a kind belongs to one rule."""
+    recogniser's defect kinds the rule reports, each with its message; a kind belongs to one rule.
+    ``coverage``: it runs on files that were not examined too; ``always_on``: it cannot be ignored."""
 
     def declare(check: CheckFunction) -> CheckFunction:
         if rule_id in RULES:
@@ -60,10 +70,29 @@ def rule(rule_id: str, name: str, severity: str, *, opt_in: bool = False,
                 raise ValueError(f"defect kind {kind} reported by {_RULE_OF_DEFECT[kind]} and {rule_id}")
             _RULE_OF_DEFECT[kind] = rule_id
         RULES[rule_id] = Rule(rule_id, name, Severity(severity), inspect.getdoc(check) or "", check, opt_in,
-                              dict(defects or {}))
+                              dict(defects or {}), coverage, always_on)
         return check
 
     return declare
+
+
+def scan_rule(rule_id: str, name: str, severity: str) -> Callable[[ScanCheckFunction], ScanCheckFunction]:
+    """Declare a scan-level rule: the decorated function yields its findings once per scan, when every
+    file has been judged (a ledger row no scanned file matched, ML507)."""
+
+    def declare(check: ScanCheckFunction) -> ScanCheckFunction:
+        if rule_id in RULES:
+            raise ValueError(f"rule {rule_id} declared twice")
+        RULES[rule_id] = Rule(rule_id, name, Severity(severity), inspect.getdoc(check) or "", _no_file_findings,
+                              scan_check=check)
+        return check
+
+    return declare
+
+
+def _no_file_findings(_ctx: Context) -> Iterable[Finding]:
+    """A scan-level rule's check of one file: it has none (its findings come from ``scan_check``)."""
+    return ()
 
 
 def all_rules() -> list[Rule]:
@@ -91,6 +120,12 @@ def rule_of_defect(kind: DefectKind) -> str:
 def get_rule(rule_id: str) -> Rule:
     all_rules()
     return RULES[rule_id]
+
+
+@functools.cache
+def always_on() -> tuple[str, ...]:
+    """The IDs of the rules that cannot be switched off."""
+    return tuple(declared.id for declared in all_rules() if declared.always_on)
 
 
 def run_checks(ctx: Context, selected: Iterable[str]) -> Iterator[Finding]:
