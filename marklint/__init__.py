@@ -5,7 +5,9 @@ The Python API for embedding::
     import marklint
     report = marklint.scan(["./docs"])            # default settings
     report = marklint.scan(["./docs"], "marklint.toml")
-    print(report.to_json()["summary"], report.to_sarif()["version"])
+    print(report.to_json()["summary"])
+    from marklint.report.sarif import to_sarif  # SARIF 2.1.0, as the reports do it
+    print(to_sarif(report)["version"])
 """
 
 from __future__ import annotations

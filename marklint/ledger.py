@@ -20,7 +20,6 @@ import regex
 from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, make_date
 from marklint.errors import ConfigError
-from marklint.model import LedgerMatch
 
 #: Column -> (Chinese header, English alias).
 COLUMNS = {
@@ -58,6 +57,14 @@ class LedgerRow:
     last_review: date | None = None
     review_result: str = ""
     declassified_on: date | None = None
+
+
+@dataclass
+class LedgerMatch:
+    """How a document matched the 定密台账: one row, none, or several (ambiguous: reported, not guessed)."""
+
+    row: LedgerRow | None = None
+    ambiguous: tuple[int, ...] = ()
 
 
 @dataclass

@@ -23,7 +23,7 @@ import regex
 from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, NUMBER, cn_number, is_arabic, make_date
 from marklint.lookalikes import Lookalike, Normalised, normalise
-from marklint.model import LEVELS, Defect, DefectKind, Duration, Marking, Term
+from marklint.model import LEVELS, Defect, DefectKind, Duration, Marking, Term, TermKind
 
 STAR = "★"
 #: Symbols seen in place of ★ (OTHER_SEPARATOR). ASCII and full-width asterisks, other stars, dots, reference marks.
@@ -287,7 +287,7 @@ def _marking_at(text: str, pos: int, bare_level_ok: bool) -> Marking | None:
                 defects.append(Defect(DefectKind.SPACED_LEVEL))
             if match.group("ob") or match.group("cb"):
                 defects.append(Defect(DefectKind.BRACKETS))
-            return _level_defects(_make(text, match, _squash(match.group("level")), Term("missing"), None, defects))
+            return _level_defects(_make(text, match, _squash(match.group("level")), Term(TermKind.MISSING), defects))
     return None
 
 
@@ -296,7 +296,7 @@ def _standard(text: str, pos: int) -> Marking | None:
     if match is None:
         return None
     term, defects = _term(match)
-    if term.kind == "condition" and not _plausible_condition(term.condition or ""):
+    if term.kind == TermKind.CONDITION and not _plausible_condition(term.condition or ""):
         return None
     sep = match.group("sep")
     level_raw = match.group("level")
@@ -309,7 +309,7 @@ def _standard(text: str, pos: int) -> Marking | None:
         defects.append(Defect(DefectKind.SPACED_LEVEL))
     if any(match.group(g) for g in ("ob", "cb", "lb", "lb2", "tb", "tb2")):
         defects.append(Defect(DefectKind.BRACKETS))
-    return _level_defects(_make(text, match, _squash(level_raw), term, sep, defects))
+    return _level_defects(_make(text, match, _squash(level_raw), term, defects))
 
 
 def _no_separator(text: str, pos: int) -> Marking | None:
@@ -325,7 +325,7 @@ def _no_separator(text: str, pos: int) -> Marking | None:
         defects.append(Defect(DefectKind.SPACED_LEVEL))
     if any(match.group(g) for g in ("lb", "lb2", "tb", "tb2")):
         defects.append(Defect(DefectKind.BRACKETS))
-    return _level_defects(_make(text, match, level, term, None, defects))
+    return _level_defects(_make(text, match, level, term, defects))
 
 
 def _reversed(text: str, pos: int) -> Marking | None:
@@ -338,7 +338,7 @@ def _reversed(text: str, pos: int) -> Marking | None:
     sep = match.group("sep")
     if sep != STAR:
         defects.insert(0, Defect(DefectKind.OTHER_SEPARATOR, sep))
-    return _level_defects(_make(text, match, level, term, sep, defects))
+    return _level_defects(_make(text, match, level, term, defects))
 
 
 def _field(text: str, pos: int) -> Marking | None:
@@ -353,7 +353,7 @@ def _field(text: str, pos: int) -> Marking | None:
     sep = match.group("sep")
     if sep and sep != STAR:
         defects.insert(1, Defect(DefectKind.OTHER_SEPARATOR, sep))
-    marking = _make(text, match, level, term, sep, defects)
+    marking = _make(text, match, level, term, defects)
     return _level_defects(replace(marking, field_style=True))
 
 
@@ -368,9 +368,9 @@ def _level_defects(marking: Marking) -> Marking:
         defects = [d for d in defects if d.kind not in (DefectKind.NO_TERM, DefectKind.OVER_MAXIMUM)]
         defects.insert(0, Defect(DefectKind.UNKNOWN_LEVEL, level))
     else:
-        if marking.term.kind == "missing":
+        if marking.term.kind == TermKind.MISSING:
             defects.append(Defect(DefectKind.NO_TERM))
-        elif (marking.term.kind == "duration" and marking.term.duration is not None
+        elif (marking.term.kind == TermKind.DURATION and marking.term.duration is not None
               and _years(marking.term.duration) > MAX_YEARS[level]):
             defects.append(Defect(DefectKind.OVER_MAXIMUM, f"{MAX_YEARS[level]}年"))
     defects = _dedupe(defects)
@@ -382,7 +382,7 @@ def _term(match: regex.Match) -> tuple[Term, list[Defect]]:
     groups = match.groupdict()
     defects: list[Defect] = []
     if groups.get("long"):
-        return Term("long-term", raw="长期"), [Defect(DefectKind.LONG_TERM)]
+        return Term(TermKind.LONG_TERM, raw="长期"), [Defect(DefectKind.LONG_TERM)]
     if groups.get("date"):
         raw = groups["date"] + (groups.get("date_suffix") or "")
         parts = DATE_PATTERN.match(groups["date"])
@@ -392,18 +392,18 @@ def _term(match: regex.Match) -> tuple[Term, list[Defect]]:
         until = make_date(parts.group("year"), parts.group("month"), parts.group("day"))
         if until is None:
             defects.append(Defect(DefectKind.IMPOSSIBLE_DATE))
-        return Term("date", raw=raw, until=until), defects
+        return Term(TermKind.DATE, raw=raw, until=until), defects
     if groups.get("bad_date"):
-        return Term("date", raw=groups["bad_date"]), [Defect(DefectKind.UNPARSABLE_DATE)]
+        return Term(TermKind.DATE, raw=groups["bad_date"]), [Defect(DefectKind.UNPARSABLE_DATE)]
     if groups.get("half"):
-        return Term("duration", raw="半年", duration=Duration(6, "月")), [
+        return Term(TermKind.DURATION, raw="半年", duration=Duration(6, "月")), [
             Defect(DefectKind.NUMERALS), Defect(DefectKind.UNIT)]
     if groups.get("num"):
         num, unit = groups["num"], groups["unit"]
         raw = match.group(0)[match.start("num") - match.start(): match.end("unit") - match.start()]
         amount = cn_number(num)
         if amount is None:
-            return Term("condition", raw=raw, condition=raw), []
+            return Term(TermKind.CONDITION, raw=raw, condition=raw), []
         if not is_arabic(num):
             defects.append(Defect(DefectKind.NUMERALS))
         if unit == "年半":
@@ -420,14 +420,14 @@ def _term(match: regex.Match) -> tuple[Term, list[Defect]]:
             duration = Duration(duration.amount // 12, "年")
             defects.append(Defect(DefectKind.WHOLE_YEARS_IN_MONTHS))
         if amount >= 1000 and unit == "年":
-            return Term("date", raw=raw), [Defect(DefectKind.UNPARSABLE_DATE)]
-        return Term("duration", raw=raw, duration=duration), _dedupe(defects)
+            return Term(TermKind.DATE, raw=raw), [Defect(DefectKind.UNPARSABLE_DATE)]
+        return Term(TermKind.DURATION, raw=raw, duration=duration), _dedupe(defects)
     condition = groups.get("cond")
     if condition:
         condition = condition.strip(WS)
         defects = [Defect(DefectKind.VAGUE_CONDITION)] if any(w in condition for w in VAGUE_CONDITIONS) else []
-        return Term("condition", raw=condition, condition=condition), defects
-    return Term("missing"), []
+        return Term(TermKind.CONDITION, raw=condition, condition=condition), defects
+    return Term(TermKind.MISSING), []
 
 
 def _plausible_condition(condition: str) -> bool:
@@ -435,12 +435,11 @@ def _plausible_condition(condition: str) -> bool:
     return 1 <= len(condition) <= 20 and not any(ch.isascii() and ch.isalpha() for ch in condition)
 
 
-def _make(text: str, match: regex.Match, level: str, term: Term, sep: str | None, defects: list[Defect]) -> Marking:
+def _make(text: str, match: regex.Match, level: str, term: Term, defects: list[Defect]) -> Marking:
     return Marking(
         text=text[match.start(): match.end()].strip(WS),
         level=level,
         term=term,
-        separator=sep,
         canonical="",
         defects=tuple(defects),
         start=match.start(),
@@ -451,14 +450,14 @@ def _make(text: str, match: regex.Match, level: str, term: Term, sep: str | None
 def _canonical(level: str, term: Term) -> str:
     if level not in LEVELS:
         return ""
-    if term.kind == "duration" and term.duration:
+    if term.kind == TermKind.DURATION and term.duration:
         return f"{level}★{term.duration.canonical()}"
-    if term.kind == "date" and term.until:
+    if term.kind == TermKind.DATE and term.until:
         suffix = "解密" if term.raw.endswith("解密") else "前" if term.raw.endswith("前") else ""
         return f"{level}★{term.until.year}年{term.until.month}月{term.until.day}日{suffix}"
-    if term.kind == "long-term":
+    if term.kind == TermKind.LONG_TERM:
         return f"{level}★长期"
-    if term.kind == "condition":
+    if term.kind == TermKind.CONDITION:
         return f"{level}★{term.condition}"
     return ""  # no term, or a date that cannot be read: there is no standard form to propose
 

@@ -9,13 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from marklint.ledger import LedgerRow
 
-#: Where a text unit lives in the file. Values are the JSON contract's ``part`` words.
-PARTS = ("body", "header", "footer", "textbox", "table", "metadata")
+class Part(StrEnum):
+    """Where a text unit lives in the file. Values are the JSON contract's ``part`` words."""
+
+    BODY = "body"
+    HEADER = "header"
+    FOOTER = "footer"
+    TEXTBOX = "textbox"
+    TABLE = "table"
+    METADATA = "metadata"
+
+
+PARTS = tuple(part.value for part in Part)
 
 
 class Severity(StrEnum):
@@ -52,13 +59,17 @@ class TextUnit:
     footer line, a PDF text line, or one metadata property (``name=value``)."""
 
     text: str
-    part: str  # one of PARTS
+    part: Part  # a part's word ("body") is taken too, and made the Part
     page: int | None  # 1-based; DOCX body counts explicit and rendered page breaks
     line: int  # 1-based position in the file's reading order within its part and page
     bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in points from the page's top-left
     spans: tuple[StyleSpan, ...] = ()
     align: str | None = None  # left / center / right / both where the file says so (DOCX)
     indent: float | None = None  # left indent in points where the file says so (DOCX)
+
+    def __post_init__(self) -> None:
+        if type(self.part) is not Part:
+            object.__setattr__(self, "part", Part(self.part))
 
     def spans_over(self, start: int, end: int) -> list[StyleSpan]:
         """The style spans that overlap ``[start, end)`` and cover a non-space character."""
@@ -81,12 +92,10 @@ class TextUnit:
 
 @dataclass(frozen=True, slots=True)
 class PageGeometry:
-    """Page size and type-area margins in points, where the file says them."""
+    """Page size in points, where the file says it."""
 
     width: float
     height: float
-    margin_top: float | None = None
-    margin_left: float | None = None
 
 
 @dataclass(slots=True)
@@ -117,11 +126,21 @@ class Duration:
         return f"{self.amount}{'个月' if self.unit == '月' else self.unit}"
 
 
+class TermKind(StrEnum):
+    """What a marking's 保密期限 is written as. Values are the JSON contract's ``term.kind`` words."""
+
+    DURATION = "duration"  # 5年, 6个月
+    DATE = "date"  # a 解密时间
+    CONDITION = "condition"  # a 解密条件
+    LONG_TERM = "long-term"  # 长期
+    MISSING = "missing"
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """The 保密期限 part of a marking."""
 
-    kind: str  # duration / date / condition / long-term / missing
+    kind: TermKind
     raw: str = ""
     duration: Duration | None = None
     until: date | None = None  # 解密时间
@@ -194,7 +213,6 @@ class Marking:
     text: str  # the marking as it stands, stripped
     level: str | None  # 绝密 / 机密 / 秘密, or the non-level word written in its place
     term: Term
-    separator: str | None  # the character between level and term as written
     canonical: str  # the standard form of what was meant, e.g. 秘密★5年
     defects: tuple[Defect, ...] = ()
     start: int = 0  # span in the unit's text
@@ -254,14 +272,3 @@ class Finding:
             "message": self.message,
             "location": self.location.to_json(),
         }
-
-
-@dataclass
-class LedgerMatch:
-    """How a document matched the 定密台账: one row, none, or several (ambiguous: reported, not guessed).
-
-    Here rather than in ``marklint.ledger``, which reads ledgers: every document has a match, none when no
-    ledger is configured, and a scan without a ledger need not import the ledger reader."""
-
-    row: LedgerRow | None = None
-    ambiguous: tuple[int, ...] = ()

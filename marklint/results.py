@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from marklint.model import Finding, Severity, Status
 
@@ -122,11 +121,6 @@ class Report:
         if self.suppressed is not None:
             data["baseline"] = {"suppressed": self.suppressed, "stale": self.stale}
         return data
-
-    def to_sarif(self, root: Path | None = None) -> dict:
-        from marklint.report.sarif import to_sarif
-
-        return to_sarif(self, root)
 
     def rule_counts(self) -> dict[str, int]:
         return dict(sorted(self.rules.items()))

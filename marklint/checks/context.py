@@ -9,7 +9,8 @@ from functools import cached_property
 from marklint.analysis import Analysis, FoundMarking, analyse
 from marklint.checks.registry import RULES
 from marklint.config import Settings
-from marklint.model import Document, Finding, LedgerMatch, Location, Severity, TextUnit
+from marklint.ledger import LedgerMatch
+from marklint.model import Document, Finding, Location, Severity, TextUnit
 
 
 @dataclass
