@@ -124,7 +124,7 @@ def scan_options(command: Callable) -> Callable:
     return command
 
 
-@main.command()
+@main.command("scan")
 @click.argument("paths", nargs=-1, required=True)
 @scan_options
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
@@ -149,12 +149,12 @@ def scan_options(command: Callable) -> Callable:
 @click.option("--statistics", is_flag=True,
               help="Text format: the number of findings per rule instead of the findings.")
 @inspection_options
-def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
-         sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
-         write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, show_files: bool,
-         color: str, **flags: object) -> None:
+def scan_command(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
+                 sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
+                 write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, show_files: bool,
+                 color: str, **flags: object) -> None:
     """Scan files and folders for classification markings and report what is wrong with them."""
-    from marklint.driver import scan as run_scan
+    from marklint.driver import scan_paths as run_scan
     from marklint.messages import say
     from marklint.output import atomic_file, write_atomic
     from marklint.report import json as json_report
@@ -277,7 +277,7 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
 
     The totals agree with `marklint scan` on the same paths. Exit 0 whatever the findings (statistics are
     not a gate); 2 for usage and configuration errors."""
-    from marklint.driver import scan as run_scan
+    from marklint.driver import scan_paths as run_scan
     from marklint.messages import say
     from marklint.output import write_atomic, write_atomic_bytes
     from marklint.report import stats as stats_report

@@ -68,7 +68,7 @@ class Settings:
     exclude: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)  # per-rule overrides
     limits: Limits = DEFAULT_LIMITS
-    metadata_labels: dict[str, str | None] = field(default_factory=dict)  # extends metadata.DEFAULT_VOCABULARY
+    metadata_labels: dict[str, str | None] = field(default_factory=dict)  # extends metadata_labels.DEFAULT_VOCABULARY
     ledger: Ledger | None = None  # the 定密台账 held against the documents
     approvers: list[str] = field(default_factory=list)  # the unit's 定密责任人
     issuers: dict[str, str] = field(default_factory=dict)  # issuer -> highest level it may classify

@@ -174,7 +174,7 @@ def not_found(paths: Iterable[str]) -> list[str]:
     return [path for path in paths if not os.path.lexists(path)]
 
 
-def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Baseline | None = None,
+def scan_paths(paths: Iterable[str], settings: Settings | None = None, *, baseline: Baseline | None = None,
          fingerprints: bool = False, root: Path | None = None, jobs: int = 1, retain: bool = True,
          on_result: Callable[[FileResult], None] | None = None, on_walked: Callable[[int], None] | None = None
          ) -> Report:

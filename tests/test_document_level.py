@@ -13,7 +13,7 @@ from marklint.analysis import analyse
 from marklint.checks.context import Context
 from marklint.checks.registry import all_rules, run_checks
 from marklint.config import Settings
-from marklint.driver import scan
+from marklint.driver import scan_paths
 from marklint.marking import CHANGED, DECISION_NOTES, DECLASSIFIED, EXTENDED, decision_note, recognise
 from marklint.model import Defect, DefectKind, Document, Severity, StyleSpan, TextUnit
 from marklint.report.stats import Statistics
@@ -111,7 +111,7 @@ def test_a_running_copy_of_a_declassified_marking_is_declassified_too() -> None:
 
 
 def test_statistics_count_the_document_by_its_level_and_its_term_by_the_primary() -> None:
-    report = scan([str(FIXTURES / "docx" / "level_header_over_field.docx")], Settings(as_of=AS_OF))
+    report = scan_paths([str(FIXTURES / "docx" / "level_header_over_field.docx")], Settings(as_of=AS_OF))
     result = report.files[0]
     assert result.level == "机密" and result.to_json()["level"] == "机密"
     stats = Statistics(AS_OF)
@@ -123,7 +123,7 @@ def test_statistics_count_the_document_by_its_level_and_its_term_by_the_primary(
 
 
 def test_the_json_level_is_null_without_a_marking_in_force() -> None:
-    report = scan([str(FIXTURES / "pdf" / "declassified_note_below.pdf")], Settings(as_of=AS_OF))
+    report = scan_paths([str(FIXTURES / "pdf" / "declassified_note_below.pdf")], Settings(as_of=AS_OF))
     entry = report.to_json()["files"][0]
     assert entry["level"] is None
     assert [(m["text"], m["primary"]) for m in entry["markings"]] == [("秘密★1年", True)]
@@ -188,7 +188,7 @@ def test_the_struck_marking_is_a_recorded_change_and_the_new_one_is_primary() ->
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_struck_and_replacement_fixture(fmt: str) -> None:
-    entry = scan([str(FIXTURES / fmt / f"struck_replaced_same_line.{fmt}")], Settings(as_of=AS_OF)).to_json()
+    entry = scan_paths([str(FIXTURES / fmt / f"struck_replaced_same_line.{fmt}")], Settings(as_of=AS_OF)).to_json()
     markings = entry["files"][0]["markings"]
     assert [(m["text"], m["level"], m["struck"], m["primary"]) for m in markings] == [
         ("秘密★2年", "秘密", True, False), ("机密★10年", "机密", False, True)]
@@ -378,13 +378,13 @@ def test_the_issuer_table_authority_applies_to_a_letter() -> None:
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_letter_fixture_issuer(fmt: str) -> None:
-    (result,) = scan([str(FIXTURES / fmt / f"letter_issuer.{fmt}")], Settings(as_of=AS_OF)).files
+    (result,) = scan_paths([str(FIXTURES / fmt / f"letter_issuer.{fmt}")], Settings(as_of=AS_OF)).files
     assert (result.issuer, result.level) == ("江川市人民政府办公室", "秘密")
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_level_fixture_in_both_formats(fmt: str) -> None:
-    entry = scan([str(FIXTURES / fmt / f"level_header_over_field.{fmt}")], Settings(as_of=AS_OF)).to_json()
+    entry = scan_paths([str(FIXTURES / fmt / f"level_header_over_field.{fmt}")], Settings(as_of=AS_OF)).to_json()
     file = entry["files"][0]
     assert file["level"] == "机密"
     assert [(m["text"], m["level"], m["primary"], m["expires"]) for m in file["markings"]] == [

@@ -692,7 +692,7 @@ def test_a_baseline_fingerprint_hashes_a_file_whose_name_is_not_utf8(tmp_path: P
     content = "机密*5年\n".encode()  # ML101: the separator is not ★
     with open(raw, "wb") as handle:
         handle.write(content)
-    report = driver.scan([os.fsdecode(raw)], Settings(as_of=AS_OF), fingerprints=True, root=tmp_path, jobs=jobs)
+    report = driver.scan_paths([os.fsdecode(raw)], Settings(as_of=AS_OF), fingerprints=True, root=tmp_path, jobs=jobs)
     key, finding, path = next(entry for entry in report.fingerprints if entry[1].rule == "ML101")
     assert path == "\\xff\\xfe.txt"
     assert key == baseline.fingerprint(finding, path, hashlib.sha256(content).hexdigest())

@@ -15,7 +15,7 @@ from marklint.checks.embedded import container_lower
 from marklint.checks.form import GB9704_2012_IN_FORCE
 from marklint.checks.registry import rule
 from marklint.marking import URGENCY_WORDS, copy_number_on_line
-from marklint.metadata import DEFAULT_VOCABULARY, metadata_labels
+from marklint.metadata_labels import DEFAULT_VOCABULARY, metadata_labels
 from marklint.model import LEVEL_RANK, Finding, Location, Severity, TextUnit
 
 #: Font names of the 黑体 family (sans-serif CJK), as files name them: SimHei, 黑体, Heiti, NotoSansCJK,
