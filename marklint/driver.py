@@ -125,7 +125,7 @@ def _with_severity(finding: Finding, settings: Settings) -> Finding:
 
 
 def _marking_json(analysis: Analysis, found: FoundMarking) -> dict:
-    """A marking as the JSON report shows it (markings.md section 8, with issue 4's expiry fields)."""
+    """A marking as the JSON report shows it (README, Output)."""
     expires, basis = analysis.expiry(found.marking)
     return {
         "text": found.marking.text,

@@ -1,7 +1,7 @@
 """The 定密台账 (classification ledger): reading it and matching its rows to documents.
 
 No official template exists; marklint accepts CSV (UTF-8 with or without BOM, or GB18030) and XLSX
-with the columns of markings.md section 4, Chinese headers or their English aliases, in any order.
+with the columns of README, The ledger and authority, Chinese headers or their English aliases, in any order.
 Unknown columns are ignored; a missing required column or a bad date is an error naming the row.
 """
 

@@ -46,7 +46,7 @@ class FileResult:
         }
         if self.signatures is not None:
             data["signatures"] = self.signatures
-        if self.embedded:  # markings.md section 8: an additive key, present where there are any
+        if self.embedded:  # README, Output: an additive key, present where there are any
             data["embedded"] = [inner.to_json() for inner in self.embedded]
         return data
 
@@ -95,12 +95,12 @@ class Report:
             "marked": self.marked,
             "not_examined": self.not_examined,
             "findings": {s.value: self.count(s) for s in Severity},
-            "partial": self.partial,  # additive (markings.md section 8)
+            "partial": self.partial,  # additive (README, Output)
             "skipped": self.skipped,
         }
 
     def skipped_json(self) -> list[dict[str, str]]:
-        """The top-level ``skipped`` list of the JSON report (markings.md section 8)."""
+        """The top-level ``skipped`` list of the JSON report (README, Output)."""
         return [{"path": path, "reason": reason} for path, reason in self.skipped_paths]
 
     def worst(self) -> Severity | None:

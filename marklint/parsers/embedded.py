@@ -1,4 +1,4 @@
-"""Documents embedded in a document, read as documents of their own (markings.md section 7).
+"""Documents embedded in a document, read as documents of their own (README "Where marklint looks").
 
 A DOCX can carry another document as an altChunk (HTML, text, another DOCX, which Word merges into the
 body when it opens the file) or as an embedded package or OLE object under ``word/embeddings/``; a PDF

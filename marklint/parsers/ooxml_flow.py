@@ -225,7 +225,7 @@ class FlowReader:
     def row(self, tr: etree._Element) -> None:
         """One row: each cell its own unit (a cell's paragraphs joined by a space), all on one line number,
         so that a row of a header table (``机密★10年 | 某某县财政局``) or of a table that lists levels
-        (``秘密 | 10年``) is never read as one string (markings.md section 7: each cell is its own unit)."""
+        (``秘密 | 10年``) is never read as one string (README "Where marklint looks": each cell is its own unit)."""
         cells: list[_Line] = []
         boxes = []
         nested = []
