@@ -289,3 +289,19 @@ def test_coverage_and_scan_level_rules_are_declared_not_special_cased() -> None:
     for module in ("driver.py", "config.py"):
         source = (ROOT / "marklint" / module).read_text(encoding="utf-8")
         assert re.findall(r"\"ML\d", source) == [], module  # no rule ID or family prefix in the machinery
+
+
+def test_every_summary_counts_the_skipped_and_the_partly_examined(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "docx" / "clean_gongwen.docx", tmp_path / "clean.docx")
+    (tmp_path / "notes.xyz").write_text("x", encoding="utf-8")
+    missing = str(tmp_path / "gone.pdf")
+    skipped = [{"path": missing, "reason": "path not found"},
+               {"path": str(tmp_path / "notes.xyz"), "reason": "not a format that can carry a marking"}]
+    summary = {"files": 1, "marked": 1, "not_examined": 0, "partial": 0, "skipped": 2,
+               "findings": {"error": 0, "warning": 0, "info": 0}}
+    as_json = json.loads(run("scan", str(tmp_path), missing, *AS_OF, "--format", "json")[1])
+    assert (as_json["summary"], as_json["skipped"]) == (summary, skipped)
+    last = json.loads(run("scan", str(tmp_path), missing, *AS_OF, "--format", "jsonl")[1].splitlines()[-1])
+    assert (last["summary"], last["skipped"]) == (summary, skipped)
+    sarif = json.loads(run("scan", str(tmp_path), missing, *AS_OF, "--format", "sarif")[1])["runs"][0]["properties"]
+    assert (sarif["summary"], sarif["skipped"]) == (summary, skipped)

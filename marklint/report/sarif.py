@@ -115,7 +115,10 @@ def to_sarif(report: Report, root: Path | None = None) -> dict:
             "columnKind": "unicodeCodePoints",
             "artifacts": artifacts,
             "results": results,
-            "properties": {"asOf": report.as_of.isoformat()},
+            # The JSON report's summary and skipped list: files scanned, not examined, partly examined,
+            # skipped, and each skipped path with its reason (additive properties).
+            "properties": {"asOf": report.as_of.isoformat(), "summary": report.summary,
+                           "skipped": report.skipped_json()},
         }],
     }
 
