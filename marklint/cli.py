@@ -330,7 +330,7 @@ def list_rules(lang: str) -> None:
     from marklint.messages import TEXT
 
     opt_in = TEXT["rule.opt in"].say(lang)
-    _echo_lines([f"{r.id}  {r.name:<30} {r.severity.value:<8} {r.summary}{opt_in if r.opt_in else ''}"
+    _echo_lines([f"{r.id}  {r.name:<30} {r.severity.value:<8} {r.summary_in(lang)}{opt_in if r.opt_in else ''}"
                  for r in all_rules()])
 
 
@@ -347,7 +347,7 @@ def show_rule(rule_id: str, lang: str) -> None:
         _fail(say("error.no rule", lang, rule=rule_id), lang)
         return
     flag = ", opt-in" if found.opt_in else ", " + say("rule.always on", lang) if found.always_on else ""
-    _echo_lines([f"{found.id} {found.name} [{found.severity.value}{flag}]", "", found.doc])
+    _echo_lines([f"{found.id} {found.name} [{found.severity.value}{flag}]", "", found.doc_in(lang)])
 
 
 @main.command("config")

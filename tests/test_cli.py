@@ -265,7 +265,9 @@ def test_rules_and_rule_commands() -> None:
     code, out = run("rules")
     assert code == 0 and len(out.strip().splitlines()) == len(all_rules())
     assert out.splitlines()[0].split()[:3] == ["ML101", "nonstandard-separator", "error"]
-    code, out = run("rule", "ml101")
+    code, out = run("rule", "ml101")  # Chinese by default
+    assert code == 0 and out.startswith("ML101 nonstandard-separator [error]\n\n密级与保密期限之间") and "错误：" in out
+    code, out = run("rule", "ml101", "--lang", "en")
     assert code == 0 and out.startswith("ML101 nonstandard-separator [error]\n\n") and "Wrong:" in out
     assert run("rule", "ML999")[0] == 2
 
@@ -273,6 +275,8 @@ def test_rules_and_rule_commands() -> None:
 def test_every_rule_documents_what_why_wrong_and_right() -> None:
     for rule in all_rules():
         assert rule.summary and "Why:" in rule.doc and "Wrong:" in rule.doc and "Right:" in rule.doc, rule.id
+        paragraphs = [p.split("：")[0] for p in rule.doc_zh.split("\n\n")]
+        assert rule.summary_in("zh") and paragraphs[1:] == ["依据", "错误", "正确"], rule.id
 
 
 def test_rule_docs_are_in_sync() -> None:

@@ -13,8 +13,16 @@ from marklint.marking import MAX_YEARS
 from marklint.messages import Message
 from marklint.model import DefectKind, Duration, Finding
 
+ML201_ZH = (
+    "只有密级，没有保密期限、解密时间或解密条件。\n\n"
+    "依据：载体上应当标明密级和保密期限（保密法实施条例第二十一条）。没有期限就无从知道何时解密；marklint 计"
+    "算时按法定默认期限（绝密30年、机密20年、秘密10年）推定，并说明是推定。\n\n"
+    "错误：`机密★`；标志位置上单独的`机密`\n\n"
+    "正确：`机密★10年`、`机密★2030年1月1日`、`机密★会议开始前`"
+)
 
-@rule("ML201", "missing-term", "error", defects={
+
+@rule("ML201", "missing-term", "error", doc_zh=ML201_ZH, defects={
     DefectKind.NO_TERM: Message("“{text}”缺少保密期限，应为“{level}★保密期限”，如“{level}★{maximum}年”",
                                 "\"{text}\" has no term; should be \"{level}★term\", e.g. \"{level}★{maximum}年\""),
 })
@@ -32,7 +40,16 @@ def missing_term(ctx: Context) -> Iterator[Finding]:
     yield from defect_findings(ctx, "ML201")
 
 
-@rule("ML202", "term-exceeds-maximum", "warning", defects={
+ML202_ZH = (
+    "保密期限超过该密级的法定最长期限。\n\n"
+    "依据：保密法第二十条：除另有规定外，绝密不超过30年，机密不超过20年，秘密不超过10年。更长的期限须有具体依"
+    "据，故作为警告提请确认。解密时间晚于制发日加最长期限的，同样判断。\n\n"
+    "错误：`秘密★15年`、`机密★25年`\n\n"
+    "正确：`秘密★10年`，或记载了依据的更长期限"
+)
+
+
+@rule("ML202", "term-exceeds-maximum", "warning", doc_zh=ML202_ZH, defects={
     DefectKind.OVER_MAXIMUM: Message("“{text}”超过{level}最长保密期限{maximum}年，请确认另有规定的依据",
                                      "\"{text}\" exceeds the {maximum}-year maximum for \"{level}\"; confirm the basis",
                                      fix=False),
@@ -64,7 +81,16 @@ def term_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-@rule("ML203", "long-term", "warning", defects={
+ML203_ZH = (
+    "保密期限为长期。\n\n"
+    "依据：只有适用的保密事项范围规定可以长期的，才能标注长期（国家秘密定密管理规定），此类事项不会自行解密。"
+    "请核对保密事项范围中的依据。\n\n"
+    "错误：保密事项范围未规定长期的事项标注`机密★长期`\n\n"
+    "正确：`机密★20年`，或记载了保密事项范围条目依据的长期"
+)
+
+
+@rule("ML203", "long-term", "warning", doc_zh=ML203_ZH, defects={
     DefectKind.LONG_TERM: Message("“{text}”的保密期限为长期，须有保密事项范围的明确规定",
                                   "\"{text}\" is marked \"长期\" (long-term), which needs an explicit basis in the "
                                   "scope of secret matters (\"保密事项范围\")"),
@@ -82,7 +108,16 @@ def long_term(ctx: Context) -> Iterator[Finding]:
     yield from defect_findings(ctx, "ML203")
 
 
-@rule("ML204", "vague-condition", "warning", defects={
+ML204_ZH = (
+    "解密条件不明确、不具体。\n\n"
+    "依据：解密条件应当明确、具体、合法（国家秘密定密管理规定）。视情况、另行通知、适时、待定、根据需要、必要"
+    "时都不是可以核实的事件。\n\n"
+    "错误：`秘密★视情况`、`秘密★另行通知`\n\n"
+    "正确：`秘密★项目验收后`、`机密★会议开始前`"
+)
+
+
+@rule("ML204", "vague-condition", "warning", doc_zh=ML204_ZH, defects={
     DefectKind.VAGUE_CONDITION: Message("“{text}”的解密条件不明确、不具体",
                                         "\"{text}\" has a declassification condition that is not specific"),
 })
@@ -102,7 +137,16 @@ def vague_condition(ctx: Context) -> Iterator[Finding]:
 INVALID_DATE = Message("“{text}”的解密时间不是有效日期", "\"{text}\" does not give a valid declassification date")
 
 
-@rule("ML205", "invalid-declassification-date", "error",
+ML205_ZH = (
+    "解密时间不存在、无法读取，或不晚于制发日。\n\n"
+    "依据：解密时间写作“YYYY年M月D日”（其后可加“解密”或“前”）。不存在的日期、其他写法，或不晚于制发日的日期，"
+    "都不能作为保密期限的终点（保密法实施条例第十九条）。\n\n"
+    "错误：`秘密★2029年2月30日`、`秘密★2030-01-01`、2024年文件上的`秘密★2020年1月1日`\n\n"
+    "正确：`秘密★2030年1月1日`"
+)
+
+
+@rule("ML205", "invalid-declassification-date", "error", doc_zh=ML205_ZH,
       defects={DefectKind.IMPOSSIBLE_DATE: INVALID_DATE, DefectKind.UNPARSABLE_DATE: INVALID_DATE})
 def invalid_declassification_date(ctx: Context) -> Iterator[Finding]:
     """A 解密时间 that does not exist, cannot be read, or is not after the issue date.
@@ -127,7 +171,16 @@ def invalid_declassification_date(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("ML206", "missing-scope", "warning", opt_in=True)
+ML206_ZH = (
+    "涉密文件没有载明知悉范围。\n\n"
+    "依据：知悉范围与密级同时确定（保密法第十九条），在载体上标明或书面通知。公文通常以发送范围注明。台账中记"
+    "载了知悉范围的视为已通知。因知悉范围可能已另行通知，本规则默认关闭；要求载体标明时选用。\n\n"
+    "错误：任何地方都没有知悉范围的`机密★5年`文件\n\n"
+    "正确：`（此件发至县团级）`、`知悉范围：局领导班子成员`、`限领导班子成员阅`"
+)
+
+
+@rule("ML206", "missing-scope", "warning", doc_zh=ML206_ZH, opt_in=True)
 def missing_scope(ctx: Context) -> Iterator[Finding]:
     """A classified document that states no 知悉范围.
 

@@ -23,7 +23,16 @@ def _reason(ctx: Context) -> tuple[str, str]:
 WHOLE_FILE = Location(page=None, part="body", line=None)
 
 
-@rule("ML901", "not-examined", "error", coverage=True, always_on=True)
+ML901_ZH = (
+    "文件完全无法读取。\n\n"
+    "依据：检查人员必须知道哪些文件没有检查。损坏、加密、格式不支持或超过安全限制的文件仍可能载有国家秘密；一"
+    "律报告，绝不当作合格。本规则不能关闭（`--ignore ML901`会被拒绝）。\n\n"
+    "错误：设有密码的 PDF 被悄悄跳过\n\n"
+    "正确：列为未能检查并说明原因（已加密），留待人工核查"
+)
+
+
+@rule("ML901", "not-examined", "error", doc_zh=ML901_ZH, coverage=True, always_on=True)
 def not_examined(ctx: Context) -> Iterator[Finding]:
     """The file could not be read at all.
 
@@ -42,7 +51,16 @@ def not_examined(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("ML901", WHOLE_FILE, f"未能检查：{zh}，请人工核查", f"not examined: {en}; check it by hand")
 
 
-@rule("ML902", "no-text-layer", "warning", coverage=True)
+ML902_ZH = (
+    "应有密级标志处没有可读取的文字。\n\n"
+    "依据：扫描图像或没有 Unicode 映射的字形，人眼能看到标志，marklint 读不到，无法核验；请人工查看，或先做文"
+    "字识别。\n\n"
+    "错误：扫描的公文被当作无标志文件通过\n\n"
+    "正确：报告该文件没有文字层"
+)
+
+
+@rule("ML902", "no-text-layer", "warning", doc_zh=ML902_ZH, coverage=True)
 def no_text_layer(ctx: Context) -> Iterator[Finding]:
     """Nothing decodable to read where the marking should be.
 
@@ -58,7 +76,15 @@ def no_text_layer(ctx: Context) -> Iterator[Finding]:
                             "no text layer to read (a scan, or glyphs without Unicode): the marking cannot be verified")
 
 
-@rule("ML903", "partially-examined", "warning", coverage=True)
+ML903_ZH = (
+    "文件只检查了一部分。\n\n"
+    "依据：大小上限、时间限制或无法解码的页面使文件部分内容未读；检查结果只涵盖已读部分。\n\n"
+    "错误：最后一页解码失败的 PDF 被报告为已完整检查\n\n"
+    "正确：报告为部分检查并说明原因"
+)
+
+
+@rule("ML903", "partially-examined", "warning", doc_zh=ML903_ZH, coverage=True)
 def partially_examined(ctx: Context) -> Iterator[Finding]:
     """Part of the file was skipped.
 

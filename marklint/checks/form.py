@@ -49,7 +49,16 @@ def defect_findings(ctx: Context, rule_id: str, keep: Callable[[FoundMarking], b
             yield ctx.finding(rule_id, found, zh, en)
 
 
-@rule("ML101", "nonstandard-separator", "error", defects={
+ML101_ZH = (
+    "密级与保密期限之间使用了★（U+2605）以外的符号。\n\n"
+    "依据：国家秘密标志写作“密级★保密期限”“密级★解密时间”或“密级★解密条件”（国家秘密定密管理规定；保密法实施"
+    "条例第二十一条）。☆、*、＊、●、·、※ 以及其他星形字符都不是法定标志，按★查找的人和系统会漏掉它们。\n\n"
+    "错误：`秘密☆1年`、`机密*5年`、`绝密※30年`、`机密⭑5年`\n\n"
+    "正确：`秘密★1年`"
+)
+
+
+@rule("ML101", "nonstandard-separator", "error", doc_zh=ML101_ZH, defects={
     DefectKind.OTHER_SEPARATOR: Message("“{text}”的分隔符不是★", "\"{text}\" uses a separator other than ★"),
 })
 def nonstandard_separator(ctx: Context) -> Iterator[Finding]:
@@ -67,7 +76,16 @@ def nonstandard_separator(ctx: Context) -> Iterator[Finding]:
     yield from defect_findings(ctx, "ML101")
 
 
-@rule("ML102", "missing-separator", "error", defects={
+ML102_ZH = (
+    "密级与保密期限之间缺少★。\n\n"
+    "依据：法定形式在密级与保密期限之间标★（国家秘密定密管理规定）；缺少★，期限会被读作密级的一部分，不构成国"
+    "家秘密标志。\n\n"
+    "错误：`秘密5年`、`秘密 10 年`\n\n"
+    "正确：`秘密★5年`、`秘密★10年`"
+)
+
+
+@rule("ML102", "missing-separator", "error", doc_zh=ML102_ZH, defects={
     DefectKind.NO_SEPARATOR: Message("“{text}”缺少分隔符★", "\"{text}\" has no ★ between level and term"),
 })
 def missing_separator(ctx: Context) -> Iterator[Finding]:
@@ -86,7 +104,17 @@ def missing_separator(ctx: Context) -> Iterator[Finding]:
 SPACES = Message("“{text}”中有多余空格", "\"{text}\" contains spaces")
 
 
-@rule("ML103", "stray-whitespace", "warning", defects={
+ML103_ZH = (
+    "密级标志中有空格或不可见字符。\n\n"
+    "依据：密级标志是一个不可分割的整体“密级★保密期限”（国家秘密定密管理规定；GB/T 9704-2012 7.2.2），空格会"
+    "拆开它，妨碍阅读和检索。PDF 按页面上字形间距判断，不按文字提取补出的空格。2012年7月1日前的文件按1999年版"
+    "式可写作“秘　密”。零宽字符、字节顺序标记、软连字符等不可见字符也报告，并给出码位。\n\n"
+    "错误：`秘密 ★ 5年`、`机 密★5年`、“机”后有零宽连接符（U+200D）的`机密★5年`\n\n"
+    "正确：`秘密★5年`"
+)
+
+
+@rule("ML103", "stray-whitespace", "warning", doc_zh=ML103_ZH, defects={
     DefectKind.SPACED: SPACES,
     DefectKind.SPACED_LEVEL: SPACES,
     DefectKind.INVISIBLE: Message("“{text}”中有不可见字符（{detail}）",
@@ -117,7 +145,16 @@ def stray_whitespace(ctx: Context) -> Iterator[Finding]:
     yield from defect_findings(ctx, "ML103", keep)
 
 
-@rule("ML104", "bracketed-marking", "warning", defects={
+ML104_ZH = (
+    "密级、保密期限或整个标志加了括号。\n\n"
+    "依据：法定形式没有括号（国家秘密定密管理规定：密级★保密期限）；括号形成另一种非正式写法，读者和系统只能"
+    "猜测。\n\n"
+    "错误：`绝密★（30年）`、`【机密】★5年`\n\n"
+    "正确：`绝密★30年`、`机密★5年`"
+)
+
+
+@rule("ML104", "bracketed-marking", "warning", doc_zh=ML104_ZH, defects={
     DefectKind.BRACKETS: Message("“{text}”中有括号", "\"{text}\" contains brackets"),
 })
 def bracketed_marking(ctx: Context) -> Iterator[Finding]:
@@ -133,7 +170,16 @@ def bracketed_marking(ctx: Context) -> Iterator[Finding]:
     yield from defect_findings(ctx, "ML104")
 
 
-@rule("ML105", "non-arabic-numerals", "error", defects={
+ML105_ZH = (
+    "保密期限使用了汉字数字或全角数字。\n\n"
+    "依据：GB/T 9704-2012 7.2.2 规定保密期限用阿拉伯数字标注；汉字数字和全角数字不是规范形式，也妨碍自动计算"
+    "期限。\n\n"
+    "错误：`秘密★五年`、`秘密★５年`、`秘密★二〇三〇年一月一日`\n\n"
+    "正确：`秘密★5年`、`秘密★2030年1月1日`"
+)
+
+
+@rule("ML105", "non-arabic-numerals", "error", doc_zh=ML105_ZH, defects={
     DefectKind.NUMERALS: Message("“{text}”的期限未使用阿拉伯数字",
                                  "\"{text}\" writes the term without Arabic numerals"),
 })
@@ -153,7 +199,16 @@ def non_arabic_numerals(ctx: Context) -> Iterator[Finding]:
 UNIT = Message("“{text}”的期限单位不规范", "\"{text}\" uses a non-canonical term unit")
 
 
-@rule("ML106", "term-unit", "info", defects={
+ML106_ZH = (
+    "保密期限的单位不规范。\n\n"
+    "依据：保密期限以年、个月或日计（国家秘密定密管理规定）。`18月`缺“个”，“天”不是法定单位，用月数写整年（`1"
+    "2个月`）或`一年半`不便阅读和计算。用兼容汉字或部首写的年、月、日按原字读取并报告码位。\n\n"
+    "错误：`秘密★18月`、`秘密★12个月`、`秘密★30天`\n\n"
+    "正确：`秘密★18个月`、`秘密★1年`、`秘密★30日`"
+)
+
+
+@rule("ML106", "term-unit", "info", doc_zh=ML106_ZH, defects={
     DefectKind.UNIT: UNIT,
     DefectKind.WHOLE_YEARS_IN_MONTHS: UNIT,
     DefectKind.COMPATIBILITY_UNIT: Message(
@@ -177,7 +232,15 @@ def term_unit(ctx: Context) -> Iterator[Finding]:
     yield from defect_findings(ctx, "ML106")
 
 
-@rule("ML107", "wrong-order", "error", defects={
+ML107_ZH = (
+    "保密期限或★位于密级之前。\n\n"
+    "依据：顺序固定为密级、★、保密期限（国家秘密定密管理规定），顺序颠倒的不是法定标志。\n\n"
+    "错误：`5年★秘密`、`★机密5年`\n\n"
+    "正确：`秘密★5年`、`机密★5年`"
+)
+
+
+@rule("ML107", "wrong-order", "error", doc_zh=ML107_ZH, defects={
     DefectKind.REVERSED: Message("“{text}”的顺序错误", "\"{text}\" is in the wrong order"),
 })
 def wrong_order(ctx: Context) -> Iterator[Finding]:
@@ -193,7 +256,16 @@ def wrong_order(ctx: Context) -> Iterator[Finding]:
     yield from defect_findings(ctx, "ML107")
 
 
-@rule("ML108", "field-style-marking", "warning", defects={
+ML108_ZH = (
+    "以表单字段代替法定标志标注密级和期限。\n\n"
+    "依据：国家秘密标志为“密级★保密期限”（国家秘密定密管理规定；保密法实施条例第二十一条）。表单字段（`密级："
+    "机密`、`保密期限：5年`）虽然说明了同样的内容，但不是法定标志，容易被当作内部标注。\n\n"
+    "错误：`密级：机密` / `保密期限：5年`\n\n"
+    "正确：`机密★5年`"
+)
+
+
+@rule("ML108", "field-style-marking", "warning", doc_zh=ML108_ZH, defects={
     DefectKind.FORM_FIELDS: Message("“{text}”以表单字段标注密级", "\"{text}\" states the level as a form field"),
 })
 def field_style_marking(ctx: Context) -> Iterator[Finding]:

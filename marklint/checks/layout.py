@@ -67,7 +67,16 @@ def _top_right(ctx: Context, found: FoundMarking) -> bool:
     return unit.bbox is not None and geometry is not None and unit.bbox[0] > geometry.width / 2
 
 
-@rule("ML111", "misplaced-marking", "warning")
+ML111_ZH = (
+    "密级标志不在规定位置。\n\n"
+    "依据：公文的密级标志标注在版心左上角、版头第二行份号之后（GB/T 9704-2012 7.2.2）；其他文件标注在封面或首"
+    "页左上角，或标题下方（定密管理规定）。标志须醒目、与载体不可分离。\n\n"
+    "错误：只在页眉中标注`机密★5年`的公文；2024年公文中右对齐的`机密★5年`\n\n"
+    "正确：份号下一行顶格左对齐的`机密★5年`，位于发文机关标志之上"
+)
+
+
+@rule("ML111", "misplaced-marking", "warning", doc_zh=ML111_ZH)
 def misplaced_marking(ctx: Context) -> Iterator[Finding]:
     """The marking is not where it must stand.
 
@@ -130,7 +139,16 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
                           f"the official document's marking \"{text}\" is centred; it belongs flush left, top-left")
 
 
-@rule("ML112", "typography", "info")
+ML112_ZH = (
+    "密级标志不是3号黑体（16磅），以文件记载的字体字号为准。\n\n"
+    "依据：GB/T 9704-2012 7.2.2 规定密级标志用3号黑体。`ABCDEF+SimHei`、`WenQuanYiZenHei`、`NotoSansCJK`等属"
+    "于黑体类；仿宋、宋体、楷体不是。按密级两字的字体字号判断，文件未记载的不判断。\n\n"
+    "错误：仿宋_GB2312 12磅的`机密★5年`\n\n"
+    "正确：黑体 16磅的`机密★5年`"
+)
+
+
+@rule("ML112", "typography", "info", doc_zh=ML112_ZH)
 def typography(ctx: Context) -> Iterator[Finding]:
     """The marking is not in 3号 (16 pt) 黑体, where the file tells the font.
 
@@ -189,7 +207,17 @@ def _term_key(found: FoundMarking) -> str:
     return found.marking.canonical or found.marking.text
 
 
-@rule("ML113", "conflicting-markings", "error")
+ML113_ZH = (
+    "文件中的两个密级标志不一致，或封面密级低于内页。\n\n"
+    "依据：一个载体只有一个密级和一个保密期限。变更密级或期限时，原标志划去、旁边标注新标志（定密管理规定），"
+    "因此划去的旧标志旁有新标志是有记录的变更，不是冲突。汇编的封面应标注其中最高的密级和最长的期限（保密法实"
+    "施条例第二十七条）。\n\n"
+    "错误：页眉`秘密★1年`、正文`机密★5年`；封面`秘密★5年`、内页`机密★10年`\n\n"
+    "正确：各处标志一致，或`~~秘密★1年~~ 机密★5年`"
+)
+
+
+@rule("ML113", "conflicting-markings", "error", doc_zh=ML113_ZH)
 def conflicting_markings(ctx: Context) -> Iterator[Finding]:
     """Two markings in the file disagree, or a cover is lower than a marking inside.
 
@@ -237,7 +265,16 @@ def conflicting_markings(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("ML114", "metadata-mismatch", "warning")
+ML114_ZH = (
+    "文件元数据中的密级与页面标志不一致，或在无标志的文件上标为涉密。\n\n"
+    "依据：文档系统、防泄密工具和阅读者都信任元数据标签（密级、SecurityLevel 等自定义属性，Microsoft Purview "
+    "标签，PDF 的 Info 和 XMP）。标签与页面不符会使文件流转出错；法律要求的是页面上可见的标志。\n\n"
+    "错误：标注`机密★5年`的文件自定义属性“密级”为秘密；无标志文件的 SecurityLevel 为 SECRET\n\n"
+    "正确：标注`机密★5年`的文件元数据为机密，或没有密级元数据"
+)
+
+
+@rule("ML114", "metadata-mismatch", "warning", doc_zh=ML114_ZH)
 def metadata_mismatch(ctx: Context) -> Iterator[Finding]:
     """The file's metadata classification disagrees with the visible marking, or says classified where
     no visible marking exists.
@@ -278,7 +315,17 @@ def metadata_mismatch(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("ML115", "copy-number", "error")
+ML115_ZH = (
+    "涉密公文没有份号，或版头顺序不对。\n\n"
+    "依据：涉密公文应当标注份号（党政机关公文处理工作条例第九条）：6位阿拉伯数字，顶格标注在版心左上角第一行"
+    "（1999年版式中可与密级标志同行：份号顶格左对齐，标志右对齐）。版头顺序为份号、密级和保密期限、紧急程度（"
+    "GB/T 9704-2012 7.2）；紧急程度只有特急、加急。\n\n"
+    "错误：没有份号的`机密★5年`公文；份号`12345`；`特急`在密级标志上方\n\n"
+    "正确：`000123` / `机密★5年` / `特急`"
+)
+
+
+@rule("ML115", "copy-number", "error", doc_zh=ML115_ZH)
 def copy_number(ctx: Context) -> Iterator[Finding]:
     """A classified 公文 without a 份号, or a 版头 out of order.
 

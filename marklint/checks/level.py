@@ -11,8 +11,16 @@ from marklint.checks.registry import rule
 from marklint.messages import Message
 from marklint.model import DefectKind, Finding
 
+ML109_ZH = (
+    "对不属于国家秘密的事项使用了★。\n\n"
+    "依据：保密法第二十二条第三项禁止对不属于国家秘密的事项标注国家秘密标志。内部、工作秘密、商业秘密、敏感信"
+    "息按其他规定管理，不得借用★。\n\n"
+    "错误：`内部★5年`、`工作秘密★`、`商业秘密★3年`\n\n"
+    "正确：`内部`（不加★）；确属国家秘密的，标注法定密级"
+)
 
-@rule("ML109", "star-on-non-secret", "error", defects={
+
+@rule("ML109", "star-on-non-secret", "error", doc_zh=ML109_ZH, defects={
     DefectKind.NOT_A_SECRET: Message("“{text}”：“{level}”不是国家秘密，不得使用国家秘密标志★",
                                      "\"{text}\": \"{level}\" is not a state secret and must not carry the ★ mark",
                                      fix=False),
@@ -30,7 +38,16 @@ def star_on_non_secret(ctx: Context) -> Iterator[Finding]:
     yield from defect_findings(ctx, "ML109")
 
 
-@rule("ML110", "unknown-level", "error", defects={
+ML110_ZH = (
+    "★标志的密级不是绝密、机密或秘密。\n\n"
+    "依据：国家秘密只有三个密级（保密法第十四条）。绝秘、机秘是笔误，极机密、绝对机密不是我国的密级。繁体字（"
+    "機密、祕密、絕密）或兼容汉字写的密级按其所指读取并报告：法定形式用规范汉字，按“机密”检索找不到“機密”。\n\n"
+    "错误：`绝秘★5年`、`极机密★10年`、`機密★5年`\n\n"
+    "正确：`绝密★5年`、`机密★10年`、`机密★5年`"
+)
+
+
+@rule("ML110", "unknown-level", "error", doc_zh=ML110_ZH, defects={
     DefectKind.UNKNOWN_LEVEL: Message("“{text}”：“{level}”不是法定密级，密级只能是绝密、机密或秘密",
                                       "\"{text}\": \"{level}\" is not a level; use \"绝密\", \"机密\" or \"秘密\"",
                                       fix=False),

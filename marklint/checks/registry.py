@@ -44,11 +44,21 @@ class Rule:
     always_on: bool = False
     #: A scan-level rule: ``scan_check`` runs once, when every file of the scan has been judged.
     scan_check: ScanCheckFunction | None = None
+    #: The documentation in Chinese (the default language): summary, 依据, 错误, 正确.
+    doc_zh: str = ""
 
     @property
     def summary(self) -> str:
         """The first line of the documentation."""
         return self.doc.strip().splitlines()[0] if self.doc.strip() else self.name
+
+    def doc_in(self, lang: str) -> str:
+        """The documentation in ``lang`` (Chinese where the rule declares it, else English)."""
+        return self.doc_zh.strip() if lang != "en" and self.doc_zh.strip() else self.doc
+
+    def summary_in(self, lang: str) -> str:
+        """The first line of the documentation in ``lang``."""
+        return self.doc_in(lang).strip().splitlines()[0] if self.doc_in(lang).strip() else self.name
 
 
 RULES: dict[str, Rule] = {}
@@ -56,11 +66,12 @@ _RULE_OF_DEFECT: dict[DefectKind, str] = {}
 
 
 def rule(rule_id: str, name: str, severity: str, *, opt_in: bool = False,
-         defects: Mapping[DefectKind, Message] | None = None, coverage: bool = False, always_on: bool = False
-         ) -> Callable[[CheckFunction], CheckFunction]:
+         defects: Mapping[DefectKind, Message] | None = None, coverage: bool = False, always_on: bool = False,
+         doc_zh: str = "") -> Callable[[CheckFunction], CheckFunction]:
     """Declare a rule; the decorated function yields its findings for one document. ``defects``: the
     recogniser's defect kinds the rule reports, each with its message; a kind belongs to one rule.
-    ``coverage``: it runs on files that were not examined too; ``always_on``: it cannot be ignored."""
+    ``coverage``: it runs on files that were not examined too; ``always_on``: it cannot be ignored.
+    ``doc_zh``: the documentation in Chinese; the docstring is the English."""
 
     def declare(check: CheckFunction) -> CheckFunction:
         if rule_id in RULES:
@@ -70,13 +81,14 @@ def rule(rule_id: str, name: str, severity: str, *, opt_in: bool = False,
                 raise ValueError(f"defect kind {kind} reported by {_RULE_OF_DEFECT[kind]} and {rule_id}")
             _RULE_OF_DEFECT[kind] = rule_id
         RULES[rule_id] = Rule(rule_id, name, Severity(severity), inspect.getdoc(check) or "", check, opt_in,
-                              dict(defects or {}), coverage, always_on)
+                              dict(defects or {}), coverage, always_on, doc_zh=doc_zh)
         return check
 
     return declare
 
 
-def scan_rule(rule_id: str, name: str, severity: str) -> Callable[[ScanCheckFunction], ScanCheckFunction]:
+def scan_rule(rule_id: str, name: str, severity: str, *, doc_zh: str = ""
+              ) -> Callable[[ScanCheckFunction], ScanCheckFunction]:
     """Declare a scan-level rule: the decorated function yields its findings once per scan, when every
     file has been judged (a ledger row no scanned file matched, ML507)."""
 
@@ -84,7 +96,7 @@ def scan_rule(rule_id: str, name: str, severity: str) -> Callable[[ScanCheckFunc
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} declared twice")
         RULES[rule_id] = Rule(rule_id, name, Severity(severity), inspect.getdoc(check) or "", _no_file_findings,
-                              scan_check=check)
+                              scan_check=check, doc_zh=doc_zh)
         return check
 
     return declare
