@@ -195,6 +195,8 @@ def ole_refusal(handle: BinaryIO) -> NotExamined | None:
         streams = _ole_streams(handle)
     except (OSError, struct.error, ValueError):
         streams = {}
+    if not streams:
+        return NotExamined("corrupt", "OLE compound file whose directory cannot be read")
     if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
         return NotExamined("encrypted", "password-protected Office document")
     if "WordDocument" in streams:

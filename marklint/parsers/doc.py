@@ -81,10 +81,36 @@ class _Streams:
         size = self.ole.get_size(name)
         if size > self.file_size:
             raise fmt.DocFormatError(f"the {name} stream claims more bytes than the file has")
+        self._check_chain(name, size)
         data = self.ole.openstream(name).read()
         if len(data) < size:
             raise fmt.DocFormatError(f"the {name} stream is truncated")
         return data
+
+    def _check_chain(self, name: str, size: int) -> None:
+        """The stream's sector chain visits no sector twice and stays in its allocation table: olefile
+        follows a looping chain for as many sectors as the size needs, reading the same sectors again."""
+        ole = self.ole
+        entry = next((kid for kid in ole.root.kids if kid.name.lower() == name.lower()), None)
+        if entry is None:
+            raise fmt.DocFormatError(f"the {name} stream is not under the root storage")
+        if size < ole.minisectorcutoff:
+            _follow(name, ole.fat, ole.root.isectStart, -(-ole.root.size // ole.sectorsize))
+            if ole.minifat is None:
+                ole.loadminifat()
+            _follow(name, ole.minifat, entry.isectStart, -(-size // ole.minisectorsize))
+        else:
+            _follow(name, ole.fat, entry.isectStart, -(-size // ole.sectorsize))
+
+
+def _follow(name: str, table, start: int, count: int) -> None:
+    seen: set[int] = set()
+    current = start
+    for _ in range(count):
+        if current >= len(table) or current in seen:
+            raise fmt.DocFormatError(f"the {name} stream's sector chain loops or leaves its table")
+        seen.add(current)
+        current = table[current]
 
 
 class _WordReader:
