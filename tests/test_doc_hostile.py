@@ -106,6 +106,8 @@ def build(folder: Path) -> None:
         ole_writer.write_ole({**streams, "WordDocument": _with_fib(word, flags=flags | 0x0100)}))
     (folder / "obfuscated.wps").write_bytes(
         ole_writer.write_ole({**streams, "WordDocument": _with_fib(word, flags=flags | 0x8000)}))
+    (folder / "word95.doc").write_bytes(
+        ole_writer.write_ole({**streams, "WordDocument": word[:2] + (0x68).to_bytes(2, "little") + word[4:]}))
     # Other OLE files and other content under Word's names.
     (folder / "works.wps").write_bytes(ole_writer.write_ole({"CONTENTS": bytes(600), "SPELLING": bytes(64)}))
     (folder / "other_ole.doc").write_bytes(ole_writer.write_ole({"Something": bytes(100)}))
@@ -141,6 +143,7 @@ EXPECTED = {
     "directory_cycle.doc": ("complete", None, []),
     "encrypted.doc": ("not-examined", "encrypted: password-protected legacy Word document", ["ML901"]),
     "obfuscated.wps": ("not-examined", "encrypted: password-protected legacy Word document", ["ML901"]),
+    "word95.doc": ("not-examined", "unsupported format: Word 6/95 document (before Word 97), not read", ["ML901"]),
     "works.wps": ("not-examined", "unsupported format: Microsoft Works word processor document (.wps), not "
                   "Word's format", ["ML901"]),
     "other_ole.doc": ("not-examined", "unsupported format: OLE compound file without a WordDocument stream (not "

@@ -54,6 +54,8 @@ def parse(path: Path, display_path: str, limits: Limits) -> Document:
                 ole.close()
     except NotExamined:
         raise
+    except fmt.OlderWordError as exc:
+        raise NotExamined("unsupported format", str(exc)) from exc
     except fmt.DocFormatError as exc:
         raise NotExamined("corrupt", str(exc)) from exc
     except RecursionError as exc:

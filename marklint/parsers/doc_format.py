@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 #: FIB wIdent of a Word binary document ([MS-DOC] 2.5.2).
 WORD_IDENT = 0xA5EC
+#: wIdent of Word 6 files, and the nFib values of Word 6 and Word 95 ([MS-DOC] 2.5.2 lists 97's on).
+WORD6_IDENT, WORD6_NFIB = 0xA5DC, range(0x0065, 0x006A)
 _F_WHICH_TABLE, _F_ENCRYPTED, _F_OBFUSCATED = 0x0200, 0x0100, 0x8000
 #: FibRgLw97 indices of the story lengths, in the order the stories follow each other in CP space:
 #: main text, footnotes, headers, macros (unused), comments, endnotes, text boxes, header text boxes.
@@ -65,8 +67,15 @@ class Fib:
         return sum(self.story_lengths[:index])
 
 
+class OlderWordError(DocFormatError):
+    """A Word 6 or Word 95 file: another FIB and piece layout, not read."""
+
+
 def read_fib(word: bytes) -> Fib:
-    if u16(word, 0) != WORD_IDENT:
+    ident = u16(word, 0)
+    if ident == WORD6_IDENT or (ident == WORD_IDENT and u16(word, 2) in WORD6_NFIB):
+        raise OlderWordError("Word 6/95 document (before Word 97), not read")
+    if ident != WORD_IDENT:
         raise DocFormatError("no Word binary FIB")
     flags = u16(word, 0x0A)
     at = 32

@@ -71,14 +71,40 @@ class ParagraphLook:
     row_end: bool
 
 
+class _Derived:
+    """The style sheet and fonts of a template, and the looks resolved over them."""
+
+    __slots__ = ("fonts", "looks", "paragraphs", "styles")
+
+    def __init__(self, styles: fmt.StyleSheet, fonts: list[str]) -> None:
+        self.styles = styles
+        self.fonts = fonts
+        self.looks: dict[tuple[int, bytes], RunLook] = {}
+        self.paragraphs: dict[bytes, ParagraphLook] = {}
+
+
+#: (style sheet bytes, font table bytes) -> what is derived from them, for the last few templates met.
+_DERIVED: dict[tuple[bytes, bytes], _Derived] = {}
+_MAX_DERIVED = 16
+
+
 class Formatting:
     """Character and paragraph looks by CP: CHPX and PAPX runs over the style sheet and the font table."""
 
     def __init__(self, word: bytes, table: bytes, fib: fmt.Fib, pieces: list[fmt.Piece]) -> None:
         self.pieces = pieces
         self._piece_starts = [piece.start for piece in pieces]
-        self.styles = fmt.read_styles(table, fib)
-        self.fonts = fmt.font_names(table, fib)
+        # What is made of the style sheet and font table (the template's) serves every document with the same
+        # bytes, as DOCX's Package.derived does: the looks resolved over them too.
+        key = (fmt.table_slice(table, *fib.where(fmt.FC_STSH)), fmt.table_slice(table, *fib.where(fmt.FC_STTBF_FFN)))
+        derived = _DERIVED.get(key)
+        if derived is None:
+            derived = _Derived(fmt.read_styles(table, fib), fmt.font_names(table, fib))
+            if len(_DERIVED) >= _MAX_DERIVED:
+                del _DERIVED[next(iter(_DERIVED))]
+            _DERIVED[key] = derived
+        self.styles, self.fonts = derived.styles, derived.fonts
+        self._looks, self._paragraphs = derived.looks, derived.paragraphs
         chpx_starts, chpx = fmt.chpx_runs(word, table, fib)
         self.papx_starts, self.papx = fmt.papx_runs(word, table, fib)
         # Character runs in CP space: piece boundaries and CHPX boundaries, each with its grpprl.
@@ -98,8 +124,6 @@ class Formatting:
                     break
                 cp = max(piece.start + -(-(next_fc - piece.fc) // width), cp + 1)
                 index += 1
-        self._looks: dict[tuple[int, bytes], RunLook] = {}
-        self._paragraphs: dict[bytes, ParagraphLook] = {}
 
     def paragraph(self, mark: int) -> tuple[int, ParagraphLook]:
         """The style and look of the paragraph whose mark is at CP ``mark``."""
