@@ -173,36 +173,42 @@ def test_fixture_statistics_reconcile_with_the_scan(fixtures_run: tuple[dict, di
 #: (ml109 内部★, ml110 绝秘★). Entries not (yet) in the manifest do not count.
 UNMARKED = ["README.md", "docx/clean_company_name.docx", "pdf/clean_company_name.pdf",
             "docx/clean_notice_quote.docx", "pdf/clean_notice_quote.pdf", "text/clean_notice.txt",
-            "docx/wps_security_level.docx", "pdf/wps_security_level.pdf"]
-MARKED_NOT_CLASSIFIED = ["docx/declassified.docx", "pdf/declassified.pdf",
+            "docx/wps_security_level.docx", "pdf/wps_security_level.pdf",
+            "doc/clean_company_name.doc", "doc/clean_notice_quote.doc", "doc/wps_security_level.doc",
+            "doc/wps_unclassified.wps", "doc/wps_security_level.wps"]
+MARKED_NOT_CLASSIFIED = ["docx/declassified.docx", "pdf/declassified.pdf", "doc/declassified.doc",
                          "docx/ml109_star_non_secret.docx", "pdf/ml109_star_non_secret.pdf",
-                         "docx/ml110_unknown_level.docx", "pdf/ml110_unknown_level.pdf"]
+                         "doc/ml109_star_non_secret.doc",
+                         "docx/ml110_unknown_level.docx", "pdf/ml110_unknown_level.pdf", "doc/ml110_unknown_level.doc"]
 
 
 def test_fixture_numbers_checked_by_hand_against_the_manifest(fixtures_run: tuple[dict, dict]) -> None:
     stats, _ = fixtures_run
-    manifest = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8")) + [
+        {**entry, "file": f"{own.parent.name}/{entry['file']}"}  # a format folder's own manifest (doc/)
+        for own in sorted(FIXTURES.glob("*/manifest.json")) for entry in json.loads(own.read_text(encoding="utf-8"))]
     names = {entry["file"] for entry in manifest}
     unmarked = [name for name in UNMARKED if name in names]
     odd = [name for name in MARKED_NOT_CLASSIFIED if name in names]
-    assert len(odd) == 6
+    assert len(odd) == 9
     assert stats["files"] == {"scanned": len(manifest), "marked": len(manifest) - len(unmarked),
-                              "classified": len(manifest) - len(unmarked) - 6, "not_examined": 0, "partial": 0,
+                              "classified": len(manifest) - len(unmarked) - 9, "not_examined": 0, "partial": 0,
                               "ledger_files": 0, "ledger_rows_not_found": 0}
-    assert stats["by_level"]["unmarked"] == len(unmarked) + 6
-    assert stats["by_level"]["绝密"] == 2  # ml104_brackets 绝密★（30年）, docx and pdf
+    assert stats["by_level"]["unmarked"] == len(unmarked) + 9
+    assert stats["by_level"]["绝密"] == 3  # ml104_brackets 绝密★（30年）, docx, pdf and doc
+    # Each count below is x3: docx, pdf and doc (the .wps copies are 机密★5年, or unmarked).
     # ≤1年: expired_duration and expiring_soon, x2 each; header_conflict counts by its body 机密★5年, the
     # marking the checks judge, not by its header's 秘密★1年. No 5-10 year term: compilation_cover_lower
     # counts by its cover 秘密★5年, not the inner 机密★10年.
     # >10–20年: ml202 秘密★15年 and layout_1999 机密★20年; >20年: ml104 绝密★（30年）.
     assert {k: v for k, v in stats["by_term"].items() if k != "duration_1_5y"} == {
-        "duration_le_1y": 4, "duration_5_10y": 0, "duration_10_20y": 4, "duration_gt_20y": 2,
-        "date": 4, "condition": 4, "long-term": 2, "missing": 4}
-    # Expired: the manifest's 8 ML301 (chinese_numeral_date, expired_date, expired_duration,
-    # missing_term_expired, docx and pdf); expiring: expiring_soon, docx and pdf.
-    assert (stats["expired"], stats["expiring"]) == (8, 2)
-    assert stats["findings_by_rule"]["ML301"] == {"name": "expired-term", "count": 8}
-    assert stats["findings_by_rule"]["ML113"] == {"name": "conflicting-markings", "count": 4}
+        "duration_le_1y": 6, "duration_5_10y": 0, "duration_10_20y": 6, "duration_gt_20y": 3,
+        "date": 6, "condition": 6, "long-term": 3, "missing": 6}
+    # Expired: the manifests' 12 ML301 (chinese_numeral_date, expired_date, expired_duration,
+    # missing_term_expired, docx, pdf and doc); expiring: expiring_soon, docx, pdf and doc.
+    assert (stats["expired"], stats["expiring"]) == (12, 3)
+    assert stats["findings_by_rule"]["ML301"] == {"name": "expired-term", "count": 12}
+    assert stats["findings_by_rule"]["ML113"] == {"name": "conflicting-markings", "count": 6}
     # Findings by kind: the manifest's expected rules by family.
     expected = Counter(rule[:3] for entry in manifest for rule in entry["expected"])
     assert {k: v["total"] for k, v in stats["findings_by_kind"].items()} == {
@@ -223,7 +229,8 @@ def test_issuers_follow_the_file_results() -> None:
         findings[one.issuer or "unknown"] += len(one.findings)
     assert {k: v["documents"] for k, v in issuers.items()} == dict(documents)
     assert {k: v["findings"] for k, v in issuers.items()} == {k: findings[k] for k in documents}
-    assert issuers["江川市保密局"] == {"documents": 2, "classified": 0, "findings": 0}  # clean_notice_quote x2
+    # clean_notice_quote in docx, pdf, doc and its .wps copy
+    assert issuers["江川市保密局"] == {"documents": 4, "classified": 0, "findings": 0}
 
 
 def test_streaming_with_workers_gives_the_same_statistics(fixtures_run: tuple[dict, dict]) -> None:

@@ -131,6 +131,7 @@ class Piece:
     end: int
     fc: int
     compressed: bool
+    modifier: bytes = b""  # properties a fast save stored on the piece (Prm1 -> a grpprl of the Clx's RgPrc)
 
     def fc_at(self, cp: int) -> int:
         return self.fc + (cp - self.start) * (1 if self.compressed else 2)
@@ -139,8 +140,11 @@ class Piece:
 def read_pieces(table: bytes, fib: Fib, word_size: int) -> list[Piece]:
     clx = table_slice(table, *fib.where(FC_CLX))
     at = 0
-    while at < len(clx) and clx[at] == 0x01:  # Prc: property modifiers of complex pieces, skipped
-        at += 3 + u16(clx, at + 1)
+    modifiers: list[bytes] = []
+    while at < len(clx) and clx[at] == 0x01:  # Prc: the property lists pieces refer to by index
+        size = u16(clx, at + 1)
+        modifiers.append(clx[at + 3 : at + 3 + size])
+        at += 3 + size
     if at >= len(clx) or clx[at] != 0x02:
         raise DocFormatError("no piece table")
     size = u32(clx, at + 1)
@@ -154,7 +158,10 @@ def read_pieces(table: bytes, fib: Fib, word_size: int) -> list[Piece]:
         fc = (raw & ~_COMPRESSED) // 2 if compressed else raw
         if fc + (end - start) * (1 if compressed else 2) > word_size:
             raise DocFormatError("the piece table points past the WordDocument stream")
-        pieces.append(Piece(start, end, fc, compressed))
+        prm = u16(pcd, 6)
+        # A Prm1 names a property list; a Prm0 (one sprm coded by a table index) is not applied.
+        modifier = modifiers[prm >> 1] if prm & 1 and (prm >> 1) < len(modifiers) else b""
+        pieces.append(Piece(start, end, fc, compressed, modifier))
     return pieces
 
 

@@ -117,6 +117,7 @@ class Formatting:
             cp = piece.start
             while cp < piece.end:
                 grpprl = chpx[index] if index < len(chpx) and chpx_starts[index] <= piece.fc_at(cp) else b""
+                grpprl += piece.modifier
                 self.run_starts.append(cp)
                 self.run_grpprls.append(grpprl)
                 next_fc = chpx_starts[index + 1] if index + 1 < len(chpx_starts) else fc_end
@@ -128,7 +129,12 @@ class Formatting:
     def paragraph(self, mark: int) -> tuple[int, ParagraphLook]:
         """The style and look of the paragraph whose mark is at CP ``mark``."""
         index = bisect_right(self._piece_starts, mark) - 1
-        papx = fmt.run_at(self.papx_starts, self.papx, self.pieces[index].fc_at(mark)) if index >= 0 else b""
+        papx = b""
+        if index >= 0:
+            piece = self.pieces[index]
+            papx = fmt.run_at(self.papx_starts, self.papx, piece.fc_at(mark))
+            if piece.modifier:  # after the istd, so that it overrides the PAPX's own properties
+                papx = (papx or b"\0\0") + piece.modifier
         look = self._paragraphs.get(papx)
         istd = struct.unpack_from("<H", papx, 0)[0] if len(papx) >= 2 else 0
         if look is None:
