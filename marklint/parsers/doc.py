@@ -180,6 +180,7 @@ class _WordReader:
                          headers: list[TextUnit], footers: list[TextUnit]) -> None:
         positions, _ = fmt.plc(fmt.table_slice(table, *fib.where(fmt.FC_PLCF_HDD)), 0)
         even_and_odd = _facing_pages(table, fib)
+        boxes = self._text_boxes(table, fib, len(text), "header_textbox", "header")
         out = {"header": headers, "footer": footers}
         in_force: dict[str, dict[str, int]] = {"header": {}, "footer": {}}
         read: set[int] = set()
@@ -200,24 +201,37 @@ class _WordReader:
                 read.add(story)
                 lo, hi = positions[story], min(positions[story + 1], length)
                 raw: list[RawUnit] = []
-                StoryReader(text, formatting, raw.append, (part, part, part), page).read(start + lo, start + hi)
+                StoryReader(text, formatting, raw.append, (part, part, part), page, boxes=boxes).read(
+                    start + lo, start + hi)
                 out[part].extend(build_unit(unit, self.limits.max_unit_chars) for unit in raw)
+        raw = []
+        for box in boxes.get(-1, ()):  # a header text box whose anchor was not found: still read, on page 1
+            StoryReader(text, formatting, raw.append, ("header",) * 3, 1).read(box.start, box.end)
+        headers.extend(build_unit(unit, self.limits.max_unit_chars) for unit in raw)
 
     # -- text boxes --------------------------------------------------------------------------------------
-    def _text_boxes(self, table: bytes, fib: fmt.Fib, total: int) -> dict[int, list[TextBox]]:
-        """Text boxes by the CP of their anchor in the main text (shape id -> anchor -> box)."""
-        start, length = fib.story_start("textbox"), fib.story_lengths[6]
+    def _text_boxes(self, table: bytes, fib: fmt.Fib, total: int, story: str = "textbox",
+                    anchored_in: str = "main") -> dict[int, list[TextBox]]:
+        """The text boxes of ``story`` by the CP of their anchor in the story ``anchored_in`` (shape id ->
+        anchor -> box): the main text's, or (``header_textbox``) the headers'."""
+        index = fmt.STORIES.index(story)
+        start, length = fib.story_start(story), fib.story_lengths[index]
         if not length:
             return {}
         if start + length > total:
-            self._partial("corrupt: the text box story runs past the text; text boxes not read")
+            self._partial(f"corrupt: the {story.replace('_', ' ')} story runs past the text; its text boxes not "
+                          "read")
             return {}
-        anchors, shapes = fmt.plc(fmt.table_slice(table, *fib.where(fmt.FC_PLCSPA_MOM)), _FSPA_SIZE)
-        anchor_of = {struct.unpack_from("<I", shape, 0)[0]: cp for cp, shape in zip(anchors, shapes, strict=False)}
-        positions, items = fmt.plc(fmt.table_slice(table, *fib.where(fmt.FC_PLCF_TXBX_TXT)), _FTXBXS_SIZE)
+        spa, txbx = (fmt.FC_PLCSPA_MOM, fmt.FC_PLCF_TXBX_TXT) if story == "textbox" else \
+            (fmt.FC_PLCSPA_HDR, fmt.FC_PLCF_HDR_TXBX_TXT)
+        offset = fib.story_start(anchored_in)
+        anchors, shapes = fmt.plc(fmt.table_slice(table, *fib.where(spa)), _FSPA_SIZE)
+        anchor_of = {struct.unpack_from("<I", shape, 0)[0]: offset + cp
+                     for cp, shape in zip(anchors, shapes, strict=False)}
+        positions, items = fmt.plc(fmt.table_slice(table, *fib.where(txbx)), _FTXBXS_SIZE)
         boxes: dict[int, list[TextBox]] = {}
-        for index, (lo, hi, item) in enumerate(zip(positions, positions[1:], items, strict=False)):
-            if index == len(items) - 1 or hi <= lo:
+        for number, (lo, hi, item) in enumerate(zip(positions, positions[1:], items, strict=False)):
+            if number == len(items) - 1 or hi <= lo:
                 continue  # the last entry closes the story
             (shape,) = struct.unpack_from("<I", item, _FTXBXS_LID)
             box = TextBox(start + lo, start + min(hi, length))

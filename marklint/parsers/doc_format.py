@@ -25,7 +25,7 @@ STORIES = ("main", "footnote", "header", "macro", "comment", "endnote", "textbox
 _CCP_AT = 3
 #: FibRgFcLcb97 indices (pairs fc/lcb) of the structures read.
 FC_STSH, FC_PLCF_SED, FC_PLCF_HDD, FC_BTE_CHPX, FC_BTE_PAPX, FC_STTBF_FFN, FC_DOP, FC_CLX = 1, 6, 11, 12, 13, 15, 31, 33
-FC_PLCSPA_MOM, FC_PLCF_TXBX_TXT = 40, 56
+FC_PLCSPA_MOM, FC_PLCSPA_HDR, FC_PLCF_TXBX_TXT, FC_PLCF_HDR_TXBX_TXT = 40, 41, 56, 58
 FKP_SIZE = 512
 _COMPRESSED = 0x40000000
 #: Pieces, runs and PLC entries read at most: a real document has thousands, a hostile one claims billions.
