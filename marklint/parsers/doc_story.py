@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from marklint.model import PageGeometry
 from marklint.parsers import doc_format as fmt
-from marklint.parsers.ooxml_flow import RawUnit, _Line
+from marklint.parsers.ooxml_flow import RawUnit, _Line, flush_line
 from marklint.parsers.ooxml_styles import RunLook
 
 # Character sprms ([MS-DOC] 2.6.1).
@@ -353,13 +353,5 @@ class StoryReader:
         self.page += 1
 
     def _flush(self, part: str, line: _Line, look: ParagraphLook | None) -> None:
-        text = "".join(line.pieces)
-        if not text.strip():
-            return
-        page = line.page if line.page is not None else self.page
-        key = (part, page)
-        number = self._line_numbers.get(key, 0) + 1
-        self._line_numbers[key] = number
-        align, indent = (look.align, look.indent) if look is not None else (None, None)
-        self.sink(RawUnit(text, part, page, number, line.spans, align, indent))
-        self._started = True
+        if flush_line(self.sink, self._line_numbers, part, line, self.page, look):
+            self._started = True

@@ -333,18 +333,26 @@ class FlowReader:
         self._text_since_break = False
 
     def _flush(self, part: str, line: _Line, look: ParagraphLook | None) -> None:
-        text = "".join(line.pieces)
-        if not text.strip():
-            return
-        page = line.page if line.page is not None else self.page
-        key = (part, page)
-        number = self._line_numbers.get(key, 0) + 1
-        self._line_numbers[key] = number
-        align, indent = (look.align, look.indent) if look is not None else (None, None)
-        self._sink(RawUnit(text, part, page, number, line.spans, align, indent))
-        if self.track_pages:
+        if flush_line(self._sink, self._line_numbers, part, line, self.page, look) and self.track_pages:
             self._text_since_break = True
             self._started = True
+
+
+def flush_line(sink: Callable[[RawUnit], None], line_numbers: dict[tuple[str, int], int], part: str, line: _Line,
+               page: int, look: ParagraphLook | None) -> bool:
+    """Give ``line`` to ``sink`` as a unit of ``part``, numbered within its part and page (``page`` unless the
+    line has its own); False for a line with no text, which makes no unit. Shared with the Word binary
+    reader (``doc_story``), whose paragraph looks have the same ``align`` and ``indent``."""
+    text = "".join(line.pieces)
+    if not text.strip():
+        return False
+    page = line.page if line.page is not None else page
+    key = (part, page)
+    number = line_numbers.get(key, 0) + 1
+    line_numbers[key] = number
+    align, indent = (look.align, look.indent) if look is not None else (None, None)
+    sink(RawUnit(text, part, page, number, line.spans, align, indent))
+    return True
 
 
 def _choose(alternate: etree._Element) -> etree._Element | None:
