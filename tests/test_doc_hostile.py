@@ -117,7 +117,11 @@ def build(folder: Path) -> None:
     (folder / "word_xml.doc").write_bytes(
         b'<?xml version="1.0"?><?mso-application progid="Word.Document"?><w:wordDocument/>')
     (folder / "saved_as_html.doc").write_text(
-        "<html xmlns:w='urn:schemas-microsoft-com:office:word'><head><meta charset='utf-8'><title>t</title></head>"
+        "<html xmlns:w='urn:schemas-microsoft-com:office:word'><head><meta charset='utf-8'><title>t</title>"
+        "<!--[if gte mso 9]><xml><o:DocumentProperties><o:Created>2026-03-05T09:00:00Z</o:Created>"
+        "</o:DocumentProperties><o:CustomDocumentProperties><o:_x5BC6__x7EA7_ dt:dt='string'>秘密"
+        "</o:_x5BC6__x7EA7_><o:SecurityLevel dt:dt='string'>SECRET</o:SecurityLevel>"
+        "</o:CustomDocumentProperties></xml><![endif]--></head>"
         "<body><div style='mso-element:header' id=h1><p>机密★5年</p></div><p>000123</p><p>机密★5年</p>"
         "<table><tr><td><p>密级：</p></td><td><p>机密</p></td></tr></table>"
         "<p style='page-break-before:always'>附件</p></body></html>", encoding="utf-8")
@@ -155,8 +159,9 @@ EXPECTED = {
     "saved_as_rtf.doc": ("not-examined", "unsupported format: RTF document saved with a Word name (RTF is not "
                          "read)", ["ML901"]),
     "word_xml.doc": ("not-examined", "unsupported format: Word 2003 XML document (not read)", ["ML901"]),
-    # The form row 密级：机密 is a field-style marking with no term, lower in form than the header's.
-    "saved_as_html.doc": ("complete", None, ["ML108", "ML113", "ML201", "ML304"]),
+    # The form row 密级：机密 is a field-style marking with no term, lower in form than the header's; the
+    # custom property 密级 (秘密) disagrees with the page; the issue date is the metadata's creation date.
+    "saved_as_html.doc": ("complete", None, ["ML108", "ML113", "ML114", "ML201"]),
     "saved_as_text.wps": ("complete", None, ["ML304"]),
 }
 
@@ -188,6 +193,8 @@ def test_html_saved_as_doc_is_read_by_its_blocks(corpus: Path) -> None:
     assert [(u.part, u.page, u.line, u.text) for u in document.units] == [
         ("header", 1, 1, "机密★5年"), ("body", 1, 1, "000123"), ("body", 1, 2, "机密★5年"),
         ("table", 1, 1, "密级：机密"), ("body", 2, 1, "附件")]
+    assert document.properties == {"core:created": "2026-03-05T09:00:00Z", "custom:密级": "秘密",
+                                   "custom:SecurityLevel": "SECRET"}
 
 
 def test_olefile_is_not_imported_by_the_command_line() -> None:

@@ -4,8 +4,9 @@ names, sniffed by content.
 - HTML (Word's "save as web page" kept as ``.doc``, and what many document systems export as ``.doc``) is
   read: one unit per block (paragraph, heading, list item, table row), pages split where a style says
   ``page-break-before``/``after: always``, Word's ``mso-element:header``/``footer`` blocks as the page
-  header and footer. Fonts and sizes are not read (so ML112 is silent), nor the metadata Word keeps in an
-  XML island inside a comment.
+  header and footer, and the document properties Word keeps in an XML island inside a comment
+  (``o:DocumentProperties``, ``o:CustomDocumentProperties``: ``密级``, ``SecurityLevel``) under the DOCX
+  reader's keys. Fonts and sizes are not read (so ML112 is silent).
 - Plain text is read as text.
 - RTF is reported not examined, naming it: marklint reads no RTF (``.rtf`` files are not examined either),
   and a reader of its groups, fonts, fields and headers is a format of its own, not a sniff.
@@ -15,6 +16,7 @@ names, sniffed by content.
 from __future__ import annotations
 
 import re
+from html import unescape as _unescape
 from pathlib import Path
 
 from lxml import etree
@@ -31,6 +33,12 @@ _CELLS = frozenset({"td", "th"})
 _SKIPPED = frozenset({"head", "script", "style", "title", "noscript", "template"})
 _PAGE_BREAK = ("page-break-before:always", "break-before:page")
 _PAGE_BREAK_AFTER = ("page-break-after:always", "break-after:page")
+_DOCUMENT_PROPERTIES = re.compile(r"<o:DocumentProperties>(.*?)</o:DocumentProperties>", re.S)
+_CUSTOM_PROPERTIES = re.compile(r"<o:CustomDocumentProperties>(.*?)</o:CustomDocumentProperties>", re.S)
+_PROPERTY = re.compile(r"<o:([^\s>/]{1,200})[^>]*>([^<]{0,4096})</o:\1>")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_CORE = {"Title": "core:title", "Subject": "core:subject", "Author": "core:creator", "Keywords": "core:keywords",
+         "Category": "core:category", "Created": "core:created", "LastSaved": "core:modified"}
 #: HTML collapses ASCII white space; an ideographic space (U+3000) is text.
 _SPACES = re.compile("[ \t\r\n\f]+")
 
@@ -53,7 +61,7 @@ def parse(path: Path, display_path: str, limits: Limits, head: bytes) -> Documen
 
 
 def _html(path: Path, display_path: str, limits: Limits) -> Document:
-    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
+    parser = etree.HTMLParser(no_network=True, remove_pis=True, huge_tree=False)
     try:
         with open(path, "rb") as handle:
             data = handle.read(limits.max_member_bytes + 1)
@@ -69,7 +77,23 @@ def _html(path: Path, display_path: str, limits: Limits) -> Document:
     reader.walk(root, "body", 0)
     reader.flush("body")
     document.units = reader.units
+    for comment in root.iter(etree.Comment):
+        document.properties.update(_office_properties(comment.text or ""))
     return document
+
+
+def _office_properties(island: str) -> dict[str, str]:
+    """Word's document properties in an HTML comment (``<!--[if gte mso 9]><xml>…``), as DOCX keys."""
+    found: dict[str, str] = {}
+    for block, custom in ((_DOCUMENT_PROPERTIES, False), (_CUSTOM_PROPERTIES, True)):
+        match = block.search(island)
+        for name, value in _PROPERTY.findall(match.group(1)) if match else ():
+            # Word writes a name's characters that XML names cannot hold as _xHHHH_.
+            name = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), name)
+            key = f"custom:{name}" if custom else _CORE.get(name)
+            if key and value.strip():
+                found[key] = _unescape(value.strip())
+    return found
 
 
 class _HtmlReader:
@@ -84,6 +108,8 @@ class _HtmlReader:
 
     def walk(self, element: etree._Element, part: str, depth: int) -> None:
         if not isinstance(element.tag, str) or depth > self.limits.max_xml_depth:
+            if element.tail and depth <= self.limits.max_xml_depth:  # the text after a comment is shown
+                self.pieces.append(element.tail)
             return
         tag = element.tag.lower()
         if tag in _SKIPPED:
