@@ -119,3 +119,26 @@ def test_headers_per_section_first_even_odd_and_header_text_box_as_in_docx() -> 
     samples = ROOT / "tests" / "data" / "doc"
     assert units(samples / "sections.doc") == expected
     assert units(samples / "sections.docx") == expected
+
+
+def test_an_8_bit_piece_is_cp1252(tmp_path: Path) -> None:
+    """A piece stored "compressed" (one byte a character, as Word stores Latin text): cp1252, whose five
+    undefined bytes are taken as Latin-1. The one piece of a copy of clean_gongwen.doc is pointed at such
+    bytes appended to its WordDocument stream, and the FIB's main text length set to theirs."""
+    parts = streams("clean_gongwen.doc")
+    word = bytearray(parts["WordDocument"])
+    text = b"SECRET \x93quoted\x94 \x81\r"
+    at = len(word)
+    word += text
+    csw = struct.unpack_from("<H", word, 32)[0]
+    lw_at = 32 + 2 + csw * 2 + 2
+    struct.pack_into("<8i", word, lw_at + 3 * 4, len(text), 0, 0, 0, 0, 0, 0, 0)  # main text only
+    entry_at = lw_at + struct.unpack_from("<H", word, lw_at - 2)[0] * 4 + 2 + 33 * 8
+    (fc,) = struct.unpack_from("<I", word, entry_at)
+    table = bytearray(parts["1Table"])
+    pcdt = fc + 1 + 4
+    struct.pack_into("<II", table, pcdt, 0, len(text))
+    struct.pack_into("<I", table, pcdt + 8 + 2, (at * 2) | 0x40000000)
+    path = tmp_path / "latin.doc"
+    path.write_bytes(ole_writer.write_ole({**parts, "WordDocument": bytes(word), "1Table": bytes(table)}))
+    assert units(path) == [("body", 1, 1, "SECRET “quoted” \x81")]
