@@ -38,7 +38,7 @@ _ICO = {1: "000000", 2: "0000FF", 3: "00FFFF", 4: "00FF00", 5: "FF00FF", 6: "FF0
 _DEFAULT_HALF_POINTS = 20
 _NO_STYLE = 0x0FFF
 _MARKS = re.compile("[\r\x07\x0c]")
-_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SPECIAL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # within a paragraph: _MARKS end it
 _FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
 _ANCHOR = "\x08"
 #: Cached looks per document: a document uses a handful of combinations.
@@ -201,9 +201,12 @@ def _paragraph_look(values: dict[int, bytes]) -> ParagraphLook:
     jc = values.get(_P_JC, values.get(_P_JC80))
     left = values.get(_P_LEFT, values.get(_P_LEFT80))
     indent = struct.unpack("<h", left)[0] / 20 if left is not None and len(left) == 2 else None
-    flag = lambda sprm: bool(values.get(sprm, b"\0")[:1] not in (b"", b"\0"))  # noqa: E731
-    return ParagraphLook(_ALIGN.get(jc[0]) if jc else None, indent, flag(_P_PAGE_BREAK_BEFORE),
-                         flag(_P_IN_TABLE), flag(_P_ROW_END) or flag(_P_INNER_ROW_END))
+    return ParagraphLook(_ALIGN.get(jc[0]) if jc else None, indent, _flag(values, _P_PAGE_BREAK_BEFORE),
+                         _flag(values, _P_IN_TABLE), _flag(values, _P_ROW_END) or _flag(values, _P_INNER_ROW_END))
+
+
+def _flag(values: dict[int, bytes], sprm: int) -> bool:
+    return values.get(sprm, b"\0")[:1] not in (b"", b"\0")
 
 
 class StoryReader:
@@ -293,34 +296,31 @@ class StoryReader:
             else:
                 self._flush(self.paragraph_part, line, None)
                 return _Line()
-        elif char == "\x0c":
-            return self._break(cp, line, in_table)
         elif char == "\x1e" and not look.hidden:
             self._add(line, "-", look, in_table)  # a non-breaking hyphen
         elif char == _ANCHOR:
             queued.extend((box, self.page) for box in self.boxes.get(cp, ()))
         return line
 
-    def _break(self, cp: int, line: _Line, in_table: bool) -> _Line:
+    def _break(self, cp: int) -> None:
         """A page break, or the mark that ends a section: the next section starts on a new page unless
         it is continuous or starts a new column."""
         if not self.track_pages:
-            return line
-        if not in_table:
-            self._flush(self.paragraph_part, line, None)
-            line = _Line()
+            return
         number = self._section_ends.get(cp)
-        if number is None or (number + 1 < len(self.sections) and self.sections[number + 1].start_kind > 1):
+        following = number + 1 if number is not None else None
+        if following is None or (following < len(self.sections) and self.sections[following].start_kind > 1):
             self._new_page()
-        if number is not None and number + 1 < len(self.sections):
-            self.sections[number + 1].start_page = self.page
-        return line
+        if following is not None and following < len(self.sections):
+            self.sections[following].start_page = self.page
 
     def _end_paragraph(self, line: _Line, look: ParagraphLook, mark: str, cp: int, in_table: bool) -> None:
-        if mark == "\x0c":  # a section's last paragraph ends with the section mark: flush it, then break
-            if not in_table:
+        if mark == "\x0c":  # a page break, or a section's last paragraph ended by the section mark
+            if in_table:
+                self._row, self._separate = line, True  # the row goes on after the break
+            else:
                 self._flush(self.paragraph_part, line, look)
-            self._break(cp, _Line(), in_table)
+            self._break(cp)
             return
         if not in_table:
             self._close_row()
