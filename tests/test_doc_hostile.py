@@ -66,6 +66,7 @@ def build(folder: Path) -> None:
     word, table = streams["WordDocument"], streams["1Table"]
     sound = ole_writer.write_ole(streams)
     (folder / "sound.doc").write_bytes(sound)
+    (folder / "doc_named.pdf").write_bytes(sound)  # read by content: a Word binary, whatever its name
 
     # A FAT loop: WordDocument's chain points back to its own first sector.
     start = _start_sector(sound, "WordDocument")
@@ -131,6 +132,7 @@ def build(folder: Path) -> None:
 #: File -> (status, reason, rules).
 EXPECTED = {
     "sound.doc": ("complete", None, []),
+    "doc_named.pdf": ("complete", None, []),
     "fat_loop.doc": ("not-examined", "corrupt: the WordDocument stream's sector chain loops or leaves its table",
                      ["ML901"]),
     "huge_stream.doc": ("not-examined", "corrupt: the WordDocument stream claims more bytes than the file has",
@@ -190,6 +192,7 @@ def test_html_saved_as_doc_is_read_by_its_blocks(corpus: Path) -> None:
 
     document = driver.read_document(corpus / "saved_as_html.doc", "saved_as_html.doc", Settings())
     assert document.format == "html"
+    assert driver.read_document(corpus / "doc_named.pdf", "doc_named.pdf", Settings()).format == "doc"
     assert [(u.part, u.page, u.line, u.text) for u in document.units] == [
         ("header", 1, 1, "机密★5年"), ("body", 1, 1, "000123"), ("body", 1, 2, "机密★5年"),
         ("table", 1, 1, "密级：机密"), ("body", 2, 1, "附件")]
