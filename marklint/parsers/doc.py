@@ -155,7 +155,10 @@ class _WordReader:
                                   headers, footers)
         self.document.units = headers + units + footers
         self.document.geometry = sections[0].geometry if sections else None
-        self._properties()
+        try:
+            self._properties()
+        except (struct.error, ValueError, UnicodeError) as exc:  # the text was read: say what was not
+            self._partial(f"corrupt: the document properties cannot be read ({type(exc).__name__})")
         return self.document
 
     def _partial(self, reason: str) -> None:
@@ -219,8 +222,8 @@ class _WordReader:
         if not length:
             return {}
         if start + length > total:
-            self._partial(f"corrupt: the {story.replace('_', ' ')} story runs past the text; its text boxes not "
-                          "read")
+            where = "header text box" if story == "header_textbox" else "text box"
+            self._partial(f"corrupt: the {where} story runs past the text; its text boxes not read")
             return {}
         spa, txbx = (fmt.FC_PLCSPA_MOM, fmt.FC_PLCF_TXBX_TXT) if story == "textbox" else \
             (fmt.FC_PLCSPA_HDR, fmt.FC_PLCF_HDR_TXBX_TXT)

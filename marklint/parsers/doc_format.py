@@ -228,6 +228,8 @@ def _fkp_runs(word: bytes, table: bytes, fib: Fib, index: int, reader) -> tuple[
             raise DocFormatError("a formatting page lies past the WordDocument stream")
         fkp = word[page : page + FKP_SIZE]
         count = fkp[FKP_SIZE - 1]
+        if (count + 1) * 4 + count > FKP_SIZE - 1:
+            raise DocFormatError("a formatting page counts more runs than it can hold")
         fcs = struct.unpack_from(f"<{count + 1}I", fkp, 0)
         for i in range(count):
             if starts and fcs[i] < starts[-1]:

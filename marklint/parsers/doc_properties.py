@@ -123,7 +123,10 @@ def _value(section: bytes, offset: int, encoding: str) -> object | None:
         return struct.unpack_from("<d", section, at)[0]
     if kind == _VT_FILETIME and at + 8 <= len(section):
         ticks = struct.unpack_from("<Q", section, at)[0]
-        return _FILETIME_EPOCH + timedelta(microseconds=ticks // 10) if 0 < ticks < 2**62 else None
+        try:
+            return _FILETIME_EPOCH + timedelta(microseconds=ticks // 10) if ticks > 0 else None
+        except OverflowError:
+            return None  # after the year 9999: no date
     if kind in (_VT_LPSTR, _VT_LPWSTR):
         (length,) = struct.unpack_from("<I", section, at)
         width = 2 if kind == _VT_LPWSTR or encoding == "utf-16-le" else 1
