@@ -47,13 +47,16 @@ def _with_fib(word: bytes, **values: int) -> bytes:
     return bytes(out)
 
 
-def _clx_at(streams: dict[str, bytes]) -> int:
-    word = streams["WordDocument"]
+def _fc_lcb_at(word: bytes) -> int:
+    """Where the FIB's FibRgFcLcb (pairs of offset and length in the table stream) starts."""
     csw = struct.unpack_from("<H", word, 32)[0]
     at = 32 + 2 + csw * 2
     cslw = struct.unpack_from("<H", word, at)[0]
-    fc_lcb_at = at + 2 + cslw * 4 + 2
-    return struct.unpack_from("<I", word, fc_lcb_at + 33 * 8)[0]
+    return at + 2 + cslw * 4 + 2
+
+
+def _clx_at(streams: dict[str, bytes]) -> int:
+    return struct.unpack_from("<I", streams["WordDocument"], _fc_lcb_at(streams["WordDocument"]) + 33 * 8)[0]
 
 
 def _start_sector(data: bytes, name: str) -> int:
@@ -86,6 +89,11 @@ def build(folder: Path) -> None:
     count_at = clx + 5 + 8  # Pcdt: 0x02, lcb, then two CPs, then the PCD (2 flag bytes, fc)
     struct.pack_into("<I", pieces, count_at + 2, len(word) - 10)
     (folder / "piece_past_stream.doc").write_bytes(ole_writer.write_ole({**streams, "1Table": bytes(pieces)}))
+    # The character formatting's bin table said to run past the table stream: the text is still read.
+    chpx_entry = bytearray(word)
+    struct.pack_into("<I", chpx_entry, _fc_lcb_at(word) + 12 * 8 + 4, 0x7FFFFFFF)
+    (folder / "formatting_past_stream.doc").write_bytes(ole_writer.write_ole({**streams, "WordDocument":
+                                                                              bytes(chpx_entry)}))
     # Truncated: the file cut in half; the WordDocument stream cut to its FIB.
     (folder / "truncated_file.doc").write_bytes(sound[: len(sound) // 2])
     (folder / "truncated_stream.doc").write_bytes(ole_writer.write_ole({**streams, "WordDocument": word[:600]}))
@@ -139,6 +147,8 @@ EXPECTED = {
                         ["ML901"]),
     "piece_past_stream.doc": ("not-examined", "corrupt: the piece table points past the WordDocument stream",
                               ["ML901"]),
+    "formatting_past_stream.doc": ("partial", "corrupt: character formatting not read (a table structure points "
+                                   "past the table stream)", ["ML903"]),
     "truncated_file.doc": ("not-examined", "corrupt: the WordDocument stream's sector chain loops or leaves "
                            "its table", ["ML901"]),
     "truncated_stream.doc": ("not-examined", "corrupt: truncated FIB", ["ML901"]),

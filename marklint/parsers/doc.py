@@ -135,9 +135,20 @@ class _WordReader:
         if min(fib.story_lengths) < 0 or main_length > total:
             raise fmt.DocFormatError("the main text runs past the piece table")
         text = "".join(fmt.piece_text(word, piece) for piece in pieces)
+        # The text is what must be read; a damaged structure around it leaves the file partial, saying what.
         formatting = Formatting(word, table, fib, pieces)
-        sections = self._sections(word, table, fib, main_length)
-        boxes = self._text_boxes(table, fib, total)
+        if formatting.damage:
+            self._partial(f"corrupt: {formatting.damage}")
+        try:
+            sections = self._sections(word, table, fib, main_length)
+        except fmt.DocFormatError as exc:
+            sections = [Section(main_length, 2, False, None)]
+            self._partial(f"corrupt: sections not read ({exc})")
+        try:
+            boxes = self._text_boxes(table, fib, total)
+        except fmt.DocFormatError as exc:
+            boxes = {}
+            self._partial(f"corrupt: text boxes not read ({exc})")
 
         keeper = _BodyKeeper(self.limits)
         body = StoryReader(text, formatting, keeper.add, ("body", "table", "textbox"), 1, sections, boxes)
@@ -151,8 +162,12 @@ class _WordReader:
         if header_start + header_length > total:
             self._partial("corrupt: the header story runs past the text; headers and footers not read")
         elif header_length:
-            self._headers_footers(text, formatting, table, fib, sections, header_start, header_length,
-                                  headers, footers)
+            try:
+                self._headers_footers(text, formatting, table, fib, sections, header_start, header_length,
+                                      headers, footers)
+            except fmt.DocFormatError as exc:
+                headers, footers = [], []
+                self._partial(f"corrupt: headers and footers not read ({exc})")
         self.document.units = headers + units + footers
         self.document.geometry = sections[0].geometry if sections else None
         try:

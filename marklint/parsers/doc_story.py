@@ -41,6 +41,7 @@ _MARKS = re.compile("[\r\x07\x0c]")
 _SPECIAL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # within a paragraph: _MARKS end it
 _FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
 _ANCHOR = "\x08"
+_UNKNOWN_LOOK = RunLook(None, None, False, None, False)
 #: Cached looks per document: a document uses a handful of combinations.
 _MAX_CACHED = 4096
 
@@ -88,6 +89,17 @@ _DERIVED: dict[tuple[bytes, bytes], _Derived] = {}
 _MAX_DERIVED = 16
 
 
+def _derived(table: bytes, fib: fmt.Fib) -> _Derived:
+    key = (fmt.table_slice(table, *fib.where(fmt.FC_STSH)), fmt.table_slice(table, *fib.where(fmt.FC_STTBF_FFN)))
+    derived = _DERIVED.get(key)
+    if derived is None:
+        derived = _Derived(fmt.read_styles(table, fib), fmt.font_names(table, fib))
+        if len(_DERIVED) >= _MAX_DERIVED:
+            del _DERIVED[next(iter(_DERIVED))]
+        _DERIVED[key] = derived
+    return derived
+
+
 class Formatting:
     """Character and paragraph looks by CP: CHPX and PAPX runs over the style sheet and the font table."""
 
@@ -96,17 +108,22 @@ class Formatting:
         self._piece_starts = [piece.start for piece in pieces]
         # What is made of the style sheet and font table (the template's) serves every document with the same
         # bytes, as DOCX's Package.derived does: the looks resolved over them too.
-        key = (fmt.table_slice(table, *fib.where(fmt.FC_STSH)), fmt.table_slice(table, *fib.where(fmt.FC_STTBF_FFN)))
-        derived = _DERIVED.get(key)
-        if derived is None:
-            derived = _Derived(fmt.read_styles(table, fib), fmt.font_names(table, fib))
-            if len(_DERIVED) >= _MAX_DERIVED:
-                del _DERIVED[next(iter(_DERIVED))]
-            _DERIVED[key] = derived
+        self.damage: str | None = None  # what could not be read, for a partial result
+        try:
+            derived = _derived(table, fib)
+        except fmt.DocFormatError as exc:
+            derived, self.damage = _Derived(fmt.StyleSheet({}, (0, 0)), []), f"styles and fonts not read ({exc})"
         self.styles, self.fonts = derived.styles, derived.fonts
         self._looks, self._paragraphs = derived.looks, derived.paragraphs
-        chpx_starts, chpx = fmt.chpx_runs(word, table, fib)
-        self.papx_starts, self.papx = fmt.papx_runs(word, table, fib)
+        try:
+            chpx_starts, chpx = fmt.chpx_runs(word, table, fib)
+        except fmt.DocFormatError as exc:
+            chpx_starts, chpx, self.damage = [], [], f"character formatting not read ({exc})"
+        self._looks_unknown = self.damage is not None  # styles or character runs not read
+        try:
+            self.papx_starts, self.papx = fmt.papx_runs(word, table, fib)
+        except fmt.DocFormatError as exc:
+            self.papx_starts, self.papx, self.damage = [], [], f"paragraph formatting not read ({exc})"
         # Character runs in CP space: piece boundaries and CHPX boundaries, each with its grpprl.
         self.run_starts: list[int] = []
         self.run_grpprls: list[bytes] = []
@@ -151,6 +168,8 @@ class Formatting:
         return bisect_right(self.run_starts, cp) - 1
 
     def look(self, run: int, istd: int) -> RunLook:
+        if self._looks_unknown:
+            return _UNKNOWN_LOOK  # what the file says of fonts and strike-through is not known: say nothing
         grpprl = self.run_grpprls[run] if run >= 0 else b""
         key = (istd, grpprl)
         look = self._looks.get(key)
