@@ -97,6 +97,8 @@ def judge(document: Document, settings: Settings) -> FileResult:
         findings=findings,
         ledger_rows=(ctx.ledger_match.row.row,) if ctx.ledger_match.row else ctx.ledger_match.ambiguous,
         issuer=analysis.issuer if analysis else None,
+        level=analysis.level if analysis else None,
+        signatures=document.signatures,
     )
 
 

@@ -22,7 +22,9 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     ledger_rows: tuple[int, ...] = ()  # ledger rows this file matched (several when ambiguous)
     issuer: str | None = None  # for the statistics
+    level: str | None = None  # the document's level: its highest marking in force (analysis.Analysis.level)
     source: str | None = None  # the path the file was opened by, when ``path`` (printable) differs from it
+    signatures: int | None = None  # signatures and seals the file lists (OFD); None where it lists none
 
     def to_json(self) -> dict:
         return {
@@ -32,8 +34,9 @@ class FileResult:
             "reason": self.reason,
             "markings": self.markings,
             "issue_date": self.issue_date.isoformat() if self.issue_date else None,
+            "level": self.level,
             "findings": [f.to_json() for f in self.findings],
-        }
+        } | ({"signatures": self.signatures} if self.signatures is not None else {})
 
 
 @dataclass

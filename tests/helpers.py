@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 from marklint.checks.context import Context
 from marklint.checks.registry import all_rules, run_checks
@@ -28,3 +30,16 @@ def rules_for(doc: Document, as_of: date = date(2026, 11, 27), **options: object
     all_rules()
     ctx = Context(doc, settings)
     return sorted(f.rule for f in run_checks(ctx, settings.enabled_rules()))
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def fixture_manifest() -> list[dict]:
+    """``fixtures/manifest.json`` (made by ``make_fixtures.py``) plus each format folder's own
+    ``manifest.json`` (made by that format's script), whose ``file`` paths are relative to the folder."""
+    entries = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
+    for extra in sorted(FIXTURES.glob("*/manifest.json")):
+        for entry in json.loads(extra.read_text(encoding="utf-8")):
+            entries.append({**entry, "file": f"{extra.parent.name}/{entry['file']}"})
+    return entries

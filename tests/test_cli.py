@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from marklint.checks.registry import all_rules
 from marklint.cli import main
+from tests.helpers import fixture_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -194,8 +195,7 @@ def test_sarif_validates_and_carries_what_github_needs(tmp_path: Path, monkeypat
     assert run_["columnKind"] == "unicodeCodePoints"
     assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
     results = run_["results"]
-    manifest = [entry for path in [FIXTURES / "manifest.json", *sorted(FIXTURES.glob("*/manifest.json"))]
-                for entry in json.loads(path.read_text(encoding="utf-8"))]  # with a format folder's own
+    manifest = fixture_manifest()
     assert len(results) == sum(len(entry["expected"]) for entry in manifest)
     fingerprints = set()
     for result in results:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -10,21 +9,12 @@ import pytest
 
 from marklint.config import Settings
 from marklint.driver import scan
+from tests.helpers import fixture_manifest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def _manifest() -> list[dict]:
-    """``fixtures/manifest.json`` (made by ``make_fixtures.py``) plus each format folder's own
-    ``manifest.json`` (made by that format's script), whose ``file`` paths are relative to the folder."""
-    entries = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
-    for extra in sorted(FIXTURES.glob("*/manifest.json")):
-        for entry in json.loads(extra.read_text(encoding="utf-8")):
-            entries.append({**entry, "file": f"{extra.parent.name}/{entry['file']}"})
-    return entries
-
-
-MANIFEST = _manifest()
+MANIFEST = fixture_manifest()
 AS_OF = date(2026, 11, 27)
 
 

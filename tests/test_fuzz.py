@@ -1,4 +1,4 @@
-"""Property-based robustness (issue 5): damaged DOCX and PDF bytes, read as a scan reads them, always come
+"""Property-based robustness (issue 5): damaged DOCX, PDF and OFD bytes, read as a scan reads them, always come
 back as a Document, of any status, within a time bound; never as an exception. The checks then run on
 whatever came back. A reason is always one of the documented ones, and never the driver's catch-all for
 an exception that escaped a parser's own guard."""
@@ -26,6 +26,9 @@ DOCX = (FIXTURES / "docx" / "clean_gongwen.docx").read_bytes()
 PDF = (FIXTURES / "pdf" / "clean_gongwen.pdf").read_bytes()
 with zipfile.ZipFile(io.BytesIO(DOCX)) as _archive:
     DOCX_MEMBERS = {info.filename: _archive.read(info) for info in _archive.infolist()}
+OFD = (FIXTURES / "ofd" / "template_banner.ofd").read_bytes()
+with zipfile.ZipFile(io.BytesIO(OFD)) as _archive:
+    OFD_MEMBERS = {info.filename: _archive.read(info) for info in _archive.infolist()}
 SETTINGS = Settings(as_of=date(2026, 11, 27))
 #: Per example: a read takes a few milliseconds; the deadline catches a parser that spins on damage.
 FUZZ = settings(max_examples=150, deadline=timedelta(seconds=5),
@@ -98,17 +101,21 @@ def restructured(draw: st.DrawFn, xml: bytes) -> bytes:
 
 
 @st.composite
-def docx_with_damaged_part(draw: st.DrawFn) -> bytes:
+def package_with_damaged_part(draw: st.DrawFn, members: dict[str, bytes], main: str) -> bytes:
     """A well-formed ZIP with one part damaged in its bytes or in its XML structure: byte damage to the ZIP
-    itself mostly stops at a CRC check, this reaches the XML readers. The body is chosen most often."""
-    name = draw(st.sampled_from(["word/document.xml"] * 4 + sorted(DOCX_MEMBERS)))
-    content = DOCX_MEMBERS[name]
+    itself mostly stops at a CRC check, this reaches the XML readers. ``main`` is chosen most often."""
+    name = draw(st.sampled_from([main] * 4 + sorted(members)))
+    content = members[name]
     damage = draw(st.sampled_from((damaged(content, keep=0), restructured(content), restructured(content))))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        for member, original in DOCX_MEMBERS.items():
+        for member, original in members.items():
             archive.writestr(member, draw(damage) if member == name else original)
     return out.getvalue()
+
+
+def docx_with_damaged_part() -> st.SearchStrategy[bytes]:
+    return package_with_damaged_part(DOCX_MEMBERS, "word/document.xml")
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +159,15 @@ def test_docx_with_a_damaged_part(target: Path, data: bytes) -> None:
 @given(data=damaged(PDF))
 def test_damaged_pdf_bytes(target: Path, data: bytes) -> None:
     check(target, "damaged.pdf", data)
+
+
+@FUZZ
+@given(data=damaged(OFD))
+def test_damaged_ofd_bytes(target: Path, data: bytes) -> None:
+    check(target, "damaged.ofd", data)
+
+
+@FUZZ
+@given(data=package_with_damaged_part(OFD_MEMBERS, "Doc_0/Pages/Page_0/Content.xml"))
+def test_ofd_with_a_damaged_part(target: Path, data: bytes) -> None:
+    check(target, "part.ofd", data)

@@ -280,7 +280,7 @@ def test_unexpected_error_becomes_corrupt_with_its_class_name(monkeypatch):
     def explode(*args):
         raise ValueError("boom")
 
-    monkeypatch.setattr(pdf, "page_units", explode)
+    monkeypatch.setattr(pdf, "add_page", explode)
     with pytest.raises(NotExamined) as caught:
         read("lines.pdf")
     assert (caught.value.reason, caught.value.detail) == ("corrupt", "ValueError")

@@ -13,7 +13,7 @@ from marklint.analysis import ISSUER_MARK, FoundMarking
 from marklint.checks.context import Context
 from marklint.checks.form import GB9704_2012_IN_FORCE
 from marklint.checks.registry import rule
-from marklint.marking import URGENCY_WORDS
+from marklint.marking import URGENCY_WORDS, copy_number_on_line
 from marklint.metadata import DEFAULT_VOCABULARY, metadata_labels
 from marklint.model import LEVEL_RANK, Finding, Location, Severity, TextUnit
 
@@ -52,8 +52,14 @@ def _is_font_known_heiti(font: str) -> bool:
     return bool(HEITI.search(name)) and not NOT_HEITI.search(name)
 
 
-def _top_right(ctx: Context, unit: TextUnit) -> bool:
-    if unit.align == "right":
+#: A tab, or a run of spaces, between a 份号 and the marking on one line: the marking is set flush right.
+TABBED = regex_cache.compile(r"\S.*(?:\t|[ \u3000]{4,})")
+
+
+def _top_right(ctx: Context, found: FoundMarking) -> bool:
+    unit = found.unit
+    before = unit.text[: found.marking.start]  # almost always empty: the marking starts its line
+    if unit.align == "right" or (before and TABBED.search(before)):
         return True
     geometry = ctx.document.geometry
     return unit.bbox is not None and geometry is not None and unit.bbox[0] > geometry.width / 2
@@ -67,7 +73,8 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
     份号 (GB/T 9704-2012 7.2.2); other documents carry it top-left of the cover or first page, or just
     below the title (定密管理规定). It must be easy to see and inseparable from the content (保密法 Art 22):
     a 公文 marked only in the page header or footer is misplaced. The 1999 layout put the marking
-    top-right; that is reported as info on documents dated before 2012-07-01 and as a warning after.
+    top-right (flush right, or after a tab on the 份号's line); that is reported as info on documents dated
+    before 2012-07-01 and as a warning after.
 
     Wrong: a 公文 whose only `机密★5年` is in the page header; `机密★5年` right-aligned on a 2024 公文
 
@@ -93,7 +100,7 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
             f"the marking \"{text}\" is not top-left on the first page or below the title",
         )
         return
-    if _top_right(ctx, primary.unit):
+    if _top_right(ctx, primary):
         issue_date = analysis.issue_date
         old = issue_date is not None and issue_date < GB9704_2012_IN_FORCE
         yield ctx.finding(
@@ -153,7 +160,8 @@ def conflicting_markings(ctx: Context) -> Iterator[Finding]:
     Why: one carrier has one level and one term. When the level or term changes, the old marking is
     struck through and the new one written beside it (定密管理规定), so a struck-through marking next to a
     new one is a recorded change, not a conflict. A compilation's cover carries the highest level and the
-    longest term of what it contains (保密法实施条例 Art 27).
+    longest term of what it contains (保密法实施条例 Art 27). An old marking with a 解密 or 变更 note beside
+    it (`已解密`, `密级变更为机密`) records the change too.
 
     Wrong: header `秘密★1年`, body `机密★5年`; a cover `秘密★5年` over an inner `机密★10年`
 
@@ -165,6 +173,8 @@ def conflicting_markings(ctx: Context) -> Iterator[Finding]:
     for found in ctx.analysis.secret:
         if found is primary or _term_key(found) == _term_key(primary):
             continue
+        if ctx.analysis.superseded(found):
+            continue  # a 解密 or 变更 note beside the old marking records the change, as striking it does
         later_page = (found.unit.page or 1) > (primary.unit.page or 1) and found.unit.part not in ("header", "footer")
         if later_page:
             # Inside a compilation lower or equal markings are normal; a higher one must be on the cover.
@@ -231,7 +241,8 @@ def copy_number(ctx: Context) -> Iterator[Finding]:
     """A classified 公文 without a 份号, or a 版头 out of order.
 
     Why: a classified 公文 must carry a 份号 (党政机关公文处理工作条例 Art 9): 6 Arabic digits, flush left
-    on the first line. The 版头 order is 份号, 密级和保密期限, 紧急程度 (GB/T 9704-2012 7.2); urgency is
+    on the first line (in the 1999 layout it may share the marking's line: `000231` flush left, the marking
+    flush right). The 版头 order is 份号, 密级和保密期限, 紧急程度 (GB/T 9704-2012 7.2); urgency is
     特急 or 加急 (telegrams: 特提, 特急, 加急, 平急). A missing 份号 is an error; a malformed number, a wrong
     order or an unknown urgency word is a warning.
 
@@ -248,9 +259,11 @@ def copy_number(ctx: Context) -> Iterator[Finding]:
     for index, unit in masthead:
         text = unit.text.strip()
         number = COPY_NUMBER.match(text) if text[-1] in COPY_DIGITS else None  # a 份号 line ends in a digit
-        if number and copy_at is None:
+        # The 1999 layout may set the 份号 and the marking on one line, the marking flush right.
+        on_marking_line = copy_number_on_line(text) if number is None and copy_at is None else None
+        if (number or on_marking_line) and copy_at is None:
             copy_at = index
-            digits = number.group("number")
+            digits = number.group("number") if number else on_marking_line or ""
             if not (len(digits) == 6 and digits.isascii()):
                 yield ctx.finding("ML115", unit, f"份号“{text}”应为6位阿拉伯数字",
                                   f"the copy number \"{text}\" should be 6 Arabic digits", severity=Severity.WARNING)

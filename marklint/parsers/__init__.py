@@ -23,11 +23,11 @@ from marklint.model import Document
 
 #: File name endings of formats that can carry a marking but that marklint cannot read yet.
 UNSUPPORTED_CARRIERS = (
-    ".ofd", ".rtf", ".odt", ".xlsx", ".xls", ".et", ".pptx", ".ppt", ".dps",
+    ".rtf", ".odt", ".xlsx", ".xls", ".et", ".pptx", ".ppt", ".dps",
     ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp",
 )
 #: File name endings marklint reads.
-READ_SUFFIXES = (".docx", ".docm", ".pdf", ".txt", ".md", ".doc", ".wps")
+READ_SUFFIXES = (".docx", ".docm", ".pdf", ".txt", ".md", ".ofd", ".doc", ".wps")
 #: Names Word and WPS save the Word binary format under (and RTF or HTML, when saved "as" them).
 WORD_BINARY_SUFFIXES = (".doc", ".wps")
 TEXT_SUFFIXES = (".txt", ".md")
@@ -147,7 +147,12 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
     if size > limits.max_file_bytes:
         raise NotExamined("over a safety limit", f"file size {size} bytes")
     if kind == "zip":
-        from marklint.parsers import docx
+        from marklint.parsers import docx, ofd_package
+
+        if ofd_package.is_ofd(path):  # a ZIP with OFD.xml at its root, whatever its name
+            from marklint.parsers import ofd
+
+            return ofd.parse(path, display_path, limits)
 
         return docx.parse(path, display_path, limits)
     if kind == "pdf":

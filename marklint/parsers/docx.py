@@ -10,15 +10,9 @@ the same bytes (``Package.derived``).
 
 from __future__ import annotations
 
-import errno
-import io
-import os
-import zipfile
-import zlib
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 from lxml import etree
 
@@ -39,7 +33,7 @@ from marklint.parsers.ooxml_flow import (
     build_unit,
     first_render_page,
 )
-from marklint.parsers.ooxml_package import Package, XmlStream, check_member_count, w
+from marklint.parsers.ooxml_package import Package, XmlStream, read_zip, w
 from marklint.parsers.ooxml_styles import StyleSheet, ThemeFonts, first_children, on, theme_schemes
 
 W_DOCUMENT = w("document")
@@ -61,50 +55,11 @@ _CORE_FIELDS = frozenset(
 #: Units in the middle of a long body are kept only when they could be a marking.
 _MIDDLE_MAX_CHARS = 60
 _MIDDLE_SIGNS = ("★", "密", "解")
-#: A file this small is read into memory at once: one read instead of one per ZIP structure and member.
-IN_MEMORY_BYTES = 256 * 1024
 
 
 def parse(path: Path, display_path: str, limits: Limits) -> Document:
     """Read a DOCX file, or raise NotExamined with the reason."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - read-only, closed below; only opening is "unreadable"
-    except OSError as exc:
-        raise NotExamined("unreadable", type(exc).__name__) from exc
-    try:
-        with handle:
-            source: IO[bytes] = handle
-            if os.fstat(handle.fileno()).st_size <= IN_MEMORY_BYTES:
-                source = _FileInMemory(handle.read())
-            check_member_count(source, limits)
-            with zipfile.ZipFile(source) as archive:
-                return _DocxReader(Package(archive, limits, source), display_path, limits).read()
-    except NotExamined:
-        raise
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise NotExamined("corrupt", f"bad ZIP archive ({type(exc).__name__})") from exc
-    except etree.XMLSyntaxError as exc:
-        raise NotExamined("corrupt", "XML syntax error") from exc
-    except TimeoutError:
-        raise  # the caller's time budget, not a property of the file
-    except Exception as exc:  # malformed input must never crash a scan
-        raise NotExamined("corrupt", type(exc).__name__) from exc
-
-
-class _FileInMemory(io.BytesIO):
-    """The bytes of a small file, read at once, that seek as the file itself does: a position before the
-    start is an OSError (lseek's EINVAL), where BytesIO raises ValueError or stops at 0. What zipfile makes
-    of a damaged archive depends on it."""
-
-    def __init__(self, data: bytes) -> None:
-        super().__init__(data)
-        self._size = len(data)
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        start = 0 if whence == os.SEEK_SET else self.tell() if whence == os.SEEK_CUR else self._size
-        if start + offset < 0:
-            raise OSError(errno.EINVAL, "Invalid argument")
-        return super().seek(offset, whence)
+    return read_zip(path, limits, lambda package: _DocxReader(package, display_path, limits).read())
 
 
 def _in_body_flow(element: etree._Element) -> bool:

@@ -10,6 +10,9 @@ version's own entity limits), and again from the parsed tree. Limit breaches rai
 
 from __future__ import annotations
 
+import errno
+import io
+import os
 import posixpath
 import struct
 import threading
@@ -17,6 +20,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from functools import partial
+from pathlib import Path
 from typing import IO, TypeVar
 
 from lxml import etree
@@ -33,6 +37,8 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OVER_LIMIT = "over a safety limit"
 #: libxml2 refuses deeper nesting by itself unless huge_tree is set.
 LIBXML_MAX_DEPTH = 256
+#: A file this small is read into memory at once: one read instead of one per ZIP structure and member.
+IN_MEMORY_BYTES = 256 * 1024
 #: The smallest element (``<a/>``) takes 4 bytes: a part smaller than 4 x the element limit is safe.
 MIN_ELEMENT_BYTES = 4
 CHUNK_BYTES = 64 * 1024
@@ -65,6 +71,49 @@ _PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": Fa
 def w(local: str) -> str:
     """The Clark name of a WordprocessingML element or attribute."""
     return f"{{{W_NS}}}{local}"
+
+
+def read_zip(path: Path, limits: Limits, read: Callable[[Package], T]) -> T:
+    """``read`` of the package at ``path`` (a DOCX, an OFD), opened under the limits; any failure to read
+    it is a NotExamined with the reason."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - read-only, closed below; only opening is "unreadable"
+    except OSError as exc:
+        raise NotExamined("unreadable", type(exc).__name__) from exc
+    try:
+        with handle:
+            source: IO[bytes] = handle
+            if os.fstat(handle.fileno()).st_size <= IN_MEMORY_BYTES:
+                source = _FileInMemory(handle.read())
+            check_member_count(source, limits)
+            with zipfile.ZipFile(source) as archive:
+                return read(Package(archive, limits, source))
+    except NotExamined:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise NotExamined("corrupt", f"bad ZIP archive ({type(exc).__name__})") from exc
+    except etree.XMLSyntaxError as exc:
+        raise NotExamined("corrupt", "XML syntax error") from exc
+    except TimeoutError:
+        raise  # the caller's time budget, not a property of the file
+    except Exception as exc:  # malformed input must never crash a scan
+        raise NotExamined("corrupt", type(exc).__name__) from exc
+
+
+class _FileInMemory(io.BytesIO):
+    """The bytes of a small file, read at once, that seek as the file itself does: a position before the
+    start is an OSError (lseek's EINVAL), where BytesIO raises ValueError or stops at 0. What zipfile makes
+    of a damaged archive depends on it."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self._size = len(data)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        start = 0 if whence == os.SEEK_SET else self.tell() if whence == os.SEEK_CUR else self._size
+        if start + offset < 0:
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return super().seek(offset, whence)
 
 
 def check_member_count(handle: IO[bytes], limits: Limits) -> None:

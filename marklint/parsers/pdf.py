@@ -9,20 +9,16 @@ invents (``机密★5 年`` where the page shows ``机密★5年``) and ML103 mu
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 from marklint.errors import NotExamined
 from marklint.limits import Limits
-from marklint.model import Document, PageGeometry, Status, TextUnit
-from marklint.parsers.pdf_glyphs import Frame, PageText, read_page
-from marklint.parsers.pdf_lines import page_units
+from marklint.model import Document, PageGeometry, Status
+from marklint.parsers.fixed_layout import add_page, mark_running_lines, pages_to_read
+from marklint.parsers.pdf_glyphs import Frame, read_page
 from marklint.parsers.pdf_metadata import metadata
 from marklint.parsers.pdf_streams import FLATE_MAX_RATIO, inflates_within, oversized_pages
 from marklint.parsers.pdfium import pdfium_c
-
-#: Page 1 counts as having no text layer when more than this share of its glyphs is undecodable.
-UNDECODABLE_SHARE = 0.5
 
 
 def parse(path: Path, display_path: str, limits: Limits) -> Document:
@@ -33,15 +29,6 @@ def parse(path: Path, display_path: str, limits: Limits) -> Document:
         raise
     except Exception as exc:  # malformed input must never crash the scan
         raise NotExamined("corrupt", type(exc).__name__) from exc
-
-
-def pages_to_read(page_count: int, limits: Limits) -> list[int]:
-    """0-based indices of the pages read: the first ``max_pdf_pages_read - 1`` pages and the last."""
-    budget = max(1, limits.max_pdf_pages_read)
-    if budget == 1 or page_count == 1:
-        return [0]
-    head = list(range(min(budget - 1, page_count)))
-    return head + ([page_count - 1] if page_count - 1 not in head else [])
 
 
 def _parse(path: Path, display_path: str, limits: Limits) -> Document:
@@ -84,46 +71,12 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
                     raise NotExamined("corrupt", "page 1 has an unreadable text layer")
                 doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} has an unreadable text layer"
                 continue
-            units = page_units(read, index + 1, limits)
-            if index == 0:
-                doc.no_text = _no_text(read)
-                if doc.no_text:
-                    # Read, but the marking place could not be: not complete (ML902 reports it).
-                    doc.status, doc.reason = Status.PARTIAL, "no text layer"
-                units = units[: limits.max_body_units_kept]
-            elif index == page_count - 1:
-                units = units[-limits.max_tail_units_kept :] if limits.max_tail_units_kept > 0 else []
-            doc.units.extend(units)
-        _mark_running_lines(doc)
+            add_page(doc, read, index, limits)
+        mark_running_lines(doc)
         doc.properties = metadata(pdf, path)
         return doc
     finally:
         pdfium_c.FPDF_CloseDocument(pdf)
-
-
-#: Share of the page height at the top and bottom where running headers and footers stand.
-RUNNING_BAND = 0.15
-
-
-def _mark_running_lines(doc: Document) -> None:
-    """Lines that repeat at the same place in the top or bottom band of the first and last pages are a
-    running header or footer: a PDF keeps no parts, so repetition is the evidence."""
-    if doc.geometry is None or (doc.page_count or 1) < 2:
-        return
-    height, last = doc.geometry.height, doc.page_count
-
-    def band(unit: TextUnit) -> str | None:
-        top = unit.bbox[1] if unit.bbox else height / 2
-        return "header" if top < height * RUNNING_BAND else "footer" if top > height * (1 - RUNNING_BAND) else None
-
-    def repeats(unit: TextUnit, page: int | None) -> bool:
-        return any(other.page == page and other.text.strip() == unit.text.strip() and other.bbox and unit.bbox
-                   and abs(other.bbox[1] - unit.bbox[1]) < 3 for other in doc.units)
-
-    for position, unit in enumerate(doc.units):
-        part = band(unit) if unit.page in (1, last) else None
-        if part and repeats(unit, last if unit.page == 1 else 1):
-            doc.units[position] = replace(unit, part=part)
 
 
 def _load_error(code: int) -> NotExamined:
@@ -134,12 +87,6 @@ def _load_error(code: int) -> NotExamined:
     if code == pdfium_c.FPDF_ERR_FORMAT:
         return NotExamined("corrupt", "not a readable PDF structure")
     return NotExamined("corrupt", f"PDFium error {code}")
-
-
-def _no_text(page: PageText) -> bool:
-    if page.decodable + page.undecodable == 0:
-        return page.has_image
-    return page.undecodable > UNDECODABLE_SHARE * (page.decodable + page.undecodable)
 
 
 # --- glyphs ------------------------------------------------------------------------------------------------

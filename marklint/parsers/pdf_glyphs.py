@@ -12,14 +12,12 @@ import functools
 import math
 import struct
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
+from marklint.parsers.glyphs import STRIKE_MAX_THICKNESS, Glyph, PageText
+from marklint.parsers.glyphs import Look as _Look
 from marklint.parsers.pdfium import pdfium_c
 
-#: A strike-through is a horizontal path no thicker than this (LibreOffice strokes 1.2 pt lines, whose
-#: bounds are 2.4 pt high; Word fills thin rectangles).
-STRIKE_MAX_THICKNESS = 3.0
 #: Page objects examined for strike-through lines and images; a vector drawing may hold far more.
 MAX_PAGE_OBJECTS = 50_000
 #: Form XObjects nest; strike-through lines and images inside them are looked for this deep.
@@ -28,57 +26,6 @@ MAX_FORM_DEPTH = 4
 _SPACES = (" ", "\u3000", "\u00a0")
 _SPACE_CODES = frozenset(map(ord, _SPACES))
 _CONTROL_LIMIT = 0x20
-
-
-class Glyph:
-    """One drawn character, its box in points from the displayed page's top-left.
-
-    No ``__init__``: ``Glyph()`` then runs no Python code, and ``_glyphs`` sets each attribute of a page's
-    glyphs itself, far cheaper than a constructor call per glyph. ``make_glyph`` builds one elsewhere."""
-
-    __slots__ = ("angle", "bottom", "char", "is_space", "look", "middle", "struck", "top", "x0", "x1")
-
-    char: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    look: _Look  # shared by the glyphs of one text object
-    is_space: bool
-    angle: int  # whole degrees, 0-359
-    struck: bool
-    middle: float  # line building sorts and compares by it
-
-
-def make_glyph(char: str, x0: float, top: float, x1: float, bottom: float, look: _Look, is_space: bool,
-               angle: int, struck: bool = False) -> Glyph:
-    """A glyph with all its attributes set."""
-    glyph = Glyph()
-    glyph.char = char
-    glyph.x0 = x0
-    glyph.top = top
-    glyph.x1 = x1
-    glyph.bottom = bottom
-    glyph.look = look
-    glyph.is_space = is_space
-    glyph.angle = angle
-    glyph.struck = struck
-    glyph.middle = (top + bottom) * 0.5  # exactly (top + bottom) / 2, by a cheaper float instruction
-    return glyph
-
-
-#: A text object's font name, size in points and fill colour (``RRGGBB``).
-_Look = tuple[str | None, float, str | None]
-
-
-@dataclass(slots=True)
-class PageText:
-    glyphs: list[Glyph]
-    strikes: list[tuple[float, float, float]]  # thin horizontal paths as (y, x0, x1), sorted
-    decodable: int  # non-space glyphs with a usable Unicode value
-    undecodable: int
-    has_image: bool
-    turned: bool = True  # text objects run in more than one direction (False: no watermark to set apart)
 
 
 class Frame:

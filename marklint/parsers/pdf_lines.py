@@ -1,4 +1,4 @@
-"""Text lines rebuilt from a page's glyphs (``pdf_glyphs``).
+"""Text lines rebuilt from a page's glyphs (``glyphs``: PDFium's for a PDF, the text objects' for an OFD).
 
 PDFium's own text stream carries spaces and line breaks it invents (``机密★5 年`` where the page shows
 ``机密★5年``), so lines are rebuilt here from glyph boxes: glyphs grouped by baseline band, spaces kept
@@ -14,14 +14,14 @@ from operator import attrgetter
 
 from marklint.limits import Limits
 from marklint.model import StyleSpan, TextUnit
-from marklint.parsers.pdf_glyphs import Glyph, PageText, make_glyph
+from marklint.parsers.glyphs import Glyph, PageText, make_glyph
 
 #: A gap wider than this many ems between two glyphs of one font, with no space glyph, reads as a space
 #: (producers that place each word on its own and draw no space glyphs).
 SPACE_GAP_EM = 0.8
 #: A gap wider than this many ems splits a line into two units (a 版记 row: 印发机关 ... 印发日期).
 SPLIT_GAP_EM = 4.0
-#: A thin horizontal line (pdf_glyphs.STRIKE_MAX_THICKNESS) strikes a glyph through when it crosses it
+#: A thin horizontal line (glyphs.STRIKE_MAX_THICKNESS) strikes a glyph through when it crosses it
 #: between these fractions of its box height, counted from the bottom (an underline sits near 0.15, an
 #: overline near 1.0).
 STRIKE_BAND = (0.3, 0.7)
