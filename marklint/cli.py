@@ -266,3 +266,8 @@ def show_config(config: Path | None) -> None:
         return
     click.echo(f"# configuration: {source or 'none found, defaults'}")
     click.echo(json.dumps(settings.describe(), ensure_ascii=False, indent=2))
+
+
+from marklint.serve_command import serve as serve_command  # noqa: E402  (its own module; imports no server)
+
+main.add_command(serve_command)

@@ -64,6 +64,7 @@ class Settings:
     ledger: Ledger | None = None  # the 定密台账 held against the documents
     approvers: list[str] = field(default_factory=list)  # the unit's 定密责任人
     issuers: dict[str, str] = field(default_factory=dict)  # issuer -> highest level it may classify
+    serve: dict[str, object] = field(default_factory=dict)  # [serve] of marklint serve: token_file, queue
 
     def describe(self) -> dict:
         """The settings in force, for ``marklint config``."""
@@ -113,7 +114,7 @@ CONFIG_NAMES = ("marklint.toml", ".marklint.toml", "pyproject.toml")
 #: Keys a configuration file may set, and how each is checked.
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
 KNOWN_KEYS = {*LIST_KEYS, "per-file-ignores", "fail-on", "expiry-window", "lang", "severity", "limits",
-              "metadata-labels", "ledger", "authority"}
+              "metadata-labels", "ledger", "authority", "serve"}
 
 
 def find_config(start: Path) -> Path | None:
@@ -205,6 +206,8 @@ def apply_table(settings: Settings, data: dict, source: Path) -> None:
         settings.ledger = read_ledger(str(source.parent / data["ledger"]))  # relative to the config file
     if "authority" in data:
         _authority(settings, data["authority"], source)
+    if "serve" in data:
+        settings.serve = _serve(data["serve"], source)
     settings.validate()
 
 
@@ -219,6 +222,24 @@ def _authority(settings: Settings, table: object, source: Path) -> None:
         raise ConfigError(f"{source}: authority.issuers must map issuers to 绝密, 机密 or 秘密")
     settings.approvers = list(approvers)
     settings.issuers = dict(issuers)
+
+
+def _serve(table: object, source: Path) -> dict[str, object]:
+    """``[serve]`` of ``marklint serve``: ``token-file`` (relative to the configuration file) holds the bearer
+    token; ``queue`` is how many documents may wait for a worker."""
+    if not isinstance(table, dict) or set(table) - {"token-file", "queue"}:
+        raise ConfigError(f"{source}: [serve] takes token-file = \"…\" and queue = N")
+    serve: dict[str, object] = {}
+    if "token-file" in table:
+        if not isinstance(table["token-file"], str):
+            raise ConfigError(f"{source}: serve.token-file must be the path of a file")
+        serve["token_file"] = str(source.parent / table["token-file"])
+    if "queue" in table:
+        queue = table["queue"]
+        if not isinstance(queue, int) or isinstance(queue, bool) or queue < 1:
+            raise ConfigError(f"{source}: serve.queue must be a whole number, 1 or more")
+        serve["queue"] = queue
+    return serve
 
 
 def _limits(table: object, source: Path) -> Limits:

@@ -30,6 +30,7 @@ class Limits:
     max_tail_units_kept: int = 40  # last body units kept (成文日期, 版记)
     max_unit_chars: int = 2_000  # a longer unit is cut: markings are short
     per_file_seconds: float = 30.0  # wall-clock budget for one file
+    max_request_bytes: int = 64 * MiB  # marklint serve: a larger request is refused (413) before it is read
 
     @classmethod
     def names(cls) -> list[str]:
