@@ -29,6 +29,9 @@ class Limits:
     max_body_units_kept: int = 60  # first body units kept whole (page 1 and a cover)
     max_tail_units_kept: int = 40  # last body units kept (成文日期, 版记)
     max_unit_chars: int = 2_000  # a longer unit is cut: markings are short
+    max_embedded_depth: int = 3  # documents embedded in embedded documents are read this deep
+    max_embedded_documents: int = 32  # embedded documents read from one container
+    max_embedded_bytes: int = 64 * MiB  # bytes of all the embedded documents read from one file
     per_file_seconds: float = 30.0  # wall-clock budget for one file
     max_request_bytes: int = 64 * MiB  # marklint serve: a larger request is refused (413) before it is read
 

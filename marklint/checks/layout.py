@@ -11,6 +11,7 @@ import regex
 from marklint import regex_cache
 from marklint.analysis import ISSUER_MARK, FoundMarking
 from marklint.checks.context import Context
+from marklint.checks.embedded import container_lower
 from marklint.checks.form import GB9704_2012_IN_FORCE
 from marklint.checks.registry import rule
 from marklint.marking import URGENCY_WORDS, copy_number_on_line
@@ -166,7 +167,12 @@ def conflicting_markings(ctx: Context) -> Iterator[Finding]:
     Wrong: header `秘密★1年`, body `机密★5年`; a cover `秘密★5年` over an inner `机密★10年`
 
     Right: the same marking everywhere, or `~~秘密★1年~~ 机密★5年`
+
+    A document embedded in another (an attachment, an altChunk, an embedded package) is held by it as a
+    compilation holds its parts: a container marked lower than an embedded document, or not at all, is
+    reported too.
     """
+    yield from container_lower(ctx)
     primary = ctx.analysis.primary
     if primary is None:
         return
