@@ -13,13 +13,14 @@ from pathlib import Path
 import click
 
 from marklint import __version__
+from marklint.cli_report import INSPECTION_FLAGS, InspectionOutputs, inspection_options, report_command
 from marklint.config import SEVERITIES, Settings, load_settings
 from marklint.errors import ConfigError
 from marklint.model import Severity
 from marklint.results import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "jsonl", "sarif")
+FORMATS = ("text", "json", "jsonl", "sarif", "html", "xlsx")
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -115,6 +116,7 @@ def scan_options(command: Callable) -> Callable:
               help="Text format: a line for every file with its status and its markings, then its findings.")
 @click.option("--statistics", is_flag=True,
               help="Text format: the number of findings per rule instead of the findings.")
+@inspection_options
 def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
          sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
          write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, show_files: bool,
@@ -125,6 +127,7 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
     from marklint.report import json as json_report
     from marklint.report.progress import Progress
 
+    inspection = {name: flags.pop(name) for name in INSPECTION_FLAGS}
     try:
         settings = _settings(config, **flags)
         loaded = None
@@ -136,8 +139,11 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
         _fail(str(exc))
         return
     as_of = settings.as_of.isoformat()
+    scan_facts = json_report.scan_facts(paths, settings.lang)
+    outputs = InspectionOutputs.for_scan(scan_facts, settings, output_format, output, **inspection)  # type: ignore[arg-type]
     with ExitStack() as stack:
-        main_stream = stack.enter_context(atomic_file(output)) if output is not None else sys.stdout
+        main_stream = (stack.enter_context(atomic_file(output)) if output is not None and output_format != "xlsx"
+                       else sys.stdout)
         writers: list = []
         if output_format == "text":
             from marklint.report import text as text_report
@@ -147,11 +153,14 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
                                                   summary=not quiet, statistics=statistics,
                                                   show_files=show_files))
         elif output_format == "json":
-            writers.append(json_report.JsonWriter(main_stream, as_of))
+            writers.append(json_report.JsonWriter(main_stream, as_of, scan_facts))
         elif output_format == "jsonl":
-            writers.append(json_report.JsonLinesWriter(main_stream, as_of))
+            writers.append(json_report.JsonLinesWriter(main_stream, as_of, scan_facts))
         if json_output is not None:
-            writers.append(json_report.JsonWriter(stack.enter_context(atomic_file(json_output)), as_of))
+            writers.append(json_report.JsonWriter(stack.enter_context(atomic_file(json_output)), as_of, scan_facts))
+        if outputs is not None:
+            outputs.stream = main_stream
+            writers.append(outputs)
         progress = Progress.for_stderr(enabled=not quiet)
 
         def on_result(result: FileResult) -> None:
@@ -229,6 +238,9 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
     else:
         sys.stdout.write(stats_report.render(collected, output_format))
     sys.exit(EXIT_CLEAN)
+
+
+main.add_command(report_command)
 
 
 @main.command("rules")

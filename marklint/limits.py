@@ -23,6 +23,7 @@ class Limits:
     max_xml_depth: int = 256  # element nesting in any XML part
     max_xml_elements: int = 5_000_000  # elements in one XML part
     max_pdf_pages_read: int = 2  # page 1 (marking) and the last page (issue date)
+    max_blank_lead_pages: int = 3  # pages with no body text before the first that has some, read past (PDF)
     max_pdf_stream_bytes: int = 64 * MiB  # inflated content, forms, fonts and CMaps of one PDF page read
     max_page_objects: int = 50_000  # objects drawn on one OFD page read, a composite unit each time it is drawn
     max_page_glyphs: int = 500_000  # characters placed on one OFD page read

@@ -48,7 +48,7 @@ class StyleSpan:
 
 @dataclass(frozen=True, slots=True)
 class TextUnit:
-    """One stand-alone piece of text: a paragraph, a table row, a text-box paragraph, a header or
+    """One stand-alone piece of text: a paragraph, a table cell, a text-box paragraph, a header or
     footer line, a PDF text line, or one metadata property (``name=value``)."""
 
     text: str

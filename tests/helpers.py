@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
+import pytest
+
 from marklint.checks.context import Context
 from marklint.checks.registry import all_rules, run_checks
 from marklint.config import Settings
@@ -73,3 +75,18 @@ def write_pdf_objects(out: BinaryIO, objects: list[bytes | PdfStream]) -> None:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+
+
+def loaded_pages(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The 0-based indices of the PDF pages PDFium is asked to load from now on, in order."""
+    from marklint.parsers import pdf
+
+    loaded: list[int] = []
+    original = pdf.pdfium_c.FPDF_LoadPage
+
+    def counting(document: object, index: int) -> object:
+        loaded.append(index)
+        return original(document, index)
+
+    monkeypatch.setattr(pdf.pdfium_c, "FPDF_LoadPage", counting)
+    return loaded

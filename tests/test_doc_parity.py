@@ -1,6 +1,7 @@
-"""Parity of the Word binary reader with the DOCX reader (issue 15): each ``fixtures/doc`` file, made from a
-DOCX fixture by LibreOffice (or rewritten as WPS writes a ``.wps``), gives the same markings (text, level,
-term, struck, place), the same primary marking, the same issue date and the same rule set as its DOCX.
+"""What the Word binary copies keep beyond the verdict (issue 15). ``tests/test_parity.py`` holds each
+``fixtures/doc`` ``.doc`` to its DOCX's verdict; here every DOCX fixture has its ``.doc`` copy, the WPS-made
+``.wps`` files (named apart from their DOCX) get their DOCX's verdict too, and a flow format keeps each
+marking's place (story part and page) and the file's status, which the fixed-layout copies cannot.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 
 import marklint
 from marklint.config import Settings
+from tests.test_parity import LACKS_EVIDENCE
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 AS_OF = date(2026, 11, 27)
@@ -22,11 +24,6 @@ WPS_SOURCES = {
     "wps_unclassified.wps": "clean_notice_quote.docx",
     "wps_security_level.wps": "wps_security_level.docx",
 }
-#: File -> rules its DOCX reports that the Word binary copy cannot (with why). The one place for the
-#: exceptions: none today, the format carries every fact the rules need (fonts, sizes, strike-through,
-#: headers and footers, text boxes, page breaks, user-defined properties); fixtures/make_doc.py's
-#: FORMAT_LACKS says the same of the manifest.
-EXCEPTIONS: dict[str, tuple[set[str], str]] = {}
 PAIRS = sorted(
     [(path.name, path.stem + ".docx") for path in (FIXTURES / "doc").glob("*.doc")] + list(WPS_SOURCES.items())
 )
@@ -39,15 +36,11 @@ def results() -> dict[str, dict]:
     return {Path(result.path).name: result.to_json() for result in report.files}
 
 
-def _summary(result: dict, drop: set[str]) -> dict:
+def _places(result: dict) -> dict:
     return {
         "status": result["status"],
-        "markings": [
-            (m["text"], m["level"], m["term"], m["struck"], m["primary"], m["location"]["part"], m["location"]["page"])
-            for m in result["markings"]
-        ],
-        "issue_date": result["issue_date"],
-        "rules": sorted(f["rule"] for f in result["findings"] if f["rule"] not in drop),
+        "markings": [(m["text"], m["primary"], m["location"]["part"], m["location"]["page"])
+                     for m in result["markings"]],
     }
 
 
@@ -57,10 +50,18 @@ def test_every_docx_fixture_has_a_doc_copy() -> None:
 
 
 @pytest.mark.parametrize(("doc", "docx"), PAIRS, ids=[doc for doc, _ in PAIRS])
-def test_doc_reads_as_its_docx(doc: str, docx: str, results: dict[str, dict]) -> None:
-    drop = EXCEPTIONS.get(doc, (set(), ""))[0]
+def test_doc_keeps_the_places_of_its_docx(doc: str, docx: str, results: dict[str, dict]) -> None:
     assert results[doc]["format"] == ("wps" if doc.endswith(".wps") else "doc")
-    assert _summary(results[doc], drop) == _summary(results[docx], drop)
+    assert _places(results[doc]) == _places(results[docx])
+
+
+@pytest.mark.parametrize(("wps", "docx"), sorted(WPS_SOURCES.items()), ids=sorted(WPS_SOURCES))
+def test_wps_gets_the_verdict_of_its_docx(wps: str, docx: str, results: dict[str, dict]) -> None:
+    def verdict(result: dict) -> tuple:
+        return ([(m["text"], m["level"], m["term"], m["struck"]) for m in result["markings"]], result["issue_date"],
+                sorted(f["rule"] for f in result["findings"] if f["rule"] not in LACKS_EVIDENCE))
+
+    assert verdict(results[wps]) == verdict(results[docx])
 
 
 def test_the_wps_made_classified_gongwen_is_marked_where_the_docx_is(results: dict[str, dict]) -> None:

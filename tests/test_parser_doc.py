@@ -57,9 +57,10 @@ def test_text_box_follows_its_anchor_on_its_page() -> None:
         ("body", 1, 1, "000123"), ("textbox", 1, 1, "机密★5年"), ("body", 1, 2, "特急")]
 
 
-def test_a_table_row_is_one_unit() -> None:
-    assert units(DOC / "ml108_field_style.doc")[:3] == [
-        ("table", 1, 1, "密级：机密"), ("table", 1, 2, "保密期限：5年"), ("body", 1, 1, "知悉范围：局领导班子成员")]
+def test_a_table_cell_is_one_unit_on_its_rows_line() -> None:
+    assert units(DOC / "ml108_field_style.doc")[:5] == [
+        ("table", 1, 1, "密级："), ("table", 1, 1, "机密"), ("table", 1, 2, "保密期限："), ("table", 1, 2, "5年"),
+        ("body", 1, 1, "知悉范围：局领导班子成员")]
 
 
 def test_page_break_before_starts_a_page() -> None:

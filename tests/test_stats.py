@@ -178,9 +178,10 @@ UNMARKED = ["README.md", "docx/clean_company_name.docx", "pdf/clean_company_name
             "docx/clean_notice_quote.docx", "pdf/clean_notice_quote.pdf", "text/clean_notice.txt",
             "docx/wps_security_level.docx", "pdf/wps_security_level.pdf",
             "ofd/clean_company_name.ofd", "ofd/clean_notice_quote.ofd", "ofd/wps_security_level.ofd",
-            "ofd/glyph_index_only.ofd",
+            "ofd/glyph_index_only.ofd", "docx/level_column_register.docx", "pdf/level_column_register.pdf",
+            "ofd/level_column_register.ofd",
             "doc/clean_company_name.doc", "doc/clean_notice_quote.doc", "doc/wps_security_level.doc",
-            "doc/wps_unclassified.wps", "doc/wps_security_level.wps"]
+            "doc/level_column_register.doc", "doc/wps_unclassified.wps", "doc/wps_security_level.wps"]
 MARKED_NOT_CLASSIFIED = ["docx/declassified.docx", "pdf/declassified.pdf",
                          "docx/declassified_note_below.docx", "pdf/declassified_note_below.pdf",
                          "docx/ml109_star_non_secret.docx", "pdf/ml109_star_non_secret.pdf",
@@ -209,19 +210,22 @@ def test_fixture_numbers_checked_by_hand_against_the_manifest(fixtures_run: tupl
     for name in ("compilation_cover_lower", "level_header_over_field"):
         assert {levels[f"{fmt}/{name}.{fmt}"] for fmt in ("docx", "pdf", "ofd", "doc")} == {"机密"}
     # ≤1年: expired_duration and expiring_soon, x4 each (docx, pdf, ofd, doc); header_conflict counts by its body
-    # 机密★5年, the marking the checks judge, not by its header's 秘密★1年. 5-10 years: only
-    # struck_replaced_same_line's live 机密★10年 (not its struck 秘密★2年); compilation_cover_lower's term is
+    # 机密★5年, the marking the checks judge, not by its header's 秘密★1年. 5-10 years:
+    # struck_replaced_same_line's live 机密★10年 (not its struck 秘密★2年) and header_table_marking's 机密★10年
+    # in its header table, x4 each; compilation_cover_lower's term is
     # its cover's 秘密★5年 (the primary marking), though its level is the inner 机密★10年 (above).
     # >10–20年: ml202 秘密★15年, layout_1999 and layout_1999_one_line 机密★20年; >20年: ml104 绝密★（30年）.
     assert {k: v for k, v in stats["by_term"].items() if k != "duration_1_5y"} == {
-        "duration_le_1y": 8, "duration_5_10y": 4, "duration_10_20y": 12, "duration_gt_20y": 4,
+        "duration_le_1y": 8, "duration_5_10y": 8, "duration_10_20y": 12, "duration_gt_20y": 4,
         "date": 8, "condition": 8, "long-term": 4, "missing": 8}
     # Expired: the manifests' 24 ML301 (chinese_numeral_date, expired_date, expired_duration,
     # missing_term_expired, level_header_over_field, struck_replaced_same_line, docx, pdf, ofd and doc);
     # expiring: expiring_soon, docx, pdf, ofd and doc. The .wps copies add only 机密★5年 and unmarked files.
     assert (stats["expired"], stats["expiring"]) == (24, 4)
     assert stats["findings_by_rule"]["ML301"] == {"name": "expired-term", "count": 24}
-    assert stats["findings_by_rule"]["ML113"] == {"name": "conflicting-markings", "count": 12}
+    # ML113: header_conflict, compilation_cover_lower, level_header_over_field and wps_header_field_under_title,
+    # docx, pdf, ofd and doc.
+    assert stats["findings_by_rule"]["ML113"] == {"name": "conflicting-markings", "count": 16}
     # Findings by kind: the manifest's expected rules by family.
     expected = Counter(rule[:3] for entry in manifest for rule in entry["expected"])
     assert {k: v["total"] for k, v in stats["findings_by_kind"].items()} == {

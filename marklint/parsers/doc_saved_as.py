@@ -2,7 +2,7 @@
 names, sniffed by content.
 
 - HTML (Word's "save as web page" kept as ``.doc``, and what many document systems export as ``.doc``) is
-  read: one unit per block (paragraph, heading, list item, table row), pages split where a style says
+  read: one unit per block (paragraph, heading, list item, table cell), pages split where a style says
   ``page-break-before``/``after: always``, Word's ``mso-element:header``/``footer`` blocks as the page
   header and footer, and the document properties Word keeps in an XML island inside a comment
   (``o:DocumentProperties``, ``o:CustomDocumentProperties``: ``密级``, ``SecurityLevel``) under the DOCX
@@ -26,7 +26,7 @@ from marklint.limits import Limits
 from marklint.model import Document, TextUnit
 from marklint.parsers import text as text_parser
 
-#: Elements whose text is a unit of its own; a table row is one unit, its cells joined.
+#: Elements whose text is a unit of its own; a table cell is one unit, the cells of a row on one line number.
 _BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "blockquote", "pre",
                      "center", "dt", "dd", "body", "td", "th"})
 _CELLS = frozenset({"td", "th"})
@@ -96,6 +96,10 @@ def _office_properties(island: str) -> dict[str, str]:
     return found
 
 
+def _row_part(part: str) -> str:
+    return "table" if part == "body" else part
+
+
 class _HtmlReader:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
@@ -104,7 +108,7 @@ class _HtmlReader:
         self.page = 1
         self.lines: dict[tuple[str, int], int] = {}
         self.in_row = False
-        self.cell_start = 0
+        self.row_line: int | None = None  # the line number the cells of the row being read share
 
     def walk(self, element: etree._Element, part: str, depth: int) -> None:
         if not isinstance(element.tag, str) or depth > self.limits.max_xml_depth:
@@ -120,27 +124,31 @@ class _HtmlReader:
             inner = "header" if "header" in style else "footer"
             self._children(element, inner, depth)
             self.flush(inner)
-        elif tag == "tr" and not self.in_row:  # one unit per row, as the DOCX reader gives
+        elif tag == "tr" and not self.in_row:  # each cell its own unit on one line number, as the DOCX reader gives
             self.flush(part)
-            self.in_row = True
+            self.in_row, self.row_line = True, None
             self._children(element, part, depth)
             self.in_row = False
-            self.flush("table" if part == "body" else part)
+            self.flush(_row_part(part), row=True)
+            self.row_line = None
         else:
             block = (tag in _BLOCKS or tag == "br") and not self.in_row
             if block:
                 self.flush(part)
             if any(sign in style for sign in _PAGE_BREAK) and part == "body" and self.units:
                 self.page += 1
-            if tag in _CELLS:
-                self.cell_start = len(self.pieces)
-            elif self.in_row and (tag in _BLOCKS or tag == "br") and len(self.pieces) > self.cell_start:
+            cell = self.in_row and tag in _CELLS
+            if cell:
+                self.flush(_row_part(part), row=True)
+            elif self.in_row and (tag in _BLOCKS or tag == "br") and "".join(self.pieces).strip():
                 self.pieces.append(" ")  # paragraphs of a cell, joined by a space
             if element.text:
                 self.pieces.append(element.text)
             self._children(element, part, depth)
             if block:
                 self.flush(part)
+            elif cell:
+                self.flush(_row_part(part), row=True)
             if any(sign in style for sign in _PAGE_BREAK_AFTER) and part == "body":
                 self.page += 1
         if element.tail:
@@ -150,12 +158,18 @@ class _HtmlReader:
         for child in element:
             self.walk(child, part, depth + 1)
 
-    def flush(self, part: str) -> None:
+    def flush(self, part: str, row: bool = False) -> None:
+        """The pieces read so far as one unit; a cell (``row``) shares its row's line number."""
         text = _SPACES.sub(" ", "".join(self.pieces)).strip(" ") if self.pieces else ""
         self.pieces = []
         if not text:
             return
         page = self.page if part in ("body", "table") else 1
         key = (part, page)
-        self.lines[key] = self.lines.get(key, 0) + 1
-        self.units.append(TextUnit(text[: self.limits.max_unit_chars], part, page, self.lines[key]))
+        if row and self.row_line is not None and self.lines.get(key, 0) >= self.row_line:
+            number = self.row_line
+        else:
+            number = self.lines[key] = self.lines.get(key, 0) + 1
+        if row:
+            self.row_line = number
+        self.units.append(TextUnit(text[: self.limits.max_unit_chars], part, page, number))

@@ -2,7 +2,8 @@
 looks of its characters and paragraphs.
 
 Units are cut as the DOCX reader cuts them (``ooxml_flow``): a paragraph line (split at line breaks) is a
-unit; a table row is one unit, its cells joined with nothing and the paragraphs of a cell by a space; a
+unit; a table cell is one unit (its paragraphs joined by a space), the cells of a row sharing a line
+number (markings.md section 7: each cell is its own unit); a
 text box's paragraphs follow the paragraph that anchors it, on its page. Special characters
 ([MS-DOC] 2.8.25): ``\\r`` ends a paragraph, ``\\x07`` a cell or a row, ``\\x0b`` is a line break,
 ``\\x0c`` a page or section break, ``\\x13 instruction \\x14 result \\x15`` a field (the result is shown
@@ -247,8 +248,8 @@ class StoryReader:
         self._line_numbers: dict[tuple[str, int], int] = {}
         self._fields: list[bool] = []  # per open field: True while in its instruction
         self._started = False
-        self._row: _Line | None = None
-        self._cell_start = 0
+        self._cells: list[_Line] = []  # the ended cells of the table row being read
+        self._cell: _Line | None = None  # the cell being read
         self._separate = False
 
     def read(self, start: int, end: int) -> None:
@@ -259,11 +260,12 @@ class StoryReader:
             istd, look = self.formatting.paragraph(mark if found else max(end - 1, start))
             if look.page_break_before and self.track_pages and self._started:
                 self._new_page()
-            line = self._row if self._row is not None else _Line()
+            line = self._cell if self._cell is not None else _Line()
             queued: list[tuple[TextBox, int]] = []
             in_table = look.in_table or (found is not None and found.group() == "\x07")
             line = self._content(at, mark, istd, line, in_table, queued)
             self._end_paragraph(line, look, found.group() if found else "\r", mark, in_table)
+            self._started = True  # an empty paragraph too takes its line: a page break before the next is a page
             for box, page in queued:
                 self.text_box(box, page)
             at = mark + 1
@@ -292,7 +294,7 @@ class StoryReader:
         return line
 
     def _add(self, line: _Line, text: str, look: RunLook, in_table: bool) -> None:
-        if in_table and self._separate and line.length > self._cell_start:
+        if in_table and self._separate and line.length:
             line.add(" ", None, self.page)
         self._separate = False
         line.add(text, look, self.page)
@@ -336,7 +338,7 @@ class StoryReader:
     def _end_paragraph(self, line: _Line, look: ParagraphLook, mark: str, cp: int, in_table: bool) -> None:
         if mark == "\x0c":  # a page break, or a section's last paragraph ended by the section mark
             if in_table:
-                self._row, self._separate = line, True  # the row goes on after the break
+                self._cell, self._separate = line, True  # the cell goes on after the break
             else:
                 self._flush(self.paragraph_part, line, look)
             self._break(cp)
@@ -345,20 +347,24 @@ class StoryReader:
             self._close_row()
             self._flush(self.paragraph_part, line, look)
             return
-        self._row = line
+        self._cell = line
         if mark == "\r":
             self._separate = True
         elif look.row_end:
             self._close_row()
         else:  # the end of a cell
-            self._cell_start = line.length
+            self._cells.append(line)
+            self._cell = None
             self._separate = False
 
     def _close_row(self) -> None:
-        if self._row is not None:
-            self._flush(self.table_part, self._row, None)
-        self._row = None
-        self._cell_start = 0
+        """The cells of a row, each its own unit on one line number, as ``FlowReader.row`` gives them."""
+        if self._cell is not None:
+            self._cells.append(self._cell)
+        number = None
+        for line in self._cells:
+            number = self._flush(self.table_part, line, None, number)
+        self._cells, self._cell = [], None
         self._separate = False
 
     def text_box(self, box: TextBox, page: int) -> None:
@@ -371,6 +377,8 @@ class StoryReader:
     def _new_page(self) -> None:
         self.page += 1
 
-    def _flush(self, part: str, line: _Line, look: ParagraphLook | None) -> None:
-        if flush_line(self.sink, self._line_numbers, part, line, self.page, look):
+    def _flush(self, part: str, line: _Line, look: ParagraphLook | None, number: int | None = None) -> int | None:
+        number = flush_line(self.sink, self._line_numbers, part, line, self.page, look, number)
+        if number is not None:
             self._started = True
+        return number

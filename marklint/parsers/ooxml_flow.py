@@ -1,8 +1,8 @@
 """Reading WordprocessingML stories (body, header, footer, text box) into text units.
 
-A story is a sequence of paragraphs and tables. Each paragraph line (split at w:br), table row and
-text-box paragraph becomes one TextUnit with style spans; pages are counted from explicit and
-rendered page breaks when the reader tracks pages (the body).
+A story is a sequence of paragraphs and tables. Each paragraph line (split at w:br), table cell and
+text-box paragraph becomes one TextUnit with style spans (the cells of a row share a line number); pages
+are counted from explicit and rendered page breaks when the reader tracks pages (the body).
 """
 
 from __future__ import annotations
@@ -197,6 +197,7 @@ class FlowReader:
         self._inline(p, pstyle, items)
         if items:  # an empty paragraph (spacing) makes no unit
             self._lines(items, look)
+        self._started = True  # but it takes its line on the page: a page break before the next one is a page
         if self.track_pages and sectpr is not None:
             self.end_section(sectpr, final=False)
 
@@ -226,12 +227,14 @@ class FlowReader:
             self.row(row)
 
     def row(self, tr: etree._Element) -> None:
-        """One row, one unit: paragraphs of a cell joined by a space, cells joined by nothing."""
-        line = _Line()
+        """One row: each cell its own unit (a cell's paragraphs joined by a space), all on one line number,
+        so that a row of a header table (``机密★10年 | 某某县财政局``) or of a table that lists levels
+        (``秘密 | 10年``) is never read as one string (markings.md section 7: each cell is its own unit)."""
+        cells: list[_Line] = []
         boxes = []
         nested = []
         for cell in _children(tr, W_TC):
-            cell_start = line.length
+            line = _Line()
             separate = False
             for block in _cell_blocks(cell):
                 if block.tag == W_TBL:
@@ -241,7 +244,7 @@ class FlowReader:
                 self._inline(block, self.styles.paragraph_style_id(first_child(block, W_PPR)), items)
                 for kind, value, run_look in items:
                     if kind == TEXT:
-                        if separate and line.length > cell_start and value:
+                        if separate and line.length and value:
                             line.add(" ", None, self.page)
                         separate = False
                         line.add(value, run_look, self.page)
@@ -252,7 +255,10 @@ class FlowReader:
                     elif self.track_pages and (kind == PAGE_BREAK or self._text_since_break or line.length):
                         self._new_page()
                 separate = True
-        self._flush(self.table_part, line, None)
+            cells.append(line)
+        number = None
+        for line in cells:
+            number = self._flush(self.table_part, line, None, number)
         for box, page in boxes:
             self._text_box(box, page)
         for table in nested:
@@ -332,27 +338,33 @@ class FlowReader:
         self.page += 1
         self._text_since_break = False
 
-    def _flush(self, part: str, line: _Line, look: ParagraphLook | None) -> None:
-        if flush_line(self._sink, self._line_numbers, part, line, self.page, look) and self.track_pages:
+    def _flush(self, part: str, line: _Line, look: ParagraphLook | None, number: int | None = None) -> int | None:
+        """Emit ``line`` as a unit; ``number`` is the line number to share (the cells of one table row).
+        Returns the line number used, or ``number`` when the line was empty."""
+        number = flush_line(self._sink, self._line_numbers, part, line, self.page, look, number)
+        if number is not None and self.track_pages:
             self._text_since_break = True
             self._started = True
+        return number
 
 
 def flush_line(sink: Callable[[RawUnit], None], line_numbers: dict[tuple[str, int], int], part: str, line: _Line,
-               page: int, look: ParagraphLook | None) -> bool:
+               page: int, look: ParagraphLook | None, number: int | None = None) -> int | None:
     """Give ``line`` to ``sink`` as a unit of ``part``, numbered within its part and page (``page`` unless the
-    line has its own); False for a line with no text, which makes no unit. Shared with the Word binary
+    line has its own); ``number`` is the line number to share (the cells of one table row). Returns the line
+    number used, or ``number`` when the line has no text and makes no unit. Shared with the Word binary
     reader (``doc_story``), whose paragraph looks have the same ``align`` and ``indent``."""
     text = "".join(line.pieces)
     if not text.strip():
-        return False
+        return number
     page = line.page if line.page is not None else page
     key = (part, page)
-    number = line_numbers.get(key, 0) + 1
-    line_numbers[key] = number
+    if number is None or line_numbers.get(key, 0) < number:
+        number = line_numbers.get(key, 0) + 1
+        line_numbers[key] = number
     align, indent = (look.align, look.indent) if look is not None else (None, None)
     sink(RawUnit(text, part, page, number, line.spans, align, indent))
-    return True
+    return number
 
 
 def _choose(alternate: etree._Element) -> etree._Element | None:

@@ -1,9 +1,10 @@
 """Read a PDF's page 1 and last page into text lines rebuilt from PDFium's glyphs.
 
-The marking stands on page 1 and the issue date (成文日期, 版记) on the last page, so only those pages are
-loaded: a 500-page PDF costs about what a 2-page one does. Lines are rebuilt from glyph positions rather
-than taken from PDFium's text stream, because the stream carries spaces and line breaks that PDFium
-invents (``机密★5 年`` where the page shows ``机密★5年``) and ML103 must judge the page, not the extractor.
+The marking stands on page 1 (or the first page with body text, when blank pages come first) and the
+issue date (成文日期, 版记) on the last page, so only those pages are loaded: a 500-page PDF costs about
+what a 2-page one does. Lines are rebuilt from glyph positions rather than taken from PDFium's text
+stream, because the stream carries spaces and line breaks that PDFium invents (``机密★5 年`` where the
+page shows ``机密★5年``) and ML103 must judge the page, not the extractor.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Document, PageGeometry, Status
 from marklint.parsers.embedded import attach_pdf
-from marklint.parsers.fixed_layout import add_page, mark_running_lines, no_text, pages_to_read
+from marklint.parsers.fixed_layout import add_page, mark_running_lines, no_text, pages_to_read, read_past_blank
 from marklint.parsers.glyphs import PageText
 from marklint.parsers.pdf_fonts import font_key, suspect_fonts, unmapped_fonts
 from marklint.parsers.pdf_glyphs import Frame, read_page
@@ -48,9 +49,10 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
         # the whole file cannot inflate past the limit (pdf_streams.streams_within).
         oversized = {}
         limit = limits.max_pdf_stream_bytes
-        if not streams_within(path, limit):
+        measured = not streams_within(path, limit)
+        if measured:
             oversized = oversized_pages(path, indices, page_count, limit)
-        for index in indices:
+        for index in indices:  # read_past_blank may add the next page: the loop reaches it
             if index in oversized:
                 if index == 0:
                     raise NotExamined("over a safety limit", oversized[index])
@@ -79,6 +81,9 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
                 doc.status = Status.PARTIAL
                 doc.reason = f"undecodable text: page {index + 1} has {garbled} glyphs in fonts without a Unicode map"
             add_page(doc, read, index, limits)
+            following = read_past_blank(doc, index, indices, limits)
+            if following is not None and measured:
+                oversized.update(oversized_pages(path, [following], page_count, limit))
         mark_running_lines(doc)
         doc.properties = metadata(pdf, path)
         attach_pdf(doc, path, pdfium_c.FPDFDoc_GetAttachmentCount(pdf), limits)
