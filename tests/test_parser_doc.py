@@ -63,6 +63,18 @@ def test_a_table_cell_is_one_unit_on_its_rows_line() -> None:
         ("body", 1, 1, "知悉范围：局领导班子成员")]
 
 
+def test_header_and_body_tables_give_the_units_of_their_docx() -> None:
+    header = units(DOC / "header_table_marking.doc")
+    assert header[:2] == [("header", 1, 1, "机密★10年"), ("header", 1, 1, "江川市财政局")]
+    register = [u for u in units(DOC / "level_column_register.doc") if u[0] == "table"]
+    assert register[:6] == [("table", 1, 1, "序号"), ("table", 1, 1, "文件名称"), ("table", 1, 1, "密级"),
+                            ("table", 1, 1, "保密期限"), ("table", 1, 1, "份数"), ("table", 1, 2, "1")]
+    # The same units as the DOCX, but the footers: their page-number field keeps LibreOffice's cached result.
+    docx = [(u.part, u.page, u.line, u.text) for name in ("header_table_marking", "level_column_register")
+            for u in parse(ROOT / "fixtures" / "docx" / f"{name}.docx", name, Limits()).units if u.part != "footer"]
+    assert [u for u in header + units(DOC / "level_column_register.doc") if u[0] != "footer"] == docx
+
+
 def test_page_break_before_starts_a_page() -> None:
     got = units(DOC / "compilation_cover_lower.doc")
     assert ("body", 2, 1, "机密★10年") in got
