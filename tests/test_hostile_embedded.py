@@ -257,7 +257,7 @@ def test_cli_reports_embedded_documents_in_every_format(tmp_path: Path) -> None:
             annex["findings"], "embedded" in annex) == ("outer.pdf!/annex.docx", "docx", "complete", ["机密★5年"],
                                                         [], False)
     assert report["summary"] == {"files": 2, "marked": 1, "not_examined": 0,
-                                 "findings": {"error": 1, "warning": 0, "info": 0}}
+                                 "findings": {"error": 1, "warning": 0, "info": 0}, "partial": 0, "skipped": 0}
     sarif = json.loads(run("--format", "sarif").stdout)["runs"][0]
     assert [a["location"]["uri"] for a in sarif["artifacts"]] == ["outer.pdf", "outer.pdf!/annex.docx"]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
