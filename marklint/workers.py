@@ -13,7 +13,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,6 +105,14 @@ def chunks(tasks: Iterable[Task], jobs: int) -> Iterator[list[Task]]:
 def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
         ) -> Iterator[FileResult]:
     """Examine every task and yield the results in task order."""
+    if jobs > 1:
+        # One file is read in this process: a pool would cost it the fork, multiprocessing and every
+        # parser's import (what a pre-release hook that checks one file pays on each call).
+        tasks = iter(tasks)
+        first = list(islice(tasks, 2))
+        tasks = chain(first, tasks)
+        if len(first) < 2:
+            jobs = 1
     if jobs <= 1:
         for path, display in tasks:
             yield _guarded(examine, timed_out, path, display, settings)
