@@ -92,10 +92,10 @@ def test_only_the_styles_a_document_uses_are_parsed(tmp_path: Path) -> None:
         lambda d: d.replace(b"<w:latentStyles", b"<!-- a comment --><w:latentStyles", 1),
         lambda d: d.replace(b"<w:latentStyles", b"<?pi here?><w:latentStyles", 1),
         lambda d: d.replace(b'w:styleId="Normal"', b'w:styleId="Nor&#109;al"', 1),
-        lambda d: d.replace(b"<w:docDefaults>", b'<w:docDefaults xmlns:x="urn:x">', 1),
+        lambda d: d.replace(b'w:styleId="Normal"', b'xmlns:x="urn:x" w:styleId="Normal"', 1),
         lambda d: d.decode("utf-8").encode("utf-16"),
     ],
-    ids=["comment", "instruction", "entity", "nested-namespace", "utf-16"],
+    ids=["comment", "instruction", "entity", "namespace-on-a-style", "utf-16"],
 )
 def test_bytes_that_cannot_be_indexed_are_parsed_whole(change) -> None:
     data = change(word_styles())

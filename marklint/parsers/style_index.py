@@ -4,11 +4,12 @@ style is parsed only when a run or paragraph uses it.
 Word's default template writes a 430 KB ``styles.xml`` (some 160 styles and 370 latent-style entries);
 a document uses a handful of them, and parsing all of it cost more than the rest of a short document
 (BENCHMARKS.md). The index is trusted only for bytes whose markup a plain search reads exactly as the
-XML parser would: UTF-8, every namespace declared on the root alone, the WordprocessingML namespace under
-one prefix, and no comment, CDATA section, processing instruction or declaration after the root's start
-tag (the only places where ``<w:style`` could be other than a start tag). Anything else is parsed whole,
-as before (``StyleIndex.of`` returns None). A style whose bytes do not parse alone has the part parsed whole
-after all, with the errors and limits of a whole parse.
+XML parser would: UTF-8, the WordprocessingML namespace under one prefix declared on the root, no
+namespace declared on a style's start tag, and no comment, CDATA section, processing instruction or
+declaration after the root's start tag (the only places where ``<w:style`` could be other than a start
+tag). A ``<w:style`` nested deeper than the root's children is not told apart (no producer writes one).
+Anything else is parsed whole, as before (``StyleIndex.of`` returns None). A style whose bytes do not
+parse alone has the part parsed whole after all, with the errors and limits of a whole parse.
 """
 
 from __future__ import annotations
@@ -38,7 +39,16 @@ _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*):styles[\s/>]")
 _ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _UTF8_BOM = b"\xef\xbb\xbf"
 #: Bytes after which ``<w:style`` is a style's start tag (any other is ``<w:styles``, ``<w:styleLink``...).
-_TAG_ENDS = (b" ", b"\t", b"\r", b"\n", b"/", b">")
+_MARKUP: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _markup(prefix: bytes) -> re.Pattern[bytes]:
+    """A style's start tag (``<w:style`` then a space, ``/`` or ``>``: not ``<w:styles`` or
+    ``<w:styleLink``), or group 1: the start of a comment, CDATA section, instruction or declaration."""
+    pattern = _MARKUP.get(prefix)
+    if pattern is None:
+        pattern = _MARKUP[prefix] = re.compile(rb"<(?:([!?])|" + re.escape(prefix) + rb":style[\s/>])")
+    return pattern
 
 
 class StyleIndex:
@@ -82,35 +92,28 @@ class StyleIndex:
         root_tag = data[start : end + 1]
         prefix = root.group(1)
         declared = b"xmlns:" + prefix + b'="' + _W_NS + b'"'
-        if (
-            end < 0
-            or root_tag.endswith(b"/>")
-            or root_tag.count(_W_NS) != 1
-            or declared not in root_tag
-            or data.find(b"<!", end) >= 0
-            or data.find(b"<?", end) >= 0
-            or data.find(b"xmlns", end) >= 0
-        ):
+        if end < 0 or root_tag.endswith(b"/>") or root_tag.count(_W_NS) != 1 or declared not in root_tag:
             return None
         index = cls(name, data, limits, prefix, root_tag)
         return index if index._scan(end + 1) else None
 
     def _scan(self, at: int) -> bool:
-        """Index every style start tag after ``at``; False when one cannot be read without the parser."""
-        data, opening = self._data, b"<" + self._prefix + b":style"
-        style_id_name = self._prefix + b":styleId"
-        type_name, default_name = self._prefix + b":type", self._prefix + b":default"
-        after = len(opening)
-        while (at := data.find(opening, at)) >= 0:
-            if data[at + after : at + after + 1] not in _TAG_ENDS:
-                at += after
-                continue
-            end = data.find(b">", at)
+        """Index every style start tag after ``at``, in one pass that also meets any comment, CDATA section,
+        instruction or declaration; False when one is met or a start tag cannot be read without the parser."""
+        data, prefix = self._data, self._prefix
+        style_id_name = prefix + b":styleId"
+        type_name, default_name = prefix + b":type", prefix + b":default"
+        after = len(prefix) + len(b"<:style")
+        for found in _markup(prefix).finditer(data, at):
+            if found.group(1) is not None:
+                return False  # <! or <?
+            start = found.start()
+            end = data.find(b">", start)
             if end < 0:
                 return False
-            tag = data[at + after : end]
-            if b"&" in tag or b"<" in tag:
-                return False  # entity references (or a broken tag): the parser's reading is needed
+            tag = data[start + after : end]
+            if b"&" in tag or b"<" in tag or b"xmlns" in tag:
+                return False  # entity references, a namespace declared on the style, or a broken tag
             attributes: dict[bytes, bytes] = {}
             for match in _ATTRIBUTE.finditer(tag):
                 value = match.group(2) if match.group(2) is not None else match.group(3)
@@ -121,21 +124,20 @@ class StyleIndex:
                     return False  # attribute value normalisation
                 style_id = raw_id.decode("utf-8", "replace")
                 if style_id not in self.offsets:
-                    self.offsets[style_id] = at
+                    self.offsets[style_id] = start
                 if attributes.get(default_name) in (b"1", b"true", b"on"):
                     kind = attributes.get(type_name)
                     if kind == b"paragraph" and self.default_paragraph is None:
                         self.default_paragraph = style_id
                     elif kind == b"character" and self.default_character is None:
                         self.default_character = style_id
-            at = end
         return True
 
     def style(self, style_id: str, offset: int) -> etree._Element | None:
         """Style ``style_id``, which starts at ``offset``, parsed now (None if the part, parsed whole after
         all, has no such style child)."""
         element = self._element(offset, self._close)
-        if element is None:
+        if element is None or element.tag != _STYLE:
             whole = self._whole()
             return next((s for s in whole.iterchildren(_STYLE) if s.get(_STYLE_ID) == style_id), None)
         return element
