@@ -23,6 +23,7 @@ from marklint.limits import Limits
 from marklint.parsers.ooxml_package import (
     _PARSER_OPTIONS,
     LIBXML_MAX_DEPTH,
+    MAX_PROLOG_BYTES,
     MIN_ELEMENT_BYTES,
     OVER_LIMIT,
     W_NS,
@@ -36,19 +37,11 @@ _STYLE, _STYLE_ID, _DOC_DEFAULTS = (f"{{{W_NS}}}{local}" for local in ("style", 
 _XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*):styles[\s/>]")
-_ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ATTRIBUTE = re.compile(rb'([^\s=]+)\s*=\s*"([^"]*)"')
 _UTF8_BOM = b"\xef\xbb\xbf"
 #: Bytes after which ``<w:style`` is a style's start tag (any other is ``<w:styles``, ``<w:styleLink``...).
-_MARKUP: dict[bytes, re.Pattern[bytes]] = {}
-
-
-def _markup(prefix: bytes) -> re.Pattern[bytes]:
-    """A style's start tag (``<w:style`` then a space, ``/`` or ``>``: not ``<w:styles`` or
-    ``<w:styleLink``), or group 1: the start of a comment, CDATA section, instruction or declaration."""
-    pattern = _MARKUP.get(prefix)
-    if pattern is None:
-        pattern = _MARKUP[prefix] = re.compile(rb"<(?:([!?])|" + re.escape(prefix) + rb":style[\s/>])")
-    return pattern
+_SPACES = (b" ", b"\t", b"\r", b"\n")
+_TAG_ENDS = (*_SPACES, b"/", b">")
 
 
 class StyleIndex:
@@ -74,7 +67,8 @@ class StyleIndex:
     def of(cls, name: str, data: bytes, limits: Limits) -> StyleIndex | None:
         """The index of style sheet ``name`` (content ``data``), or None when its bytes must be parsed whole.
         A DTD is refused here as a whole parse would refuse it."""
-        refuse_dtd_prolog(data[: 1 << 20], name, len(data) <= 1 << 20)
+        refuse_dtd_prolog(data if len(data) <= MAX_PROLOG_BYTES else data[:MAX_PROLOG_BYTES], name,
+                          len(data) <= MAX_PROLOG_BYTES)
         at = len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0
         declaration = _XML_DECLARATION.match(data, at)
         if declaration is not None:
@@ -92,45 +86,62 @@ class StyleIndex:
         root_tag = data[start : end + 1]
         prefix = root.group(1)
         declared = b"xmlns:" + prefix + b'="' + _W_NS + b'"'
-        if end < 0 or root_tag.endswith(b"/>") or root_tag.count(_W_NS) != 1 or declared not in root_tag:
+        if (
+            end < 0
+            or root_tag.endswith(b"/>")
+            or root_tag.count(_W_NS) != 1
+            or declared not in root_tag
+            # Every comment, CDATA section, instruction or declaration holds a "!" or "?": a one-byte search
+            # for each costs a small part of a search for "<!" (which meets every "<").
+            or data.find(b"!", end) >= 0
+            or data.find(b"?", end) >= 0
+        ):
             return None
         index = cls(name, data, limits, prefix, root_tag)
         return index if index._scan(end + 1) else None
 
-    def _scan(self, at: int) -> bool:
-        """Index every style start tag after ``at``, in one pass that also meets any comment, CDATA section,
-        instruction or declaration; False when one is met or a start tag cannot be read without the parser."""
+    def _scan(self, start: int) -> bool:
+        """Index every style start tag after ``start``; False when one cannot be read without the parser."""
         data, prefix = self._data, self._prefix
-        style_id_name = prefix + b":styleId"
+        id_key = prefix + b':styleId="'
         type_name, default_name = prefix + b":type", prefix + b":default"
-        after = len(prefix) + len(b"<:style")
-        for found in _markup(prefix).finditer(data, at):
-            if found.group(1) is not None:
-                return False  # <! or <?
-            start = found.start()
+        opening = b"<" + prefix + b":style"
+        after = len(opening)
+        while (start := data.find(opening, start)) >= 0:
+            if data[start + after : start + after + 1] not in _TAG_ENDS:  # <w:styles, <w:styleLink...
+                start += after
+                continue
             end = data.find(b">", start)
             if end < 0:
                 return False
             tag = data[start + after : end]
-            if b"&" in tag or b"<" in tag or b"xmlns" in tag:
-                return False  # entity references, a namespace declared on the style, or a broken tag
-            attributes: dict[bytes, bytes] = {}
-            for match in _ATTRIBUTE.finditer(tag):
-                value = match.group(2) if match.group(2) is not None else match.group(3)
-                attributes.setdefault(match.group(1), value)
-            raw_id = attributes.get(style_id_name)
-            if raw_id is not None:
-                if any(c in raw_id for c in b"\t\r\n"):
-                    return False  # attribute value normalisation
-                style_id = raw_id.decode("utf-8", "replace")
-                if style_id not in self.offsets:
-                    self.offsets[style_id] = start
+            if b"&" in tag or b"<" in tag or b"xmlns" in tag or b"'" in tag or tag.count(b'"') % 2:
+                # Entity references, a namespace declared on the style, single quotes, a ">" in a value,
+                # or a broken tag: the parser's reading is needed.
+                return False
+            at = tag.find(id_key)
+            if at < 0 or tag[at - 1 : at] not in _SPACES:
+                if b":styleId" in tag:
+                    return False  # written otherwise (spaces around "="): the parser's reading is needed
+                start = end
+                continue  # no w:styleId: not kept by the parsed sheet either
+            raw_id = tag[at + len(id_key) : tag.find(b'"', at + len(id_key))]
+            if any(c in raw_id for c in b"\t\r\n"):
+                return False  # attribute value normalisation
+            style_id = raw_id.decode("utf-8", "replace")
+            if style_id not in self.offsets:
+                self.offsets[style_id] = start
+            if default_name in tag:  # one of the few default styles: all its attributes read
+                attributes: dict[bytes, bytes] = {}
+                for match in _ATTRIBUTE.finditer(tag):
+                    attributes.setdefault(match.group(1), match.group(2))
                 if attributes.get(default_name) in (b"1", b"true", b"on"):
                     kind = attributes.get(type_name)
                     if kind == b"paragraph" and self.default_paragraph is None:
                         self.default_paragraph = style_id
                     elif kind == b"character" and self.default_character is None:
                         self.default_character = style_id
+            start = end
         return True
 
     def style(self, style_id: str, offset: int) -> etree._Element | None:
