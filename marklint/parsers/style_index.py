@@ -106,7 +106,7 @@ class StyleIndex:
         id_key = prefix + b':styleId="'
         type_name, default_name = prefix + b":type", prefix + b":default"
         opening = b"<" + prefix + b":style"
-        after = len(opening)
+        after, id_length = len(opening), len(id_key)
         while (start := data.find(opening, start)) >= 0:
             if data[start + after : start + after + 1] not in _TAG_ENDS:  # <w:styles, <w:styleLink...
                 start += after
@@ -115,23 +115,27 @@ class StyleIndex:
             if end < 0:
                 return False
             tag = data[start + after : end]
-            if b"&" in tag or b"<" in tag or b"xmlns" in tag or b"'" in tag or tag.count(b'"') % 2:
+            # bytes.find, not "in": a bytes "in" first tries its operand as an integer and raises and clears a
+            # TypeError each time, which costs more than the search.
+            find = tag.find
+            if find(b"&") >= 0 or find(b"<") >= 0 or find(b"xmlns") >= 0 or find(b"'") >= 0 or tag.count(b'"') % 2:
                 # Entity references, a namespace declared on the style, single quotes, a ">" in a value,
                 # or a broken tag: the parser's reading is needed.
                 return False
-            at = tag.find(id_key)
+            at = find(id_key)
             if at < 0 or tag[at - 1 : at] not in _SPACES:
-                if b":styleId" in tag:
+                if find(b":styleId") >= 0:
                     return False  # written otherwise (spaces around "="): the parser's reading is needed
                 start = end
                 continue  # no w:styleId: not kept by the parsed sheet either
-            raw_id = tag[at + len(id_key) : tag.find(b'"', at + len(id_key))]
-            if any(c in raw_id for c in b"\t\r\n"):
+            at += id_length
+            raw_id = tag[at : tag.find(b'"', at)]
+            if raw_id.find(b"\n") >= 0 or raw_id.find(b"\t") >= 0 or raw_id.find(b"\r") >= 0:
                 return False  # attribute value normalisation
             style_id = raw_id.decode("utf-8", "replace")
             if style_id not in self.offsets:
                 self.offsets[style_id] = start
-            if default_name in tag:  # one of the few default styles: all its attributes read
+            if find(default_name) >= 0:  # one of the few default styles: all its attributes read
                 attributes: dict[bytes, bytes] = {}
                 for match in _ATTRIBUTE.finditer(tag):
                     attributes.setdefault(match.group(1), match.group(2))
