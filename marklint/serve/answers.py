@@ -19,14 +19,18 @@ def verdict(result: FileResult, settings: Settings) -> str:
     ML303 in release mode is such a finding), and always when the file could not be examined: never pass
     what was not read (ML901, whatever its configured severity)."""
     threshold = Severity(settings.fail_on).rank
-    if result.status == Status.NOT_EXAMINED or any(f.rule == "ML901" for f in result.findings):
+    entries = list(result.with_embedded())  # a document embedded in it is scanned with it (README)
+    if result.status == Status.NOT_EXAMINED or any(f.rule == "ML901" for e in entries for f in e.findings):
         return BLOCK
-    return BLOCK if any(f.severity.rank >= threshold for f in result.findings) else PASS
+    return BLOCK if any(f.severity.rank >= threshold for e in entries for f in e.findings) else PASS
 
 
 def entry(result: FileResult, settings: Settings) -> dict:
-    """The file entry of the JSON contract (version 1) plus ``verdict``."""
-    return {**result.to_json(), "verdict": verdict(result, settings)}
+    """The file entry of the JSON contract (version 1) plus ``verdict``, as are its embedded documents'."""
+    data = {**result.to_json(), "verdict": verdict(result, settings)}
+    if result.embedded:
+        data["embedded"] = [entry(inner, settings) for inner in result.embedded]
+    return data
 
 
 def _report(results: list[FileResult], settings: Settings) -> Report:
@@ -54,7 +58,8 @@ def sarif(results: list[FileResult], settings: Settings) -> dict:
     log = to_sarif(_report(results, settings), Path(os.getcwd()))
     run = log["runs"][0]
     run.pop("originalUriBaseIds", None)
-    for artifact, result in zip(run["artifacts"], results, strict=True):
+    entries = [inner for result in results for inner in result.with_embedded()]  # an artifact each
+    for artifact, result in zip(run["artifacts"], entries, strict=True):
         artifact["properties"]["verdict"] = verdict(result, settings)
     run["properties"]["verdict"] = BLOCK if any(verdict(r, settings) == BLOCK for r in results) else PASS
     return log

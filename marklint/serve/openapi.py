@@ -51,6 +51,9 @@ SCHEMAS = {
             "issue_date": {"type": ["string", "null"], "format": "date"},
             "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
             "verdict": {"enum": ["pass", "block"]},
+            "embedded": {"type": "array", "items": {"$ref": "#/components/schemas/FileEntry"},
+                         "description": "Documents embedded in it (attachments, altChunks, embedded packages), "
+                                        "paths outer.pdf!/annex.docx; present where there are any."},
         },
     },
     "Batch": {
