@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'kind':<18}{'files':>6}{'marklint ms':>13}{'floor ms':>10}{'ratio':>8}")
     for kind in realistic.KINDS:
         if kind.name not in landed:
-            print(f"{kind.name:<18}{'':>6}{'not yet on main (no fixtures)':>31}")
+            why = "not in the corpus (see realistic.KINDS)" if kind.fixtures() else "not yet on main (no fixtures)"
+            print(f"{kind.name:<18}{'':>6}{why:>41}")
             continue
         paths = sorted(CORPUS.glob(f"d0*/*_{kind.name}_*"))[: args.files]
         ours, least = per_file_ms(paths, judged, args.rounds), per_file_ms(paths, floored, args.rounds)

@@ -1,7 +1,8 @@
 """The realistic bench corpus: documents as the authoring tools write them, each kind in the share an
 archive plausibly has. One kind is one entry of ``KINDS``; a kind whose fixtures have not landed yet
-(their folder under ``fixtures/`` holds no file) is left out, and the shares of the others are scaled up
-so they still add up to the whole. Why these shares: BENCHMARKS.md.
+(their folder under ``fixtures/`` holds no file), or that the baseline and the floor cannot read yet
+(``timed`` false: a/b and a/c would compare marklint's work on files the others skip), is left out, and
+the shares of the others are scaled up so they still add up to the whole. Why these shares: BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Kind:
     sources: tuple[str, ...]  # globs under fixtures/
     make: str  # how a file is made from a fixture: "copy", "word", "wps", "pdf-word", "pdf-wps"
     about: str
+    timed: bool = True  # baseline.py and floor.py read this kind
 
     def fixtures(self) -> list[Path]:
         return sorted(path for pattern in self.sources for path in FIXTURES.glob(pattern))
@@ -32,20 +34,22 @@ class Kind:
 KINDS = (
     Kind("docx-word", 28, ("docx/*.docx",), "word", "DOCX saved by Word from its default template"),
     Kind("docx-wps", 18, ("docx/*.docx",), "wps", "DOCX saved by WPS (KSO custom properties, WPS styles)"),
-    Kind("doc", 6, ("doc/*.doc",), "copy", "Word 97-2003 binary documents"),
-    Kind("wps", 2, ("wps/*.wps",), "copy", "WPS's own binary documents"),
+    # The .doc and .wps readers landed on main with their fixtures; the baseline and the floor do not read
+    # them yet: set timed once they do.
+    Kind("doc", 6, ("doc/*.doc",), "copy", "Word 97-2003 binary documents", timed=False),
+    Kind("wps", 2, ("doc/*.wps", "wps/*.wps"), "copy", "WPS's own binary documents", timed=False),
     Kind("pdf-word", 12, ("pdf/*.pdf",), "pdf-word", "PDF exported by Word (approximated: Producer only)"),
     Kind("pdf-wps", 10, ("pdf/*.pdf",), "pdf-wps", "PDF exported by WPS (approximated: Producer only)"),
     Kind("pdf-libreoffice", 4, ("pdf/*.pdf",), "copy", "PDF exported by LibreOffice (the fixtures)"),
-    Kind("scan", 5, ("scan/*.pdf", "scan/*.png", "scan/*.jpg"), "copy", "scanned pages (OCR)"),
+    Kind("scan", 5, ("scan/*.pdf", "scan/*.png", "scan/*.jpg"), "copy", "scanned pages (OCR)", timed=False),
     Kind("ofd", 10, ("ofd/*.ofd",), "copy", "OFD, the national fixed-layout format"),
     Kind("text", 5, ("text/*.txt", "text/*.md"), "copy", "plain text and Markdown"),
 )
 
 
 def landed() -> list[Kind]:
-    """The kinds whose fixtures are there."""
-    return [kind for kind in KINDS if kind.fixtures()]
+    """The kinds in the corpus: their fixtures are there, and the baseline and the floor read them."""
+    return [kind for kind in KINDS if kind.timed and kind.fixtures()]
 
 
 def counts(total: int) -> dict[str, int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from types import FrameType
 from typing import Any
 
@@ -40,7 +41,7 @@ class StoppableGroup(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         global _fork_hook_registered
         if not _fork_hook_registered:
-            os.register_at_fork(after_in_child=_worker_defaults)
+            os.register_at_fork(before=_block_stops, after_in_parent=_unblock_stops, after_in_child=_worker_defaults)
             _fork_hook_registered = True
         previous = {stop_signal: signal.signal(stop_signal, _stop) for stop_signal in STOP_SIGNALS}
         try:
@@ -58,11 +59,33 @@ class StoppableGroup(click.Group):
 _fork_hook_registered = False
 
 
+#: Per thread, the signal mask its fork in progress replaced (None: the fork blocked nothing).
+_fork_masks = threading.local()
+
+
+def _block_stops() -> None:
+    """Before a fork while the handlers are in place: hold SIGINT and SIGTERM back in the forking thread, so
+    that a signal sent to the new child before it has dropped the inherited handler stays pending instead of
+    reaching ``_stop`` there (which would swallow it and leave the pool's terminate() waiting for ever)."""
+    if signal.getsignal(signal.SIGTERM) is _stop or signal.getsignal(signal.SIGINT) is _stop:
+        _fork_masks.held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    else:
+        _fork_masks.held = None
+
+
+def _unblock_stops() -> None:
+    held, _fork_masks.held = getattr(_fork_masks, "held", None), None
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _worker_defaults() -> None:
     """In a process forked while the handlers are in place (a worker, also one the pool forks from its own
     thread to replace a dead one): SIGTERM kills it at once, as the pool's terminate() expects, even while
-    it waits inside C code where no Python handler runs; Ctrl-C is the parent's to handle."""
+    it waits inside C code where no Python handler runs; Ctrl-C is the parent's to handle. A stop signal
+    that came while the fork held it back is delivered only now, to these dispositions."""
     if signal.getsignal(signal.SIGTERM) is _stop:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if signal.getsignal(signal.SIGINT) is _stop:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _unblock_stops()

@@ -309,7 +309,7 @@ EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
     "docx_named.doc": ("complete", None, []),
     "pdf_named.docx": ("complete", None, []),
     "encrypted_office.docx": ("not-examined", "encrypted: password-protected Office document", ["ML901"]),
-    "legacy.docx": ("not-examined", "unsupported format: legacy Word or WPS document", ["ML901"]),
+    "legacy.docx": ("not-examined", "corrupt: FIB too short", ["ML901"]),  # a Word binary, read by content
     "legacy_password.doc": ("not-examined", "encrypted: password-protected legacy Word document", ["ML901"]),
     "binary.docx": ("not-examined", "unsupported format: content not recognised", ["ML901"]),
     "photo.pdf": ("not-examined", "unsupported format: JPEG image", ["ML901"]),

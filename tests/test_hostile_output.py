@@ -177,7 +177,7 @@ LEDGER_HEADER = "文件,密级,保密期限\n"
      "row 3: not readable as CSV: a bare CR (carriage return) in an unquoted field"),
     (LEDGER_HEADER + "memo.txt,机密," + "5" * 200_000 + "\n",
      "row 2: not readable as CSV: field larger than field limit (131072)"),
-])
+], ids=["bare-cr", "over-long-field"])  # short ids: pytest puts the id in PYTEST_CURRENT_TEST, which the child inherits
 def test_a_ledger_the_csv_module_refuses_names_the_row(memo: Path, content: str, message: str) -> None:
     (memo / "ledger.csv").write_text(content, encoding="utf-8", newline="")
     done = marklint("scan", "memo.txt", *AS_OF, "--ledger", "ledger.csv", cwd=memo)

@@ -68,3 +68,30 @@ def test_a_signal_stops_the_scan_cleanly(slow_folder: Path, tmp_path: Path, sign
     assert os.listdir(out) == []  # no report and no temporary file
     time.sleep(0.2)
     assert [pid for pid in workers if alive(pid)] == []
+
+
+#: A child forked while the command's stop handlers are in place, and sent SIGTERM before it has dropped
+#: them (here: by a fork hook that runs ahead of marklint's own: a child runs them in the order registered),
+#: must still die of it: the pool's terminate() waits for exactly that.
+EARLY_SIGTERM = """
+import os, signal, sys
+from marklint import stopping
+signal.signal(signal.SIGTERM, stopping._stop)
+signal.signal(signal.SIGINT, stopping._stop)
+os.register_at_fork(after_in_child=lambda: os.kill(os.getpid(), signal.SIGTERM))
+os.register_at_fork(before=stopping._block_stops, after_in_parent=stopping._unblock_stops,
+                    after_in_child=stopping._worker_defaults)
+child = os.fork()
+if child == 0:
+    signal.alarm(5)  # a child that survived would otherwise wait here for ever
+    signal.pause()
+    os._exit(0)
+_, status = os.waitpid(child, 0)
+print(os.WIFSIGNALED(status) and os.WTERMSIG(status))
+print(signal.pthread_sigmask(signal.SIG_BLOCK, []) == set())
+"""
+
+
+def test_a_stop_signal_that_reaches_a_child_before_its_handlers_are_reset_still_kills_it() -> None:
+    completed = subprocess.run([sys.executable, "-c", EARLY_SIGTERM], capture_output=True, text=True, timeout=60)
+    assert completed.stdout.split() == [str(int(signal.SIGTERM)), "True"], completed.stderr
