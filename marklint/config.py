@@ -64,6 +64,7 @@ class Settings:
     ledger: Ledger | None = None  # the 定密台账 held against the documents
     approvers: list[str] = field(default_factory=list)  # the unit's 定密责任人
     issuers: dict[str, str] = field(default_factory=dict)  # issuer -> highest level it may classify
+    ocr: str = "auto"  # auto: read scans by OCR where the ocr extra is installed; off: never (ML902)
 
     def describe(self) -> dict:
         """The settings in force, for ``marklint config``."""
@@ -79,6 +80,8 @@ class Settings:
         known = {r.id for r in all_rules()}
         if self.lang not in ("zh", "en"):
             raise ConfigError(f"lang must be zh or en, not {self.lang!r}")
+        if self.ocr not in ("auto", "off"):
+            raise ConfigError(f"ocr must be auto or off, not {self.ocr!r}")
         if self.fail_on not in SEVERITIES:
             raise ConfigError(f"fail-on must be one of {', '.join(SEVERITIES)}, not {self.fail_on!r}")
         if self.expiry_window < 0:

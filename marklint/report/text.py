@@ -21,7 +21,8 @@ def finding_lines(result: FileResult, colour: bool = False) -> list[str]:
             where = f"{BOLD}{where}{RESET}"
             tag = f"{COLOURS[finding.severity]}{tag}{RESET}"
         part = "" if finding.location.part == "body" else f" ({finding.location.part})"
-        lines.append(f"{where} {tag}{part} {finding.message}")
+        ocr = f" (OCR {finding.location.confidence:.2f})" if finding.location.ocr else ""
+        lines.append(f"{where} {tag}{part}{ocr} {finding.message}")
     return lines
 
 
