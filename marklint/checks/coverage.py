@@ -34,6 +34,7 @@ def _reason(ctx: Context) -> tuple[str, str]:
 OCR_HINT_ZH = {
     "OCR is off (--ocr off)": "；OCR 已关闭，使用 --ocr auto 可识别扫描件",
     "OCR is not installed": "；未安装 OCR，执行 pip install 'marklint[ocr]' 后可识别扫描件",
+    "OCR read no text in the marking area of page 1": "；OCR 未在第1页密级标志位置识别出文字，请人工查看该页",
 }
 
 #: File-level findings point at the file, not at a line.
@@ -120,8 +121,8 @@ def ocr_uncertain(ctx: Context) -> Iterator[Finding]:
 
     Why: a marking read by OCR is only as good as the scan. Where the recogniser was unsure of a line
     at the marking place, or read a level word (绝密, 机密, 秘密) but could not read what stands beside it
-    (the ★ or the term), or found no text at all on page 1, the marking marklint judged may not be the
-    one on the page: the inspector must look at the page itself.
+    (the ★ or the term), the marking marklint judged may not be the one on the page: the inspector
+    must look at the page itself. (A scan where OCR found no text at all stays ML902.)
 
     Wrong: a blurred scan whose `机密★5年` OCR read as `机密*5年` with the `*` unsure, passed as
     checked
@@ -133,10 +134,6 @@ def ocr_uncertain(ctx: Context) -> Iterator[Finding]:
         return
     scanned = [(index, unit) for index, unit in enumerate(doc.units) if unit.source == "ocr"]
     if not scanned:
-        return
-    if not any(unit.page == 1 for _, unit in scanned):
-        yield ctx.finding("ML904", WHOLE_FILE, "扫描件第1页经 OCR 未识别出任何文字，请人工查看该页",
-                          "OCR read no text on page 1 of the scan: look at the page")
         return
     places = ctx.analysis.place_indices
     for index, unit in scanned:

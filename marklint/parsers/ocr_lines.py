@@ -10,6 +10,7 @@ keeps its spaces (ML103) though the recogniser would read it as ``机密★5年`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
@@ -114,9 +115,8 @@ def segments(mask: np.ndarray, top: int, bottom: int, max_ems: float) -> list[Se
         height = end - start
         if height < MIN_LINE_PX:
             continue
-        columns = band[start:end].sum(axis=0) > 0
         pieces: list[list[tuple[int, int]]] = [[]]
-        for left, right in _runs(columns, bridge=max(1, int(SPACE_GAP_EM * height))):
+        for left, right in _pieces(band[start:end].sum(axis=0) > 0, height):
             if pieces[-1] and left - pieces[-1][-1][1] > SPLIT_GAP_EM * height:
                 pieces.append([])
             pieces[-1].append((left, right))
@@ -129,6 +129,23 @@ def segments(mask: np.ndarray, top: int, bottom: int, max_ems: float) -> list[Se
                 boxes.append(Piece((left, top + start + int(rows[0]), right, top + start + int(rows[-1]) + 1)))
             out.append(Segment(tuple(boxes)))
     return out
+
+
+def _pieces(columns: np.ndarray, height: int) -> list[tuple[int, int]]:
+    """The ink runs of one line joined into pieces between spaces. A gap is a space when it is wider than
+    SPACE_GAP_EM of the line's height and more than twice the line's ordinary spacing (the mean of its
+    narrower gaps): a title set in spaced-out large characters has wide but even gaps, and no spaces."""
+    runs = _runs(columns)
+    gaps = [b[0] - a[1] for a, b in pairwise(runs)]
+    narrow = [gap for gap in gaps if gap <= SPACE_GAP_EM * height]
+    ordinary = sum(narrow) / len(narrow) if narrow else 0.0
+    joined: list[tuple[int, int]] = []
+    for run, gap in zip(runs, [None, *gaps], strict=True):
+        if joined and gap is not None and (gap <= SPACE_GAP_EM * height or gap <= 2 * ordinary):
+            joined[-1] = (joined[-1][0], run[1])
+        else:
+            joined.append(run)
+    return joined
 
 
 def crop(page: Image.Image, box: tuple[int, int, int, int]) -> np.ndarray:

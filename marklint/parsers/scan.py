@@ -1,10 +1,10 @@
 """Scans: image files and image-only PDF pages, read by OCR where the ``ocr`` extra is installed.
 
-OCR reads only what the text path reads of a page (architecture: page 1 and the last page): the marking
-area at the top of page 1 (the whole width, so the 1999 layout's marking at the right is read too), the
-top of the last page (an attachment's marking) and the lower part of the last page (成文日期, 印发日期,
-版记). What it reads becomes ordinary text units whose boxes are in points from the page's top-left, with
-``source="ocr"`` and the recogniser's confidence, so every rule judges them unchanged.
+OCR reads only what the text path reads (page 1 and the last page): the marking area at the top of page
+1 (the whole width, so the 1999 layout's marking at the right is read too), and on the last page the
+short lines: an attachment's marking at its top, the 成文日期, 知悉范围 and 印发日期 (版记). What it reads
+becomes ordinary text units whose boxes are in points from the page's top-left, with ``source="ocr"``
+and the recogniser's confidence, so every rule judges them unchanged.
 
 Without the extra, or with ``--ocr off``, a scan is read as having no text layer (ML902), with the hint.
 """
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 #: What the reason says when OCR did not run, and how to make it run (ML902 quotes it).
 OCR_OFF = "OCR is off (--ocr off); run with --ocr auto to read scans"
 OCR_MISSING = "OCR is not installed; pip install 'marklint[ocr]' to read scans"
+OCR_EMPTY = "OCR read no text in the marking area of page 1; look at the page"
 #: Image formats read as scans, by their first bytes (parsers.FOREIGN_MAGIC names them).
 IMAGE_FORMATS = {"JPEG image": "jpeg", "PNG image": "png", "TIFF image": "tiff", "BMP image": "bmp"}
 #: Rendering resolution for PDF pages: a 3号 (16 pt) character is then 33 px high, a little under the
@@ -34,14 +35,17 @@ IMAGE_FORMATS = {"JPEG image": "jpeg", "PNG image": "png", "TIFF image": "tiff",
 RENDER_DPI = 150
 #: An image wider than this (a 300 dpi A4 scan is 2480 px) is scaled to it before reading.
 WORK_WIDTH = 1240
-#: The bands read, as shares of the page height: page 1's top, the last page's top and its lower part.
+#: The bands read, as shares of the page height: page 1's top (the marking area), and the whole last page
+#: (an attachment's marking at its top; the 成文日期, 知悉范围 and 版记 with its 印发日期 wherever the body
+#: ends). Only short units are read in them (MAX_UNIT_EMS), so a page of body text costs little.
 MARKING_BAND = (0.0, 0.40)
-LATER_TOP_BAND = (0.0, 0.22)
-DATE_BAND = (0.45, 1.0)
+LAST_PAGE_BAND = (0.0, 1.0)
 #: Units wider than this many ems are body paragraphs: not read (markings and dates are short).
 MAX_UNIT_EMS = 16.0
 #: An image page without a stated resolution is taken to be A4 wide (GB/T 9704: 210 mm).
 A4_WIDTH_PT = 595.28
+#: A line with one of these may be a marking: its spaces are read too (ML103), by ``_with_spaces``.
+SPACED_SIGNS = ("密", "★", "☆")
 #: A read counts as upright when some unit has at least this confidence (else 180 degrees is tried).
 UPRIGHT_CONFIDENCE = 0.9
 
@@ -147,14 +151,14 @@ def _image_page(image: Image.Image) -> _Page:
 def _read_pages(doc: Document, pages: dict[int, _Page]) -> Document:
     last = (doc.page_count or 1) - 1
     for index, page in pages.items():
-        bands = [MARKING_BAND] if index == 0 else [LATER_TOP_BAND]
-        if index == last:
-            bands.append(DATE_BAND)
+        bands = [LAST_PAGE_BAND] if index == last else [MARKING_BAND]
         upright, units = _read_upright(page, index + 1, bands)
         if index == 0:
             doc.geometry = PageGeometry(upright.width * page.points_per_pixel, upright.height * page.points_per_pixel)
             doc.no_text = not units
         doc.units.extend(units)
+    if doc.no_text:  # nothing legible where the marking should be: still no text to judge (ML902)
+        no_text(doc, OCR_EMPTY)
     return doc
 
 
@@ -168,11 +172,13 @@ def _read_upright(page: _Page, number: int, bands: list[tuple[float, float]]) ->
     best: tuple[float, Image.Image, list[TextUnit]] | None = None
     for turn in turns:
         image = page.image.rotate(turn, expand=True) if turn else page.image
-        mask = ocr_lines.ink(image)
-        angle = ocr_lines.skew(mask[: int(mask.shape[0] * MARKING_BAND[1])])
+        # Ink is found only down to the last band read: the median filter is most of its cost.
+        reach = int(image.height * max(high for _, high in bands))
+        mask = ocr_lines.ink(image.crop((0, 0, image.width, reach)))
+        angle = ocr_lines.skew(mask[: int(image.height * MARKING_BAND[1])])
         if angle:
             image = ocr_lines.straighten(image, angle)
-            mask = ocr_lines.ink(image)
+            mask = ocr_lines.ink(image.crop((0, 0, image.width, reach)))
         units = list(_read_bands(image, mask, page.points_per_pixel, number, bands))
         score = sum(sum(u.char_confidences) for u in units)
         if best is None or score > best[0]:
@@ -182,6 +188,22 @@ def _read_upright(page: _Page, number: int, bands: list[tuple[float, float]]) ->
             break
     assert best is not None
     return best[1], best[2]
+
+
+def _with_spaces(image: Image.Image, segment: object, text: str, chars: list[float]) -> tuple[str, list[float]]:
+    """A marking line read again piece by piece, so the spaces the page shows between its pieces are kept
+    (ML103 judges them; the recogniser drops them). Kept only when the pieces read the same characters as
+    the whole line did: otherwise the whole line's reading stands."""
+    from marklint.parsers import ocr, ocr_lines
+
+    pieces = ocr.recognise([ocr_lines.crop(image, piece.box) for piece in segment.pieces])  # type: ignore[attr-defined]
+    texts = [piece.text.strip() for piece in pieces]
+    if not all(texts) or "".join(texts) != text.replace(" ", ""):
+        return text, chars
+    spaced: list[float] = []
+    for position, piece in enumerate(pieces):
+        spaced.extend(([1.0] if position else []) + list(piece.confidences[: len(texts[position])]))
+    return " ".join(texts), spaced
 
 
 def _read_bands(image: Image.Image, mask: object, per_pixel: float, number: int,
@@ -196,25 +218,17 @@ def _read_bands(image: Image.Image, mask: object, per_pixel: float, number: int,
         if bottom > top:
             segments.extend(ocr_lines.segments(mask, top, bottom, MAX_UNIT_EMS))  # type: ignore[arg-type]
             top_done = bottom
-    crops = [ocr_lines.crop(image, piece.box) for segment in segments for piece in segment.pieces]
-    read = iter(ocr.recognise(crops))
+    whole = ocr.recognise([ocr_lines.crop(image, segment.box) for segment in segments])
     line = 0
-    for segment in segments:
-        texts, confidences = [], []
-        for _ in segment.pieces:
-            one = next(read)
-            if one.text.strip():
-                texts.append(one.text.strip())
-                confidences.append(one.confidences[: len(one.text.strip())])
-        if not texts:
+    for segment, read in zip(segments, whole, strict=True):
+        text, chars = read.text.strip(), list(read.confidences[: len(read.text.strip())])
+        if not text:
             continue
-        text = " ".join(texts)
-        chars: list[float] = []
-        for position, confs in enumerate(confidences):
-            chars.extend(([1.0] if position else []) + list(confs))
+        if len(segment.pieces) > 1 and any(sign in text for sign in SPACED_SIGNS):
+            text, chars = _with_spaces(image, segment, text, chars)
         line += 1
         x0, y0, x1, y1 = segment.box
         bbox = (round(x0 * per_pixel, 2), round(y0 * per_pixel, 2), round(x1 * per_pixel, 2), round(y1 * per_pixel, 2))
-        mean = sum(chars) / len(chars)
+        mean = sum(chars) / len(chars) if chars else 0.0
         yield TextUnit(text, "body", number, line, bbox, source="ocr", confidence=round(mean, 3),
                        char_confidences=tuple(round(c, 3) for c in chars))
