@@ -203,7 +203,11 @@ def test_sarif_validates_and_carries_what_github_needs(tmp_path: Path, monkeypat
         artifact = location["physicalLocation"]["artifactLocation"]
         assert artifact["uriBaseId"] == "%SRCROOT%" and artifact["uri"].startswith("fixtures/")
         assert location["physicalLocation"]["region"]["startLine"] >= 1
-        assert set(location["physicalLocation"]["region"]["properties"]) == {"page", "part", "bbox"}
+        # A finding on text read from a scan also says so (OCR, issue 16): every scan's findings, no other's.
+        scanned = artifact["uri"].startswith("fixtures/scans/")
+        assert set(location["physicalLocation"]["region"]["properties"]) == (
+            {"page", "part", "bbox", "source", "confidence"} if scanned else {"page", "part", "bbox"})
+        assert result["message"]["text"].endswith(" (OCR)") == scanned
         assert location["logicalLocations"][0]["fullyQualifiedName"].startswith("page[")
         assert result["level"] in ("error", "warning", "note") and result["message"]["text"]
         fingerprints.add((artifact["uri"], result["partialFingerprints"]["primaryLocationLineHash"]))
