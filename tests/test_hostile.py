@@ -509,7 +509,8 @@ def test_cli_text_lists_every_file_not_completely_examined(corpus: Path, cli_run
     # (ML904); without it, the two JPEGs join them as partial (ML902 warnings, not ML901 errors).
     marked, errors, warnings = (9, 36, 6) if OCR else (8, 32, 6)
     assert lines[-1] == (f"{len(EXPECTED)} files scanned, {marked} marked, {NOT_EXAMINED} not examined, "
-                         f"{PARTIAL} partially examined, {SKIPPED} skipped; {errors} errors, {warnings} warnings, 4 info")
+                         f"{PARTIAL} partially examined, {SKIPPED} skipped; "
+                         f"{errors} errors, {warnings} warnings, 4 info")
 
 
 def test_cli_sarif_lists_every_file(corpus: Path, cli_runs: dict) -> None:
