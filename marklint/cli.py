@@ -13,13 +13,15 @@ from pathlib import Path
 import click
 
 from marklint import __version__
+from marklint.cli_report import INSPECTION_FLAGS, InspectionOutputs, inspection_options, report_command
 from marklint.config import SEVERITIES, Settings, load_settings
 from marklint.errors import ConfigError
 from marklint.model import Severity
 from marklint.results import FileResult
+from marklint.stopping import StoppableGroup
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "jsonl", "sarif")
+FORMATS = ("text", "json", "jsonl", "sarif", "html", "xlsx")
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -40,7 +42,7 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=StoppableGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="marklint")
 def main() -> None:
     """marklint: check the state-secret markings (国家秘密标志) on DOCX, PDF and text files."""
@@ -56,6 +58,8 @@ def _settings(config: Path | None, **flags: object) -> Settings:
             setattr(settings, name, flags[name])
     if flags.get("release"):
         settings.release = True
+    if flags.get("follow_symlinks"):
+        settings.follow_symlinks = True
     if flags.get("select"):
         settings.select = _codes(flags["select"])  # type: ignore[arg-type]
     settings.extend_select += _codes(flags.get("extend_select") or ())  # type: ignore[arg-type]
@@ -89,7 +93,9 @@ def scan_options(command: Callable) -> Callable:
                      help="Read scans (images, PDF pages without text) by OCR: auto (default) where the "
                           "ocr extra is installed, off never (ML902)."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-                     help="Worker processes (default: the number of CPUs; 1 runs in this process)."),
+                     help="Worker processes (default: the number of CPUs)."),
+        click.option("--follow-symlinks", is_flag=True, default=None,
+                     help="Follow symlinks met while walking folders (never out of the folders given)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -118,6 +124,7 @@ def scan_options(command: Callable) -> Callable:
               help="Text format: a line for every file with its status and its markings, then its findings.")
 @click.option("--statistics", is_flag=True,
               help="Text format: the number of findings per rule instead of the findings.")
+@inspection_options
 def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
          sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
          write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, show_files: bool,
@@ -128,6 +135,7 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
     from marklint.report import json as json_report
     from marklint.report.progress import Progress
 
+    inspection = {name: flags.pop(name) for name in INSPECTION_FLAGS}
     try:
         settings = _settings(config, **flags)
         loaded = None
@@ -139,8 +147,11 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
         _fail(str(exc))
         return
     as_of = settings.as_of.isoformat()
+    scan_facts = json_report.scan_facts(paths, settings.lang)
+    outputs = InspectionOutputs.for_scan(scan_facts, settings, output_format, output, **inspection)  # type: ignore[arg-type]
     with ExitStack() as stack:
-        main_stream = stack.enter_context(atomic_file(output)) if output is not None else sys.stdout
+        main_stream = (stack.enter_context(atomic_file(output)) if output is not None and output_format != "xlsx"
+                       else sys.stdout)
         writers: list = []
         if output_format == "text":
             from marklint.report import text as text_report
@@ -150,11 +161,14 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
                                                   summary=not quiet, statistics=statistics,
                                                   show_files=show_files))
         elif output_format == "json":
-            writers.append(json_report.JsonWriter(main_stream, as_of))
+            writers.append(json_report.JsonWriter(main_stream, as_of, scan_facts))
         elif output_format == "jsonl":
-            writers.append(json_report.JsonLinesWriter(main_stream, as_of))
+            writers.append(json_report.JsonLinesWriter(main_stream, as_of, scan_facts))
         if json_output is not None:
-            writers.append(json_report.JsonWriter(stack.enter_context(atomic_file(json_output)), as_of))
+            writers.append(json_report.JsonWriter(stack.enter_context(atomic_file(json_output)), as_of, scan_facts))
+        if outputs is not None:
+            outputs.stream = main_stream
+            writers.append(outputs)
         progress = Progress.for_stderr(enabled=not quiet)
 
         def on_result(result: FileResult) -> None:
@@ -234,6 +248,9 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
     sys.exit(EXIT_CLEAN)
 
 
+main.add_command(report_command)
+
+
 @main.command("rules")
 def list_rules() -> None:
     """List every rule: ID, name, default severity, summary."""
@@ -269,3 +286,8 @@ def show_config(config: Path | None) -> None:
         return
     click.echo(f"# configuration: {source or 'none found, defaults'}")
     click.echo(json.dumps(settings.describe(), ensure_ascii=False, indent=2))
+
+
+from marklint.serve_command import serve as serve_command  # noqa: E402  (its own module; imports no server)
+
+main.add_command(serve_command)

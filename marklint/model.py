@@ -48,7 +48,7 @@ class StyleSpan:
 
 @dataclass(frozen=True, slots=True)
 class TextUnit:
-    """One stand-alone piece of text: a paragraph, a table row, a text-box paragraph, a header or
+    """One stand-alone piece of text: a paragraph, a table cell, a text-box paragraph, a header or
     footer line, a PDF text line, or one metadata property (``name=value``)."""
 
     text: str
@@ -105,6 +105,7 @@ class Document:
     status: Status = Status.COMPLETE
     reason: str | None = None  # why not complete
     no_text: bool = False  # nothing decodable was found where text should be
+    embedded: list[Document] = field(default_factory=list)  # documents embedded in it, read as documents of their own
     signatures: int | None = None  # signatures and seals the file lists (OFD), counted, never read as text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,9 +26,16 @@ class FileResult:
     level: str | None = None  # the document's level: its highest marking in force (analysis.Analysis.level)
     source: str | None = None  # the path the file was opened by, when ``path`` (printable) differs from it
     signatures: int | None = None  # signatures and seals the file lists (OFD); None where it lists none
+    embedded: list[FileResult] = field(default_factory=list)  # documents embedded in it, judged on their own
+
+    def with_embedded(self) -> Iterator[FileResult]:
+        """This result and those of the documents embedded in it, at any depth, container first."""
+        yield self
+        for inner in self.embedded:
+            yield from inner.with_embedded()
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "path": self.path,
             "format": self.format,
             "status": self.status.value,
@@ -36,7 +44,12 @@ class FileResult:
             "issue_date": self.issue_date.isoformat() if self.issue_date else None,
             "level": self.level,
             "findings": [f.to_json() for f in self.findings],
-        } | ({"signatures": self.signatures} if self.signatures is not None else {})
+        }
+        if self.signatures is not None:
+            data["signatures"] = self.signatures
+        if self.embedded:  # markings.md section 8: an additive key, present where there are any
+            data["embedded"] = [inner.to_json() for inner in self.embedded]
+        return data
 
 
 @dataclass
@@ -48,6 +61,7 @@ class Report:
     files: list[FileResult] = field(default_factory=list)
     retain: bool = True
     skipped: int = 0  # files a folder walk passed over (not a format that can carry a marking)
+    skipped_paths: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of those passed over
     suppressed: int | None = None  # findings a baseline suppressed (None: no baseline)
     stale: int = 0  # baseline entries that matched nothing
     fingerprints: list[tuple[str, Finding, str]] = field(default_factory=list)  # for --write-baseline
@@ -59,13 +73,15 @@ class Report:
     rules: dict[str, int] = field(default_factory=dict)
 
     def add(self, result: FileResult) -> None:
-        self.seen += 1
-        self.marked += bool(result.markings)
-        self.not_examined += result.status == Status.NOT_EXAMINED
-        self.partial += result.status == Status.PARTIAL
-        for finding in result.findings:
-            self.severities[finding.severity] += 1
-            self.rules[finding.rule] = self.rules.get(finding.rule, 0) + 1
+        # An embedded document counts as a file of its own, as it is listed (README, "Embedded documents").
+        for entry in result.with_embedded():
+            self.seen += 1
+            self.marked += bool(entry.markings)
+            self.not_examined += entry.status == Status.NOT_EXAMINED
+            self.partial += entry.status == Status.PARTIAL
+            for finding in entry.findings:
+                self.severities[finding.severity] += 1
+                self.rules[finding.rule] = self.rules.get(finding.rule, 0) + 1
         if self.retain:
             self.files.append(result)
 
@@ -79,7 +95,13 @@ class Report:
             "marked": self.marked,
             "not_examined": self.not_examined,
             "findings": {s.value: self.count(s) for s in Severity},
+            "partial": self.partial,  # additive (markings.md section 8)
+            "skipped": self.skipped,
         }
+
+    def skipped_json(self) -> list[dict[str, str]]:
+        """The top-level ``skipped`` list of the JSON report (markings.md section 8)."""
+        return [{"path": path, "reason": reason} for path, reason in self.skipped_paths]
 
     def worst(self) -> Severity | None:
         present = [s for s, n in self.severities.items() if n]
@@ -94,6 +116,7 @@ class Report:
             "as_of": self.as_of.isoformat(),
             "files": [f.to_json() for f in self.files],
             "summary": self.summary,
+            "skipped": self.skipped_json(),
         }
         if self.suppressed is not None:
             data["baseline"] = {"suppressed": self.suppressed, "stale": self.stale}

@@ -11,6 +11,7 @@ import regex
 from marklint import regex_cache
 from marklint.analysis import ISSUER_MARK, FoundMarking
 from marklint.checks.context import Context
+from marklint.checks.embedded import container_lower
 from marklint.checks.form import GB9704_2012_IN_FORCE
 from marklint.checks.registry import rule
 from marklint.marking import URGENCY_WORDS, copy_number_on_line
@@ -33,8 +34,9 @@ URGENCY_LIKE = regex_cache.compile(r"^[\p{Han}]{0,2}急[\p{Han}]{0,1}$|^特提$|
 def _masthead(ctx: Context) -> list[tuple[int, TextUnit]]:
     """The 版头 of page 1: the body lines above the 发文机关标志 (at most the first few lines)."""
     lines: list[tuple[int, TextUnit]] = []
+    first_page = ctx.analysis.first_page  # page 1, unless blank pages come first
     for index, unit in enumerate(ctx.document.units):
-        if unit.page != 1 or unit.part not in ("body", "table", "textbox"):
+        if unit.page != first_page or unit.part not in ("body", "table", "textbox"):
             continue
         text = unit.text.strip()
         if not text:
@@ -76,13 +78,23 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
     top-right (flush right, or after a tab on the 份号's line); that is reported as info on documents dated
     before 2012-07-01 and as a warning after.
 
-    Wrong: a 公文 whose only `机密★5年` is in the page header; `机密★5年` right-aligned on a 2024 公文
+    A marking just below the title is in its place on other documents; on a 公文 it is misplaced.
+
+    Wrong: a 公文 whose only `机密★5年` is in the page header; `机密★5年` right-aligned on a 2024 公文;
+    `密级：秘密` under a 公文's title
 
     Right: `机密★5年` flush left on the line after the 份号, above the 发文机关标志
     """
     analysis = ctx.analysis
+    for found in analysis.live:
+        if found.index in analysis.under_title:  # set only on a 公文
+            yield ctx.finding(
+                "ML111", found,
+                f"公文的密级标志“{found.marking.text}”位于标题下方，应标注在版头第二行左上角",
+                f"the 公文's marking \"{found.marking.text}\" stands below the title; it belongs top-left in the 版头",
+            )
     primary = analysis.primary
-    if primary is None:
+    if primary is None or primary.index in analysis.under_title:
         return
     text = primary.marking.text
     if primary.unit.part in ("header", "footer") and analysis.is_gongwen:
@@ -166,7 +178,12 @@ def conflicting_markings(ctx: Context) -> Iterator[Finding]:
     Wrong: header `秘密★1年`, body `机密★5年`; a cover `秘密★5年` over an inner `机密★10年`
 
     Right: the same marking everywhere, or `~~秘密★1年~~ 机密★5年`
+
+    A document embedded in another (an attachment, an altChunk, an embedded package) is held by it as a
+    compilation holds its parts: a container marked lower than an embedded document, or not at all, is
+    reported too.
     """
+    yield from container_lower(ctx)
     primary = ctx.analysis.primary
     if primary is None:
         return
@@ -276,8 +293,9 @@ def copy_number(ctx: Context) -> Iterator[Finding]:
     if copy_at is None:
         yield ctx.finding("ML115", primary, f"涉密公文（“{primary.marking.text}”）缺少份号",
                           f"the classified 公文 (\"{primary.marking.text}\") has no copy number (份号)")
-    order_wrong = (copy_at is not None and copy_at > primary.index) or (
-        urgency_at is not None and urgency_at < primary.index)
+    # A marking under the title is not in the 版头 at all (ML111 says so): there is no order to judge.
+    order_wrong = primary.index not in analysis.under_title and (
+        (copy_at is not None and copy_at > primary.index) or (urgency_at is not None and urgency_at < primary.index))
     if order_wrong:
         yield ctx.finding("ML115", primary, "版头顺序应为份号、密级和保密期限、紧急程度",
                           "the 版头 order should be copy number, marking, urgency", severity=Severity.WARNING)

@@ -94,8 +94,8 @@ def read_zip(path: Path, limits: Limits, read: Callable[[Package], T]) -> T:
         raise NotExamined("corrupt", f"bad ZIP archive ({type(exc).__name__})") from exc
     except etree.XMLSyntaxError as exc:
         raise NotExamined("corrupt", "XML syntax error") from exc
-    except TimeoutError:
-        raise  # the caller's time budget, not a property of the file
+    except (TimeoutError, MemoryError):
+        raise  # the caller's time budget or memory ceiling, not a property of the file
     except Exception as exc:  # malformed input must never crash a scan
         raise NotExamined("corrupt", type(exc).__name__) from exc
 
@@ -175,6 +175,8 @@ def refuse_dtd_prolog(head: bytes, name: str, complete: bool) -> bool:
 
 def syntax_error(part: str, exc: etree.XMLSyntaxError) -> NotExamined:
     """The NotExamined for an XML parse failure: a limit libxml2 enforced, or plain corruption."""
+    if any(error.type == etree.ErrorTypes.ERR_NO_MEMORY for error in exc.error_log):
+        raise MemoryError(f"libxml2 out of memory in {part}")  # the worker's memory ceiling, not corruption
     message = str(exc)
     if "Excessive depth" in message:
         return NotExamined(OVER_LIMIT, "XML depth")
@@ -302,7 +304,19 @@ class Package:
         self._members = {info.filename: info for info in infos}
         # OPC part names compare case-insensitively.
         self._folded = {name.lower(): name for name in self._members}
+        if len(self._folded) < len(infos):
+            # ZIP allows a name twice; readers differ on which copy they take (zipfile the last, others the
+            # first), so the document Word shows need not be the one read here.
+            seen: set[str] = set()
+            for info in infos:
+                if info.filename.lower() in seen:
+                    raise NotExamined("ambiguous", f"the ZIP holds the part {info.filename} twice")
+                seen.add(info.filename.lower())
         self._parser = etree.XMLParser(**_PARSER_OPTIONS)
+
+    def members(self) -> list[str]:
+        """Every member name of the package."""
+        return list(self._members)
 
     def member(self, name: str) -> str | None:
         """The ZIP member name of part ``name``, or None when the package has no such part."""

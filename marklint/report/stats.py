@@ -145,6 +145,8 @@ class Statistics:
     by_issuer: dict[str, IssuerCount] = field(default_factory=dict)
 
     def add(self, result: FileResult) -> None:
+        for inner in result.embedded:  # a document of its own, as the scan's summary counts it
+            self.add(inner)
         rules = [finding.rule for finding in result.findings]
         for finding in result.findings:
             self.by_kind.setdefault(kind_of(finding.rule), Counter())[finding.severity] += 1

@@ -6,6 +6,7 @@ import io
 from typing import TextIO
 
 from marklint.model import Severity
+from marklint.parsers import printable
 from marklint.results import FileResult, Report
 
 COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -22,16 +23,18 @@ def finding_lines(result: FileResult, colour: bool = False) -> list[str]:
             tag = f"{COLOURS[finding.severity]}{tag}{RESET}"
         part = "" if finding.location.part == "body" else f" ({finding.location.part})"
         ocr = f" (OCR {finding.location.confidence:.2f})" if finding.location.ocr else ""
-        lines.append(f"{where} {tag}{part}{ocr} {finding.message}")
+        # Escaped: a message quotes document text (a marking, an Info value), whose CR, LF or bidi control
+        # would split or disguise the line.
+        lines.append(f"{where} {tag}{part}{ocr} {printable(finding.message)}")
     return lines
 
 
 def file_line(result: FileResult, lang: str = "zh") -> str:
     """One line per file for ``--show-files``: its status, and the markings it carries (the marking line
     itself, never body text)."""
-    live = [m["text"] for m in result.markings if not m["struck"]]
-    struck = [m["text"] for m in result.markings if m["struck"]]
-    status = result.status.value + (f" ({result.reason})" if result.reason else "")
+    live = [printable(m["text"]) for m in result.markings if not m["struck"]]
+    struck = [printable(m["text"]) for m in result.markings if m["struck"]]
+    status = result.status.value + (f" ({printable(result.reason)})" if result.reason else "")
     if lang == "en":
         shown = ", ".join(live) or "no marking"
         crossed = f"; struck through: {', '.join(struck)}" if struck else ""
@@ -52,15 +55,20 @@ class TextWriter:
     def add(self, result: FileResult) -> None:
         if self.statistics:
             return
-        if self.show_files:
-            self.stream.write(file_line(result, self.lang) + "\n")
-        for line in finding_lines(result, self.colour):
-            self.stream.write(line + "\n")
+        for entry in result.with_embedded():  # an embedded document under its path outer.pdf!/annex.docx
+            if self.show_files:
+                self.stream.write(file_line(entry, self.lang) + "\n")
+            for line in finding_lines(entry, self.colour):
+                self.stream.write(line + "\n")
 
     def finish(self, report: Report) -> None:
         if self.statistics:
             self.stream.write(statistics(report))
-        elif self.summary:
+            return
+        if self.show_files:
+            for path, reason in report.skipped_paths:
+                self.stream.write(f"{path}: [skipped ({reason})]\n")  # the path is printable already
+        if self.summary:
             self.stream.write(summary_line(report, self.lang) + "\n")
 
 
