@@ -1,8 +1,9 @@
 """The hand-written baseline: the script a user would write instead of marklint.
 
-For every DOCX and PDF below the given folders, load the whole text (python-docx: every paragraph and
-table cell; pdfplumber: every page's ``extract_text``), search it with one regular expression, and
-print one line per file. One process, no limits, no checks beyond the regex.
+For every DOCX, PDF, OFD and text file below the given folders, load the whole text (python-docx: every
+paragraph and table cell; pdfplumber: every page's ``extract_text``; OFD: every page's TextCode through
+zipfile and lxml; text: the whole file), search it with one regular expression, and print one line per
+file. One process, no limits, no checks beyond the regex.
 
     python bench/baseline.py FOLDER [FOLDER ...]
 """
@@ -12,13 +13,17 @@ from __future__ import annotations
 import os
 import re
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import docx
 import pdfplumber
+from lxml import etree
 
 MARKING = re.compile(r"(绝密|机密|秘密)★\S+")
+SUFFIXES = (".docx", ".pdf", ".ofd", ".txt", ".md")
+OFD_PAGE = re.compile(r"(?:.*/)?Pages/Page_\d+/Content\.xml")
 
 
 def iter_files(roots: list[str]) -> Iterator[Path]:
@@ -26,7 +31,7 @@ def iter_files(roots: list[str]) -> Iterator[Path]:
         for folder, dirs, names in os.walk(root):
             dirs.sort()
             for name in sorted(names):
-                if name.lower().endswith((".docx", ".pdf")):
+                if name.lower().endswith(SUFFIXES):
                     yield Path(folder) / name
 
 
@@ -44,6 +49,27 @@ def pdf_text(path: Path) -> str:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
+def ofd_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        parts = []
+        for name in archive.namelist():
+            if OFD_PAGE.fullmatch(name):
+                root = etree.fromstring(archive.read(name))
+                parts.append("".join("".join(code.itertext()) for code in root.iter("{*}TextCode")))
+        return "\n".join(parts)
+
+
+def plain_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", "replace")
+
+
+READERS = {".docx": docx_text, ".pdf": pdf_text, ".ofd": ofd_text, ".txt": plain_text, ".md": plain_text}
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__, file=sys.stderr)
@@ -51,7 +77,7 @@ def main(argv: list[str]) -> int:
     out = sys.stdout
     for path in iter_files(argv):
         try:
-            text = docx_text(path) if path.suffix.lower() == ".docx" else pdf_text(path)
+            text = READERS[path.suffix.lower()](path)
         except Exception as exc:  # a user's script would at least not stop at one bad file
             out.write(f"{path}\tERROR {type(exc).__name__}\n")
             continue

@@ -1,9 +1,13 @@
 """The floor: read only the bytes marklint must read, with no checks at all.
 
-DOCX: open the ZIP, parse word/document.xml, the headers and footers and docProps/core.xml and
-docProps/custom.xml (when present) with lxml, and join the w:t texts. PDF: the text of page 1 and of the
-last page through PDFium (pypdfium2). Files are spread over a multiprocessing pool of ``--jobs`` workers,
-the same parallelism marklint is given, so the comparison is fair. Prints one summary line.
+DOCX: open the ZIP, parse word/document.xml, the headers and footers, docProps/core.xml,
+docProps/custom.xml and docProps/app.xml (when present) and word/settings.xml with lxml, and join the w:t
+texts; inflate word/styles.xml (marklint must read its bytes to find the styles a document uses, though it
+parses only those) and parse the theme, as marklint does. Nothing else of the package (stylesWithEffects,
+numbering, font table, glossary) is read, since marklint reads none of it. PDF: the text of page 1 and of
+the last page through PDFium (pypdfium2). OFD: OFD.xml, the document, its resource parts, and the TextCode
+of the first and the last page. Text: the whole file, decoded. Files are spread over a multiprocessing
+pool of ``--jobs`` workers, the same parallelism marklint is given, so the comparison is fair. Prints one summary line.
 
     python bench/floor.py [--jobs J] FOLDER [FOLDER ...]
 """
@@ -20,7 +24,11 @@ from multiprocessing import Pool
 from lxml import etree
 
 W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
-DOCX_PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml|docProps/(core|custom)\.xml")
+DOCX_PARTS = re.compile(
+    r"word/(document|header\d*|footer\d*|settings|theme/theme1)\.xml|docProps/(core|custom|app)\.xml"
+)
+DOCX_INFLATED = "word/styles.xml"
+SUFFIXES = (".docx", ".pdf", ".ofd", ".txt", ".md")
 XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 CHUNKSIZE = 16
 
@@ -31,7 +39,7 @@ def iter_files(roots: list[str]) -> list[str]:
         for folder, dirs, names in os.walk(root):
             dirs.sort()
             found.extend(os.path.join(folder, name) for name in sorted(names)
-                         if name.lower().endswith((".docx", ".pdf")))
+                         if name.lower().endswith(SUFFIXES))
     return found
 
 
@@ -39,6 +47,9 @@ def docx_chars(path: str) -> int:
     total = 0
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
+            if name == DOCX_INFLATED:
+                archive.read(name)  # read, not counted: no text of its own
+                continue
             if not DOCX_PARTS.fullmatch(name):
                 continue
             root = etree.fromstring(archive.read(name), XML_PARSER)
@@ -67,10 +78,51 @@ def pdf_chars(path: str) -> int:
         pdf.close()
 
 
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _child(parent: etree._Element, name: str) -> etree._Element | None:
+    return next((c for c in parent if isinstance(c.tag, str) and _local(c.tag) == name), None)
+
+
+def ofd_chars(path: str) -> int:
+    with zipfile.ZipFile(path) as archive:
+        def xml(name: str) -> etree._Element:
+            return etree.fromstring(archive.read(name), XML_PARSER)
+
+        body = _child(xml("OFD.xml"), "DocBody")
+        document_name = (_child(body, "DocRoot").text or "").strip().lstrip("/")
+        folder = os.path.dirname(document_name)
+        document = xml(document_name)
+        common = _child(document, "CommonData")
+        for res in common if common is not None else ():
+            if _local(str(res.tag)) in ("PublicRes", "DocumentRes"):
+                xml(os.path.join(folder, (res.text or "").strip()))
+        pages = [p for p in _child(document, "Pages") if isinstance(p.tag, str)]
+        total = 0
+        for page in {id(pages[0]): pages[0], id(pages[-1]): pages[-1]}.values():
+            content = xml(os.path.join(folder, page.get("BaseLoc", "").strip().lstrip("/")))
+            total += len("".join("".join(code.itertext()) for code in content.iter("{*}TextCode")))
+        return total
+
+
+def text_chars(path: str) -> int:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        return len(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return len(data.decode("gb18030", "replace"))
+
+
+READERS = {".docx": docx_chars, ".pdf": pdf_chars, ".ofd": ofd_chars, ".txt": text_chars, ".md": text_chars}
+
+
 def read_one(path: str) -> tuple[int, bool]:
     """Characters read from one file, and whether it could be read."""
     try:
-        return (docx_chars(path) if path.lower().endswith(".docx") else pdf_chars(path)), True
+        return READERS[os.path.splitext(path)[1].lower()](path), True
     except Exception:
         return 0, False
 

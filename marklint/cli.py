@@ -78,7 +78,7 @@ def _settings(config: Path | None, **flags: object) -> Settings:
     settings, _ = load_settings(config)
     if flags.get("as_of") is not None:
         settings.as_of = flags["as_of"]  # type: ignore[assignment]
-    for name in ("fail_on", "lang", "expiry_window"):
+    for name in ("fail_on", "lang", "expiry_window", "ocr"):
         if flags.get(name) is not None:
             setattr(settings, name, flags[name])
     if flags.get("release"):
@@ -114,6 +114,9 @@ def scan_options(command: Callable) -> Callable:
         click.option("--extend-select", multiple=True, help="Also these rules, e.g. ML206."),
         click.option("--ignore", multiple=True, help="Not these rules or prefixes."),
         click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable)."),
+        click.option("--ocr", type=click.Choice(["auto", "off"]), default=None,
+                     help="Read scans (images, PDF pages without text) by OCR: auto (default) where the "
+                          "ocr extra is installed, off never (ML902)."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                      help="Worker processes (default: the number of CPUs)."),
         click.option("--follow-symlinks", is_flag=True, default=None,

@@ -75,6 +75,7 @@ class Settings:
     serve: dict[str, object] = field(default_factory=dict)  # [serve] of marklint serve: token_file, queue
     report: ReportSettings = field(default_factory=ReportSettings)  # the inspection report (HTML, PDF, XLSX)
     follow_symlinks: bool = False  # follow symlinks met while walking (never out of the folders given)
+    ocr: str = "auto"  # auto: read scans by OCR where the ocr extra is installed; off: never (ML902)
 
     def describe(self) -> dict:
         """The settings in force, for ``marklint config``."""
@@ -90,6 +91,8 @@ class Settings:
         known = {r.id for r in all_rules()}
         if self.lang not in ("zh", "en"):
             raise ConfigError(f"lang must be zh or en, not {self.lang!r}")
+        if self.ocr not in ("auto", "off"):
+            raise ConfigError(f"ocr must be auto or off, not {self.ocr!r}")
         if self.fail_on not in SEVERITIES:
             raise ConfigError(f"fail-on must be one of {', '.join(SEVERITIES)}, not {self.fail_on!r}")
         if self.expiry_window < 0:

@@ -41,7 +41,7 @@ def read_document(path: Path, display: str, settings: Settings) -> Document:
         return _not_examined(display, "unreadable", not_a_file(path, mode))  # never opened: a FIFO would block
     try:
         with quiet_library_logs():  # pypdf's warnings, quieted while the file is read, then put back
-            return parsers.parse(path, display, settings.limits)
+            return parsers.parse(path, display, settings.limits, settings.ocr)
     except NotExamined as exc:
         return _not_examined(display, exc.reason, exc.detail, _format_guess(path))
     except MemoryError:
@@ -137,7 +137,8 @@ def _marking_json(analysis: Analysis, found: FoundMarking) -> dict:
         "expires": expires.isoformat() if expires else None,
         "expiry_basis": basis,
         "location": Location.of(found.unit).to_json(),
-    }
+        "source": found.unit.source,  # additive (markings.md section 8): "text", or "ocr" with a confidence
+    } | ({"confidence": found.unit.confidence} if found.unit.source == "ocr" else {})
 
 
 def _finding_order(finding: Finding) -> tuple:

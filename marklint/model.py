@@ -66,6 +66,9 @@ class TextUnit:
     spans: tuple[StyleSpan, ...] = ()
     align: str | None = None  # left / center / right / both where the file says so (DOCX)
     indent: float | None = None  # left indent in points where the file says so (DOCX)
+    source: str = "text"  # "ocr" where read from a scan's image (parsers.scan)
+    confidence: float | None = None  # the recogniser's mean confidence (0-1), for OCR text
+    char_confidences: tuple[float, ...] = ()  # each character's, for OCR text (ML904)
 
     def __post_init__(self) -> None:
         if type(self.part) is not Part:
@@ -239,10 +242,16 @@ class Location:
     part: str = "body"
     line: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = None  # where the unit was read by OCR: the recogniser's confidence
 
     @classmethod
     def of(cls, unit: TextUnit) -> Location:
-        return cls(page=unit.page, part=unit.part, line=unit.line, bbox=unit.bbox)
+        confidence = unit.confidence if unit.source == "ocr" else None
+        return cls(page=unit.page, part=unit.part, line=unit.line, bbox=unit.bbox, confidence=confidence)
+
+    @property
+    def ocr(self) -> bool:
+        return self.confidence is not None
 
     def to_json(self) -> dict:
         return {
@@ -250,7 +259,7 @@ class Location:
             "part": self.part,
             "line": self.line,
             "bbox": [round(v, 1) for v in self.bbox] if self.bbox else None,
-        }
+        } | ({"source": "ocr", "confidence": self.confidence} if self.confidence is not None else {})
 
 
 @dataclass(frozen=True, slots=True)

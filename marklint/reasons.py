@@ -87,6 +87,11 @@ DETAILS: tuple[tuple[regex.Pattern, str], ...] = tuple((regex_cache.compile(patt
      r"the last (?P<last>\d+); those past it were not judged",
      "前 {first} 个与后 {last} 个之间含★、密或解的短行或段落超过 {n} 个，超出部分未检查"),
     (r"path not found", "路径不存在"),
+    (r"image cannot be decoded", "图像无法解码"),
+    (r"OCR is off \(--ocr off\); run with --ocr auto to read scans", "OCR 已关闭，使用 --ocr auto 可识别扫描件"),
+    (r"OCR is not installed; pip install 'marklint\[ocr\]' to read scans",
+     "未安装 OCR，执行 pip install 'marklint[ocr]' 后可识别扫描件"),
+    (r"OCR read no text in the marking area of page 1", "OCR 未在第1页密级标志位置识别出文字"),
     (r"damaged OLE or Word structure", "OLE 或 Word 结构损坏"),
     (r"OLE directory nested too deep", "OLE 目录嵌套过深"),
     (r"Word 6/95 document \(before Word 97\), not read", "Word 6/95 文档（早于 Word 97），不读取"),
@@ -152,6 +157,8 @@ def say_reason(reason: str | None, lang: str) -> str:
     head, _, detail = (reason or "unreadable").partition(": ")
     if lang == "en":
         return reason or "unreadable"
+    head, _, hint = head.partition("; ")  # no text layer; OCR is off (--ocr off); …: the hint is the detail
+    detail = detail or hint
     said = label(REASONS, head, "zh")
     zh_detail = translate_detail(detail) if detail else None
     return f"{said}（{zh_detail}）" if zh_detail else said

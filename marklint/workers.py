@@ -14,7 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -163,6 +163,14 @@ def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, 
     touches the calling process, a host embedding ``marklint.scan`` above all. Without one, ``jobs=1``
     judges in this process."""
     over_limit = over_limit or _over_limit
+    if jobs > 1:
+        # One file needs one worker: a pool of them would cost it more forks and every parser's import
+        # (what a pre-release hook that checks one file pays on each call).
+        tasks = iter(tasks)
+        first = list(islice(tasks, 2))
+        tasks = chain(first, tasks)
+        if len(first) < 2:
+            jobs = 1
     if jobs <= 1 and settings.limits.max_worker_memory <= 0:
         for path, display in tasks:
             yield _guarded(examine, timed_out, over_limit, path, display, settings)

@@ -3,6 +3,7 @@ swallows a finding, colour that obeys NO_COLOR, missing and repeated paths, refu
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import pty
@@ -36,9 +37,11 @@ FINDING_PREFIX = re.compile(r"^(?P<path>.+?):\d+:\d+: ML\d{3} \[(?:error|warning
 CODE_POINT = re.compile(r"\S U\+[0-9A-F]{4,5}(?:→\S)?")
 #: Quoted text: a marking, a metadata value, or the Chinese a reader looks for ("解密"), in either style.
 QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
-#: Units and names that are neither language's words: the point, the formats and encodings a reason names.
+#: Units and names that are neither language's words: the point, the formats and encodings a reason names,
+#: OCR, and what a user types: an option with its value, the command that installs an extra.
 SYMBOLS = re.compile(r"\d+(?:\.\d+)?pt\b|\b(?:PDF|ZIP|XML|DTD|OLE|OFD|RTF|UTF-8|GB18030|Unicode|Word|WPS|Excel|"
-                     r"PowerPoint|Office|Open|OpenDocument|HTML|MB|JPEG|PNG|TIFF|BMP|GIF)\b")
+                     r"PowerPoint|Office|Open|OpenDocument|HTML|MB|JPEG|PNG|TIFF|BMP|GIF|OCR)\b"
+                     r"|--[a-z-]+(?: [a-z]+)?|pip install '[a-z\[\]]+'")
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -74,11 +77,17 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@functools.cache
+def json_report(broken: Path) -> dict:
+    """The JSON report of the language tests' scan: the paths and markings either language may show."""
+    return json.loads(run("scan", str(FIXTURES), str(broken), *AS_OF, "-j", "2", "--format", "json")[1])
+
+
 def scanned(lang: str, broken: Path) -> tuple[str, list[str], set[str]]:
-    args = ["scan", str(FIXTURES), str(broken), *AS_OF, "--show-files", "-j", "1"]
-    code, out, err = run(*args, "--lang", lang)
+    args = ["scan", str(FIXTURES), str(broken), *AS_OF, "-j", "2"]
+    code, out, err = run(*args, "--show-files", "--lang", lang)
     assert code == 1 and err == ""
-    report = json.loads(run(*args[:-3], "-j", "1", "--format", "json")[1])
+    report = json_report(broken)
     paths = [entry["path"] for entry in [*report["files"], *report["skipped"]]]
     # As the text report shows them: escaped where they hold control or format characters.
     markings = {printable(marking["text"]) for entry in report["files"] for marking in entry["markings"]}

@@ -37,6 +37,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF-"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEAD_BYTES = 2048
+#: Images read as scans (by OCR where installed; else reported as having no text layer, ML902).
+SCAN_IMAGES = ("JPEG image", "PNG image", "TIFF image", "BMP image")
 #: Content marklint recognises but does not read, for the not-examined reason.
 FOREIGN_MAGIC = (
     (b"\xff\xd8\xff", "JPEG image"),
@@ -117,10 +119,11 @@ def _open_regular(path: Path) -> BinaryIO:
         raise
 
 
-def parse(path: Path, display_path: str, limits: Limits) -> Document:
-    """Read one file into the neutral model, or raise NotExamined with the reason."""
+def parse(path: Path, display_path: str, limits: Limits, ocr: str = "auto") -> Document:
+    """Read one file into the neutral model, or raise NotExamined with the reason. ``ocr`` (auto / off)
+    says whether a scan (an image, a PDF page without a text layer) is read by OCR (parsers.scan)."""
     try:
-        return _parse(path, display_path, limits)
+        return _parse(path, display_path, limits, ocr)
     except NotExamined as exc:
         # Details can quote the file (ZIP member names, a mimetype): never let them forge report lines.
         if exc.detail.isprintable():
@@ -128,7 +131,7 @@ def parse(path: Path, display_path: str, limits: Limits) -> Document:
         raise NotExamined(exc.reason, printable(exc.detail)) from exc
 
 
-def _parse(path: Path, display_path: str, limits: Limits) -> Document:
+def _parse(path: Path, display_path: str, limits: Limits, ocr: str = "auto") -> Document:
     suffix = path.suffix.lower()
     try:
         with _open_regular(path) as handle:
@@ -162,11 +165,20 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
     if kind == "pdf":
         from marklint.parsers import pdf
 
-        return pdf.parse(path, display_path, limits)
+        document = pdf.parse(path, display_path, limits)
+        if document.no_text:  # a scan: read by OCR where it can be (imported only here)
+            from marklint.parsers import scan
+
+            return scan.read_pdf_scan(path, document, limits, ocr)
+        return document
     if kind == "ole":  # a Word binary: ole_refusal let nothing else through
         from marklint.parsers import doc
 
         return doc.parse(path, display_path, limits)
+    if _foreign(head) in SCAN_IMAGES:
+        from marklint.parsers import scan
+
+        return scan.read_image(path, display_path, _foreign(head) or "", limits, ocr)
     if suffix in WORD_BINARY_SUFFIXES:
         from marklint.parsers import doc_saved_as
 

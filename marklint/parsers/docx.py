@@ -34,7 +34,7 @@ from marklint.parsers.ooxml_flow import (
     build_unit,
     first_render_page,
 )
-from marklint.parsers.ooxml_package import Package, XmlStream, read_zip, w
+from marklint.parsers.ooxml_package import Package, Part, XmlStream, read_zip, w
 from marklint.parsers.ooxml_styles import StyleSheet, ThemeFonts, first_children, on, theme_schemes
 from marklint.parsers.text import middle_overflow
 
@@ -187,9 +187,10 @@ class _DocxReader:
         self.styles = package.derived(
             "styles",
             styles,
-            lambda root: StyleSheet(root, ThemeFonts(schemes, east_asian_lang)),
+            lambda part: _style_sheet(package, part, ThemeFonts(schemes, east_asian_lang)),
             theme.key if theme is not None else None,
             east_asian_lang,
+            parsed=False,
         )
         body, sections = self._read_body(main_member)
         headers, footers = self._read_headers_footers(sections, rels, even_and_odd)
@@ -338,6 +339,13 @@ def _read_settings(settings: etree._Element | None) -> tuple[bool, str | None]:
         return False, None
     even, lang = first_children(settings, _SETTINGS_SCAN)
     return (even is not None and on(even)), (lang.get(w("eastAsia")) if lang is not None else None)
+
+
+def _style_sheet(package: Package, part: Part | None, theme: ThemeFonts) -> StyleSheet:
+    """The style sheet of ``part``: indexed, its styles parsed only when a run or paragraph uses them."""
+    if part is None:
+        return StyleSheet(None, theme)
+    return StyleSheet.from_bytes(part.name, part.data(), theme, package.limits, package.parse)
 
 
 def _describe(package: Package) -> str:

@@ -447,8 +447,9 @@ class Package:
         return Part(self, name, info, cap, key, None)
 
     def derived(self, kind: str, part: Part | None, make: Callable[[etree._Element | None], T],
-                *context: Hashable) -> T:
-        """``make`` of the parsed ``part`` (from ``Package.part``; ``make(None)`` when there is none).
+                *context: Hashable, parsed: bool = True) -> T:
+        """``make`` of the parsed ``part`` (from ``Package.part``; ``make(None)`` when there is none; ``make``
+        of the part itself when not ``parsed``, for a reader that parses only what it needs of it).
 
         ``make`` must depend on nothing but the root it is given and ``context``; its result, which callers
         must not change, is remembered for a part with the same bytes (stored and declared the same, so
@@ -458,7 +459,7 @@ class Package:
             return make(None)
         value = PART_MEMO.get((kind, part.key, self.limits, *context))
         if value is _MISSING:
-            value = make(self.parse(part.name, part.data()))
+            value = make(self.parse(part.name, part.data()) if parsed else part)  # type: ignore[arg-type]
             key = (kind, part.key, self.limits, *context)  # the content itself if zipfile had to read it
             # What is kept grows with the content (a parsed tree, the bytes in the key), not the stored size.
             size = part.size + sum(len(c[1]) for c in context if isinstance(c, tuple))

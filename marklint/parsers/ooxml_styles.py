@@ -9,11 +9,14 @@ with the same styles, theme and theme language (see ``Package.derived``), so the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from lxml import etree
 
+from marklint.limits import Limits
 from marklint.parsers.ooxml_package import A_NS, w
+from marklint.parsers.style_index import StyleIndex
 
 W_VAL = w("val")
 _STYLE = w("style")
@@ -35,6 +38,7 @@ _VAL_KEY = W_VAL.encode()
 _IND_LEFT, _IND_START, _BASED_ON = w("left"), w("start"), w("basedOn")
 _IND_LEFT_KEY, _IND_START_KEY = _IND_LEFT.encode(), _IND_START.encode()
 _STYLE_ID, _DEFAULT, _TYPE = w("styleId"), w("default"), w("type")
+_DOC_DEFAULTS = w("docDefaults")
 #: rPr children that set appearance, by the small number a run's signature gives them.
 _RPR_KINDS = {_RFONTS: 0, _SZ: 1, _STRIKE: 2, _DSTRIKE: 3, _COLOR: 4, _VANISH: 5, _RSTYLE: 6}
 #: pPr children read by ``StyleSheet.paragraph``, by their index in its scan.
@@ -207,11 +211,19 @@ class ThemeFonts:
 
 
 class StyleSheet:
-    """Resolves run and paragraph appearance for one document."""
+    """Resolves run and paragraph appearance for one document.
 
-    def __init__(self, styles: etree._Element | None, theme: ThemeFonts) -> None:
+    Built from a parsed style sheet, or (``from_bytes``) from an index of its raw bytes whose styles are
+    parsed one by one when first used: a document uses a handful of the hundreds of styles a template
+    defines (Word's default template: 430 KB), so parsing the whole part cost more than the rest of the
+    document."""
+
+    def __init__(self, styles: etree._Element | None, theme: ThemeFonts,
+                 index: StyleIndex | None = None) -> None:
         self._theme = theme
-        self._styles: dict[str, etree._Element] = {}
+        #: Style id -> its element, or its start offset in ``index`` while it has not been parsed yet.
+        self._styles: dict[str, etree._Element | int] = {}
+        self._index = index
         self._default_paragraph: str | None = None
         self._default_character: str | None = None
         self._default_rpr: dict[str, object] = {}
@@ -223,6 +235,11 @@ class StyleSheet:
         # interpreted again: the interpretation is a function of exactly these values.
         self._run_signatures: dict[tuple, RunLook] = {}
         self._paragraph_signatures: dict[tuple, ParagraphLook] = {}
+        if index is not None:
+            self._styles.update(index.offsets)
+            self._default_paragraph, self._default_character = index.default_paragraph, index.default_character
+            self._read_defaults(index.doc_defaults())
+            return
         if styles is None:
             return
         for style in styles.iterchildren(_STYLE):
@@ -236,7 +253,19 @@ class StyleSheet:
                     self._default_paragraph = style_id
                 elif kind == "character" and self._default_character is None:
                     self._default_character = style_id
-        defaults = styles.find(w("docDefaults"))
+        self._read_defaults(styles.find(_DOC_DEFAULTS))
+
+    @classmethod
+    def from_bytes(cls, name: str, data: bytes, theme: ThemeFonts, limits: Limits,
+                   parse: Callable[[str, bytes], etree._Element]) -> StyleSheet:
+        """The style sheet of part ``name`` with content ``data``, its styles parsed when first used; the
+        whole part is parsed (``parse``) only when its bytes cannot be indexed safely (``StyleIndex``)."""
+        index = StyleIndex.of(name, data, limits)
+        if index is None:
+            return cls(parse(name, data), theme)
+        return cls(None, theme, index)
+
+    def _read_defaults(self, defaults: etree._Element | None) -> None:
         if defaults is not None:
             rpr = defaults.find(f"{w('rPrDefault')}/{_RPR}")
             if rpr is not None:
@@ -259,6 +288,11 @@ class StyleSheet:
             style = self._styles.get(current)
             if style is None:
                 break
+            if isinstance(style, int):  # indexed, not parsed yet
+                found = self._index.style(current, style)  # type: ignore[union-attr]
+                if found is None:
+                    break
+                style = self._styles[current] = found
             seen.add(current)
             chain.append(style)
             based_on = first_child(style, _BASED_ON)

@@ -61,6 +61,8 @@ def _location(result: FileResult, finding: Finding, root: Path) -> dict:
     physical: dict = {"artifactLocation": artifact}
     loc = finding.location
     region_properties = {"page": loc.page, "part": loc.part, "bbox": list(loc.bbox) if loc.bbox else None}
+    if loc.ocr:  # read from a scan by OCR: say so, with the recogniser's confidence
+        region_properties |= {"source": "ocr", "confidence": loc.confidence}
     # GitHub wants a region on every result; a finding about the whole file or its metadata points at line 1.
     physical["region"] = {"startLine": loc.line or 1, "properties": region_properties}
     logical = f"page[{loc.page or 0}]/{loc.part}" + (f"/line[{loc.line}]" if loc.line else "")
@@ -86,7 +88,7 @@ def to_sarif(report: Report, root: Path | None = None) -> dict:
                 "ruleId": finding.rule,
                 "ruleIndex": index[finding.rule],
                 "level": LEVEL[finding.severity],
-                "message": {"text": finding.message},
+                "message": {"text": finding.message + (" (OCR)" if finding.location.ocr else "")},
                 "locations": [_location(result, finding, root)],
                 "partialFingerprints": {"primaryLocationLineHash": fingerprint(finding, uri)},
             })

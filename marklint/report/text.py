@@ -27,9 +27,10 @@ def finding_lines(result: FileResult, colour: bool = False, lang: str = "zh") ->
             where = f"{BOLD}{where}{RESET}"
             tag = f"{COLOURS[finding.severity]}{tag}{RESET}"
         part = "" if finding.location.part == "body" else f" ({label(PARTS, finding.location.part, lang)})"
+        ocr = f" (OCR {finding.location.confidence:.2f})" if finding.location.ocr else ""
         # Escaped: a message quotes document text (a marking, an Info value), whose CR, LF or bidi control
         # would split or disguise the line.
-        lines.append(f"{where} {tag}{part} {printable(finding.message)}")
+        lines.append(f"{where} {tag}{part}{ocr} {printable(finding.message)}")
     return lines
 
 

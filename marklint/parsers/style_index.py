@@ -1,0 +1,205 @@
+"""An index of a WordprocessingML style sheet's raw bytes: style ids to where each style starts, so a
+style is parsed only when a run or paragraph uses it.
+
+Word's default template writes a 430 KB ``styles.xml`` (some 160 styles and 370 latent-style entries);
+a document uses a handful of them, and parsing all of it cost more than the rest of a short document
+(BENCHMARKS.md). The index is trusted only for bytes whose markup a plain search reads exactly as the
+XML parser would: UTF-8, the WordprocessingML namespace under one prefix declared on the root, no
+namespace declared on a style's start tag, and no comment, CDATA section, processing instruction or
+declaration after the root's start tag (the only places where ``<w:style`` could be other than a start
+tag). A ``<w:style`` nested deeper than the root's children is not told apart (no producer writes one).
+Anything else is parsed whole, as before (``StyleIndex.of`` returns None). A style whose bytes do not
+parse alone has the part parsed whole after all, with the errors and limits of a whole parse.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from marklint.errors import NotExamined
+from marklint.limits import Limits
+from marklint.parsers.ooxml_package import (
+    _PARSER_OPTIONS,
+    LIBXML_MAX_DEPTH,
+    MAX_PROLOG_BYTES,
+    MIN_ELEMENT_BYTES,
+    OVER_LIMIT,
+    W_NS,
+    _depth,
+    refuse_dtd_prolog,
+    syntax_error,
+)
+
+_W_NS = W_NS.encode()
+_STYLE, _STYLE_ID, _DOC_DEFAULTS = (f"{{{W_NS}}}{local}" for local in ("style", "styleId", "docDefaults"))
+_XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>")
+_ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
+_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*):styles[\s/>]")
+_ATTRIBUTE = re.compile(rb'([^\s=]+)\s*=\s*"([^"]*)"')
+_UTF8_BOM = b"\xef\xbb\xbf"
+#: Bytes after which ``<w:style`` is a style's start tag (any other is ``<w:styles``, ``<w:styleLink``...).
+_SPACES = (b" ", b"\t", b"\r", b"\n")
+_TAG_ENDS = (*_SPACES, b"/", b">")
+
+
+class StyleIndex:
+    """Where each style of one style sheet starts (``offsets``, the first style of each id, as the parsed
+    sheet keeps it), its default paragraph and character styles, and the bytes to parse a style from."""
+
+    __slots__ = ("_close", "_data", "_limits", "_name", "_parser", "_prefix", "_root_tag",
+                 "default_character", "default_paragraph", "offsets")
+
+    def __init__(self, name: str, data: bytes, limits: Limits, prefix: bytes, root_tag: bytes) -> None:
+        self._name = name
+        self._data = data
+        self._limits = limits
+        self._prefix = prefix
+        self._root_tag = root_tag
+        self._close = re.compile(rb"</" + re.escape(prefix) + rb":style\s*>")
+        self._parser = etree.XMLParser(**_PARSER_OPTIONS)
+        self.offsets: dict[str, int] = {}
+        self.default_paragraph: str | None = None
+        self.default_character: str | None = None
+
+    @classmethod
+    def of(cls, name: str, data: bytes, limits: Limits) -> StyleIndex | None:
+        """The index of style sheet ``name`` (content ``data``), or None when its bytes must be parsed whole.
+        A DTD is refused here as a whole parse would refuse it."""
+        refuse_dtd_prolog(data if len(data) <= MAX_PROLOG_BYTES else data[:MAX_PROLOG_BYTES], name,
+                          len(data) <= MAX_PROLOG_BYTES)
+        at = len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0
+        declaration = _XML_DECLARATION.match(data, at)
+        if declaration is not None:
+            encoding = _ENCODING.search(declaration.group(0))
+            if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
+                return None
+            at = declaration.end()
+        elif data.startswith(b"\xfe\xff") or data.startswith(b"\xff\xfe") or b"\x00" in data[:4]:
+            return None  # UTF-16 or UCS-4
+        start = data.find(b"<", at)
+        root = _ROOT.match(data, start) if start >= 0 else None
+        if root is None:
+            return None  # a comment or instruction before the root, or another root: parsed whole
+        end = data.find(b">", start)
+        root_tag = data[start : end + 1]
+        prefix = root.group(1)
+        declared = b"xmlns:" + prefix + b'="' + _W_NS + b'"'
+        if (
+            end < 0
+            or root_tag.endswith(b"/>")
+            or root_tag.count(_W_NS) != 1
+            or declared not in root_tag
+            # Every comment, CDATA section, instruction or declaration holds a "!" or "?": a one-byte search
+            # for each costs a small part of a search for "<!" (which meets every "<").
+            or data.find(b"!", end) >= 0
+            or data.find(b"?", end) >= 0
+        ):
+            return None
+        index = cls(name, data, limits, prefix, root_tag)
+        return index if index._scan(end + 1) else None
+
+    def _scan(self, start: int) -> bool:
+        """Index every style start tag after ``start``; False when one cannot be read without the parser."""
+        data, prefix = self._data, self._prefix
+        id_key = prefix + b':styleId="'
+        type_name, default_name = prefix + b":type", prefix + b":default"
+        opening = b"<" + prefix + b":style"
+        after, id_length = len(opening), len(id_key)
+        while (start := data.find(opening, start)) >= 0:
+            if data[start + after : start + after + 1] not in _TAG_ENDS:  # <w:styles, <w:styleLink...
+                start += after
+                continue
+            end = data.find(b">", start)
+            if end < 0:
+                return False
+            tag = data[start + after : end]
+            # bytes.find, not "in": a bytes "in" first tries its operand as an integer and raises and clears a
+            # TypeError each time, which costs more than the search.
+            find = tag.find
+            if find(b"&") >= 0 or find(b"<") >= 0 or find(b"xmlns") >= 0 or find(b"'") >= 0 or tag.count(b'"') % 2:
+                # Entity references, a namespace declared on the style, single quotes, a ">" in a value,
+                # or a broken tag: the parser's reading is needed.
+                return False
+            at = find(id_key)
+            if at < 0 or tag[at - 1 : at] not in _SPACES:
+                if find(b":styleId") >= 0:
+                    return False  # written otherwise (spaces around "="): the parser's reading is needed
+                start = end
+                continue  # no w:styleId: not kept by the parsed sheet either
+            at += id_length
+            raw_id = tag[at : tag.find(b'"', at)]
+            if raw_id.find(b"\n") >= 0 or raw_id.find(b"\t") >= 0 or raw_id.find(b"\r") >= 0:
+                return False  # attribute value normalisation
+            style_id = raw_id.decode("utf-8", "replace")
+            if style_id not in self.offsets:
+                self.offsets[style_id] = start
+            if find(default_name) >= 0:  # one of the few default styles: all its attributes read
+                attributes: dict[bytes, bytes] = {}
+                for match in _ATTRIBUTE.finditer(tag):
+                    attributes.setdefault(match.group(1), match.group(2))
+                if attributes.get(default_name) in (b"1", b"true", b"on"):
+                    kind = attributes.get(type_name)
+                    if kind == b"paragraph" and self.default_paragraph is None:
+                        self.default_paragraph = style_id
+                    elif kind == b"character" and self.default_character is None:
+                        self.default_character = style_id
+            start = end
+        return True
+
+    def style(self, style_id: str, offset: int) -> etree._Element | None:
+        """Style ``style_id``, which starts at ``offset``, parsed now (None if the part, parsed whole after
+        all, has no such style child)."""
+        element = self._element(offset, self._close)
+        if element is None or element.tag != _STYLE:
+            whole = self._whole()
+            return next((s for s in whole.iterchildren(_STYLE) if s.get(_STYLE_ID) == style_id), None)
+        return element
+
+    def doc_defaults(self) -> etree._Element | None:
+        """The first ``docDefaults`` child, parsed, or None."""
+        start = self._data.find(b"<" + self._prefix + b":docDefaults", len(self._root_tag))
+        if start < 0:
+            return None
+        close = re.compile(rb"</" + re.escape(self._prefix) + rb":docDefaults\s*>")
+        element = self._element(start, close)
+        return element if element is not None else self._whole().find(_DOC_DEFAULTS)
+
+    def _element(self, start: int, close: re.Pattern[bytes]) -> etree._Element | None:
+        """The element that starts at ``start`` and ends at the first ``close`` after it, parsed inside the
+        root's start tag (its namespace declarations); None when those bytes are no single element (a
+        nested element of the same name, or damage): the part is then parsed whole."""
+        data = self._data
+        end = data.find(b">", start)
+        if data[end - 1 : end] != b"/":
+            found = close.search(data, end)
+            if found is None:
+                return None
+            end = found.end() - 1
+        wrapped = self._root_tag + data[start : end + 1] + b"</" + self._prefix + b":styles>"
+        try:
+            root = etree.fromstring(wrapped, self._parser)
+        except etree.XMLSyntaxError:
+            return None
+        if len(root) != 1:
+            return None
+        element = root[0]
+        if self._limits.max_xml_depth < LIBXML_MAX_DEPTH and 1 + _depth(element) > self._limits.max_xml_depth:
+            raise NotExamined(OVER_LIMIT, "XML depth")
+        return element
+
+    def _whole(self) -> etree._Element:
+        """The whole part, parsed as ``Package.parse`` parses a part (its errors and limits)."""
+        try:
+            root = etree.fromstring(self._data, self._parser)
+        except etree.XMLSyntaxError as exc:
+            raise syntax_error(self._name, exc) from None
+        limits = self._limits
+        if limits.max_xml_depth < LIBXML_MAX_DEPTH and _depth(root) > limits.max_xml_depth:
+            raise NotExamined(OVER_LIMIT, "XML depth")
+        if len(self._data) > MIN_ELEMENT_BYTES * limits.max_xml_elements and (
+            sum(1 for _ in root.iter()) > limits.max_xml_elements
+        ):
+            raise NotExamined(OVER_LIMIT, f"XML elements in {self._name}")
+        return root

@@ -1,0 +1,143 @@
+"""The style sheet read from an index of its bytes (``style_index``) resolves exactly what the parsed
+sheet resolves, parses only the styles a document uses, and falls back to a whole parse where bytes
+cannot be trusted."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.enum.style import WD_STYLE_TYPE
+from docx.shared import Pt
+from lxml import etree
+
+from marklint.errors import NotExamined
+from marklint.limits import Limits
+from marklint.parsers import docx as docx_parser
+from marklint.parsers.ooxml_package import PART_MEMO, read_zip
+from marklint.parsers.ooxml_styles import StyleSheet, ThemeFonts
+from marklint.parsers.style_index import StyleIndex
+
+TEMPLATE = Path(docx.__file__).parent / "templates" / "default.docx"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def word_styles() -> bytes:
+    with zipfile.ZipFile(TEMPLATE) as archive:
+        return archive.read("word/styles.xml")
+
+
+def parse(name: str, data: bytes) -> etree._Element:
+    return etree.fromstring(data)
+
+
+def sheets(data: bytes) -> tuple[StyleSheet, StyleSheet]:
+    """The parsed sheet and the indexed one, from the same bytes."""
+    theme = ThemeFonts({}, None)
+    lazy = StyleSheet.from_bytes("word/styles.xml", data, theme, Limits(), parse)
+    return StyleSheet(etree.fromstring(data), theme), lazy
+
+
+def style_ids(data: bytes) -> list[str]:
+    return [s.get(f"{W}styleId") for s in etree.fromstring(data).iterchildren(f"{W}style")]
+
+
+def test_word_template_resolves_every_style_as_the_parsed_sheet() -> None:
+    data = word_styles()
+    assert len(data) > 400_000
+    eager, lazy = sheets(data)
+    assert lazy._index is not None
+    ids = style_ids(data)
+    assert len(ids) == 164
+    for style_id in ids:
+        assert lazy._style(style_id) == eager._style(style_id), style_id
+        assert lazy.run_look(style_id, None) == eager.run_look(style_id, None)
+        assert lazy.paragraph_style_id(None) == eager.paragraph_style_id(None) == "Normal"
+    assert lazy._default_character == eager._default_character == "DefaultParagraphFont"
+    assert lazy._default_rpr == eager._default_rpr
+    assert lazy._default_ppr == eager._default_ppr
+
+
+def test_only_the_styles_a_document_uses_are_parsed(tmp_path: Path) -> None:
+    document = docx.Document()
+    style = document.styles.add_style("密级标志", WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Heading 1"]
+    style.font.size = Pt(16)
+    document.add_paragraph("机密★5年", style="密级标志")
+    document.add_paragraph("正文")
+    path = tmp_path / "word.docx"
+    document.save(str(path))
+    PART_MEMO.clear()
+    readers: list[docx_parser._DocxReader] = []
+
+    def read_keeping_reader(package):
+        readers.append(docx_parser._DocxReader(package, "word.docx", Limits()))
+        return readers[-1].read()
+
+    read = read_zip(path, Limits(), read_keeping_reader)
+    assert [u.text for u in read.units] == ["机密★5年", "正文"]
+    assert read.units[0].spans[0].size == 16.0
+    sheet = readers[0].styles
+    parsed = sorted(k for k, v in sheet._styles.items() if not isinstance(v, int))
+    # The marking's style, its basedOn chain (Heading 1 -> Normal), and the default character style.
+    assert parsed == ["DefaultParagraphFont", "Heading1", "Normal", "密级标志"]
+    assert len(sheet._styles) == 165
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.replace(b"<w:latentStyles", b"<!-- a comment --><w:latentStyles", 1),
+        lambda d: d.replace(b"<w:latentStyles", b"<?pi here?><w:latentStyles", 1),
+        lambda d: d.replace(b'w:styleId="Normal"', b'w:styleId="Nor&#109;al"', 1),
+        lambda d: d.replace(b'w:styleId="Normal"', b'xmlns:x="urn:x" w:styleId="Normal"', 1),
+        lambda d: d.decode("utf-8").encode("utf-16"),
+    ],
+    ids=["comment", "instruction", "entity", "namespace-on-a-style", "utf-16"],
+)
+def test_bytes_that_cannot_be_indexed_are_parsed_whole(change) -> None:
+    data = change(word_styles())
+    assert StyleIndex.of("word/styles.xml", data, Limits()) is None
+    lazy = StyleSheet.from_bytes("word/styles.xml", data, ThemeFonts({}, None), Limits(), parse)
+    assert lazy._index is None
+    assert isinstance(lazy._styles["Normal"], etree._Element)
+
+
+def test_a_style_that_does_not_parse_alone_is_read_from_the_whole_part() -> None:
+    # A style element nested in another: valid XML, but the bytes up to the first close tag are not one element.
+    data = word_styles().replace(
+        b'<w:name w:val="Normal"/>', b'<w:name w:val="Normal"/><w:style w:styleId="inner"></w:style>', 1
+    )
+    eager, lazy = sheets(data)
+    assert lazy._index is not None
+    assert lazy._style("Normal") == eager._style("Normal")
+    assert lazy._style("Heading1") == eager._style("Heading1")
+
+
+def test_a_damaged_style_in_use_makes_the_document_corrupt(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("机密★5年", style="Title")
+    path = tmp_path / "a.docx"
+    document.save(str(path))
+
+    def damage(style_id: bytes) -> Path:
+        out = tmp_path / f"damaged-{style_id.decode()}.docx"
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "word/styles.xml":
+                    start = data.index(b'w:styleId="' + style_id + b'"')
+                    at = data.index(b"<w:rPr>", start)
+                    data = data[:at] + b"<w:rPr><w:b>" + data[at + len(b"<w:rPr>") :]
+                target.writestr(item, data)
+        return out
+
+    PART_MEMO.clear()
+    with pytest.raises(NotExamined) as caught:
+        docx_parser.parse(damage(b"Title"), "a.docx", Limits())
+    assert (caught.value.reason, caught.value.detail) == ("corrupt", "XML syntax error in word/styles.xml")
+    # The same damage in a style the document does not use is never read.
+    read = docx_parser.parse(damage(b"Heading9"), "a.docx", Limits())
+    assert [u.text for u in read.units] == ["机密★5年"]
