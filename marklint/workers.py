@@ -112,6 +112,12 @@ def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, 
     yield from _run_pool(chunks(tasks, jobs), settings, jobs, examine, timed_out)
 
 
+def run_isolated(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
+                 ) -> Iterator[FileResult]:
+    """As ``run``, but always in worker processes, even for one job: for a caller that is not the main
+    thread of its process (a Dask worker's task thread), where the alarm cannot fire."""
+    yield from _run_pool(chunks(tasks, jobs), settings, max(jobs, 1), examine, timed_out)
+
 def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
               ) -> Iterator[FileResult]:
     """Chunks of files to a pool of workers, a bounded window of chunks in flight, results in order.

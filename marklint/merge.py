@@ -1,0 +1,134 @@
+"""``marklint merge``: one report from the reports of runs over parts of an archive (JSON, JSONL or
+``--resume`` state files), and the saved results ``marklint stats --from`` counts. No document is read.
+
+A file in several reports counts once: the later report's result wins (a rerun of part of the archive
+replaces the first run's), and the merge says how many were replaced. Files come in path order, folders
+and names sorted as a scan's walk lists them, so halves merged in any order give the whole run's report;
+a ledger's own entry (its ML507 rows) comes last, as in a scan.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from marklint.errors import ConfigError
+from marklint.results import FileResult, Report
+from marklint.saved import read_report
+
+
+def _write_json(report: Report, stream: TextIO, _lang: str) -> None:
+    from marklint.report import json as json_report
+
+    stream.write(json_report.render(report))
+
+
+def _write_jsonl(report: Report, stream: TextIO, _lang: str) -> None:
+    from marklint.report.json import JsonLinesWriter
+
+    writer = JsonLinesWriter(stream, report.as_of.isoformat())
+    for result in report.files:
+        writer.add(result)
+    writer.finish(report)
+
+
+def _write_sarif(report: Report, stream: TextIO, _lang: str) -> None:
+    from marklint.report import sarif as sarif_report
+
+    stream.write(sarif_report.render(report))
+
+
+def _write_text(report: Report, stream: TextIO, lang: str) -> None:
+    from marklint.report import text as text_report
+
+    stream.write(text_report.render(report, lang=lang))
+
+
+#: Output format -> writer(report, stream, lang). A new report format is one more line here.
+WRITERS: dict[str, Callable[[Report, TextIO, str], None]] = {
+    "json": _write_json,
+    "jsonl": _write_jsonl,
+    "sarif": _write_sarif,
+    "text": _write_text,
+}
+
+
+@dataclass
+class Combined:
+    results: list[FileResult]
+    as_of: date | None  # the latest date the reports judged as of (None: none recorded, JSONL only)
+    dates: set[date]  # every date recorded, to warn when the reports disagree
+    replaced: int  # files found in an earlier report and taken from a later one
+
+
+def walk_order(result: FileResult) -> tuple:
+    """Where a scan's walk puts the file: folders and names sorted, depth first; the ledger's entry last."""
+    from marklint.report.stats import is_ledger_file
+
+    return (is_ledger_file(result), result.path.split("/"))
+
+
+def combine(paths: list[str]) -> Combined:
+    """The results of every report, once per path (the later report's), in walk order."""
+    by_path: dict[str, FileResult] = {}
+    replaced = 0
+    dates: set[date] = set()
+    for path in paths:
+        saved = read_report(path)
+        if saved.as_of is not None:
+            dates.add(saved.as_of)
+        for result in saved.results:
+            replaced += result.path in by_path
+            by_path[result.path] = result
+    return Combined(sorted(by_path.values(), key=walk_order), max(dates) if dates else None, dates, replaced)
+
+
+def merged_report(combined: Combined, as_of: date | None) -> Report:
+    report = Report(as_of=as_of or combined.as_of or date.today())
+    for result in combined.results:
+        report.add(result)
+    return report
+
+
+def say_what_was_merged(combined: Combined, count: int) -> None:
+    click.echo(f"marklint: merged {count} reports: {len(combined.results)} files, {combined.replaced} found in "
+               "more than one (the later report's result kept)", err=True)
+    if len(combined.dates) > 1:
+        shown = ", ".join(sorted(d.isoformat() for d in combined.dates))
+        click.echo(f"marklint: the reports judged as of different dates ({shown}); the report says "
+                   f"{max(combined.dates).isoformat()}", err=True)
+
+
+@click.command("merge")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(list(WRITERS)), default="json", show_default=True,
+              help="Report format of the merged report.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the merged report here instead of stdout.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the text format's summary line (findings keep the language they were made in).")
+def merge_command(reports: tuple[str, ...], output_format: str, output: Path | None, lang: str) -> None:
+    """Combine reports (JSON, JSONL, --resume state files) of runs over parts of an archive into one.
+
+    A file in several reports is taken from the later one; the merge says how many. Exit 0, or 2 when a
+    report cannot be read."""
+    from marklint.output import atomic_file
+
+    try:
+        combined = combine(list(reports))
+    except ConfigError as exc:
+        click.echo(f"marklint: {exc}", err=True)
+        sys.exit(2)
+    report = merged_report(combined, None)
+    if output is not None:
+        with atomic_file(output) as stream:
+            WRITERS[output_format](report, stream, lang)
+    else:
+        WRITERS[output_format](report, sys.stdout, lang)
+    say_what_was_merged(combined, len(reports))
