@@ -14,9 +14,11 @@ Only this module imports dask (the core install and ``import marklint.cli`` neve
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from pathlib import Path
 from uuid import uuid4
 
 from dask.distributed import Client, LocalCluster
@@ -29,6 +31,8 @@ from marklint.results import FileResult
 #: Files per shard. At ~250 files a second per worker process, 256 files are a second of work: the
 #: scheduler's round trip and the shard's process start are a few milliseconds of it (bench/dask.py).
 SHARD = 256
+#: The smallest share of the last files of a walk.
+MIN_SHARD = 16
 #: Shards in flight per worker thread: one running, the next ones already there when it ends.
 WINDOW_PER_THREAD = 3
 #: Times Dask retries a shard whose task raised (a lost worker is retried by the scheduler on its own).
@@ -53,6 +57,23 @@ def connect(address: str) -> Client:
         return Client(address, timeout="30s")
     except OSError as exc:
         raise ConfigError(f"--dask {address}: no scheduler answers there ({exc})") from exc
+
+
+def shards(tasks: Iterable[workers.Task], size: int, threads: int) -> Iterator[list[workers.Task]]:
+    """The tasks cut into shards of ``size``; once the walk has ended, what is left is shared out evenly
+    over the worker threads (down to MIN_SHARD a shard), so the last round keeps every worker busy."""
+    source = iter(tasks)
+    walked: deque[workers.Task] = deque()
+    ahead = size * threads  # the end of the walk is seen a round of shards before it comes
+    exhausted = False
+    while True:
+        if not exhausted:
+            walked.extend(islice(source, ahead - len(walked)))
+            exhausted = len(walked) < ahead
+        if not walked:
+            return
+        share = size if not exhausted else max(MIN_SHARD, -(-len(walked) // threads))
+        yield [walked.popleft() for _ in range(min(share, len(walked)))]
 
 
 def judge_shard(shard: list[workers.Task], settings: Settings) -> list[FileResult]:
@@ -84,15 +105,19 @@ class DaskRunner:
         window = max(2, threads * WINDOW_PER_THREAD)
         shared = client.scatter(settings, broadcast=True, hash=False)
         run = uuid4().hex[:8]
-        source = iter(tasks)
+        cut = shards(tasks, self.shard_size, threads)
         pending: deque[tuple[list[workers.Task], object]] = deque()
         number = 0
         while True:
             while len(pending) < window:
-                shard = list(islice(source, self.shard_size))
-                if not shard:
+                shard = next(cut, None)
+                if shard is None:
                     break
-                future = client.submit(judge_shard, shard, shared, key=f"marklint-{run}-{number}", retries=RETRIES)
+                # Absolute paths: a worker's folder is not the client's (the shared storage is mounted at the
+                # same place on every machine, docs/scale.md).
+                absolute = [(Path(os.path.abspath(path)), display) for path, display in shard]
+                future = client.submit(judge_shard, absolute, shared, key=f"marklint-{run}-{number}",
+                                       retries=RETRIES)
                 pending.append((shard, future))
                 number += 1
             if not pending:
@@ -104,7 +129,10 @@ class DaskRunner:
                 self.lost += 1
                 results = lost_shard(shard, settings, error)
             future.release()  # type: ignore[attr-defined]
-            yield from results
+            for (path, _), result in zip(shard, results, strict=True):
+                # As a local run has it: the path as walked, where it is not the path shown.
+                result.source = str(path) if str(path) != result.path else None
+                yield result
 
     def close(self) -> None:
         cluster = self.client.cluster

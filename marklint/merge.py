@@ -2,13 +2,14 @@
 ``--resume`` state files), and the saved results ``marklint stats --from`` counts. No document is read.
 
 A file in several reports counts once: the later report's result wins (a rerun of part of the archive
-replaces the first run's), and the merge says how many were replaced. Files come in path order, folders
-and names sorted as a scan's walk lists them, so halves merged in any order give the whole run's report;
+replaces the first run's), and the merge says how many were replaced. Files come in the order a scan's
+walk lists them, so halves merged in any order give the whole run's report;
 a ledger's own entry (its ML507 rows) comes last, as in a scan.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,11 +68,25 @@ class Combined:
     replaced: int  # files found in an earlier report and taken from a later one
 
 
+#: The escapes ``parsers.printable`` shows a name's undecodable bytes and control characters by.
+_ESCAPE = re.compile(r"\\x([0-9a-f]{2})|\\u([0-9a-f]{4})")
+
+
+def _as_walked(match: re.Match[str]) -> str:
+    if match.group(2):
+        return chr(int(match.group(2), 16))
+    code = int(match.group(1), 16)
+    return chr(0xDC00 + code if code >= 0x80 else code)  # a byte that is not UTF-8, as the walk holds it
+
+
 def walk_order(result: FileResult) -> tuple:
-    """Where a scan's walk puts the file: folders and names sorted, depth first; the ledger's entry last."""
+    """Where a scan's walk puts the file (``walk.iter_paths``): a folder's files by name, then its
+    folders by name, each walked in turn; names as the walk sorts them (as read, before they are made
+    printable); the ledger's entry last."""
     from marklint.report.stats import is_ledger_file
 
-    return (is_ledger_file(result), result.path.split("/"))
+    *folders, name = _ESCAPE.sub(_as_walked, result.path).split("/")
+    return (is_ledger_file(result), [(1, folder) for folder in folders] + [(0, name)])
 
 
 def combine(paths: list[str]) -> Combined:

@@ -34,7 +34,8 @@ class FileResult:
             "markings": self.markings,
             "issue_date": self.issue_date.isoformat() if self.issue_date else None,
             "findings": [f.to_json() for f in self.findings],
-        } | ({"signatures": self.signatures} if self.signatures is not None else {})
+        } | ({"signatures": self.signatures} if self.signatures is not None else {}) | (
+            {"issuer": self.issuer} if self.issuer is not None else {})  # for stats --from (issue 19)
 
 
 @dataclass
