@@ -128,7 +128,11 @@ def say_what_was_merged(combined: Combined, count: int) -> None:
               help="Write the merged report here instead of stdout.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the text format's summary line (findings keep the language they were made in).")
-def merge_command(reports: tuple[str, ...], output_format: str, output: Path | None, lang: str) -> None:
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="The date the report says it judged as of (default: the latest the reports record; JSONL "
+                   "records none).")
+def merge_command(reports: tuple[str, ...], output_format: str, output: Path | None, lang: str,
+                  as_of: str | None) -> None:
     """Combine reports (JSON, JSONL, --resume state files) of runs over parts of an archive into one.
 
     A file in several reports is taken from the later one; the merge says how many. Exit 0, or 2 when a
@@ -137,10 +141,11 @@ def merge_command(reports: tuple[str, ...], output_format: str, output: Path | N
 
     try:
         combined = combine(list(reports))
-    except ConfigError as exc:
+        date_given = date.fromisoformat(as_of) if as_of is not None else None
+    except (ConfigError, ValueError) as exc:
         click.echo(f"marklint: {exc}", err=True)
         sys.exit(2)
-    report = merged_report(combined, None)
+    report = merged_report(combined, date_given)
     if output is not None:
         with atomic_file(output) as stream:
             WRITERS[output_format](report, stream, lang)
