@@ -76,12 +76,19 @@ def shards(tasks: Iterable[workers.Task], size: int, threads: int) -> Iterator[l
         yield [walked.popleft() for _ in range(min(share, len(walked)))]
 
 
+def _import_parsers() -> None:
+    """Every parser imported in the Dask worker, once: each shard's marklint process is forked from it and
+    shares them, instead of importing its own for every shard."""
+    from marklint.parsers import docx, ofd, pdf, text  # noqa: F401
+
+
 def judge_shard(shard: list[workers.Task], settings: Settings) -> list[FileResult]:
     """Runs on a Dask worker: every file of the shard, in a marklint worker process (alarm and watchdog)."""
     # A Dask worker process is started as a daemon, and multiprocessing refuses children to daemons (so
     # that none outlives its parent). marklint's pool ends with the shard, and its processes are daemons
     # of their own: lift the flag, as Dask's ``distributed.worker.daemon: false`` would for every worker.
     multiprocessing.current_process().daemon = False
+    _import_parsers()
     return list(workers.run_isolated(shard, settings, SHARD_JOBS, driver.examine, driver.timed_out))
 
 

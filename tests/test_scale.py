@@ -8,16 +8,20 @@ processes.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import dask
 import pytest
 from dask.distributed import LocalCluster
 
@@ -221,3 +225,56 @@ def test_the_command_line_does_not_import_dask() -> None:
 def test_local_needs_a_number_of_workers(tmp_path: Path) -> None:
     refused = marklint_cli(tmp_path, "scan", str(tmp_path), "--dask", "local:0", check_exit=(2,))
     assert refused.stderr == b"marklint: --dask local:0: local:N needs a number of workers, 1 or more\n"
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+@pytest.mark.parametrize(("allowed_failures", "expected"), [
+    (3, (Status.COMPLETE, None, ["ML304"])),  # the worker comes back and Dask runs the shard again
+    (0, (Status.NOT_EXAMINED, "unreadable: the cluster could not judge its shard (KilledWorker)", ["ML901"])),
+])
+def test_a_lost_worker_is_retried_and_a_shard_that_keeps_failing_is_ml901(
+        archive: Path, allowed_failures: int, expected: tuple) -> None:
+    slow = archive / "hostile" / "log.txt"  # seconds of reading: time to kill its worker mid-shard
+    quick = archive / "text" / "clean_notice.txt"
+    with dask.config.set({"distributed.scheduler.allowed-failures": allowed_failures}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as running:
+        runner = DaskRunner(running.scheduler_address)
+        (worker_pid,) = runner.client.run(os.getpid).values()
+        orphans: list[int] = []
+
+        def kill_mid_shard() -> None:
+            while not any(runner.client.processing().values()):
+                time.sleep(0.05)
+            time.sleep(0.5)
+            orphans.extend(children_of(worker_pid))  # marklint's worker process, left by its killed parent
+            os.kill(worker_pid, signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_mid_shard)
+        killer.start()
+        try:
+            report = run_scan([str(slow), str(quick)], Settings(as_of=AS_OF, lang="en"), runner=runner)
+        finally:
+            killer.join()
+            lost = runner.lost
+            runner.close()
+            for pid in orphans:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+    got = [(r.path, r.status, r.reason, [f.rule for f in r.findings]) for r in report.files]
+    status, reason, rules = expected
+    assert got[0] == (str(slow), status, reason, rules)
+    assert got[1][:2] == (str(quick), status)  # the shard's other file shares its fate, and is never lost
+    assert lost == (allowed_failures == 0)
