@@ -3,6 +3,7 @@ the markings and where they stand, the 知悉范围, whether the file is a 公�
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property, lru_cache
@@ -11,8 +12,19 @@ import regex
 
 from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, add_term, make_date
-from marklint.marking import MAX_YEARS, find_scope, is_declassification_note, recognise, with_term_field
-from marklint.model import Document, Duration, Marking, TextUnit
+from marklint.marking import (
+    CHANGED,
+    COMPANION,
+    DECLASSIFIED,
+    MAX_YEARS,
+    TERM_FIELD,
+    decision_note,
+    find_scope,
+    recognise,
+    with_term_field,
+)
+from marklint.model import LEVEL_RANK, Document, Duration, Marking, TextUnit
+from marklint.tables import FIELD_LABEL, joined_fields, level_columns, same_row
 
 #: How many non-empty units at the top of page 1 count as "the first lines" (份号, marking, 紧急程度,
 #: a cover title): the places where a marking is expected (GB/T 9704 7.2; 定密管理规定 Art 24).
@@ -35,7 +47,7 @@ class FoundMarking:
     marking: Marking
     unit: TextUnit
     index: int  # position of the unit in Document.units
-    in_place: bool  # among the marking places (first lines of page 1, headers, footers, page-1 text boxes)
+    in_place: bool  # in a marking place (first rows of the first page, under the title, headers, footers, text boxes)
     struck: bool  # visibly cancelled (struck through)
 
     @property
@@ -58,7 +70,11 @@ class Analysis:
     doc_no: str | None = None  # 发文字号
     signature: str | None = None  # the line before the 成文日期
     place_indices: set[int] = field(default_factory=set)
-    note_indices: set[int] = field(default_factory=set)  # units that are only a 解密 note
+    first_page: int = 1  # the first page with body text: page 1 unless blank pages come first
+    under_title: set[int] = field(default_factory=set)  # a 公文's units just under its title: misplaced markings
+    notes: dict[int, str] = field(default_factory=dict)  # units that are only a decision note: 解密 / 延长 / 变更
+    seals: dict[int, int | None] = field(default_factory=dict)  # notes in a text box (a seal): index -> page
+    top_end: int = 0  # index of the first unit of page 1 below its marking lines: the canonical place is above
 
     # issue_date, live, secret and primary are read thousands of times by the checks; they are cached
     # because the analysis is complete (analyse() has returned) before anything reads them.
@@ -105,9 +121,33 @@ class Analysis:
             return add_term(start, term.duration), basis
         return add_term(start, Duration(MAX_YEARS[marking.level or ""], "年")), f"assumed default ({basis})"
 
+    @property
+    def note_indices(self) -> set[int]:
+        """Units that are only a 解密 note (a mark that ML303 reports on a document to be released)."""
+        return {index for index, meaning in self.notes.items() if meaning == DECLASSIFIED}
+
+    def decision(self, found: FoundMarking) -> str | None:
+        """What a note beside the marking records (marking.DECISION_NOTES: 解密, 延长 or 变更): on its line,
+        alone on the line before or after, or a seal (a text box) on its page; None when there is none."""
+        if found.marking.decision or not self.notes:  # most documents have no note at all
+            return found.marking.decision
+        for index in (found.index + 1, found.index - 1):
+            if index in self.notes:
+                return self.notes[index]
+        return next((self.notes[index] for index, page in self.seals.items() if page == found.unit.page), None)
+
     def declassified(self, found: FoundMarking) -> bool:
-        """A 解密 note stands beside the marking: on its line, or alone on the line before or after."""
-        return found.marking.declassified_note or bool({found.index - 1, found.index + 1} & self.note_indices)
+        """A 解密 note stands beside the marking, or beside another copy of it (a running header repeats it)."""
+        return self.decision(found) == DECLASSIFIED or (found.marking.canonical or found.marking.text) in (
+            self._declassified_markings)
+
+    def superseded(self, found: FoundMarking) -> bool:
+        """No longer in force though not struck: declassified, or changed (a 变更 note beside it)."""
+        return self.declassified(found) or self.decision(found) == CHANGED
+
+    @cached_property
+    def _declassified_markings(self) -> set[str]:
+        return {m.marking.canonical or m.marking.text for m in self.live if self.decision(m) == DECLASSIFIED}
 
     @cached_property
     def live(self) -> list[FoundMarking]:
@@ -119,80 +159,188 @@ class Analysis:
         return [m for m in self.live if m.is_state_secret]
 
     @cached_property
+    def standing(self) -> list[FoundMarking]:
+        """The state-secret markings in force: live, not declassified, not changed. Markings are only read in marking
+        places (the first lines of page 1, the tops of later pages where an attachment or a compilation's
+        part starts, headers, footers, text boxes), so these are all in one."""
+        return [m for m in self.secret if not self.superseded(m)]
+
+    @cached_property
+    def level(self) -> str | None:
+        """The document's level: the highest live marking in force (``standing``) in its marking places
+        (markings.md section 7); None for a document with none. Statistics count the document by it: a
+        compilation whose cover is lower than a part inside counts at the part's level (the cover is ML113)."""
+        levels = [m.marking.level or "" for m in self.standing]
+        return max(levels, key=LEVEL_RANK.__getitem__) if levels else None
+
+    def canonical(self, found: FoundMarking) -> bool:
+        """The marking stands in the canonical place: the 版头 of a 公文, the top of the cover or first page
+        (the marking lines above everything else on page 1), or a text box on page 1."""
+        if not found.in_place or found.unit.page != self.first_page:
+            return False
+        return found.unit.part == "textbox" or (found.unit.part in ("body", "table") and found.index < self.top_end)
+
+    @cached_property
     def primary(self) -> FoundMarking | None:
-        """The marking that classifies the document: the first live state-secret one on the page in a
-        marking place, else one in a header or footer, else the first anywhere."""
-        placed = [m for m in self.secret if m.in_place]
-        on_page = [m for m in placed if m.unit.part not in ("header", "footer")]
-        return (on_page or placed or self.secret or [None])[0]
+        """The marking that form and terms are judged by, expiry counted from and metadata compared with:
+        the live state-secret marking in the canonical place, else the highest (the first of the highest
+        on the page before one in a header or footer, and one in a marking place before one elsewhere)."""
+        canonical = [m for m in self.secret if self.canonical(m)]
+        if canonical:  # the one in force, where an old marking with a 解密 note stands beside a new one
+            return next((m for m in canonical if not self.superseded(m)), canonical[0])
+        if not self.secret:
+            return None
+
+        def preference(found: FoundMarking) -> tuple[int, int, int, int, int]:
+            # In a marking place before elsewhere (the document's level comes from those), in force before
+            # superseded, the highest, on the page before a header or footer, then the first.
+            on_page = found.unit.part not in ("header", "footer")
+            return (0 if found.in_place else 1, 1 if self.superseded(found) else 0,
+                    -LEVEL_RANK[found.marking.level or ""], 0 if on_page else 1, self.secret.index(found))
+
+        return min(self.secret, key=preference)
 
 
-def page_tops(doc: Document) -> set[int]:
+def first_text_page(doc: Document) -> int:
+    """The first page with body text: page 1, unless blank pages (a separator, the back of a scanned cover)
+    come first; the marking places of "the first page" are on it (markings.md section 2)."""
+    for unit in doc.units:
+        if unit.part in BODY_PARTS and unit.page and unit.text.strip():
+            return unit.page
+    return 1
+
+
+def page_tops(doc: Document, first_page: int = 1) -> set[int]:
     """Indices of the first units of each page after the first: where an attachment's marking stands."""
     tops: set[int] = set()
     seen: dict[int, int] = {}
     for index, unit in enumerate(doc.units):
         # A page whose top is already counted is passed over before the dearer strip().
-        if (unit.page and unit.page > 1 and seen.get(unit.page, 0) < PAGE_TOP_UNITS
-                and unit.part in ("body", "table", "textbox") and unit.text.strip()):
+        if (unit.page and unit.page > first_page and seen.get(unit.page, 0) < PAGE_TOP_UNITS
+                and unit.part in BODY_PARTS and unit.text.strip()):
             seen[unit.page] = seen.get(unit.page, 0) + 1
             tops.add(index)
     return tops
 
 
-def marking_places(doc: Document) -> set[int]:
-    """Indices of the units that stand where a marking belongs."""
-    places: set[int] = set()
-    first_page_seen = 0
+#: Parts of the page body, where a title, a 版头 and the first lines stand.
+BODY_PARTS = ("body", "table", "textbox")
+#: A title is set larger than the body text: GB/T 9704-2012 7.3.1 sets it in 2号 (22 pt), covers larger,
+#: the body in 3号 (16 pt). A line of at least this size that is not the red 发文机关标志 is a title line.
+TITLE_MIN_SIZE = 18.0
+#: How many rows at the top of the first page are searched for the title.
+TITLE_SEARCH_ROWS = 12
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where markings are looked for on the first page with text (markings.md sections 2 and 7)."""
+
+    first_page: int
+    places: set[int]  # the first rows, the line just under the title, headers, footers, first-page text boxes
+    under_title: set[int]  # the row just under the title: a marking place, but misplaced on a 公文
+
+
+def _rows(doc: Document, page: int) -> list[list[int]]:
+    """The indices of the body units on ``page`` grouped into rows (a table row's cells, a PDF line's
+    segments), in reading order: positions are counted in rows so that a row read as one unit in one
+    format and as several in another takes the same place."""
+    rows: list[list[int]] = []
     for index, unit in enumerate(doc.units):
-        if unit.part in ("header", "footer") or (unit.page == 1 and unit.part == "textbox"):
-            places.add(index)
-        elif (unit.page == 1 and first_page_seen < MARKING_PLACE_UNITS and unit.part in ("body", "table")
-              and unit.text.strip()):
-            first_page_seen += 1
-            places.add(index)
-    return places
-
-
-FIELD_LABEL = regex_cache.compile(
-    r"^[ \u3000]*(?:密[ \u3000]*级|秘密等级|保密等级|保密期限|保密期|解密时间|解密条件)[ \u3000]*[：:]?[ \u3000]*$"
-)
-
-
-def _joined_fields(doc: Document) -> dict[int, TextUnit]:
-    """A form label standing alone (``密级：``) joined with the value beside it on the same line: a PDF
-    table cell comes out as its own line segment, where DOCX gives the joined row."""
-    joined: dict[int, TextUnit] = {}
-    for index, unit in enumerate(doc.units[:-1]):
-        if "密" not in unit.text:  # every FIELD_LABEL word has 密: no label here
+        if unit.page != page or unit.part not in BODY_PARTS or not unit.text.strip():
             continue
-        value = doc.units[index + 1]
-        same_line = unit.bbox is not None and value.bbox is not None and abs(unit.bbox[1] - value.bbox[1]) < 3
-        if same_line and unit.page == value.page and FIELD_LABEL.match(unit.text):
-            box = (unit.bbox[0], unit.bbox[1], value.bbox[2], max(unit.bbox[3], value.bbox[3]))  # type: ignore[index]
-            joined[index] = replace(unit, text=unit.text.strip() + value.text.strip(), bbox=box, spans=())
-    return joined
+        if rows and same_row(doc.units[rows[-1][-1]], unit):
+            rows[-1].append(index)
+        else:
+            rows.append([index])
+    return rows
+
+
+def _size(unit: TextUnit) -> float | None:
+    sizes = [span.size for span in unit.spans if span.size and unit.text[span.start:span.end].strip()]
+    return max(sizes) if sizes else None
+
+
+def _title_rows(doc: Document, rows: list[list[int]]) -> tuple[int, int] | None:
+    """The first and last row of the title on the first page: the first run of rows set at title size
+    (TITLE_MIN_SIZE) that is not the 发文机关标志 and not a marking, after the 发文字号 where there is one.
+    A title wrapped over two lines (a PDF) is one run."""
+    search = rows[:TITLE_SEARCH_ROWS]
+    start = 0
+    for position, row in enumerate(search):
+        if any(DOC_NUMBER.search(doc.units[i].text) for i in row):
+            start = position + 1
+    first = None
+    for position in range(start, len(search)):
+        unit = doc.units[search[position][0]]
+        size = _size(unit)
+        text = unit.text.strip()
+        title_like = (size is not None and size >= TITLE_MIN_SIZE and len(search[position]) == 1
+                      and not any(span.color == "FF0000" for span in unit.spans)
+                      and not ISSUER_MARK.match(text) and not recognise(text, bare_level_ok=True))
+        if first is None:
+            if title_like:
+                first = position
+        elif not (title_like and size == _size(doc.units[search[first][0]])):
+            return first, position - 1
+    return (first, len(search) - 1) if first is not None else None
+
+
+def marking_places(doc: Document) -> Places:
+    """The units that stand where a marking belongs: headers and footers, text boxes on the first page,
+    the first MARKING_PLACE_UNITS rows of the first page with text (up to the title) and the row just
+    under the title, whatever the format (markings.md section 2)."""
+    first_page = first_text_page(doc)
+    rows = _rows(doc, first_page)
+    title = _title_rows(doc, rows)
+    places: set[int] = set()
+    under_title: set[int] = set()
+    for index, unit in enumerate(doc.units):
+        if unit.part in ("header", "footer") or (unit.page == first_page and unit.part == "textbox"):
+            places.add(index)
+    # Rows up to the title, at most MARKING_PLACE_UNITS; the title's own rows count as one.
+    counted = 0
+    for position, row in enumerate(rows):
+        if title is not None and position > title[1]:
+            break
+        if title is not None and title[0] < position <= title[1]:
+            continue
+        if counted >= MARKING_PLACE_UNITS:
+            break
+        counted += 1
+        places.update(row)
+    if title is not None and title[1] + 1 < len(rows):
+        under_title.update(rows[title[1] + 1])
+        places.update(under_title)
+    return Places(first_page, places, under_title)
 
 
 def analyse(doc: Document) -> Analysis:
-    result = Analysis(place_indices=marking_places(doc), metadata_date=_metadata_date(doc.properties))
+    places = marking_places(doc)
+    result = Analysis(place_indices=places.places, metadata_date=_metadata_date(doc.properties),
+                      first_page=places.first_page)
     previous_field: tuple[int, FoundMarking] | None = None
-    joined = _joined_fields(doc)
-    tops = page_tops(doc)
+    joined = joined_fields(doc)
+    tops = page_tops(doc, places.first_page)
+    tables = level_columns(doc)
     seen_running: set[str] = set()
     units = doc.units
+    top_open = True  # still among the marking lines at the top of page 1 (the canonical place)
+    recent: deque[str] = deque(maxlen=SIGNATURE_LOOKBACK)  # the last non-empty lines: where a signature stands
     for index, original in enumerate(units):
         if original.part == "metadata" or index - 1 in joined:
             continue
-        unit = joined.get(index, original)
+        unit = joined.get(index) or tables.forms.get(index) or original
         text = unit.text
         in_place = index in result.place_indices
         # Mid-body, a ★ marking quotes one (markings.md section 7): only marking places, the tops of
         # later pages (attachments, compilations) and headers, footers and text boxes carry markings, and
         # not even there when the sentence before introduces an example (asked last: it is the dearest test).
-        if (in_place or index in tops or unit.part in ("header", "footer", "textbox")) and not (
-                index > 0 and _introduces_example(units[index - 1].text)):
+        marked = False
+        if (in_place or index in tops or unit.part in ("header", "footer", "textbox")) and index not in tables.data \
+                and not (index > 0 and _introduces_example(units[index - 1].text)):
             for found in _markings_in(unit, index, in_place, seen_running):
+                marked = True
                 result.markings.append(found)
                 if found.marking.field_style and found.marking.term.kind == "missing":
                     previous_field = (len(result.markings) - 1, found)
@@ -207,11 +355,30 @@ def analyse(doc: Document) -> Analysis:
                 previous_field = None
         if result.scope is None:
             result.scope = find_scope(text)
-        if is_declassification_note(text):
-            result.note_indices.add(index)
-        _read_gongwen_signs(result, unit, units[index - 1] if index else None)
+        meaning = decision_note(text)
+        if meaning is not None:
+            result.notes[index] = meaning
+            if unit.part == "textbox":
+                result.seals[index] = unit.page
+        if top_open and unit.part in ("body", "table") and unit.page is not None and (
+                unit.page > places.first_page
+                or not (marked or meaning or not text.strip() or _accompanies_marking(text.strip()))):
+            # The body runs in page order: a line that is no marking, or page 2, ends the top of page 1.
+            top_open = False
+            result.top_end = index
+        _read_gongwen_signs(result, unit, recent, places.first_page)
+        if unit.part in ("body", "table") and not text.isspace() and text:
+            recent.append(text.strip())
+    if top_open:
+        result.top_end = len(units)
     if result.issuer is None and result.signature:
         result.issuer = result.signature
+    if result.is_gongwen and places.under_title:
+        # A 公文's marking belongs in the 版头 (GB/T 9704-2012 7.2.2): under the title it is misplaced.
+        result.under_title = places.under_title
+        result.place_indices -= places.under_title
+        result.markings = [replace(found, in_place=False) if found.index in places.under_title else found
+                           for found in result.markings]
     return result
 
 
@@ -243,7 +410,7 @@ def _markings_in(unit: TextUnit, index: int, in_place: bool, seen_running: set[s
     return found
 
 
-def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | None) -> None:
+def _read_gongwen_signs(result: Analysis, unit: TextUnit, recent: deque[str], first_page: int = 1) -> None:
     text = unit.text.strip()
     if not text or len(text) > 80:
         return
@@ -253,7 +420,10 @@ def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | N
     if number:
         result.is_gongwen = True
         result.doc_no = result.doc_no or number.group(0)
-    elif unit.page == 1 and text.endswith("文件") and ISSUER_MARK.match(text):
+        # A 函's 发文机关标志 is the issuer's name without 文件 (GB/T 9704-2012 10.1), right above its 发文字号.
+        if result.issuer is None and unit.page == first_page and recent and _is_issuer_name(recent[-1]):
+            result.issuer = WHITESPACE.sub("", recent[-1])
+    elif unit.page == first_page and text.endswith("文件") and ISSUER_MARK.match(text):
         result.is_gongwen = True
         result.issuer = result.issuer or WHITESPACE.sub("", text)[: -len("文件")]
     printed = PRINTED_LINE.search(text) if text.endswith("印发") else None
@@ -269,10 +439,63 @@ def _read_gongwen_signs(result: Analysis, unit: TextUnit, previous: TextUnit | N
         if parsed:
             # The last stand-alone date line is the 成文日期 (a cover date comes earlier).
             result.written_date = parsed
-            before = previous.text.strip() if previous is not None else ""
-            if SIGNATURE.match(before):
+            signature = _signature(recent)
+            if signature is not None:
                 # 某某办公室编 / 编印 names who compiled a volume: the issuer is the name before it.
-                result.signature = COMPILED_BY.sub("", before)
+                result.signature = COMPILED_BY.sub("", signature)
+
+
+#: How many lines above the 成文日期 the signature may stand: a seal's placeholder or caption may come between.
+SIGNATURE_LOOKBACK = 3
+#: A template's placeholder or a seal's caption standing where the seal goes (``（此处添加印章图片或文字说明）``,
+#: ``（盖章）``): a bracketed line, or one that speaks of the seal or the signature. Never the issuer's name.
+PLACEHOLDER = regex_cache.compile(
+    r"^[（(【\[].*[）)】\]]$|此处|印章|盖章|签章|公章|签字|签名|图片|文字说明|^[（(]?章[）)]?$"
+)
+#: The name of an organ: what a 函's 发文机关标志 is (人民政府, 办公室, 局, 委员会 …), not a title or a sentence.
+ISSUER_NAME = regex_cache.compile(
+    r"^[\p{Han}（）()、\s]{2,40}(?:政府|办公室|办公厅|委员会|局|厅|部|委|院|署|会|处|室|中心|办|所|站|队)$"
+)
+
+
+def _is_issuer_name(text: str) -> bool:
+    return "关于" not in text and not PLACEHOLDER.search(text) and bool(ISSUER_NAME.match(text))
+
+
+def _signature(recent: deque[str]) -> str | None:
+    """The signature above a 成文日期: the nearest of the lines before it that names someone, passing over
+    a seal's placeholder or caption; None when the line before is a sentence (no signature)."""
+    for line in reversed(recent):
+        if PLACEHOLDER.search(line):
+            continue
+        return line if SIGNATURE.match(line) else None
+    return None
+
+
+def _accompanies_marking(text: str) -> bool:
+    """A line that stands with the markings at the top of page 1: a 份号, 紧急程度, a form label or term
+    field, a 知悉范围. The marking lines above the first other line are the canonical place (GB/T 9704-2012
+    7.2: the 版头; 定密管理规定: the top of the cover or first page)."""
+    return bool(COPY_LINE.match(text) or _companion_only(text) or FIELD_LABEL.match(text)
+                or TERM_FIELD.fullmatch(text) or find_scope(text))
+
+
+#: A 份号 line as the 版头 writes it, 6 digits or not (``000123``, ``份号：000123``).
+COPY_LINE = regex_cache.compile(r"^(?:份号[：:]?)?[ \u3000]*[0-9０-９]{1,12}$")
+
+
+def _companion_only(text: str) -> bool:
+    """A line of 份号 and 紧急程度 only (``000123``, ``特急``, ``000123　特急``)."""
+    pos = 0
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        match = COMPANION.match(text, pos)
+        if match is None or match.end() == pos:
+            return False
+        pos = match.end()
+    return True
 
 
 def _date_of(match: regex.Match) -> date | None:

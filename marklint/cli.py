@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from marklint import __version__
+from marklint.cli_report import INSPECTION_FLAGS, InspectionOutputs, inspection_options, report_command
 from marklint.config import SEVERITIES, Settings, load_settings
 from marklint.errors import ConfigError
 from marklint.merge import merge_command
@@ -21,7 +22,7 @@ from marklint.results import FileResult
 from marklint.scale import scale_options
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "jsonl", "sarif")
+FORMATS = ("text", "json", "jsonl", "sarif", "html", "xlsx")
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -117,6 +118,7 @@ def scan_options(command: Callable) -> Callable:
               help="Text format: a line for every file with its status and its markings, then its findings.")
 @click.option("--statistics", is_flag=True,
               help="Text format: the number of findings per rule instead of the findings.")
+@inspection_options
 @scale_options
 def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
          sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
@@ -129,6 +131,7 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
     from marklint.report.progress import Progress
     from marklint.scale import enter_runner
 
+    inspection = {name: flags.pop(name) for name in INSPECTION_FLAGS}
     try:
         settings = _settings(config, **flags)
         loaded = None
@@ -140,12 +143,15 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
         _fail(str(exc))
         return
     as_of = settings.as_of.isoformat()
+    scan_facts = json_report.scan_facts(paths, settings.lang)
+    outputs = InspectionOutputs.for_scan(scan_facts, settings, output_format, output, **inspection)  # type: ignore[arg-type]
     with ExitStack() as stack:
         try:
             runner = enter_runner(stack, settings, jobs or os.cpu_count() or 1, **flags)
         except ConfigError as exc:
             _fail(str(exc))
-        main_stream = stack.enter_context(atomic_file(output)) if output is not None else sys.stdout
+        main_stream = (stack.enter_context(atomic_file(output)) if output is not None and output_format != "xlsx"
+                       else sys.stdout)
         writers: list = []
         if output_format == "text":
             from marklint.report import text as text_report
@@ -155,11 +161,14 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
                                                   summary=not quiet, statistics=statistics,
                                                   show_files=show_files))
         elif output_format == "json":
-            writers.append(json_report.JsonWriter(main_stream, as_of))
+            writers.append(json_report.JsonWriter(main_stream, as_of, scan_facts))
         elif output_format == "jsonl":
-            writers.append(json_report.JsonLinesWriter(main_stream, as_of))
+            writers.append(json_report.JsonLinesWriter(main_stream, as_of, scan_facts))
         if json_output is not None:
-            writers.append(json_report.JsonWriter(stack.enter_context(atomic_file(json_output)), as_of))
+            writers.append(json_report.JsonWriter(stack.enter_context(atomic_file(json_output)), as_of, scan_facts))
+        if outputs is not None:
+            outputs.stream = main_stream
+            writers.append(outputs)
         progress = Progress.for_stderr(enabled=not quiet)
 
         def on_result(result: FileResult) -> None:
@@ -251,6 +260,7 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
     sys.exit(EXIT_CLEAN)
 
 
+main.add_command(report_command)
 main.add_command(merge_command)
 
 
@@ -289,3 +299,8 @@ def show_config(config: Path | None) -> None:
         return
     click.echo(f"# configuration: {source or 'none found, defaults'}")
     click.echo(json.dumps(settings.describe(), ensure_ascii=False, indent=2))
+
+
+from marklint.serve_command import serve as serve_command  # noqa: E402  (its own module; imports no server)
+
+main.add_command(serve_command)

@@ -45,6 +45,16 @@ def _selection(select: tuple[str, ...] | None, extend_select: tuple[str, ...], i
 
 
 @dataclass
+class ReportSettings:
+    """The inspection report's title block and deadlines (``[report]``; see marklint/report/inspection.py)."""
+
+    unit: str = ""  # the inspected unit (被检查单位); ``--unit`` beats it
+    inspectors: list[str] = field(default_factory=list)  # 检查人员
+    marking: str = ""  # the marking the unit gives the report itself; the report does not decide it
+    rectify_days: int = 30  # days from the inspection date to each rectification deadline
+
+
+@dataclass
 class Settings:
     """The settings in force for a scan: the defaults, then a configuration file, then the command line."""
 
@@ -64,6 +74,8 @@ class Settings:
     ledger: Ledger | None = None  # the 定密台账 held against the documents
     approvers: list[str] = field(default_factory=list)  # the unit's 定密责任人
     issuers: dict[str, str] = field(default_factory=dict)  # issuer -> highest level it may classify
+    serve: dict[str, object] = field(default_factory=dict)  # [serve] of marklint serve: token_file, queue
+    report: ReportSettings = field(default_factory=ReportSettings)  # the inspection report (HTML, PDF, XLSX)
 
     def describe(self) -> dict:
         """The settings in force, for ``marklint config``."""
@@ -83,6 +95,8 @@ class Settings:
             raise ConfigError(f"fail-on must be one of {', '.join(SEVERITIES)}, not {self.fail_on!r}")
         if self.expiry_window < 0:
             raise ConfigError("expiry-window must be a number of days, 0 or more")
+        if self.report.rectify_days < 1:
+            raise ConfigError("report.rectify-days must be a whole number of days, 1 or more")
         codes = [*(self.select or []), *self.extend_select, *self.ignore,
                  *(c for codes in self.per_file_ignores.values() for c in codes)]
         for code in codes:
@@ -113,7 +127,7 @@ CONFIG_NAMES = ("marklint.toml", ".marklint.toml", "pyproject.toml")
 #: Keys a configuration file may set, and how each is checked.
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
 KNOWN_KEYS = {*LIST_KEYS, "per-file-ignores", "fail-on", "expiry-window", "lang", "severity", "limits",
-              "metadata-labels", "ledger", "authority"}
+              "metadata-labels", "ledger", "authority", "serve", "report"}
 
 
 def find_config(start: Path) -> Path | None:
@@ -205,6 +219,10 @@ def apply_table(settings: Settings, data: dict, source: Path) -> None:
         settings.ledger = read_ledger(str(source.parent / data["ledger"]))  # relative to the config file
     if "authority" in data:
         _authority(settings, data["authority"], source)
+    if "serve" in data:
+        settings.serve = _serve(data["serve"], source)
+    if "report" in data:
+        settings.report = _report(data["report"], source)
     settings.validate()
 
 
@@ -219,6 +237,40 @@ def _authority(settings: Settings, table: object, source: Path) -> None:
         raise ConfigError(f"{source}: authority.issuers must map issuers to 绝密, 机密 or 秘密")
     settings.approvers = list(approvers)
     settings.issuers = dict(issuers)
+
+
+def _serve(table: object, source: Path) -> dict[str, object]:
+    """``[serve]`` of ``marklint serve``: ``token-file`` (relative to the configuration file) holds the bearer
+    token; ``queue`` is how many documents may wait for a worker."""
+    if not isinstance(table, dict) or set(table) - {"token-file", "queue"}:
+        raise ConfigError(f"{source}: [serve] takes token-file = \"…\" and queue = N")
+    serve: dict[str, object] = {}
+    if "token-file" in table:
+        if not isinstance(table["token-file"], str):
+            raise ConfigError(f"{source}: serve.token-file must be the path of a file")
+        serve["token_file"] = str(source.parent / table["token-file"])
+    if "queue" in table:
+        queue = table["queue"]
+        if not isinstance(queue, int) or isinstance(queue, bool) or queue < 1:
+            raise ConfigError(f"{source}: serve.queue must be a whole number, 1 or more")
+        serve["queue"] = queue
+    return serve
+
+
+def _report(table: object, source: Path) -> ReportSettings:
+    keys = {"unit", "inspectors", "marking", "rectify-days"}
+    if not isinstance(table, dict) or set(table) - keys:
+        raise ConfigError(f"{source}: [report] takes unit, inspectors, marking and rectify-days")
+    for key in ("unit", "marking"):
+        if not isinstance(table.get(key, ""), str):
+            raise ConfigError(f"{source}: report.{key} must be a string")
+    inspectors = table.get("inspectors", [])
+    if not isinstance(inspectors, list) or not all(isinstance(name, str) for name in inspectors):
+        raise ConfigError(f"{source}: report.inspectors must be a list of names")
+    days = table.get("rectify-days", ReportSettings.rectify_days)
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise ConfigError(f"{source}: report.rectify-days must be a whole number of days, 1 or more")
+    return ReportSettings(table.get("unit", ""), list(inspectors), table.get("marking", ""), days)
 
 
 def _limits(table: object, source: Path) -> Limits:

@@ -110,7 +110,6 @@ class DaskRunner:
         client = self.client
         threads = sum(client.nthreads().values()) or 1
         window = max(2, threads * WINDOW_PER_THREAD)
-        shared = client.scatter(settings, broadcast=True, hash=False)
         run = uuid4().hex[:8]
         cut = shards(tasks, self.shard_size, threads)
         pending: deque[tuple[list[workers.Task], object]] = deque()
@@ -123,7 +122,9 @@ class DaskRunner:
                 # Absolute paths: a worker's folder is not the client's (the shared storage is mounted at the
                 # same place on every machine, docs/scale.md).
                 absolute = [(Path(os.path.abspath(path)), display) for path, display in shard]
-                future = client.submit(judge_shard, absolute, shared, key=f"marklint-{run}-{number}",
+                # The settings go with every shard (a few KB): data scattered to a worker dies with it, and
+                # a shard retried after a lost worker would find none.
+                future = client.submit(judge_shard, absolute, settings, key=f"marklint-{run}-{number}",
                                        retries=RETRIES)
                 pending.append((shard, future))
                 number += 1

@@ -103,6 +103,8 @@ def judge(document: Document, settings: Settings) -> FileResult:
         findings=findings,
         ledger_rows=(ctx.ledger_match.row.row,) if ctx.ledger_match.row else ctx.ledger_match.ambiguous,
         issuer=analysis.issuer if analysis else None,
+        level=analysis.level if analysis else None,
+        embedded=[judge(inner, settings) for inner in document.embedded],
         signatures=document.signatures,
     )
 
@@ -165,7 +167,8 @@ def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Ba
     skipped = [0]
     seen_rows: set[int] = set()
     for result in iter_results(paths, settings, jobs, skipped, runner):
-        seen_rows.update(result.ledger_rows)
+        for entry in result.with_embedded():
+            seen_rows.update(entry.ledger_rows)
         if baseline is not None or fingerprints:
             _apply_baseline(result, report, baseline, root, settings.as_of)
         report.add(result)
@@ -208,14 +211,15 @@ def _apply_baseline(result: FileResult, report: Report, baseline: Baseline | Non
     # Imported here, not at the top: only --baseline and --write-baseline need it (and hashlib).
     from marklint.baseline import file_sha256, fingerprint, relative
 
-    sha256 = file_sha256(result.source or result.path)
-    path = relative(result.path, root)
-    kept = []
-    for finding in result.findings:
-        key = fingerprint(finding, path, sha256)
-        report.fingerprints.append((key, finding, path))
-        if baseline is not None and baseline.suppresses(key, as_of):
-            report.suppressed = (report.suppressed or 0) + 1
-        else:
-            kept.append(finding)
-    result.findings = kept
+    sha256 = file_sha256(result.source or result.path)  # an embedded document's findings hash its container
+    for entry in result.with_embedded():
+        path = relative(entry.path, root)
+        kept = []
+        for finding in entry.findings:
+            key = fingerprint(finding, path, sha256)
+            report.fingerprints.append((key, finding, path))
+            if baseline is not None and baseline.suppresses(key, as_of):
+                report.suppressed = (report.suppressed or 0) + 1
+            else:
+                kept.append(finding)
+        entry.findings = kept

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 #: Reasons a file was not (completely) examined, as they appear in reports.
 REASONS = (
+    "ambiguous",  # readers of two formats see two different documents in the file (parsers/polyglot.py)
     "corrupt",
     "encrypted",
     "unsupported format",
@@ -11,6 +12,7 @@ REASONS = (
     "over a safety limit",
     "timed out",
     "unreadable",
+    "undecodable text",  # glyph codes of fonts with no usable Unicode map (parsers/pdf_fonts.py)
 )
 
 

@@ -23,13 +23,18 @@ class Limits:
     max_xml_depth: int = 256  # element nesting in any XML part
     max_xml_elements: int = 5_000_000  # elements in one XML part
     max_pdf_pages_read: int = 2  # page 1 (marking) and the last page (issue date)
+    max_blank_lead_pages: int = 3  # pages with no body text before the first that has some, read past (PDF)
     max_pdf_stream_bytes: int = 64 * MiB  # inflated content, forms, fonts and CMaps of one PDF page read
     max_page_objects: int = 50_000  # objects drawn on one OFD page read, a composite unit each time it is drawn
     max_page_glyphs: int = 500_000  # characters placed on one OFD page read
     max_body_units_kept: int = 60  # first body units kept whole (page 1 and a cover)
     max_tail_units_kept: int = 40  # last body units kept (成文日期, 版记)
     max_unit_chars: int = 2_000  # a longer unit is cut: markings are short
+    max_embedded_depth: int = 3  # documents embedded in embedded documents are read this deep
+    max_embedded_documents: int = 32  # embedded documents read from one container
+    max_embedded_bytes: int = 64 * MiB  # bytes of all the embedded documents read from one file
     per_file_seconds: float = 30.0  # wall-clock budget for one file
+    max_request_bytes: int = 64 * MiB  # marklint serve: a larger request is refused (413) before it is read
 
     @classmethod
     def names(cls) -> list[str]:

@@ -21,11 +21,12 @@ import regex
 
 from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, NUMBER, cn_number, is_arabic, make_date
+from marklint.lookalikes import Lookalike, Normalised, normalise
 from marklint.model import LEVELS, Defect, Duration, Marking, Term
 
 STAR = "★"
 #: Symbols seen in place of ★ (ML101). ASCII and full-width asterisks, other stars, dots, reference marks.
-OTHER_SEPARATORS = "☆*＊●·•・⭐✱✩※∗⋆✦✧✯✪✫✬✭✮✰⁎○◆◇■□▲△◎"
+OTHER_SEPARATORS = "☆*＊●·•・⭐✱✩※∗⋆✦✧✯✪✫✬✭✮✰⁎○◆◇■□▲△◎⭑⭒✶✷✸✹✺✴✵✡⚝⍟🟉🟊🟋🟌🟍🟎🟏🟐🟑🟒🟓🟔🌟"
 SEPARATORS = STAR + OTHER_SEPARATORS
 WS = " \u3000\t\u00a0\u2002\u2003\u2009\u200b"
 OPEN_BRACKETS = "（(【[〔「《〈『｛{"
@@ -36,7 +37,7 @@ MAX_YEARS = {"绝密": 30, "机密": 20, "秘密": 10}
 #: Words that make a 解密条件 not specific (定密管理规定: 明确、具体).
 VAGUE_CONDITIONS = ("视情况", "另行通知", "适时", "待定", "根据需要", "必要时", "酌情", "另定", "再定", "视需要")
 NON_SECRET_WORDS = ("内部资料", "内部事项", "内部", "工作秘密", "商业秘密", "敏感信息", "敏感")
-UNKNOWN_LEVEL_WORDS = ("绝对机密", "极机密", "绝秘", "机秘", "极密", "密秘")
+UNKNOWN_LEVEL_WORDS = ("绝对机密", "极机密", "絕對機密", "極機密", "绝秘", "机秘", "极密", "密秘")
 URGENCY_WORDS = ("特急", "加急", "特提", "平急")
 
 _ws = f"[{WS}]"
@@ -81,11 +82,40 @@ TERM_FIELD = regex_cache.compile(
 )
 BARE_LEVEL = regex_cache.compile(rf"(?P<ob>{_open})?{_ws}*(?P<level>{'|'.join(f'{w[0]}{_ws}*{w[1]}' for w in LEVELS)})"
                                  rf"{_ws}*(?P<cb>{_close})?")
+
+#: What a note beside a marking records (定密管理规定: a changed or declassified item keeps its old mark,
+#: cancelled, with 解密 or the new mark next to it; an extension is decided before the term ends).
+DECLASSIFIED, EXTENDED, CHANGED = "解密", "延长", "变更"
+_date = DATE_PATTERN.pattern
+_reviewed = rf"(?:经(?:审核|审查|复核)[，,]?{_ws}*)?"
+_new_term = rf"{_ws}*(?:{_date}|{NUMBER}{_ws}*(?:年|个月|月|日))"
+#: The one table of the notes that record a decision on a marking, written on its line, alone on the line
+#: before or after it, or as a seal on its page: (meaning, the forms, pattern). ML301 and ML302 (a decision
+#: was taken), the document's level (a declassified marking does not count) and the statistics read it.
+DECISION_NOTES: tuple[tuple[str, str, str], ...] = (
+    # Longer forms first: a marking line's companions are matched from the left, the first form that fits.
+    (DECLASSIFIED, "解密日期：…", rf"解密(?:日期)?{_ws}*[：:]?{_ws}*{_date}"),
+    (DECLASSIFIED, "已于…解密, 于…解密, 自…起解密, …解密",
+     rf"{_reviewed}(?:已经?)?(?:于|自)?{_ws}*{_date}{_ws}*起?{_ws}*(?:已经?|予以)?解密"),
+    (DECLASSIFIED, "经审核，…解密", rf"经(?:审核|审查|复核)[，,]?{_ws}*[^，。；;不]{{0,30}}?(?:已经?|予以)?解密"),
+    (DECLASSIFIED, "解密, 已解密, 予以解密, a 解密 seal (解　密, 解密专用章)",
+     rf"(?:已经?|予以)?解{_ws}*密(?:专用章|章)?"),
+    (EXTENDED, "延长保密期限至…", rf"{_reviewed}(?:已|予以)?延长保密期限(?:至|到)?{_new_term}"),
+    (EXTENDED, "保密期限延长至…年", rf"{_reviewed}保密期限(?:已|予以)?(?:延长|延期|延)(?:至|到)?{_new_term}"),
+    (CHANGED, "密级变更为…, 已变更为…",
+     rf"{_reviewed}(?:密级|保密期限|标志)?(?:已|予以)?变更为{_ws}*[^，。；;]{{1,20}}"),
+)
+_MEANING_GROUPS = {DECLASSIFIED: "declassified", EXTENDED: "extended", CHANGED: "changed"}
+_NOTE_BODY = "|".join(
+    f"(?P<{group}>{'|'.join(pattern for meaning_of, _, pattern in DECISION_NOTES if meaning_of == meaning)})"
+    for meaning, group in _MEANING_GROUPS.items()
+)
+NOTE = rf"{_open}?{_ws}*(?:{_NOTE_BODY}){_ws}*[。.]?{_ws}*{_close}?"
+NOTE_AT = regex_cache.compile(NOTE)
 COMPANION = regex_cache.compile(
     rf"[0-9]{{1,8}}(?=[{WS}]|$)"  # 份号 on the same line
     rf"|(?:{'|'.join(URGENCY_WORDS)})"
-    rf"|(?P<declassified>{_open}?{_ws}*(?:已经?解密|解密)(?:{_ws}*(?:日期)?[：:]?{_ws}*{DATE_PATTERN.pattern})?{_ws}*{_close}?)"
-    rf"|(?P<declassified>{_open}?于?{_ws}*{DATE_PATTERN.pattern}{_ws}*(?:已经?)?解密{_ws}*{_close}?)"
+    rf"|{NOTE}"
 )
 _not_close = regex.escape(CLOSE_BRACKETS)
 SCOPE_PATTERNS = (
@@ -100,10 +130,18 @@ def recognise(text: str, *, bare_level_ok: bool = False) -> list[Marking]:
     """The markings that make up ``text``, or [] when it is not a marking unit.
 
     ``bare_level_ok`` admits a level standing alone (``机密``: a marking without a term), which is a
-    marking only in the marking places (the first lines of page 1, headers, covers)."""
+    marking only in the marking places (the first lines of page 1, headers, covers). Invisible characters
+    and look-alikes (``marklint.lookalikes``) are read as what they stand for and reported as defects;
+    the markings' spans and texts are those of ``text`` as written."""
+    # Look-alikes never bring a 密 or a separator the text lacks (機密 and 祕密 keep 密): filter first.
     if len(text) > 120 or not QUICK_FILTER.search(text):
         return []
-    return list(_recognised(text, bare_level_ok))
+    normalised = normalise(text)
+    read = text if normalised is None else normalised.text
+    found = _recognised(read, bare_level_ok)
+    if normalised is None:
+        return list(found)
+    return [_as_written(marking, text, normalised) for marking in found]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -112,7 +150,7 @@ def _recognised(text: str, bare_level_ok: bool) -> tuple[Marking, ...]:
     same 机密★5年 across a scan); the result depends on the arguments alone and Markings are immutable."""
     found: list[Marking] = []
     pos, end = 0, len(text)
-    pending_note = False
+    pending_note: str | None = None
     while pos < end:
         if text[pos] in WS:
             pos += 1
@@ -125,23 +163,74 @@ def _recognised(text: str, bare_level_ok: bool) -> tuple[Marking, ...]:
         companion = COMPANION.match(text, pos)
         if companion is None or companion.end() == pos:
             return ()
-        if companion.group("declassified"):
-            if found:
-                found[-1] = replace(found[-1], declassified_note=True)
-            else:
-                pending_note = True
+        meaning = _meaning(companion)
+        if meaning and found:
+            found[-1] = _with_decision(found[-1], meaning)
+        elif meaning:
+            pending_note = meaning
         pos = companion.end()
     if pending_note and found:
-        found[0] = replace(found[0], declassified_note=True)
+        found[0] = _with_decision(found[0], pending_note)
     return tuple(found)
 
 
-def is_declassification_note(text: str) -> bool:
-    """True for a unit that is only a 解密 note (``解密``, ``已解密``, ``于2025年1月1日解密``)."""
-    if "解密" not in text:  # both ``declassified`` alternatives of COMPANION spell 解密 out
-        return False
-    match = COMPANION.fullmatch(text.strip(WS))
-    return bool(match and match.group("declassified"))
+def _meaning(match: regex.Match) -> str | None:
+    """What a matched note records (DECLASSIFIED, EXTENDED, CHANGED), or None for another companion."""
+    return next((meaning for meaning, group in _MEANING_GROUPS.items() if match.group(group)), None)
+
+
+def _with_decision(marking: Marking, meaning: str) -> Marking:
+    return replace(marking, decision=meaning, declassified_note=meaning == DECLASSIFIED)
+
+
+def decision_note(text: str) -> str | None:
+    """What a unit that is only a decision note records (``已于2024年6月1日解密``: DECLASSIFIED,
+    ``保密期限延长至15年``: EXTENDED, ``密级变更为机密``: CHANGED), or None for any other unit."""
+    # Every form of DECISION_NOTES spells out 解…密, 延 or 变更: without them (almost every unit) none matches.
+    if ("解" not in text or "密" not in text) and "延" not in text and "变更" not in text:
+        return None
+    stripped = text.strip(WS)
+    if len(stripped) > 60:
+        return None
+    match = NOTE_AT.fullmatch(stripped)
+    return _meaning(match) if match else None
+
+
+def _as_written(marking: Marking, text: str, normalised: Normalised) -> Marking:
+    """A marking recognised in the normalised text, pointed back at ``text`` as written, with the
+    look-alikes in and beside it reported."""
+    start, end = normalised.span(marking.start, marking.end)
+    defects = [*marking.defects, *_lookalike_defects(normalised.around(marking.start, marking.end))]
+    return replace(marking, text=text[start:end].strip(WS), start=start, end=end, defects=tuple(defects))
+
+
+def _lookalike_defects(replaced: list[Lookalike]) -> list[Defect]:
+    """ML103 for invisible characters; ML110 for a level word in traditional characters or compatibility
+    ideographs; ML106 for a compatibility ideograph or radical in the term (年, 月, 日)."""
+    defects = []
+    invisible = [r.code for r in replaced if r.kind == "invisible"]
+    if invisible:
+        defects.append(Defect("ML103", "invisible:" + " ".join(dict.fromkeys(invisible))))
+    in_level = [r for r in replaced if r.kind != "invisible" and r.standard in "绝机秘密"]
+    if in_level:
+        kind = "traditional" if all(r.kind == "traditional" for r in in_level) else "compatibility"
+        defects.append(Defect("ML110", f"{kind}:" + " ".join(f"{r.char} {r.code}" for r in in_level)))
+    in_term = [r for r in replaced if r.kind == "compatibility" and r.standard not in "绝机秘密"]
+    if in_term:
+        defects.append(Defect("ML106", "compatibility:" + " ".join(f"{r.char} {r.code}→{r.standard}" for r in in_term)))
+    return defects
+
+
+LINE_NUMBER = regex_cache.compile(rf"(?:^|(?<=[{WS}]))(?P<number>[0-9]{{1,8}})(?=[{WS}]|$)")
+
+
+def copy_number_on_line(text: str) -> str | None:
+    """The 份号 written on a marking's own line (the 1999 layout: ``000231<tab>机密★20年``, the number flush
+    left and the marking flush right): a number standing as a word of its own beside the marking."""
+    if not recognise(text, bare_level_ok=True):
+        return None
+    match = LINE_NUMBER.search(text)
+    return match.group("number") if match else None
 
 
 def with_term_field(marking: Marking, text: str) -> Marking | None:
@@ -171,12 +260,14 @@ def find_scope(text: str) -> str | None:
 
 
 def _ends_cleanly(text: str, end: int) -> bool:
-    """A marking must be followed by the end, white space, or a bracket/companion, not by more words."""
+    """A marking must be followed by the end, white space, a bracket or a companion (an urgency word, a
+    decision note), or by another marking (a struck one and its replacement, as tracked changes print
+    them: ``秘密★2年机密★10年``), not by more words."""
     if end >= len(text) or text[end - 1] in WS:
         return True
     nxt = text[end]
     return nxt in WS or nxt in OPEN_BRACKETS or nxt in CLOSE_BRACKETS or text.startswith(URGENCY_WORDS, end) or (
-        text.startswith("解密", end) or text.startswith("已解密", end)
+        NOTE_AT.match(text, end) is not None or _marking_at(text, end, False) is not None
     )
 
 

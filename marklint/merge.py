@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -23,36 +23,43 @@ from marklint.errors import ConfigError
 from marklint.results import FileResult, Report
 from marklint.saved import read_report
 
-
-def _write_json(report: Report, stream: TextIO, _lang: str) -> None:
-    from marklint.report import json as json_report
-
-    stream.write(json_report.render(report))
+if TYPE_CHECKING:
+    from marklint.report.json import JsonLinesWriter, JsonWriter
 
 
-def _write_jsonl(report: Report, stream: TextIO, _lang: str) -> None:
+def _write_json(report: Report, stream: TextIO, facts: dict | None) -> None:
+    from marklint.report.json import JsonWriter
+
+    _write_all(JsonWriter(stream, report.as_of.isoformat(), facts), report)
+
+
+def _write_jsonl(report: Report, stream: TextIO, facts: dict | None) -> None:
     from marklint.report.json import JsonLinesWriter
 
-    writer = JsonLinesWriter(stream, report.as_of.isoformat())
-    for result in report.files:
-        writer.add(result)
-    writer.finish(report)
+    _write_all(JsonLinesWriter(stream, report.as_of.isoformat(), facts), report)
 
 
-def _write_sarif(report: Report, stream: TextIO, _lang: str) -> None:
+def _write_sarif(report: Report, stream: TextIO, _facts: dict | None) -> None:
     from marklint.report import sarif as sarif_report
 
     stream.write(sarif_report.render(report))
 
 
-def _write_text(report: Report, stream: TextIO, lang: str) -> None:
+def _write_text(report: Report, stream: TextIO, facts: dict | None) -> None:
     from marklint.report import text as text_report
 
-    stream.write(text_report.render(report, lang=lang))
+    stream.write(text_report.render(report, lang=(facts or {}).get("lang") or "zh"))
 
 
-#: Output format -> writer(report, stream, lang). A new report format is one more line here.
-WRITERS: dict[str, Callable[[Report, TextIO, str], None]] = {
+def _write_all(writer: JsonWriter | JsonLinesWriter, report: Report) -> None:
+    for result in report.files:
+        writer.add(result)
+    writer.finish(report)
+
+
+#: Output format -> writer(report, stream, scan facts or None). A new report format is one more line here
+#: (HTML today: ``marklint merge ... -o all.json`` then ``marklint report all.json``).
+WRITERS: dict[str, Callable[[Report, TextIO, dict | None], None]] = {
     "json": _write_json,
     "jsonl": _write_jsonl,
     "sarif": _write_sarif,
@@ -66,6 +73,7 @@ class Combined:
     as_of: date | None  # the latest date the reports judged as of (None: none recorded, JSONL only)
     dates: set[date]  # every date recorded, to warn when the reports disagree
     replaced: int  # files found in an earlier report and taken from a later one
+    facts: dict | None  # the reports' ``scan`` facts together: the latest day, every root, the language
 
 
 #: The escapes ``parsers.printable`` shows a name's undecodable bytes and control characters by.
@@ -94,14 +102,28 @@ def combine(paths: list[str]) -> Combined:
     by_path: dict[str, FileResult] = {}
     replaced = 0
     dates: set[date] = set()
+    facts: list[dict] = []
     for path in paths:
         saved = read_report(path)
         if saved.as_of is not None:
             dates.add(saved.as_of)
+        if saved.scan is not None:
+            facts.append(saved.scan)
         for result in saved.results:
             replaced += result.path in by_path
             by_path[result.path] = result
-    return Combined(sorted(by_path.values(), key=walk_order), max(dates) if dates else None, dates, replaced)
+    return Combined(sorted(by_path.values(), key=walk_order), max(dates) if dates else None, dates, replaced,
+                    _together(facts))
+
+
+def _together(facts: list[dict]) -> dict | None:
+    """One ``scan`` object for the merged report: the latest day, the roots of every report (each once, in
+    walk order), the language of the last report."""
+    if not facts:
+        return None
+    roots = {root for scan in facts for root in scan.get("roots", [])}
+    ordered = sorted(roots, key=lambda root: [(1, part) for part in _ESCAPE.sub(_as_walked, root).split("/")])
+    return {"date": max(scan["date"] for scan in facts), "roots": ordered, "lang": facts[-1].get("lang")}
 
 
 def merged_report(combined: Combined, as_of: date | None) -> Report:
@@ -126,12 +148,12 @@ def say_what_was_merged(combined: Combined, count: int) -> None:
               help="Report format of the merged report.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the merged report here instead of stdout.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the text format's summary line (findings keep the language they were made in).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the text format's summary line (default: the reports'; findings keep theirs).")
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
               help="The date the report says it judged as of (default: the latest the reports record; JSONL "
                    "records none).")
-def merge_command(reports: tuple[str, ...], output_format: str, output: Path | None, lang: str,
+def merge_command(reports: tuple[str, ...], output_format: str, output: Path | None, lang: str | None,
                   as_of: str | None) -> None:
     """Combine reports (JSON, JSONL, --resume state files) of runs over parts of an archive into one.
 
@@ -146,9 +168,12 @@ def merge_command(reports: tuple[str, ...], output_format: str, output: Path | N
         click.echo(f"marklint: {exc}", err=True)
         sys.exit(2)
     report = merged_report(combined, date_given)
+    facts = combined.facts
+    if lang is not None and output_format == "text":  # the one format the option is for
+        facts = {**(facts or {}), "lang": lang}
     if output is not None:
         with atomic_file(output) as stream:
-            WRITERS[output_format](report, stream, lang)
+            WRITERS[output_format](report, stream, facts)
     else:
-        WRITERS[output_format](report, sys.stdout, lang)
+        WRITERS[output_format](report, sys.stdout, facts)
     say_what_was_merged(combined, len(reports))

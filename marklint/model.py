@@ -48,7 +48,7 @@ class StyleSpan:
 
 @dataclass(frozen=True, slots=True)
 class TextUnit:
-    """One stand-alone piece of text: a paragraph, a table row, a text-box paragraph, a header or
+    """One stand-alone piece of text: a paragraph, a table cell, a text-box paragraph, a header or
     footer line, a PDF text line, or one metadata property (``name=value``)."""
 
     text: str
@@ -102,6 +102,7 @@ class Document:
     status: Status = Status.COMPLETE
     reason: str | None = None  # why not complete
     no_text: bool = False  # nothing decodable was found where text should be
+    embedded: list[Document] = field(default_factory=list)  # documents embedded in it, read as documents of their own
     signatures: int | None = None  # signatures and seals the file lists (OFD), counted, never read as text
 
 
@@ -159,6 +160,7 @@ class Marking:
     end: int = 0
     field_style: bool = False  # written as form fields 密级：… / 保密期限：…
     declassified_note: bool = False  # 解密 / 已解密 written right beside it
+    decision: str | None = None  # what a note on its line records: 解密 / 延长 / 变更 (marking.DECISION_NOTES)
 
     @property
     def is_state_secret(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,20 +23,35 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     ledger_rows: tuple[int, ...] = ()  # ledger rows this file matched (several when ambiguous)
     issuer: str | None = None  # for the statistics
+    level: str | None = None  # the document's level: its highest marking in force (analysis.Analysis.level)
     source: str | None = None  # the path the file was opened by, when ``path`` (printable) differs from it
     signatures: int | None = None  # signatures and seals the file lists (OFD); None where it lists none
+    embedded: list[FileResult] = field(default_factory=list)  # documents embedded in it, judged on their own
+
+    def with_embedded(self) -> Iterator[FileResult]:
+        """This result and those of the documents embedded in it, at any depth, container first."""
+        yield self
+        for inner in self.embedded:
+            yield from inner.with_embedded()
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "path": self.path,
             "format": self.format,
             "status": self.status.value,
             "reason": self.reason,
             "markings": self.markings,
             "issue_date": self.issue_date.isoformat() if self.issue_date else None,
+            "level": self.level,
             "findings": [f.to_json() for f in self.findings],
-        } | ({"signatures": self.signatures} if self.signatures is not None else {}) | (
-            {"issuer": self.issuer} if self.issuer is not None else {})  # for stats --from (issue 19)
+        }
+        if self.signatures is not None:
+            data["signatures"] = self.signatures
+        if self.issuer is not None:  # for stats --from (issue 19): an additive key, present where known
+            data["issuer"] = self.issuer
+        if self.embedded:  # markings.md section 8: an additive key, present where there are any
+            data["embedded"] = [inner.to_json() for inner in self.embedded]
+        return data
 
 
 @dataclass
@@ -58,13 +74,15 @@ class Report:
     rules: dict[str, int] = field(default_factory=dict)
 
     def add(self, result: FileResult) -> None:
-        self.seen += 1
-        self.marked += bool(result.markings)
-        self.not_examined += result.status == Status.NOT_EXAMINED
-        self.partial += result.status == Status.PARTIAL
-        for finding in result.findings:
-            self.severities[finding.severity] += 1
-            self.rules[finding.rule] = self.rules.get(finding.rule, 0) + 1
+        # An embedded document counts as a file of its own, as it is listed (README, "Embedded documents").
+        for entry in result.with_embedded():
+            self.seen += 1
+            self.marked += bool(entry.markings)
+            self.not_examined += entry.status == Status.NOT_EXAMINED
+            self.partial += entry.status == Status.PARTIAL
+            for finding in entry.findings:
+                self.severities[finding.severity] += 1
+                self.rules[finding.rule] = self.rules.get(finding.rule, 0) + 1
         if self.retain:
             self.files.append(result)
 

@@ -2,9 +2,10 @@
 and the state files of resumable runs (``marklint.resume``).
 
 A JSON or JSONL file entry (markings.md section 8) gives back everything a report shows; a state entry
-(``to_state``) also keeps what only the statistics and the ledger use (issuer, ledger rows, the path the
-file was opened by) and the unrounded boxes, so a resumed run's report is the uninterrupted run's, byte
-for byte.
+(``to_state``) also keeps what only the ledger and SARIF use (ledger rows, the path the file was opened
+by, the marking each finding is about) and the unrounded boxes, so a resumed run's report is the
+uninterrupted run's, byte for byte. (``marklint.report.saved`` reads a report into the inspection
+report's model instead, for ``marklint report``.)
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def to_state(result: FileResult) -> dict:
     entry["ledger_rows"] = list(result.ledger_rows)
     entry["issuer"] = result.issuer
     entry["source"] = result.source
+    if result.embedded:
+        entry["embedded"] = [to_state(inner) for inner in result.embedded]
     return entry
 
 
@@ -49,8 +52,10 @@ def from_entry(entry: dict) -> FileResult:
         findings=[_finding(f) for f in entry["findings"]],
         ledger_rows=tuple(entry.get("ledger_rows") or ()),
         issuer=entry.get("issuer"),
+        level=entry.get("level"),
         source=entry.get("source"),
         signatures=entry.get("signatures"),
+        embedded=[from_entry(inner) for inner in entry.get("embedded") or ()],
     )
 
 
@@ -70,6 +75,7 @@ class SavedReport:
     path: str
     as_of: date | None
     results: list[FileResult] = field(default_factory=list)
+    scan: dict | None = None  # the report's ``scan`` facts (day, roots, language), where it has them
 
 
 def read_report(path: str | Path) -> SavedReport:
@@ -85,7 +91,7 @@ def read_report(path: str | Path) -> SavedReport:
     try:
         if isinstance(whole, dict) and "files" in whole:
             return SavedReport(str(path), date.fromisoformat(whole["as_of"]),
-                               [from_entry(entry) for entry in whole["files"]])
+                               [from_entry(entry) for entry in whole["files"]], whole.get("scan"))
         return _read_lines(str(path), text)
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: not a marklint report ({type(exc).__name__}: {exc})") from exc
@@ -98,8 +104,9 @@ def _read_lines(path: str, text: str) -> SavedReport:
         entry = json.loads(line)
         if entry.get("kind") == STATE_KIND:
             saved.as_of = date.fromisoformat(entry["settings"]["as_of"])
-        elif "summary" in entry and "path" not in entry:
-            continue
+        elif "summary" in entry and "path" not in entry:  # JSONL's last line: as_of and scan where written
+            saved.as_of = date.fromisoformat(entry["as_of"]) if entry.get("as_of") else saved.as_of
+            saved.scan = entry.get("scan")
         else:
             result = from_entry(entry.get("result", entry))
             if result.path in latest:

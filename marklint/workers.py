@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -60,11 +61,18 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 def _guarded(examine: Examine, timed_out: TimedOut, path: Path, display: str, settings: Settings) -> FileResult:
+    limit = settings.limits.per_file_seconds
+    started = time.monotonic()
     try:
-        with time_limit(settings.limits.per_file_seconds):
-            return examine(path, display, settings)
+        with time_limit(limit):
+            result = examine(path, display, settings)
     except FileTimeout:
         return timed_out(path, display, settings)
+    if 0 < limit <= time.monotonic() - started and threading.current_thread() is threading.main_thread():
+        # The alarm came while Python ran a garbage-collector callback, which drops the exception a signal
+        # handler raises there: the clock still says the file ran over its limit.
+        return timed_out(path, display, settings)
+    return result
 
 
 _worker_settings: Settings | None = None

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
+
+import pytest
 
 from marklint.checks.context import Context
 from marklint.checks.registry import all_rules, run_checks
@@ -43,3 +46,47 @@ def fixture_manifest() -> list[dict]:
         for entry in json.loads(extra.read_text(encoding="utf-8")):
             entries.append({**entry, "file": f"{extra.parent.name}/{entry['file']}"})
     return entries
+
+
+class PdfStream:
+    """A PDF stream object for ``write_pdf_objects``: its dictionary entries (without /Length unless
+    ``length`` is given), and its data as bytes followed by ``hole`` zero bytes left unwritten (sparse)."""
+
+    def __init__(self, entries: bytes, data: bytes = b"", hole: int = 0, length: int | None = None) -> None:
+        self.entries, self.data, self.hole = entries, data, hole
+        self.length = len(data) + hole if length is None else length
+
+
+def write_pdf_objects(out: BinaryIO, objects: list[bytes | PdfStream]) -> None:
+    """A PDF of these objects (object 1 the catalog) with a correct cross-reference table, written to ``out``."""
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number)
+        if isinstance(body, PdfStream):
+            out.write(b"<< /Length %d %s >>\nstream\n" % (body.length, body.entries) + body.data)
+            out.seek(body.hole, 1)
+            out.write(b"\nendstream")
+        else:
+            out.write(body)
+        out.write(b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+
+
+def loaded_pages(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The 0-based indices of the PDF pages PDFium is asked to load from now on, in order."""
+    from marklint.parsers import pdf
+
+    loaded: list[int] = []
+    original = pdf.pdfium_c.FPDF_LoadPage
+
+    def counting(document: object, index: int) -> object:
+        loaded.append(index)
+        return original(document, index)
+
+    monkeypatch.setattr(pdf.pdfium_c, "FPDF_LoadPage", counting)
+    return loaded

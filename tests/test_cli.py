@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import jsonschema
@@ -74,7 +75,8 @@ def test_json_contract(docs: Path) -> None:
     code, out = run("scan", str(docs), *AS_OF, "--format", "json")
     report = json.loads(out)
     assert code == 1
-    assert list(report) == ["version", "tool", "as_of", "files", "summary"]
+    assert list(report) == ["version", "tool", "as_of", "scan", "files", "summary"]
+    assert report["scan"] == {"date": date.today().isoformat(), "roots": [str(docs)], "lang": "zh"}
     assert (report["version"], report["tool"]["name"], report["as_of"]) == (1, "marklint", "2026-11-27")
     assert [f["path"] for f in report["files"]] == [str(docs / n) for n in ("a_clean.docx", "b_separator.docx",
                                                                              "c_long.pdf")]
@@ -99,7 +101,9 @@ def test_jsonl_and_parallel_output_equal_serial(docs: Path) -> None:
     assert [line.get("path") for line in lines[:-1]] == [str(docs / n) for n in ("a_clean.docx", "b_separator.docx",
                                                                                   "c_long.pdf")]
     assert lines[-1] == {"summary": {"files": 3, "marked": 3, "not_examined": 0,
-                                     "findings": {"error": 1, "warning": 1, "info": 0}}}
+                                     "findings": {"error": 1, "warning": 1, "info": 0}},
+                         "as_of": "2026-11-27", "scan": {"date": date.today().isoformat(), "roots": [str(docs)],
+                                                         "lang": "zh"}}
 
 
 def test_selection(docs: Path) -> None:

@@ -37,6 +37,7 @@ from marklint.checks.registry import RULES, get_rule
 from marklint.config import Settings
 from marklint.model import Finding, Status
 from marklint.parsers import pdf
+from tests.helpers import write_pdf_objects
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -155,15 +156,7 @@ def write_pdf(path: Path, pages: list[bytes], filter_name: bytes = b"", font_fil
     objects[1] = (b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d " % len(pages)
                   + b"/Resources << /Font << /F1 3 0 R >> >> >>")
     with open(path, "wb") as out:
-        out.write(b"%PDF-1.7\n")
-        offsets = []
-        for number, body in enumerate(objects, start=1):
-            offsets.append(out.tell())
-            out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-        xref = out.tell()
-        out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-        out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
-        out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+        write_pdf_objects(out, objects)
 
 
 def write_ole(path: Path, streams: dict[str, bytes]) -> None:

@@ -140,7 +140,8 @@ def test_units_in_reading_order_with_lines_tables_and_pages(tmp_path: Path) -> N
         ("body", 1, 2, "机密★5年"),
         ("body", 1, 3, "第一行"),
         ("body", 1, 4, "第二行"),
-        ("table", 1, 1, "密级：机密"),
+        ("table", 1, 1, "密级："),  # each cell its own unit, the cells of a row on one line
+        ("table", 1, 1, "机密"),
         ("body", 2, 1, "正文"),
     ]
     assert result.format == "docx" and result.path == "doc.docx" and result.no_text is False
@@ -342,7 +343,7 @@ def test_struck_through_runs(tmp_path: Path) -> None:
 
 
 # -- tables and text boxes -----------------------------------------------------------------------
-def test_table_row_joins_cells_and_maps_spans(tmp_path: Path) -> None:
+def test_table_cells_are_units_of_their_row_with_their_spans(tmp_path: Path) -> None:
     document = docx.Document()
     table = document.add_table(rows=2, cols=2)
     table.cell(0, 0).text = "密级："
@@ -355,14 +356,15 @@ def test_table_row_joins_cells_and_maps_spans(tmp_path: Path) -> None:
     table.cell(1, 1).text = "外层"
     result = read(save(document, tmp_path))
     assert rows(result) == [
-        ("table", 1, 1, "密级：机密 ★5年"),
+        ("table", 1, 1, "密级："),
+        ("table", 1, 1, "机密 ★5年"),  # a cell's paragraphs joined by a space
         ("table", 1, 2, "外层"),
-        ("table", 1, 3, "保密期限：5年"),
+        ("table", 1, 3, "保密期限："),
+        ("table", 1, 3, "5年"),
     ]
-    assert result.units[0].spans == (
-        StyleSpan(0, 3, SONGTI, 11.0, False, None),
-        StyleSpan(3, 5, SONGTI, 11.0, False, "FF0000"),
-        StyleSpan(6, 9, SONGTI, 11.0, False, None),
+    assert result.units[1].spans == (
+        StyleSpan(0, 2, SONGTI, 11.0, False, "FF0000"),
+        StyleSpan(3, 6, SONGTI, 11.0, False, None),
     )
 
 

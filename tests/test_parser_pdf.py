@@ -17,6 +17,7 @@ from marklint.errors import NotExamined
 from marklint.limits import DEFAULT_LIMITS, Limits
 from marklint.model import Document, PageGeometry, Status, StyleSpan
 from marklint.parsers import pdf, pdf_metadata
+from tests.helpers import loaded_pages
 
 DATA = Path(__file__).parent / "data" / "pdf"
 SANS = "NotoSansCJKjp-Regular-VKana"  # what LibreOffice embeds for "Noto Sans CJK SC" (the 黑体 stand-in)
@@ -186,14 +187,7 @@ def test_page_turned_by_rotate_is_measured_as_displayed():
 
 
 def test_only_first_and_last_page_are_loaded(monkeypatch):
-    loaded: list[int] = []
-    original = pdf.pdfium_c.FPDF_LoadPage
-
-    def counting(document, index):
-        loaded.append(index)
-        return original(document, index)
-
-    monkeypatch.setattr(pdf.pdfium_c, "FPDF_LoadPage", counting)
+    loaded = loaded_pages(monkeypatch)
     doc = read("long30.pdf")
     assert loaded == [0, 29]
     assert doc.page_count == 30

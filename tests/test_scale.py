@@ -198,7 +198,11 @@ def test_merged_halves_equal_the_whole(archive: Path, local_run: dict[str, bytes
                                        "-j", "2", "--resume", "b.state").stdout)
     scan(work, "archive/text", "--format", "json", "--resume", "text.jsonl")  # a rerun of one part
     merged = marklint_cli(work, "merge", "b.json", "a.jsonl", "text.jsonl")
-    assert merged.stdout == local_run["json"]
+    # The whole: the same folders in one run (the report names the folders it was given).
+    whole = scan(work, *(f"archive/{name}" for name in ("docx", "hostile", "ofd", "pdf", "text")), "--format", "json",
+                 "-j", "2")
+    assert merged.stdout == whole.stdout
+    assert json.loads(whole.stdout)["files"] == json.loads(local_run["json"])["files"]
     texts = sum(path.startswith("archive/text/") for path in ARCHIVE_FILES)
     assert f"merged 3 reports: {FILES} files, {texts} found in more than one".encode() in merged.stderr
     # SARIF's fingerprints hash the marking each finding is about, which only the state files keep.

@@ -68,7 +68,7 @@ def is_ledger(file: dict) -> bool:
     return file["format"] in ("csv", "xlsx") and file["status"] == "complete"
 
 
-def first_live_secret(file: dict) -> dict | None:
+def primary_marking(file: dict) -> dict | None:
     return next((m for m in file["markings"] if m["primary"]), None)
 
 
@@ -90,13 +90,13 @@ def expected_from_scan(report: dict) -> dict:
     term: Counter[str] = Counter()
     year: Counter[str] = Counter()
     for file in documents:
-        marking = first_live_secret(file)
+        marking = primary_marking(file)
         if file["status"] == "not-examined":
             level["not_examined"] += 1
-        elif marking is None:
+        elif marking is None or file["level"] is None:  # none in force: struck, or declassified by a note
             level["unmarked"] += 1
         else:
-            level[marking["level"]] += 1
+            level[file["level"]] += 1
             term[term_key(marking["term"])] += 1
             year[marking["expires"][:4] if marking["expires"] else "none"] += 1
     kinds = {key: Counter(x["severity"] for x in findings if x["rule"].startswith(prefix))
@@ -170,18 +170,22 @@ def test_fixture_statistics_reconcile_with_the_scan(fixtures_run: tuple[dict, di
 
 
 #: Fixtures with no classifying marking, read by hand from the manifest's "about": no marking at all,
-#: metadata only (wps_security_level), struck through (declassified), or a ★ on a non-secret word
-#: (ml109 内部★, ml110 绝秘★). Entries not (yet) in the manifest do not count.
+#: metadata only (wps_security_level), struck through (declassified), declassified by a note beside it
+#: (declassified_note_below), or a ★ on a non-secret word (ml109 内部★, ml110 绝秘★). Entries not (yet) in
+#: the manifest do not count.
 #: OFD copies (fixtures/ofd) count as their PDFs do; ofd/glyph_index_only has no readable text (partial).
 UNMARKED = ["README.md", "docx/clean_company_name.docx", "pdf/clean_company_name.pdf",
             "docx/clean_notice_quote.docx", "pdf/clean_notice_quote.pdf", "text/clean_notice.txt",
             "docx/wps_security_level.docx", "pdf/wps_security_level.pdf",
             "ofd/clean_company_name.ofd", "ofd/clean_notice_quote.ofd", "ofd/wps_security_level.ofd",
-            "ofd/glyph_index_only.ofd"]
+            "ofd/glyph_index_only.ofd", "docx/level_column_register.docx", "pdf/level_column_register.pdf",
+            "ofd/level_column_register.ofd"]
 MARKED_NOT_CLASSIFIED = ["docx/declassified.docx", "pdf/declassified.pdf",
+                         "docx/declassified_note_below.docx", "pdf/declassified_note_below.pdf",
                          "docx/ml109_star_non_secret.docx", "pdf/ml109_star_non_secret.pdf",
                          "docx/ml110_unknown_level.docx", "pdf/ml110_unknown_level.pdf",
-                         "ofd/declassified.ofd", "ofd/ml109_star_non_secret.ofd", "ofd/ml110_unknown_level.ofd"]
+                         "ofd/declassified.ofd", "ofd/ml109_star_non_secret.ofd", "ofd/ml110_unknown_level.ofd",
+                         "ofd/declassified_note_below.ofd"]
 
 
 def test_fixture_numbers_checked_by_hand_against_the_manifest(fixtures_run: tuple[dict, dict]) -> None:
@@ -190,24 +194,34 @@ def test_fixture_numbers_checked_by_hand_against_the_manifest(fixtures_run: tupl
     names = {entry["file"] for entry in manifest}
     unmarked = [name for name in UNMARKED if name in names]
     odd = [name for name in MARKED_NOT_CLASSIFIED if name in names]
-    assert len(odd) == 9
+    assert len(odd) == 12
     assert stats["files"] == {"scanned": len(manifest), "marked": len(manifest) - len(unmarked),
-                              "classified": len(manifest) - len(unmarked) - 9, "not_examined": 0, "partial": 1,
+                              "classified": len(manifest) - len(unmarked) - 12, "not_examined": 0, "partial": 1,
                               "ledger_files": 0, "ledger_rows_not_found": 0}
-    assert stats["by_level"]["unmarked"] == len(unmarked) + 9
+    assert stats["by_level"]["unmarked"] == len(unmarked) + 12
     assert stats["by_level"]["绝密"] == 3  # ml104_brackets 绝密★（30年）, docx, pdf and ofd
+    levels = {entry["path"].removeprefix(f"{FIXTURES}/"): entry["level"] for entry in fixtures_run[1]["files"]}
+    # A compilation counts at the level of its highest part, whatever its (lower) cover says; a document
+    # judged by a lower canonical marking still counts at its highest marking in force.
+    for name in ("compilation_cover_lower", "level_header_over_field"):
+        assert {levels[f"{fmt}/{name}.{fmt}"] for fmt in ("docx", "pdf", "ofd")} == {"机密"}
     # ≤1年: expired_duration and expiring_soon, x3 each (docx, pdf, ofd); header_conflict counts by its body
-    # 机密★5年, the marking the checks judge, not by its header's 秘密★1年. No 5-10 year term:
-    # compilation_cover_lower counts by its cover 秘密★5年, not the inner 机密★10年.
-    # >10–20年: ml202 秘密★15年 and layout_1999 机密★20年; >20年: ml104 绝密★（30年）.
+    # 机密★5年, the marking the checks judge, not by its header's 秘密★1年. 5-10 years:
+    # struck_replaced_same_line's live 机密★10年 (not its struck 秘密★2年) and header_table_marking's 机密★10年
+    # in its header table; compilation_cover_lower's term is
+    # its cover's 秘密★5年 (the primary marking), though its level is the inner 机密★10年 (above).
+    # >10–20年: ml202 秘密★15年, layout_1999 and layout_1999_one_line 机密★20年; >20年: ml104 绝密★（30年）.
     assert {k: v for k, v in stats["by_term"].items() if k != "duration_1_5y"} == {
-        "duration_le_1y": 6, "duration_5_10y": 0, "duration_10_20y": 6, "duration_gt_20y": 3,
+        "duration_le_1y": 6, "duration_5_10y": 6, "duration_10_20y": 9, "duration_gt_20y": 3,
         "date": 6, "condition": 6, "long-term": 3, "missing": 6}
-    # Expired: the manifests' 12 ML301 (chinese_numeral_date, expired_date, expired_duration,
-    # missing_term_expired, docx, pdf and ofd); expiring: expiring_soon, docx, pdf and ofd.
-    assert (stats["expired"], stats["expiring"]) == (12, 3)
-    assert stats["findings_by_rule"]["ML301"] == {"name": "expired-term", "count": 12}
-    assert stats["findings_by_rule"]["ML113"] == {"name": "conflicting-markings", "count": 6}
+    # Expired: the manifests' 18 ML301 (chinese_numeral_date, expired_date, expired_duration,
+    # missing_term_expired, level_header_over_field, struck_replaced_same_line, docx, pdf and ofd); expiring:
+    # expiring_soon, docx, pdf and ofd.
+    assert (stats["expired"], stats["expiring"]) == (18, 3)
+    assert stats["findings_by_rule"]["ML301"] == {"name": "expired-term", "count": 18}
+    # ML113: header_conflict, compilation_cover_lower, level_header_over_field and wps_header_field_under_title,
+    # docx, pdf and ofd.
+    assert stats["findings_by_rule"]["ML113"] == {"name": "conflicting-markings", "count": 12}
     # Findings by kind: the manifest's expected rules by family.
     expected = Counter(rule[:3] for entry in manifest for rule in entry["expected"])
     assert {k: v["total"] for k, v in stats["findings_by_kind"].items()} == {
@@ -370,9 +384,12 @@ def duration(amount: int, unit: str) -> dict:
 
 
 def result(*markings: dict, status: Status = Status.COMPLETE, fmt: str = "docx",
-           rules: tuple[str, ...] = ()) -> FileResult:
+           rules: tuple[str, ...] = (), level: str | None = None) -> FileResult:
+    """A result; its level, unless given, is the primary marking's (a document with one marking in force)."""
     findings = [Finding(r, "x", Severity.INFO, "", Location()) for r in rules]
-    return FileResult(path="f", format=fmt, status=status, reason=None, markings=list(markings), findings=findings)
+    level = level or next((m["level"] for m in markings if m["primary"]), None)
+    return FileResult(path="f", format=fmt, status=status, reason=None, markings=list(markings), findings=findings,
+                      level=level)
 
 
 @pytest.mark.parametrize(("amount", "unit", "row"), [

@@ -10,6 +10,7 @@ from marklint.checks.registry import rule
 from marklint.model import Finding, Location, Status
 
 REASON_ZH = {
+    "ambiguous": "文件可被解读为两种格式",
     "corrupt": "文件损坏",
     "encrypted": "文件已加密",
     "unsupported format": "不支持的格式",
@@ -17,6 +18,7 @@ REASON_ZH = {
     "over a safety limit": "超过安全限制",
     "timed out": "处理超时",
     "unreadable": "无法读取",
+    "undecodable text": "文字无法解码",
 }
 #: The partial reason ML902 reports by itself: ML903 would say the same again.
 NO_TEXT_LAYER = "no text layer"

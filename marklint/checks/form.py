@@ -6,7 +6,7 @@ them, on every marking that is not cancelled by strike-through.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
 from marklint.analysis import FoundMarking
@@ -26,15 +26,21 @@ def with_defect(ctx: Context, rule_id: str) -> Iterator[FoundMarking]:
 
 
 def defect_findings(
-    ctx: Context, rule_id: str, zh: str, en: str, keep: Callable[[FoundMarking], bool] | None = None
+    ctx: Context, rule_id: str, zh: str, en: str, keep: Callable[[FoundMarking], bool] | None = None,
+    kinds: Mapping[str, tuple[str, str]] | None = None,
 ) -> Iterator[Finding]:
     """A finding for every live marking whose recogniser defects include ``rule_id`` (and that ``keep``
     accepts). ``zh`` and ``en`` are format strings over ``text`` (the marking as written) and ``detail``;
-    the standard form is appended as 应为“…” / should be "…"."""
+    the standard form is appended as 应为“…” / should be "…". ``kinds`` gives other messages for defects
+    whose detail is ``kind:detail`` (look-alike characters, ``marklint.lookalikes``)."""
     for found in ctx.analysis.live:
         for defect in found.marking.defects:
             if defect.rule == rule_id and (keep is None or keep(found)):
-                yield ctx.finding(rule_id, found, *_phrase(found, defect.detail, zh, en))
+                kind, _, detail = defect.detail.partition(":")
+                if kinds and kind in kinds:
+                    yield ctx.finding(rule_id, found, *_phrase(found, detail, *kinds[kind]))
+                else:
+                    yield ctx.finding(rule_id, found, *_phrase(found, defect.detail, zh, en))
 
 
 def _phrase(found: FoundMarking, detail: str, zh: str, en: str) -> tuple[str, str]:
@@ -51,9 +57,10 @@ def nonstandard_separator(ctx: Context) -> Iterator[Finding]:
 
     Why: the 国家秘密标志 is written 密级★保密期限, 密级★解密时间 or 密级★解密条件 (国家秘密定密管理规定;
     保密法实施条例 Art 21 requires level and term on the carrier). ☆, *, ＊, ●, ·, ※ and the like are
-    not the statutory mark; a reader or a system that looks for ★ misses them.
+    not the statutory mark, nor are other star glyphs (⭑, ✭, ✯, ✪, 🟊); a reader or a system that looks
+    for ★ misses them.
 
-    Wrong: `秘密☆1年`, `机密*5年`, `绝密※30年`
+    Wrong: `秘密☆1年`, `机密*5年`, `绝密※30年`, `机密⭑5年`
 
     Right: `秘密★1年`
     """
@@ -81,9 +88,12 @@ def stray_whitespace(ctx: Context) -> Iterator[Finding]:
     Why: the marking is one unbroken sign, 密级★保密期限 (国家秘密定密管理规定; GB/T 9704-2012 7.2.2).
     Spaces split it for readers and for search. In PDFs this is judged from the gaps between glyphs on
     the page, never from spaces that text extraction invents. A level spaced out as `秘　密` follows the
-    1999 layout and is accepted on documents dated before 2012-07-01.
+    1999 layout and is accepted on documents dated before 2012-07-01. Invisible characters inside or
+    beside the marking (a zero-width joiner or space, a byte order mark, a soft hyphen, a word joiner,
+    direction marks, variation selectors) are reported too, with their code points: the marking is read
+    without them, but a search for `机密★5年` does not find it.
 
-    Wrong: `秘密 ★ 5年`, `机 密★5年`
+    Wrong: `秘密 ★ 5年`, `机 密★5年`, `机密★5年` with a zero-width joiner (U+200D) after 机
 
     Right: `秘密★5年`
     """
@@ -94,7 +104,9 @@ def stray_whitespace(ctx: Context) -> Iterator[Finding]:
         spaced_level_only = all(d.detail == "spaced level" for d in found.marking.defects if d.rule == "ML103")
         return not (old_layout and spaced_level_only)
 
-    yield from defect_findings(ctx, "ML103", "“{text}”中有多余空格", "\"{text}\" contains spaces", keep)
+    invisible = ("“{text}”中有不可见字符（{detail}）", "\"{text}\" contains invisible characters ({detail})")
+    yield from defect_findings(ctx, "ML103", "“{text}”中有多余空格", "\"{text}\" contains spaces", keep,
+                               kinds={"invisible": invisible})
 
 
 @rule("ML104", "bracketed-marking", "warning")
@@ -134,11 +146,17 @@ def term_unit(ctx: Context) -> Iterator[Finding]:
     statutory unit, and a whole number of years written in months (`12个月`) or `一年半` is harder to
     read and to compute than the canonical form.
 
+    A unit written with a compatibility ideograph or radical that looks like 年, 月 or 日 (U+F98E, the Kangxi
+    radicals ⽇ and ⽉) is read as the unit and reported with its code point.
+
     Wrong: `秘密★18月`, `秘密★12个月`, `秘密★30天`
 
     Right: `秘密★18个月`, `秘密★1年`, `秘密★30日`
     """
-    yield from defect_findings(ctx, "ML106", "“{text}”的期限单位不规范", "\"{text}\" uses a non-canonical term unit")
+    compatibility = ("“{text}”的期限中有兼容汉字或部首（{detail}）",
+                     "\"{text}\" writes its term with compatibility ideographs or radicals ({detail})")
+    yield from defect_findings(ctx, "ML106", "“{text}”的期限单位不规范", "\"{text}\" uses a non-canonical term unit",
+                               kinds={"compatibility": compatibility})
 
 
 @rule("ML107", "wrong-order", "error")
@@ -196,15 +214,33 @@ def unknown_level(ctx: Context) -> Iterator[Finding]:
     """A ★ marking whose level is not 绝密, 机密 or 秘密.
 
     Why: state secrets have exactly three levels (保密法 Art 14). 绝秘 and 机秘 are typos; 极机密 and
-    绝对机密 are not levels of the People's Republic.
+    绝对机密 are not levels of the People's Republic. A level in traditional characters (機密, 祕密, 絕密)
+    or in compatibility ideographs is read as the level it stands for, and reported: the statutory form
+    is written in standard characters, and a search for 机密 does not find 機密.
 
-    Wrong: `绝秘★5年`, `极机密★10年`
+    Wrong: `绝秘★5年`, `极机密★10年`, `機密★5年`
 
-    Right: `绝密★5年`, `机密★10年`
+    Right: `绝密★5年`, `机密★10年`, `机密★5年`
     """
     for found in with_defect(ctx, "ML110"):
-        yield ctx.finding(
-            "ML110", found,
-            f"“{found.marking.text}”：“{found.marking.level}”不是法定密级，密级只能是绝密、机密或秘密",
-            f"\"{found.marking.text}\": \"{found.marking.level}\" is not a level; use 绝密, 机密 or 秘密",
-        )
+        marking = found.marking
+        for defect in marking.defects:
+            if defect.rule != "ML110":
+                continue
+            kind, _, chars = defect.detail.partition(":")
+            if kind == "traditional":
+                yield ctx.finding(
+                    "ML110", found, f"“{marking.text}”的密级使用繁体字（{chars}），应为规范汉字“{marking.canonical}”",
+                    f"\"{marking.text}\" writes the level in traditional characters ({chars}); should be "
+                    f"\"{marking.canonical}\"")
+            elif kind == "compatibility":
+                yield ctx.finding(
+                    "ML110", found, f"“{marking.text}”的密级使用兼容汉字（{chars}），应为规范汉字“{marking.canonical}”",
+                    f"\"{marking.text}\" writes the level in compatibility ideographs ({chars}); should be "
+                    f"\"{marking.canonical}\"")
+            else:
+                yield ctx.finding(
+                    "ML110", found,
+                    f"“{marking.text}”：“{marking.level}”不是法定密级，密级只能是绝密、机密或秘密",
+                    f"\"{marking.text}\": \"{marking.level}\" is not a level; use 绝密, 机密 or 秘密",
+                )

@@ -11,9 +11,10 @@ import regex
 from marklint import regex_cache
 from marklint.analysis import ISSUER_MARK, FoundMarking
 from marklint.checks.context import Context
+from marklint.checks.embedded import container_lower
 from marklint.checks.form import GB9704_2012_IN_FORCE
 from marklint.checks.registry import rule
-from marklint.marking import URGENCY_WORDS
+from marklint.marking import URGENCY_WORDS, copy_number_on_line
 from marklint.metadata import DEFAULT_VOCABULARY, metadata_labels
 from marklint.model import LEVEL_RANK, Finding, Location, Severity, TextUnit
 
@@ -33,8 +34,9 @@ URGENCY_LIKE = regex_cache.compile(r"^[\p{Han}]{0,2}急[\p{Han}]{0,1}$|^特提$|
 def _masthead(ctx: Context) -> list[tuple[int, TextUnit]]:
     """The 版头 of page 1: the body lines above the 发文机关标志 (at most the first few lines)."""
     lines: list[tuple[int, TextUnit]] = []
+    first_page = ctx.analysis.first_page  # page 1, unless blank pages come first
     for index, unit in enumerate(ctx.document.units):
-        if unit.page != 1 or unit.part not in ("body", "table", "textbox"):
+        if unit.page != first_page or unit.part not in ("body", "table", "textbox"):
             continue
         text = unit.text.strip()
         if not text:
@@ -52,8 +54,14 @@ def _is_font_known_heiti(font: str) -> bool:
     return bool(HEITI.search(name)) and not NOT_HEITI.search(name)
 
 
-def _top_right(ctx: Context, unit: TextUnit) -> bool:
-    if unit.align == "right":
+#: A tab, or a run of spaces, between a 份号 and the marking on one line: the marking is set flush right.
+TABBED = regex_cache.compile(r"\S.*(?:\t|[ \u3000]{4,})")
+
+
+def _top_right(ctx: Context, found: FoundMarking) -> bool:
+    unit = found.unit
+    before = unit.text[: found.marking.start]  # almost always empty: the marking starts its line
+    if unit.align == "right" or (before and TABBED.search(before)):
         return True
     geometry = ctx.document.geometry
     return unit.bbox is not None and geometry is not None and unit.bbox[0] > geometry.width / 2
@@ -67,15 +75,26 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
     份号 (GB/T 9704-2012 7.2.2); other documents carry it top-left of the cover or first page, or just
     below the title (定密管理规定). It must be easy to see and inseparable from the content (保密法 Art 22):
     a 公文 marked only in the page header or footer is misplaced. The 1999 layout put the marking
-    top-right; that is reported as info on documents dated before 2012-07-01 and as a warning after.
+    top-right (flush right, or after a tab on the 份号's line); that is reported as info on documents dated
+    before 2012-07-01 and as a warning after.
 
-    Wrong: a 公文 whose only `机密★5年` is in the page header; `机密★5年` right-aligned on a 2024 公文
+    A marking just below the title is in its place on other documents; on a 公文 it is misplaced.
+
+    Wrong: a 公文 whose only `机密★5年` is in the page header; `机密★5年` right-aligned on a 2024 公文;
+    `密级：秘密` under a 公文's title
 
     Right: `机密★5年` flush left on the line after the 份号, above the 发文机关标志
     """
     analysis = ctx.analysis
+    for found in analysis.live:
+        if found.index in analysis.under_title:  # set only on a 公文
+            yield ctx.finding(
+                "ML111", found,
+                f"公文的密级标志“{found.marking.text}”位于标题下方，应标注在版头第二行左上角",
+                f"the 公文's marking \"{found.marking.text}\" stands below the title; it belongs top-left in the 版头",
+            )
     primary = analysis.primary
-    if primary is None:
+    if primary is None or primary.index in analysis.under_title:
         return
     text = primary.marking.text
     if primary.unit.part in ("header", "footer") and analysis.is_gongwen:
@@ -93,7 +112,7 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
             f"the marking \"{text}\" is not top-left on the first page or below the title",
         )
         return
-    if _top_right(ctx, primary.unit):
+    if _top_right(ctx, primary):
         issue_date = analysis.issue_date
         old = issue_date is not None and issue_date < GB9704_2012_IN_FORCE
         yield ctx.finding(
@@ -153,18 +172,26 @@ def conflicting_markings(ctx: Context) -> Iterator[Finding]:
     Why: one carrier has one level and one term. When the level or term changes, the old marking is
     struck through and the new one written beside it (定密管理规定), so a struck-through marking next to a
     new one is a recorded change, not a conflict. A compilation's cover carries the highest level and the
-    longest term of what it contains (保密法实施条例 Art 27).
+    longest term of what it contains (保密法实施条例 Art 27). An old marking with a 解密 or 变更 note beside
+    it (`已解密`, `密级变更为机密`) records the change too.
 
     Wrong: header `秘密★1年`, body `机密★5年`; a cover `秘密★5年` over an inner `机密★10年`
 
     Right: the same marking everywhere, or `~~秘密★1年~~ 机密★5年`
+
+    A document embedded in another (an attachment, an altChunk, an embedded package) is held by it as a
+    compilation holds its parts: a container marked lower than an embedded document, or not at all, is
+    reported too.
     """
+    yield from container_lower(ctx)
     primary = ctx.analysis.primary
     if primary is None:
         return
     for found in ctx.analysis.secret:
         if found is primary or _term_key(found) == _term_key(primary):
             continue
+        if ctx.analysis.superseded(found):
+            continue  # a 解密 or 变更 note beside the old marking records the change, as striking it does
         later_page = (found.unit.page or 1) > (primary.unit.page or 1) and found.unit.part not in ("header", "footer")
         if later_page:
             # Inside a compilation lower or equal markings are normal; a higher one must be on the cover.
@@ -231,7 +258,8 @@ def copy_number(ctx: Context) -> Iterator[Finding]:
     """A classified 公文 without a 份号, or a 版头 out of order.
 
     Why: a classified 公文 must carry a 份号 (党政机关公文处理工作条例 Art 9): 6 Arabic digits, flush left
-    on the first line. The 版头 order is 份号, 密级和保密期限, 紧急程度 (GB/T 9704-2012 7.2); urgency is
+    on the first line (in the 1999 layout it may share the marking's line: `000231` flush left, the marking
+    flush right). The 版头 order is 份号, 密级和保密期限, 紧急程度 (GB/T 9704-2012 7.2); urgency is
     特急 or 加急 (telegrams: 特提, 特急, 加急, 平急). A missing 份号 is an error; a malformed number, a wrong
     order or an unknown urgency word is a warning.
 
@@ -248,9 +276,11 @@ def copy_number(ctx: Context) -> Iterator[Finding]:
     for index, unit in masthead:
         text = unit.text.strip()
         number = COPY_NUMBER.match(text) if text[-1] in COPY_DIGITS else None  # a 份号 line ends in a digit
-        if number and copy_at is None:
+        # The 1999 layout may set the 份号 and the marking on one line, the marking flush right.
+        on_marking_line = copy_number_on_line(text) if number is None and copy_at is None else None
+        if (number or on_marking_line) and copy_at is None:
             copy_at = index
-            digits = number.group("number")
+            digits = number.group("number") if number else on_marking_line or ""
             if not (len(digits) == 6 and digits.isascii()):
                 yield ctx.finding("ML115", unit, f"份号“{text}”应为6位阿拉伯数字",
                                   f"the copy number \"{text}\" should be 6 Arabic digits", severity=Severity.WARNING)
@@ -263,8 +293,9 @@ def copy_number(ctx: Context) -> Iterator[Finding]:
     if copy_at is None:
         yield ctx.finding("ML115", primary, f"涉密公文（“{primary.marking.text}”）缺少份号",
                           f"the classified 公文 (\"{primary.marking.text}\") has no copy number (份号)")
-    order_wrong = (copy_at is not None and copy_at > primary.index) or (
-        urgency_at is not None and urgency_at < primary.index)
+    # A marking under the title is not in the 版头 at all (ML111 says so): there is no order to judge.
+    order_wrong = primary.index not in analysis.under_title and (
+        (copy_at is not None and copy_at > primary.index) or (urgency_at is not None and urgency_at < primary.index))
     if order_wrong:
         yield ctx.finding("ML115", primary, "版头顺序应为份号、密级和保密期限、紧急程度",
                           "the 版头 order should be copy number, marking, urgency", severity=Severity.WARNING)

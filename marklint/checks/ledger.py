@@ -43,17 +43,19 @@ def level_exceeds_authority(ctx: Context) -> Iterator[Finding]:
 
     Right: `机密★20年`, or the ledger row marked 派生 = 是 where the level is derived
     """
-    primary, issuer = ctx.analysis.primary, ctx.analysis.issuer
-    if primary is None or issuer is None or issuer not in ctx.settings.issuers:
+    # Authority bounds the level the document is classified at: its level, the highest marking in force.
+    analysis = ctx.analysis
+    level, issuer = analysis.level, analysis.issuer
+    if level is None or issuer is None or issuer not in ctx.settings.issuers:
         return
     allowed = ctx.settings.issuers[issuer]
     row = ctx.ledger_match.row
-    if LEVEL_RANK[primary.marking.level or ""] > LEVEL_RANK[allowed] and not (row and row.derived):
+    if LEVEL_RANK[level] > LEVEL_RANK[allowed] and not (row and row.derived):
+        highest = next(m for m in analysis.standing if m.marking.level == level)
         yield ctx.finding(
-            "ML401", primary,
-            f"{issuer}的定密权限为{allowed}，不能定为“{primary.marking.level}”（台账未记为派生定密）",
-            f"{issuer} may classify up to {allowed}, not {primary.marking.level} (the ledger does not record "
-            "it as derived)",
+            "ML401", highest,
+            f"{issuer}的定密权限为{allowed}，不能定为“{level}”（台账未记为派生定密）",
+            f"{issuer} may classify up to {allowed}, not {level} (the ledger does not record it as derived)",
         )
 
 

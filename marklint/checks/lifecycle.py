@@ -26,9 +26,10 @@ def _basis_words(basis: str) -> tuple[str, str]:
 
 
 def _judged(ctx: Context) -> tuple[FoundMarking, date, str] | None:
-    """The document's classifying marking with its expiry, unless a 解密 note records a review."""
+    """The document's classifying marking with its expiry, unless a note beside it records a decision
+    (marking.DECISION_NOTES: declassified, extended or changed)."""
     primary = ctx.analysis.primary
-    if primary is None or ctx.analysis.declassified(primary):
+    if primary is None or ctx.analysis.decision(primary) is not None or ctx.analysis.declassified(primary):
         return None
     expires, basis = ctx.analysis.expiry(primary.marking)
     if expires is None or basis is None or _ledger_decided(ctx, expires):
@@ -56,9 +57,14 @@ def expired_term(ctx: Context) -> Iterator[Finding]:
     original marking (which stays visible, struck through). Units must review what they classified
     every year (保密法 Art 24(1)).
 
+    A note beside the marking that records a decision counts as that review: 解密, 已解密, 已于…解密,
+    于…解密, 解密日期：…, 经审核，…解密, a 解密 seal (declassified); 延长保密期限至…, 保密期限延长至…年
+    (extended); 密级变更为… (changed).
+
     Wrong: `秘密★1年` on a 公文 issued 2024-03-06, scanned in 2026 with no 解密 mark
 
-    Right: `~~秘密★1年~~ 解密` (the old marking struck through, 解密 beside it)
+    Right: `~~秘密★1年~~ 解密` (the old marking struck through, 解密 beside it), or `秘密★1年` with
+    `已于2025年3月6日解密` beside it
     """
     judged = _judged(ctx)
     if judged is None:
@@ -80,7 +86,8 @@ def expiring_soon(ctx: Context) -> Iterator[Finding]:
     """The term ends within the expiry window (default 90 days).
 
     Why: an extension must be decided before the term runs out (保密法 Art 24; 定密管理规定), or the item
-    declassifies by itself. This is the time to review it.
+    declassifies by itself. This is the time to review it. A note beside the marking that records the
+    decision (`保密期限延长至3年`, `已于…解密`: the forms ML301 lists) means it was taken.
 
     Wrong: a `秘密★1年` item reviewed only after it expired
 

@@ -18,6 +18,7 @@ from typing import BinaryIO
 from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Document
+from marklint.parsers.polyglot import polyglot
 
 #: File name endings of formats that can carry a marking but that marklint cannot read yet.
 UNSUPPORTED_CARRIERS = (
@@ -132,6 +133,9 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
             kind = sniff(head, path.name)
             if kind == "ole":
                 raise ole_refusal(handle)
+            if kind in ("zip", "pdf") and polyglot(handle, head, kind):
+                raise NotExamined("ambiguous", "both a PDF and a ZIP archive, which PDF and DOCX readers show "
+                                               "as two different documents")
     except OSError as exc:
         raise NotExamined("unreadable", type(exc).__name__) from exc
     if size == 0:

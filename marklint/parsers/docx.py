@@ -19,6 +19,7 @@ from lxml import etree
 from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Document, TextUnit
+from marklint.parsers.embedded import attach, docx_payloads
 from marklint.parsers.ooxml_flow import (
     BLOCK_WRAPPERS,
     MC_ALTERNATE,
@@ -188,6 +189,7 @@ class _DocxReader:
         self._read_properties(package_rels)
         self.document.units = headers + body + footers
         self.document.geometry = sections[0].geometry if sections else None
+        attach(self.document, docx_payloads(package, rels), self.limits)
         return self.document
 
     def _read_body(self, main: str) -> tuple[list[TextUnit], list[Section]]:

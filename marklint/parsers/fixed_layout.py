@@ -1,5 +1,5 @@
-"""What the readers of fixed-layout formats (PDF, OFD) share: which pages are read, which lines are a
-running header or footer, and when a page has no readable text layer."""
+"""What the readers of fixed-layout formats (PDF, OFD) share: which pages are read, which lines are header
+or footer text (by place, or by repetition), and when a page has no readable text layer."""
 
 from __future__ import annotations
 
@@ -25,19 +25,77 @@ def pages_to_read(page_count: int, limits: Limits) -> list[int]:
     return head + ([page_count - 1] if page_count - 1 not in head else [])
 
 
+def read_past_blank(doc: Document, index: int, indices: list[int], limits: Limits) -> int | None:
+    """After page ``index`` is read: when no page read so far has body text, the next page goes into
+    ``indices`` (the pages being read, in order) right after it, and is returned. A blank first page (a
+    separator, the back of a scanned cover) holds no marking: the pages after it are read until one has
+    body text, at most ``max_blank_lead_pages`` of them (markings.md section 2)."""
+    following = index + 1
+    if (following >= (doc.page_count or 1) or following in indices or following > limits.max_blank_lead_pages
+            or any(unit.part == "body" for unit in doc.units)):
+        return None
+    indices.insert(indices.index(index) + 1, following)
+    return following
+
+
 def add_page(doc: Document, read: PageText, index: int, limits: Limits) -> None:
-    """Add the lines of page ``index`` (0-based) to ``doc``: page 1's first lines (the marking and a
-    cover), the last page's last lines (成文日期, 版记)."""
+    """Add the lines of page ``index`` (0-based) to ``doc``: the first lines of the pages before the last
+    (the marking and a cover), the last page's last lines (成文日期, 版记)."""
     units = page_units(read, index + 1, limits)
+    if doc.geometry is not None:
+        units = in_zones(units, doc.geometry.height)
     if index == 0:
         doc.no_text = no_text(read)
         if doc.no_text:
             # Read, but the marking place could not be: not complete (ML902 reports it).
             doc.status, doc.reason = Status.PARTIAL, "no text layer"
-        units = units[: limits.max_body_units_kept]
-    elif index == (doc.page_count or 1) - 1:
+    if index == (doc.page_count or 1) - 1 and index != 0:
         units = units[-limits.max_tail_units_kept :] if limits.max_tail_units_kept > 0 else []
+    else:
+        units = units[: limits.max_body_units_kept]
     doc.units.extend(units)
+
+
+MM = 72 / 25.4
+#: The type area of GB/T 9704-2012 5.2.1 on A4: 37 mm from the top edge, 35 mm from the bottom.
+TYPE_AREA_TOP = 37 * MM
+TYPE_AREA_BOTTOM = 35 * MM
+#: Headers and footers are set within this distance of the page edge (GB/T 9704 templates put the header
+#: about 15 mm from the top and the page number about 25 mm from the bottom; Word and WPS 12.7-15 mm); no
+#: type area starts this close to the edge (Word's default margin is 25.4 mm).
+RUNNING_EDGE = 26 * MM
+#: The blank band between a header and the type area reaches down to about the type area's edge; this
+#: much short of it still counts (a first line set a little high).
+ZONE_SLACK = 2 * MM
+
+
+def in_zones(units: list[TextUnit], height: float) -> list[TextUnit]:
+    """Lines above the type area are header text and lines below it footer text, whether or not they
+    repeat on other pages (a first-page-only header): markings.md section 7, "Formats". A line near the
+    edge counts only when blank space separates it from the type area: on a page with narrow margins the
+    first and last lines of the body stand that close to the edge too, with no such gap."""
+    boxes = [unit.bbox for unit in units if unit.bbox is not None]
+    below_header = [box[1] for box in boxes if not _in_band(box, height, True)]
+    above_footer = [box[3] for box in boxes if not _in_band(box, height, False)]
+    out = []
+    for unit in units:
+        box = unit.bbox
+        if box is not None and _in_band(box, height, True) and all(
+                top >= TYPE_AREA_TOP - ZONE_SLACK for top in below_header if top > box[3]):
+            unit = replace(unit, part="header")
+        elif box is not None and _in_band(box, height, False) and all(
+                bottom <= height - TYPE_AREA_BOTTOM + ZONE_SLACK for bottom in above_footer if bottom < box[1]):
+            unit = replace(unit, part="footer")
+        out.append(unit)
+    return out
+
+
+def _in_band(box: tuple[float, float, float, float], height: float, top_edge: bool) -> bool:
+    """The box lies outside the type area and near the page's top (or bottom) edge."""
+    middle = (box[1] + box[3]) / 2
+    if top_edge:
+        return box[3] <= TYPE_AREA_TOP and middle <= RUNNING_EDGE
+    return box[1] >= height - TYPE_AREA_BOTTOM and middle >= height - RUNNING_EDGE
 
 
 def mark_running_lines(doc: Document) -> None:

@@ -1,9 +1,10 @@
-"""A page's drawn glyphs and thin horizontal lines, as the fixed-layout readers (PDF, OFD) record them
-for line building (``pdf_lines``): no format library here, so an OFD read never loads PDFium."""
+"""A page's drawn glyphs, thin horizontal lines and thin vertical ones (table rules), as the fixed-layout
+readers (PDF, OFD) record them for line building (``pdf_lines``): no format library here, so an OFD read
+never loads PDFium."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: A strike-through is a horizontal path no thicker than this (LibreOffice strokes 1.2 pt lines, whose
 #: bounds are 2.4 pt high; Word fills thin rectangles).
@@ -58,3 +59,4 @@ class PageText:
     undecodable: int
     has_image: bool
     turned: bool = True  # text objects run in more than one direction (False: no watermark to set apart)
+    rules: list[tuple[float, float, float]] = field(default_factory=list)  # thin vertical paths (x, top, bottom)

@@ -19,7 +19,7 @@ from lxml import etree
 from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Document, PageGeometry, Status
-from marklint.parsers.fixed_layout import add_page, mark_running_lines, pages_to_read
+from marklint.parsers.fixed_layout import add_page, mark_running_lines, pages_to_read, read_past_blank
 from marklint.parsers.ofd_package import ROOT_PART, OfdPackage, child, child_text, children, local_name
 from marklint.parsers.ofd_text import MM, PageReader, Resources, numbers, watermark_text
 from marklint.parsers.ooxml_package import read_zip
@@ -62,7 +62,8 @@ class _OfdReader:
         templates = {(t.get("ID") or "").strip(): t for t in children(common, "TemplatePage")}
         default_box = numbers(child_text(child(common, "PageArea"), "PhysicalBox"), 4) or A4
         watermarks: list[str] = []
-        for index in pages_to_read(len(pages), self.limits):
+        indices = pages_to_read(len(pages), self.limits)
+        for index in indices:  # read_past_blank may add the next page: the loop reaches it
             try:
                 page_part = package.resolve(document_part, pages[index].get("BaseLoc") or "")
                 reader, box = self._page(document_part, page_part, templates, resources, default_box)
@@ -74,6 +75,7 @@ class _OfdReader:
             if index == 0:
                 doc.geometry = PageGeometry(round(box[2] * MM, 2), round(box[3] * MM, 2))
             add_page(doc, reader.drawing.page_text(), index, self.limits)
+            read_past_blank(doc, index, indices, self.limits)
             # An annotation is no marking place: one that cannot be read hides nothing of the page.
             with contextlib.suppress(NotExamined):
                 watermarks.extend(self._watermarks(document_part, document, pages[index]))

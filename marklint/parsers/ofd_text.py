@@ -47,6 +47,7 @@ class PageDrawing:
 
     glyphs: list[Glyph] = field(default_factory=list)
     strikes: list[tuple[float, float, float]] = field(default_factory=list)
+    rules: list[tuple[float, float, float]] = field(default_factory=list)
     decodable: int = 0
     undecodable: int = 0
     has_image: bool = False
@@ -54,8 +55,9 @@ class PageDrawing:
 
     def page_text(self) -> PageText:
         self.strikes.sort()
+        self.rules.sort()
         return PageText(self.glyphs, self.strikes, self.decodable, self.undecodable, self.has_image,
-                        len(self.angles) > 1)
+                        len(self.angles) > 1, self.rules)
 
 
 def numbers(value: str | None, count: int | None = None) -> list[float] | None:
@@ -282,6 +284,8 @@ class PageReader:
         height, width = bottom - top, right - left
         if height <= STRIKE_MAX_THICKNESS and width >= max(1.0, 3 * height):
             self.drawing.strikes.append(((top + bottom) / 2, left, right))
+        elif width <= STRIKE_MAX_THICKNESS and height >= max(1.0, 3 * width):
+            self.drawing.rules.append(((left + right) / 2, top, bottom))  # a table rule between cells
 
 
 def watermark_text(appearance: etree._Element) -> str:

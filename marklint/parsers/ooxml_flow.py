@@ -1,8 +1,8 @@
 """Reading WordprocessingML stories (body, header, footer, text box) into text units.
 
-A story is a sequence of paragraphs and tables. Each paragraph line (split at w:br), table row and
-text-box paragraph becomes one TextUnit with style spans; pages are counted from explicit and
-rendered page breaks when the reader tracks pages (the body).
+A story is a sequence of paragraphs and tables. Each paragraph line (split at w:br), table cell and
+text-box paragraph becomes one TextUnit with style spans (the cells of a row share a line number); pages
+are counted from explicit and rendered page breaks when the reader tracks pages (the body).
 """
 
 from __future__ import annotations
@@ -226,12 +226,14 @@ class FlowReader:
             self.row(row)
 
     def row(self, tr: etree._Element) -> None:
-        """One row, one unit: paragraphs of a cell joined by a space, cells joined by nothing."""
-        line = _Line()
+        """One row: each cell its own unit (a cell's paragraphs joined by a space), all on one line number,
+        so that a row of a header table (``机密★10年 | 某某县财政局``) or of a table that lists levels
+        (``秘密 | 10年``) is never read as one string (markings.md section 7: each cell is its own unit)."""
+        cells: list[_Line] = []
         boxes = []
         nested = []
         for cell in _children(tr, W_TC):
-            cell_start = line.length
+            line = _Line()
             separate = False
             for block in _cell_blocks(cell):
                 if block.tag == W_TBL:
@@ -241,7 +243,7 @@ class FlowReader:
                 self._inline(block, self.styles.paragraph_style_id(first_child(block, W_PPR)), items)
                 for kind, value, run_look in items:
                     if kind == TEXT:
-                        if separate and line.length > cell_start and value:
+                        if separate and line.length and value:
                             line.add(" ", None, self.page)
                         separate = False
                         line.add(value, run_look, self.page)
@@ -252,7 +254,10 @@ class FlowReader:
                     elif self.track_pages and (kind == PAGE_BREAK or self._text_since_break or line.length):
                         self._new_page()
                 separate = True
-        self._flush(self.table_part, line, None)
+            cells.append(line)
+        number = None
+        for line in cells:
+            number = self._flush(self.table_part, line, None, number)
         for box, page in boxes:
             self._text_box(box, page)
         for table in nested:
@@ -332,19 +337,23 @@ class FlowReader:
         self.page += 1
         self._text_since_break = False
 
-    def _flush(self, part: str, line: _Line, look: ParagraphLook | None) -> None:
+    def _flush(self, part: str, line: _Line, look: ParagraphLook | None, number: int | None = None) -> int | None:
+        """Emit ``line`` as a unit; ``number`` is the line number to share (the cells of one table row).
+        Returns the line number used, or ``number`` when the line was empty."""
         text = "".join(line.pieces)
         if not text.strip():
-            return
+            return number
         page = line.page if line.page is not None else self.page
         key = (part, page)
-        number = self._line_numbers.get(key, 0) + 1
-        self._line_numbers[key] = number
+        if number is None or self._line_numbers.get(key, 0) < number:
+            number = self._line_numbers.get(key, 0) + 1
+            self._line_numbers[key] = number
         align, indent = (look.align, look.indent) if look is not None else (None, None)
         self._sink(RawUnit(text, part, page, number, line.spans, align, indent))
         if self.track_pages:
             self._text_since_break = True
             self._started = True
+        return number
 
 
 def _choose(alternate: etree._Element) -> etree._Element | None:

@@ -302,7 +302,19 @@ class Package:
         self._members = {info.filename: info for info in infos}
         # OPC part names compare case-insensitively.
         self._folded = {name.lower(): name for name in self._members}
+        if len(self._folded) < len(infos):
+            # ZIP allows a name twice; readers differ on which copy they take (zipfile the last, others the
+            # first), so the document Word shows need not be the one read here.
+            seen: set[str] = set()
+            for info in infos:
+                if info.filename.lower() in seen:
+                    raise NotExamined("ambiguous", f"the ZIP holds the part {info.filename} twice")
+                seen.add(info.filename.lower())
         self._parser = etree.XMLParser(**_PARSER_OPTIONS)
+
+    def members(self) -> list[str]:
+        """Every member name of the package."""
+        return list(self._members)
 
     def member(self, name: str) -> str | None:
         """The ZIP member name of part ``name``, or None when the package has no such part."""

@@ -1,9 +1,10 @@
 """Read a PDF's page 1 and last page into text lines rebuilt from PDFium's glyphs.
 
-The marking stands on page 1 and the issue date (成文日期, 版记) on the last page, so only those pages are
-loaded: a 500-page PDF costs about what a 2-page one does. Lines are rebuilt from glyph positions rather
-than taken from PDFium's text stream, because the stream carries spaces and line breaks that PDFium
-invents (``机密★5 年`` where the page shows ``机密★5年``) and ML103 must judge the page, not the extractor.
+The marking stands on page 1 (or the first page with body text, when blank pages come first) and the
+issue date (成文日期, 版记) on the last page, so only those pages are loaded: a 500-page PDF costs about
+what a 2-page one does. Lines are rebuilt from glyph positions rather than taken from PDFium's text
+stream, because the stream carries spaces and line breaks that PDFium invents (``机密★5 年`` where the
+page shows ``机密★5年``) and ML103 must judge the page, not the extractor.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from pathlib import Path
 from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Document, PageGeometry, Status
-from marklint.parsers.fixed_layout import add_page, mark_running_lines, pages_to_read
+from marklint.parsers.embedded import attach_pdf
+from marklint.parsers.fixed_layout import add_page, mark_running_lines, no_text, pages_to_read, read_past_blank
+from marklint.parsers.glyphs import PageText
+from marklint.parsers.pdf_fonts import font_key, suspect_fonts, unmapped_fonts
 from marklint.parsers.pdf_glyphs import Frame, read_page
 from marklint.parsers.pdf_metadata import metadata
-from marklint.parsers.pdf_streams import FLATE_MAX_RATIO, inflates_within, oversized_pages
+from marklint.parsers.pdf_streams import oversized_pages, streams_within
 from marklint.parsers.pdfium import pdfium_c
 
 
@@ -42,12 +46,13 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
         doc = Document(path=display_path, format="pdf", page_count=page_count)
         indices = pages_to_read(page_count, limits)
         # PDFium inflates a page's streams whole when it loads the page: a bomb is measured first, unless
-        # the whole file is too small to inflate past the limit (Flate expands at most 1032 to 1).
+        # the whole file cannot inflate past the limit (pdf_streams.streams_within).
         oversized = {}
         limit = limits.max_pdf_stream_bytes
-        if os.path.getsize(path) * FLATE_MAX_RATIO > limit and not inflates_within(path, limit):
+        measured = not streams_within(path, limit)
+        if measured:
             oversized = oversized_pages(path, indices, page_count, limit)
-        for index in indices:
+        for index in indices:  # read_past_blank may add the next page: the loop reaches it
             if index in oversized:
                 if index == 0:
                     raise NotExamined("over a safety limit", oversized[index])
@@ -71,9 +76,17 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
                     raise NotExamined("corrupt", "page 1 has an unreadable text layer")
                 doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} has an unreadable text layer"
                 continue
+            garbled = _glyph_codes(read, path, index, page_count)
+            if garbled and not (index == 0 and no_text(read)) and doc.status == Status.COMPLETE:
+                doc.status = Status.PARTIAL
+                doc.reason = f"undecodable text: page {index + 1} has {garbled} glyphs in fonts without a Unicode map"
             add_page(doc, read, index, limits)
+            following = read_past_blank(doc, index, indices, limits)
+            if following is not None and measured:
+                oversized.update(oversized_pages(path, [following], page_count, limit))
         mark_running_lines(doc)
         doc.properties = metadata(pdf, path)
+        attach_pdf(doc, path, pdfium_c.FPDFDoc_GetAttachmentCount(pdf), limits)
         return doc
     finally:
         pdfium_c.FPDF_CloseDocument(pdf)
@@ -87,6 +100,23 @@ def _load_error(code: int) -> NotExamined:
     if code == pdfium_c.FPDF_ERR_FORMAT:
         return NotExamined("corrupt", "not a readable PDF structure")
     return NotExamined("corrupt", f"PDFium error {code}")
+
+
+def _glyph_codes(page: PageText, path: Path, index: int, page_count: int) -> int:
+    """How many glyphs of the page are raw codes of fonts with no usable Unicode map (pdf_fonts); they are
+    made undecodable (U+FFFD), so no code passes for a character."""
+    suspects = suspect_fonts(page)
+    unmapped = suspects & unmapped_fonts(path, index, page_count) if suspects else set()
+    if not unmapped:
+        return 0
+    garbled = 0
+    for glyph in page.glyphs:
+        if not glyph.is_space and glyph.char != "\ufffd" and font_key(glyph.look[0]) in unmapped:
+            glyph.char = "\ufffd"
+            garbled += 1
+    page.decodable -= garbled
+    page.undecodable += garbled
+    return garbled
 
 
 # --- glyphs ------------------------------------------------------------------------------------------------

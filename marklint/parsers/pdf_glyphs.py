@@ -1,4 +1,5 @@
-"""The glyphs PDFium reports on a page, and the page's thin horizontal lines (strike-through candidates).
+"""The glyphs PDFium reports on a page, its thin horizontal lines (strike-through candidates) and thin
+vertical ones (table rules between cells).
 
 Every call into PDFium for one glyph costs, so the per-glyph calls go through plain C prototypes and what
 belongs to a text object (font, size, colour, angle) is asked once per object. Boxes are in points from
@@ -67,7 +68,8 @@ def read_page(page: ctypes.c_void_p, frame: Frame) -> PageText | None:
     scan = _ObjectScan(frame)
     scan.page(page)
     scan.strikes.sort()
-    return PageText(glyphs, scan.strikes, decodable, undecodable, scan.has_image, turned)
+    scan.rules.sort()
+    return PageText(glyphs, scan.strikes, decodable, undecodable, scan.has_image, turned, scan.rules)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -276,6 +278,7 @@ class _ObjectScan:
     def __init__(self, frame: Frame) -> None:
         self.frame = frame
         self.strikes: list[tuple[float, float, float]] = []
+        self.rules: list[tuple[float, float, float]] = []  # table rules between cells
         self.has_image = False
         self.budget = MAX_PAGE_OBJECTS
         self._corners = tuple(ctypes.c_float() for _ in range(4))
@@ -320,6 +323,8 @@ class _ObjectScan:
         height, width = y1 - y0, x1 - x0
         if height <= STRIKE_MAX_THICKNESS and width >= max(1.0, 3 * height):
             self.strikes.append(((y0 + y1) / 2, x0, x1))
+        elif width <= STRIKE_MAX_THICKNESS and height >= max(1.0, 3 * width):
+            self.rules.append(((x0 + x1) / 2, y0, y1))
 
 
 def _concat(first: _Matrix, then: _Matrix) -> _Matrix:

@@ -119,9 +119,17 @@ def _group(ordered: list[Glyph]) -> tuple[list[list[Glyph]], list[tuple[float, f
     return lines, bands, exact
 
 
-def _segments(line: list[Glyph]) -> list[list[Glyph]]:
-    """One line's glyphs as units: split at very wide gaps, spaces collapsed and inferred from gaps."""
+def _cuts(rules: list[tuple[float, float, float]], top: float, bottom: float) -> list[float]:
+    """The x of the vertical rules that cross a line's band through its middle: table cell borders."""
+    middle = (top + bottom) / 2
+    return sorted(x for x, rule_top, rule_bottom in rules if rule_top <= middle <= rule_bottom)
+
+
+def _segments(line: list[Glyph], cuts: list[float] = ()) -> list[list[Glyph]]:  # type: ignore[assignment]
+    """One line's glyphs as units: split at very wide gaps and at table rules (``cuts``: each cell is its
+    own unit, markings.md section 7), spaces collapsed and inferred from gaps."""
     units: list[list[Glyph]] = []
+    cut = 0  # the first rule not yet passed
     current: list[Glyph] = []
     pending: list[Glyph] = []  # space glyphs since the last visible glyph
     previous: Glyph | None = None
@@ -141,7 +149,11 @@ def _segments(line: list[Glyph]) -> list[list[Glyph]]:
             if em < 1.0:
                 em = 1.0
             gap = glyph.x0 - previous.x1
-            if gap > SPLIT_GAP_EM * em:
+            ruled = False
+            while cut < len(cuts) and cuts[cut] <= glyph.x0:
+                ruled = ruled or cuts[cut] >= previous.x1
+                cut += 1
+            if ruled or gap > SPLIT_GAP_EM * em:
                 units.append(current)
                 current = []
             elif pending or gap > SPACE_GAP_EM * em:
@@ -218,7 +230,11 @@ def page_units(page: PageText, page_number: int, limits: Limits) -> list[TextUni
             _mark_struck(line, top, bottom, page.strikes, heights)
         for run in rotated:
             _mark_struck(run, *_extent(run), page.strikes, heights)
-    pieces = [segment for line in lines for segment in _segments(line)]
+    if page.rules:
+        pieces = [segment for line, (top, bottom) in zip(lines, bands, strict=True)
+                  for segment in _segments(line, _cuts(page.rules, top, bottom))]
+    else:
+        pieces = [segment for line in lines for segment in _segments(line)]
     pieces.extend(rotated)
     units = []
     max_chars = max(limits.max_unit_chars, 0)

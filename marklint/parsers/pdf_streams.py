@@ -7,8 +7,11 @@ page tree's /Count, from the nearer end) and they are inflated piece by piece an
 
 from __future__ import annotations
 
+import io
 import logging
 import mmap
+import os
+import re
 import zlib
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -30,16 +33,53 @@ _STREAM_LINE_BYTES = 256
 _WHITESPACE = b" \t\r\n\f\x00"
 
 
+#: A stream's /Filter: an array of names, one name, or a reference (the value may stand in a compressed
+#: object stream, out of sight of a scan of the raw bytes).
+_FILTER_VALUE = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>()]+|\d+\s+\d+\s+R)")
+_FLATE_NAMES = (b"FlateDecode", b"Fl")
+#: Filters that expand more than they shrink; LZW and RunLength are never measured by the raw scan.
+_EXPANDING = (*_FLATE_NAMES, b"LZWDecode", b"LZW", b"RunLengthDecode", b"RL")
+
+
+def _filters_beyond_raw_scan(data: bytes | mmap.mmap, within_one_flate: bool) -> bool:
+    """Whether some stream's filters can expand in a way the raw scan does not count: a filter by reference,
+    LZW or RunLength, Flate applied more than once, and (``within_one_flate`` False) Flate data under another
+    encoding such as ASCII85, whose zlib header the raw scan cannot see. With ``within_one_flate`` the file is
+    small enough that one Flate cannot pass the limit, so only what expands beyond one Flate counts."""
+    for match in _FILTER_VALUE.finditer(data):
+        value = match.group(1)
+        if value[:1].isdigit() or re.search(rb"\d\s+R", value):
+            return True
+        names = re.findall(rb"/([^\s/\[\]]+)", value)
+        expanding = [name for name in names if name in _EXPANDING]
+        if any(name not in _FLATE_NAMES for name in expanding) or len(expanding) > 1:
+            return True
+        if expanding and len(names) > 1 and not within_one_flate:
+            return True
+    return False
+
+
+def streams_within(path: Path, limit: int) -> bool:
+    """Whether no page of the PDF can reach ``limit`` bytes of decoded streams, so its pages need no measure:
+    a file too small to inflate past the limit through one Flate (which expands at most FLATE_MAX_RATIO to
+    1) and with no filter that expands further, or one the raw scan (``inflates_within``) clears."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size * FLATE_MAX_RATIO <= limit:
+            return not _filters_beyond_raw_scan(handle.read(), True)  # at most limit / 1032 bytes
+    return inflates_within(path, limit)
+
+
 def inflates_within(path: Path, limit: int) -> bool:
     """Whether no page can reach ``limit`` bytes: the file's bytes plus what each of its zlib streams inflates
     to come to no more than ``limit``. Found by a scan of the raw bytes, without parsing the file: every
     stream PDFium decodes follows a ``stream`` keyword in them (a stream cannot sit inside an object stream),
     and its data starts after the keyword's line. This spares most files the page-by-page measure through
     pypdf (and importing pypdf). False where it cannot tell: an encrypted file, whose streams do not inflate
-    until decrypted, or a total over the limit."""
+    until decrypted, filters the scan cannot count (``_filters_beyond_raw_scan``), or a total over the limit."""
     with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        if data.find(b"/Encrypt") >= 0:
-            return False
+        if len(data) > limit or data.find(b"/Encrypt") >= 0 or _filters_beyond_raw_scan(data, False):
+            return False  # the first without a search through the file: a search maps every page of it
         total = len(data)  # bounds every stream that is stored or not Flate (counted as stored, as the meter does)
         with memoryview(data) as view:
             at = data.find(b"stream")
@@ -74,49 +114,74 @@ def _inflated_after_keyword(data: mmap.mmap, view: memoryview, after: int, budge
     return largest
 
 
-def _inflated_size(view: memoryview, start: int, budget: int) -> int:
+def _inflated_size(view: memoryview, start: int, budget: int, stages: int = 1) -> int:
     """What the zlib stream starting at ``start`` inflates to, counted up to just past ``budget``, one piece at
-    a time: neither its input nor its output is ever held whole."""
-    inflater = zlib.decompressobj()
-    total = 0
+    a time: neither its input nor its output is ever held whole. With ``stages`` above 1 the stream is Flate
+    applied several times (``/Filter [/FlateDecode /FlateDecode]``): each stage's output feeds the next, and
+    the last stage's output is counted, since that is what PDFium allocates."""
+    inflaters = [zlib.decompressobj() for _ in range(max(stages, 1))]
+    counted = [0]
     position = start
-    pending: bytes | memoryview = b""
     try:
-        while total <= budget and not inflater.eof:
-            if not pending and position < len(view):
-                pending = view[position:position + _SCAN_INPUT_BYTES]
-                position += len(pending)
-            piece = inflater.decompress(pending, INFLATE_CHUNK)  # with no input left, what zlib still holds
-            total += len(piece)
-            pending = inflater.unconsumed_tail
-            if not piece and not pending and position >= len(view):
-                break  # the file ended inside the stream
+        while counted[0] <= budget and not inflaters[0].eof and position < len(view):
+            piece = view[position:position + _SCAN_INPUT_BYTES]
+            position += len(piece)
+            _feed(inflaters, 0, piece, counted, budget)
+        for stage in range(len(inflaters)):  # what each inflater still holds once its input has ended
+            _feed(inflaters, stage, b"", counted, budget)
     except zlib.error:
         pass  # damaged after this point: PDFium stops there too
-    return total
+    return counted[0]
+
+
+def _feed(inflaters: list, stage: int, data: bytes | memoryview, counted: list[int], budget: int) -> None:
+    """Pass ``data`` through inflater ``stage`` and the ones after it in pieces of at most INFLATE_CHUNK,
+    adding what the last one gives to ``counted[0]``; stops as soon as that passes ``budget``."""
+    if stage == len(inflaters):
+        counted[0] += len(data)
+        return
+    inflater = inflaters[stage]
+    pending = data
+    while counted[0] <= budget and not inflater.eof:
+        piece = inflater.decompress(pending, INFLATE_CHUNK)  # with no input left, what zlib still holds
+        pending = inflater.unconsumed_tail
+        if piece:
+            _feed(inflaters, stage + 1, piece, counted, budget)
+        elif not pending:
+            break
 
 
 def oversized_pages(path: Path, indices: list[int], page_count: int, limit: int) -> dict[int, str]:
     """The pages (0-based, among ``indices``) whose content streams, forms, embedded fonts and CMaps inflate
-    to more than ``limit`` bytes together, with what was measured. Counted through pypdf piece by piece,
-    never held: a 1 MiB stream can inflate to 1 GiB, which PDFium would allocate at once. A file pypdf
-    cannot read is left to PDFium unmeasured."""
+    to more than ``limit`` bytes together, with what was measured. Counted piece by piece, never held: a
+    1 MiB stream can inflate to 1 GiB, which PDFium would allocate at once. pypdf finds the streams; one it
+    will not read (a declared length past its own cap, a length that lies) is measured from the file's bytes.
+    Called only for a file the raw scan could not clear, so a page that cannot be measured at all (a page
+    tree or a file pypdf cannot read) is refused too: PDFium must never inflate what nobody measured."""
     over: dict[int, str] = {}
-    try:
-        with open(path, "rb") as handle:
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        try:
             reader = open_reader(handle)
             pages = reader.trailer["/Root"].get_object()["/Pages"]
-            for index in indices:
-                try:
-                    page, resources = _page_at(pages, index, page_count)
-                    size = _StreamMeter(limit).page(page, resources) if page is not None else 0
-                except Exception:
-                    continue  # a damaged page: PDFium judges it
-                if size > limit:
-                    over[index] = f"page {index + 1} content, fonts and forms inflate to over {limit} bytes"
-    except Exception:
-        pass  # pypdf cannot read what PDFium may: unmeasured
+        except Exception:
+            reader = pages = None
+        for index in indices:
+            try:
+                page, resources = _page_at(pages, index, page_count) if reader is not None else (None, None)
+                if page is None:
+                    raise _Unmeasurable("not found")
+                with memoryview(data) as view:
+                    size = _StreamMeter(limit, reader, view).page(page, resources)
+            except Exception:
+                over[index] = f"page {index + 1} content, fonts and forms cannot be measured against {limit} bytes"
+                continue
+            if size > limit:
+                over[index] = f"page {index + 1} content, fonts and forms inflate to over {limit} bytes"
     return over
+
+
+class _Unmeasurable(Exception):
+    """A stream the meter cannot find or read: its page is refused rather than left to PDFium unmeasured."""
 
 
 def open_reader(handle: BinaryIO) -> Any:
@@ -141,17 +206,20 @@ def _reader(pypdf: Any, handle: BinaryIO) -> Any:
 
 
 class _StreamMeter:
-    """Adds up the inflated size of the streams PDFium decodes to load a page and read its text, stopping
+    """Adds up the decoded size of the streams PDFium decodes to load a page and read its text, stopping
     as soon as the total passes the limit."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, reader: Any, data: memoryview) -> None:
         self.limit = limit
+        self.reader = reader
+        self.data = data  # the file's bytes, for the streams pypdf will not read
         self.total = 0
-        self._seen: set[int] = set()
+        self._seen: set[object] = set()
 
     def page(self, page: dict, inherited: object) -> int:
-        contents = _resolve(page.get("/Contents"))
-        for stream in contents if isinstance(contents, list) else [contents]:
+        contents = page.get("/Contents")
+        listed = None if self._in_file(contents) else _resolve(contents)  # an array of streams, or a stream
+        for stream in listed if isinstance(listed, list) else [contents]:
             self._stream(stream)
         self._resources(page.get("/Resources", inherited), MAX_FORM_DEPTH)
         return self.total
@@ -165,10 +233,9 @@ class _StreamMeter:
             self._font(_resolve(font), 2)
         objects = _resolve(resources.get("/XObject"))
         for xobject in objects.values() if isinstance(objects, dict) else ():
-            xobject = _resolve(xobject)
-            is_form = isinstance(xobject, dict) and xobject.get("/Subtype") == "/Form" and depth > 0
-            if is_form and self._stream(xobject):
-                self._resources(xobject.get("/Resources"), depth - 1)  # type: ignore[union-attr]
+            form = self._stream(xobject, "/Form") if depth > 0 else None
+            if form is not None:
+                self._resources(form.get("/Resources"), depth - 1)
 
     def _font(self, font: object, depth: int) -> None:
         if not isinstance(font, dict) or depth <= 0:
@@ -182,21 +249,122 @@ class _StreamMeter:
         for descendant in descendants if isinstance(descendants, list) else ():
             self._font(_resolve(descendant), depth - 1)
 
-    def _stream(self, stream: object) -> bool:
-        """Count one stream once; False when it was counted before (a form that draws itself)."""
-        stream = _resolve(stream)
-        raw = getattr(stream, "_data", None)
-        if not isinstance(raw, bytes) or id(stream) in self._seen or self.total > self.limit:
-            return False
-        self._seen.add(id(stream))
-        filters = _resolve(stream.get("/Filter"))  # type: ignore[union-attr]
-        first = _resolve(filters[0]) if isinstance(filters, list) and filters else filters
-        if first in ("/FlateDecode", "/Fl"):
+    def _stream(self, stream: object, subtype: str | None = None) -> dict | None:
+        """Count one stream once (only when its /Subtype is ``subtype``, where given) and return its dictionary;
+        None when it was counted before (a form that draws itself), is no stream or is of another subtype."""
+        if stream is None:
+            return None
+        key = (stream.idnum, stream.generation) if hasattr(stream, "idnum") else id(stream)
+        if key in self._seen or self.total > self.limit:
+            return None
+        self._seen.add(key)
+        budget = self.limit - self.total
+        if self._in_file(stream):
+            # Read from the file's bytes, never through pypdf, which refuses a declared length past its cap,
+            # trusts one that lies, and skips a stream's trailing white space a byte at a time.
+            dictionary, start = self._raw_dictionary(stream)
+            if start < 0 or (subtype is not None and dictionary.get("/Subtype") != subtype):
+                return None
+            self.total += self._raw_size(dictionary, start, budget)
+            return dictionary
+        try:
+            resolved = _resolve(stream)  # encrypted: only pypdf decrypts it
+        except Exception as exc:
+            raise _Unmeasurable("pypdf cannot read the stream") from exc
+        raw = getattr(resolved, "_data", None)
+        if not isinstance(raw, bytes) or (subtype is not None and resolved.get("/Subtype") != subtype):
+            return None
+        filters = _filters(resolved)
+        if not filters:
+            self.total += len(raw)
+        elif all(name in _FLATE for name in filters):
             with memoryview(raw) as view:
-                self.total += _inflated_size(view, 0, self.limit - self.total)
+                self.total += _inflated_size(view, 0, budget, len(filters))
         else:
-            self.total += len(raw)  # other filters do not amplify like Flate (LZW is left to PDFium)
-        return True
+            self.total += _decoded_size(resolved, len(raw), budget)
+        return resolved
+
+    def _offset(self, stream: object) -> int | None:
+        """Where an indirect object starts in the file, from the cross-reference table (None: not there)."""
+        idnum, generation = getattr(stream, "idnum", None), getattr(stream, "generation", 0)
+        offset = self.reader.xref.get(generation, {}).get(idnum) if idnum is not None else None
+        return offset if isinstance(offset, int) and 0 <= offset < len(self.data) else None
+
+    def _in_file(self, stream: object) -> bool:
+        """Whether ``stream`` is an indirect object standing in the file as a dictionary (so a stream, read from
+        the file's bytes), in a file that is not encrypted."""
+        offset = self._offset(stream)
+        if offset is None or self.reader.is_encrypted:
+            return False
+        head = bytes(self.data[offset:offset + _MAX_DICTIONARY_BYTES])
+        after = head.find(b"obj")
+        return after >= 0 and head[after + 3:].lstrip(_WHITESPACE).startswith(b"<<")
+
+    def _raw_dictionary(self, stream: object) -> tuple[dict, int]:
+        """The dictionary of a stream object pypdf will not read, parsed from the file's bytes at the object's
+        cross-reference offset, and where its data starts."""
+        from pypdf.generic import DictionaryObject
+
+        offset = self._offset(stream)
+        if offset is None:
+            raise _Unmeasurable("no offset")
+        window = bytes(self.data[offset:offset + _MAX_DICTIONARY_BYTES])
+        opening = window.find(b"<<")
+        keyword = window.find(b"stream", opening)  # the first after the dictionary opens: the data may hold more
+        if opening < 0:
+            raise _Unmeasurable("no dictionary")
+        end = window.find(b"endobj", opening)
+        if keyword < 0 or 0 <= end < keyword:  # a dictionary with no stream: nothing to decode
+            return DictionaryObject.read_from_stream(io.BytesIO(window[opening:end]), self.reader), -1
+        dictionary = DictionaryObject.read_from_stream(io.BytesIO(window[opening:keyword]), self.reader)
+        line = window[keyword + len(b"stream"):keyword + len(b"stream") + _STREAM_LINE_BYTES]
+        newline = line.find(b"\n")
+        start = keyword + len(b"stream") + (newline + 1 if newline >= 0 else len(line) - len(line.lstrip(_WHITESPACE)))
+        return dictionary, offset + start
+
+    def _raw_size(self, dictionary: dict, start: int, budget: int) -> int:
+        """The decoded size of a stream measured from the file's bytes from ``start``: its data runs to the next
+        ``endstream`` (as PDFium reads a stream whose length is wrong), looked for no further than the budget."""
+        end = self.data.obj.find(b"endstream", start, start + budget + _MAX_DICTIONARY_BYTES)
+        end = end if end >= 0 else min(len(self.data), start + budget + _MAX_DICTIONARY_BYTES)
+        filters = _filters(dictionary)
+        if not filters:
+            return end - start
+        if all(name in _FLATE for name in filters):
+            return _inflated_size(self.data[:end], start, budget, len(filters))
+        if end - start > budget:
+            return end - start  # other filters shrink or expand little: already over
+        from pypdf.generic import StreamObject
+
+        decoded = StreamObject.initialize_from_dictionary({**dictionary, "__streamdata__": bytes(self.data[start:end])})
+        return _decoded_size(decoded, end - start, budget)
+
+
+#: Filter names of Flate, full and abbreviated.
+_FLATE = ("/FlateDecode", "/Fl")
+#: A stream's dictionary is looked for within this many bytes of its object's offset.
+_MAX_DICTIONARY_BYTES = 64 * 1024
+
+
+def _filters(stream: object) -> list[object]:
+    filters = _resolve(stream.get("/Filter"))  # type: ignore[union-attr]
+    if isinstance(filters, list):
+        return [_resolve(name) for name in filters]
+    return [filters] if filters is not None else []
+
+
+def _decoded_size(stream: Any, raw_size: int, budget: int) -> int:
+    """The size of a stream through filters other than Flate alone (ASCII85 then Flate, LZW, RunLength),
+    decoded by pypdf, whose decoders stop at its own cap (75 MB): a stream that reaches it is counted as over
+    the budget. One pypdf cannot decode at all (an unknown filter) PDFium cannot either: counted as stored."""
+    from pypdf.errors import LimitReachedError
+
+    try:
+        return len(stream.get_data())
+    except LimitReachedError:
+        return budget + 1
+    except Exception:
+        return raw_size
 
 
 def _page_at(pages: object, index: int, total: int) -> tuple[dict | None, object]:

@@ -2,12 +2,18 @@
 
 ``JsonWriter`` writes the one JSON object file by file, so a large archive's report never has to be
 held in memory; ``render`` is the same writer over a finished report. ``jsonl`` writes one object per
-file as soon as it is done and a final ``{"summary": …}`` object."""
+file as soon as it is done and a final ``{"summary": …}`` object.
+
+Both carry ``scan`` (additive to contract version 1): the day the scan ran, the paths it was given and
+the language of its messages, which the inspection report (``marklint report``) shows; the JSONL summary
+object also carries ``as_of``."""
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable
+from datetime import date
 from typing import TextIO
 
 from marklint import __version__
@@ -18,11 +24,18 @@ def _dump(value: object, indent: int | None) -> str:
     return json.dumps(value, ensure_ascii=False, indent=indent)
 
 
+def scan_facts(paths: Iterable[str], lang: str) -> dict:
+    """The ``scan`` object: what the inspection report's title block needs that no file entry says."""
+    return {"date": date.today().isoformat(), "roots": list(paths), "lang": lang}
+
+
 class JsonWriter:
-    def __init__(self, stream: TextIO, as_of: str) -> None:
+    def __init__(self, stream: TextIO, as_of: str, scan: dict | None = None) -> None:
         self.stream = stream
         self.first = True
         head = {"version": 1, "tool": {"name": "marklint", "version": __version__}, "as_of": as_of}
+        if scan is not None:
+            head["scan"] = scan
         self.stream.write(_dump(head, 2)[:-2] + ',\n  "files": [')
 
     def add(self, result: FileResult) -> None:
@@ -39,8 +52,10 @@ class JsonWriter:
 
 
 class JsonLinesWriter:
-    def __init__(self, stream: TextIO, as_of: str) -> None:
+    def __init__(self, stream: TextIO, as_of: str, scan: dict | None = None) -> None:
         self.stream = stream
+        self.as_of = as_of
+        self.scan = scan
 
     def add(self, result: FileResult) -> None:
         self.stream.write(_dump(result.to_json(), None) + "\n")
@@ -50,6 +65,8 @@ class JsonLinesWriter:
         tail: dict = {"summary": report.summary}
         if report.suppressed is not None:
             tail["baseline"] = {"suppressed": report.suppressed, "stale": report.stale}
+        if self.scan is not None:
+            tail.update(as_of=self.as_of, scan=self.scan)
         self.stream.write(_dump(tail, None) + "\n")
 
 

@@ -75,7 +75,7 @@ def to_sarif(report: Report, root: Path | None = None) -> dict:
     rules = all_rules()
     index = {rule.id: position for position, rule in enumerate(rules)}
     results, notifications, artifacts = [], [], []
-    for result in report.files:
+    for result in (entry for top in report.files for entry in top.with_embedded()):
         # Every file scanned, with its coverage status, also the clean ones that have no result.
         uri, base = _uri(result.path, root)
         artifacts.append({"location": {"uri": uri, **({"uriBaseId": base} if base else {})},

@@ -13,11 +13,14 @@ Definitions (every table reconciles with the totals of ``marklint scan`` on the 
   count. It counts in the findings tables, and in the issuer table as the row ``(ledger)`` with no
   documents.
 - ``files.marked``: documents with any marking (struck, or with a non-secret word such as 内部), as the
-  scan's ``summary.marked`` counts them. ``files.classified``: documents with a classifying marking.
+  scan's ``summary.marked`` counts them. ``files.classified``: documents with a level (below).
+- The document's level: ``FileResult.level`` (``"level"`` in the JSON report): the highest live (not
+  struck, not declassified or changed by a note) 绝密, 机密 or 秘密 marking in its marking places.
+  ``files.classified`` counts the documents that have one. A document counts once, by it.
 - Classifying marking: the marking flagged ``primary`` in ``FileResult.markings``, the one the checks
-  judge the document by: a live (not struck) 绝密, 机密 or 秘密 marking, the first in a marking place on
-  the page before one in a header or footer. A document counts once, by it.
-- By level: 绝密 / 机密 / 秘密 by the classifying marking; ``unmarked``: examined (complete or partial)
+  judge the document's form and term by: the live marking in the canonical place (the 版头, the top of
+  the cover or first page), else the highest.
+- By level: 绝密 / 机密 / 秘密 by the document's level; ``unmarked``: examined (complete or partial)
   documents with none; ``not_examined``: documents that could not be read. Sums to ``files.scanned``.
 - By term: the classifying marking's term kind; durations by length: ≤1年, >1–5年, >5–10年, >10–20年,
   >20年, months counted as 1/12 year and days as 1/365 year (18个月 is >1–5年, 12个月 is ≤1年). Then
@@ -142,6 +145,8 @@ class Statistics:
     by_issuer: dict[str, IssuerCount] = field(default_factory=dict)
 
     def add(self, result: FileResult) -> None:
+        for inner in result.embedded:  # a document of its own, as the scan's summary counts it
+            self.add(inner)
         rules = [finding.rule for finding in result.findings]
         for finding in result.findings:
             self.by_kind.setdefault(kind_of(finding.rule), Counter())[finding.severity] += 1
@@ -166,12 +171,12 @@ class Statistics:
             self.by_level["not_examined"] += 1
             return
         marking = classifying_marking(result)
-        if marking is None:
+        if result.level is None or marking is None:
             self.by_level["unmarked"] += 1
             return
         self.classified += 1
         issuer.classified += 1
-        self.by_level[marking["level"]] += 1
+        self.by_level[result.level] += 1
         self.by_term[term_row(marking["term"])] += 1
         self.by_expiry_year[marking["expires"][:4] if marking["expires"] else NO_EXPIRY] += 1
 

@@ -51,10 +51,11 @@ class TextWriter:
     def add(self, result: FileResult) -> None:
         if self.statistics:
             return
-        if self.show_files:
-            self.stream.write(file_line(result, self.lang) + "\n")
-        for line in finding_lines(result, self.colour):
-            self.stream.write(line + "\n")
+        for entry in result.with_embedded():  # an embedded document under its path outer.pdf!/annex.docx
+            if self.show_files:
+                self.stream.write(file_line(entry, self.lang) + "\n")
+            for line in finding_lines(entry, self.colour):
+                self.stream.write(line + "\n")
 
     def finish(self, report: Report) -> None:
         if self.statistics:
