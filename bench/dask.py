@@ -8,8 +8,9 @@ PDF, OFD, text), cycled over 32 folders. Then, every run a subprocess of this ch
 ``--format json --as-of 2026-11-27`` and its report written to a file:
 
 1. local ``-j J`` and ``--dask local:J``, order reversed every other round, median wall time; the
-   overhead of Dask is (dask - local) / local, the cluster's start included; throughput per worker
-   process is files / seconds / J;
+   overhead of Dask is (dask - local) / local, the cluster's start included, in wall time and in CPU
+   time (user + system of every process of the run: steadier than wall time on a shared machine);
+   throughput per worker process is files / seconds / J;
 2. the reports compared byte for byte;
 3. ``--dask local:J --resume`` killed with SIGKILL once half the files are in the state, then resumed: the
    report compared with the local one, and the files the resumed run took from the state;
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -69,11 +71,20 @@ def marklint(*args: str) -> list[str]:
     return [sys.executable, "-c", "from marklint.cli import main; main()", *args, "--as-of", AS_OF, "-q"]
 
 
-def timed(command: list[str]) -> float:
-    started = time.monotonic()
+def cpu_seconds() -> float:
+    """User and system time of every finished descendant (workers are reaped by their parents, so a
+    run's pool processes and Dask processes all count once the run is over)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(command: list[str], cpu: list[float] | None = None) -> float:
+    started, cpu_before = time.monotonic(), cpu_seconds()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{command} failed: {done.stderr.decode()[-2000:]}")
+    if cpu is not None:
+        cpu.append(cpu_seconds() - cpu_before)
     return time.monotonic() - started
 
 
@@ -123,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     out = BENCH / "corpus" / "dask_out"
     out.mkdir(parents=True, exist_ok=True)
     runs: dict[str, list[float]] = {"local": [], "dask": []}
+    cpu: dict[str, list[float]] = {"local": [], "dask": []}
     commands = {
         "local": marklint("scan", str(corpus), "--format", "json", "-j", str(args.jobs), "-o", str(out / "local.json")),
         "dask": marklint("scan", str(corpus), "--format", "json", "--dask", f"local:{args.jobs}",
@@ -130,9 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     for number in range(args.rounds):
         for name in ("local", "dask") if number % 2 == 0 else ("dask", "local"):
-            seconds = timed(commands[name])
+            seconds = timed(commands[name], cpu[name])
             runs[name].append(seconds)
-            log(f"round {number + 1}: {name} {seconds:.1f} s")
+            log(f"round {number + 1}: {name} {seconds:.1f} s, {cpu[name][-1]:.1f} CPU s")
     local, dask = statistics.median(runs["local"]), statistics.median(runs["dask"])
     report = json.loads((out / "local.json").read_text(encoding="utf-8"))
     results = {
@@ -140,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         "local_seconds": round(local, 1), "dask_seconds": round(dask, 1),
         "local_runs": [round(s, 1) for s in runs["local"]], "dask_runs": [round(s, 1) for s in runs["dask"]],
         "overhead_percent": round(100 * (dask - local) / local, 1),
+        "local_cpu_seconds": [round(c, 1) for c in cpu["local"]],
+        "dask_cpu_seconds": [round(c, 1) for c in cpu["dask"]],
+        "cpu_overhead_percent": round(100 * (statistics.median(cpu["dask"]) - statistics.median(cpu["local"]))
+                                      / statistics.median(cpu["local"]), 1),
         "files_per_second_per_worker": {"local": round(args.files / local / args.jobs, 1),
                                         "dask": round(args.files / dask / args.jobs, 1)},
         "identical": (out / "dask.json").read_bytes() == (out / "local.json").read_bytes(),

@@ -17,7 +17,6 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 from uuid import uuid4
 
@@ -62,18 +61,8 @@ def connect(address: str) -> Client:
 def shards(tasks: Iterable[workers.Task], size: int, threads: int) -> Iterator[list[workers.Task]]:
     """The tasks cut into shards of ``size``; once the walk has ended, what is left is shared out evenly
     over the worker threads (down to MIN_SHARD a shard), so the last round keeps every worker busy."""
-    source = iter(tasks)
-    walked: deque[workers.Task] = deque()
-    ahead = size * threads  # the end of the walk is seen a round of shards before it comes
-    exhausted = False
-    while True:
-        if not exhausted:
-            walked.extend(islice(source, ahead - len(walked)))
-            exhausted = len(walked) < ahead
-        if not walked:
-            return
-        share = size if not exhausted else max(MIN_SHARD, -(-len(walked) // threads))
-        yield [walked.popleft() for _ in range(min(share, len(walked)))]
+    # The end of the walk is seen a round of shards before it comes.
+    return workers.cut(tasks, size, size * threads, lambda left: max(MIN_SHARD, -(-left // threads)))
 
 
 def _import_parsers() -> None:
