@@ -1,5 +1,6 @@
-"""Cost of reading one file per format: the fixture OFDs beside their PDF and DOCX copies, parsed in this
-process (no start-up, no checks), the median of several rounds per file. CPU time of this process
+"""Cost of reading one file per format: the fixture OFDs beside their PDF, DOCX and Word binary (.doc, and
+the .wps made from them) copies, parsed in this process (no start-up, no checks), the median of several
+rounds per file. CPU time of this process
 (``time.process_time``): on a shared machine, wall time also counts the other processes' turns.
 
     python bench/ofd_cost.py [rounds]
@@ -35,8 +36,8 @@ def per_file_ms(paths: list[Path], rounds: int) -> tuple[float, float]:
 
 def main() -> int:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    for fmt in ("ofd", "pdf", "docx"):
-        paths = sorted((FIXTURES / fmt).glob(f"*.{fmt}"))
+    for fmt, folder in (("ofd", "ofd"), ("pdf", "pdf"), ("docx", "docx"), ("doc", "doc"), ("wps", "doc")):
+        paths = sorted((FIXTURES / folder).glob(f"*.{fmt}"))
         median, worst = per_file_ms(paths, rounds)
         print(f"{fmt:5} {len(paths):3} files  median {median:.2f} ms/file  worst {worst:.2f} ms/file")
     return 0

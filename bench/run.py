@@ -287,10 +287,9 @@ def measured_marklint() -> str:
 CHAR_LOOP_PROBE = """
 from marklint.parsers import pdf_glyphs
 if pdf_glyphs.char_records is pdf_glyphs._python_records:
-    print("Python (_marklint_chars not built)")
+    print("Python (_marklint_chars not built, or built from another source)")
 else:
-    import _marklint_chars
-    print("compiled, " + _marklint_chars.__file__)
+    print("compiled, " + pdf_glyphs._marklint_chars.__file__)
 """
 
 

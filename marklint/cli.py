@@ -20,6 +20,7 @@ from marklint.merge import merge_command
 from marklint.model import Severity
 from marklint.results import FileResult
 from marklint.scale import scale_options
+from marklint.stopping import StoppableGroup
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "jsonl", "sarif", "html", "xlsx")
@@ -43,7 +44,7 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=StoppableGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="marklint")
 def main() -> None:
     """marklint: check the state-secret markings (国家秘密标志) on DOCX, PDF and text files."""
@@ -59,6 +60,8 @@ def _settings(config: Path | None, **flags: object) -> Settings:
             setattr(settings, name, flags[name])
     if flags.get("release"):
         settings.release = True
+    if flags.get("follow_symlinks"):
+        settings.follow_symlinks = True
     if flags.get("select"):
         settings.select = _codes(flags["select"])  # type: ignore[arg-type]
     settings.extend_select += _codes(flags.get("extend_select") or ())  # type: ignore[arg-type]
@@ -89,7 +92,9 @@ def scan_options(command: Callable) -> Callable:
         click.option("--ignore", multiple=True, help="Not these rules or prefixes."),
         click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable)."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-                     help="Worker processes (default: the number of CPUs; 1 runs in this process)."),
+                     help="Worker processes (default: the number of CPUs)."),
+        click.option("--follow-symlinks", is_flag=True, default=None,
+                     help="Follow symlinks met while walking folders (never out of the folders given)."),
     ]
     for option in reversed(options):
         command = option(command)

@@ -76,6 +76,7 @@ class Settings:
     issuers: dict[str, str] = field(default_factory=dict)  # issuer -> highest level it may classify
     serve: dict[str, object] = field(default_factory=dict)  # [serve] of marklint serve: token_file, queue
     report: ReportSettings = field(default_factory=ReportSettings)  # the inspection report (HTML, PDF, XLSX)
+    follow_symlinks: bool = False  # follow symlinks met while walking (never out of the folders given)
 
     def describe(self) -> dict:
         """The settings in force, for ``marklint config``."""

@@ -78,7 +78,8 @@ def judge_shard(shard: list[workers.Task], settings: Settings) -> list[FileResul
     # of their own: lift the flag, as Dask's ``distributed.worker.daemon: false`` would for every worker.
     multiprocessing.current_process().daemon = False
     _import_parsers()
-    return list(workers.run_isolated(shard, settings, SHARD_JOBS, driver.examine, driver.timed_out))
+    return list(workers.run_isolated(shard, settings, SHARD_JOBS, driver.examine, driver.timed_out,
+                                     driver.over_limit))
 
 
 def lost_shard(shard: list[workers.Task], settings: Settings, error: BaseException) -> list[FileResult]:

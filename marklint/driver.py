@@ -17,6 +17,7 @@ from marklint.checks.registry import get_rule, run_checks
 from marklint.config import Settings
 from marklint.errors import NotExamined
 from marklint.model import Document, Finding, Location, Status
+from marklint.quiet import quiet_library_logs
 from marklint.results import FileResult, Report
 from marklint.walk import iter_paths, not_a_file, os_error
 
@@ -35,9 +36,12 @@ def read_document(path: Path, display: str, settings: Settings) -> Document:
     if not stat.S_ISREG(mode):
         return _not_examined(display, "unreadable", not_a_file(path, mode))  # never opened: a FIFO would block
     try:
-        return parsers.parse(path, display, settings.limits)
+        with quiet_library_logs():  # pypdf's warnings, quieted while the file is read, then put back
+            return parsers.parse(path, display, settings.limits)
     except NotExamined as exc:
         return _not_examined(display, exc.reason, exc.detail, _format_guess(path))
+    except MemoryError:
+        raise  # the worker's memory ceiling: the file is over a safety limit (workers._guarded), not corrupt
     except Exception as exc:
         return _not_examined(display, "corrupt", f"internal error {type(exc).__name__}", _format_guess(path))
 
@@ -56,6 +60,8 @@ def examine(path: Path, display: str, settings: Settings) -> FileResult:
     document = read_document(path, display, settings)
     try:
         result = judge(document, settings)
+    except MemoryError:
+        raise
     except Exception as exc:  # a check failing on one file must not end the scan: that file is ML901
         result = judge(_not_examined(display, "corrupt", f"internal error {type(exc).__name__} in the checks",
                                      document.format), settings)
@@ -72,6 +78,12 @@ def timed_out(path: Path, display: str, settings: Settings) -> FileResult:
     """The result for a file whose examination ran over the per-file time limit."""
     limit = f"{settings.limits.per_file_seconds:g} s"
     return _opened_by(judge(_not_examined(display, "timed out", f"over {limit}", _format_guess(path)), settings), path)
+
+
+def over_limit(path: Path, display: str, settings: Settings, detail: str) -> FileResult:
+    """The result for a file that broke a limit while it was judged: the memory ceiling of its worker."""
+    document = _not_examined(display, "over a safety limit", detail, _format_guess(path))
+    return _opened_by(judge(document, settings), path)
 
 
 def _opened_by(result: FileResult, path: Path) -> FileResult:
@@ -142,12 +154,13 @@ Runner = Callable[[Iterable[workers.Task], Settings], Iterator[FileResult]]
 
 
 def iter_results(paths: Iterable[str], settings: Settings, jobs: int = 1, skipped: list[int] | None = None,
-                 runner: Runner | None = None) -> Iterator[FileResult]:
-    """Examine every file the paths name, yielding results in walk order (the same for any ``jobs``)."""
-    tasks = iter_paths(paths, settings, skipped if skipped is not None else [0])
+                 listed: list[tuple[str, str]] | None = None, runner: Runner | None = None) -> Iterator[FileResult]:
+    """Examine every file the paths name, yielding results in walk order (the same for any ``jobs``);
+    the paths the walk passed over are counted in ``skipped`` and, with their reasons, put in ``listed``."""
+    tasks = iter_paths(paths, settings, skipped if skipped is not None else [0], listed)
     if runner is not None:
         return runner(tasks, settings)
-    return workers.run(tasks, settings, jobs, examine, timed_out)
+    return workers.run(tasks, settings, jobs, examine, timed_out, over_limit)
 
 
 def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Baseline | None = None,
@@ -166,7 +179,7 @@ def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Ba
     root = Path(os.path.abspath(root or os.getcwd()))
     skipped = [0]
     seen_rows: set[int] = set()
-    for result in iter_results(paths, settings, jobs, skipped, runner):
+    for result in iter_results(paths, settings, jobs, skipped, report.skipped_paths, runner):
         for entry in result.with_embedded():
             seen_rows.update(entry.ledger_rows)
         if baseline is not None or fingerprints:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -170,15 +171,42 @@ def _rows(table: list[list[object]], source: str) -> list[LedgerRow]:
 
 def read_ledger(path: str) -> Ledger:
     """Read a CSV or XLSX ledger, or raise ConfigError saying what is wrong and where."""
+    data = _read_regular(path)
+    is_xlsx = data.startswith(b"PK\x03\x04")
+    table = _xlsx_table(data, path) if is_xlsx else _csv_table(_decode(data, path), path)
+    return Ledger(path, _rows(table, path))
+
+
+def _read_regular(path: str) -> bytes:
+    """The ledger's bytes; a FIFO, device or folder is refused without reading (it could block or never end).
+    Opened non-blocking, so that even a FIFO's open returns, and judged by the open file, not by its name."""
     try:
-        data = Path(path).read_bytes()
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise ConfigError(f"ledger {path}: {exc.strerror or exc}") from exc
-    if data.startswith(b"PK\x03\x04"):
-        table = _xlsx_table(data, path)
-    else:
-        table = list(csv.reader(io.StringIO(_decode(data, path))))
-    return Ledger(path, _rows(table, path))
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise ConfigError(f"ledger {path}: not a regular file")
+        os.set_blocking(handle, True)
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    except OSError as exc:
+        raise ConfigError(f"ledger {path}: {exc.strerror or exc}") from exc
+    finally:
+        os.close(handle)
+
+
+def _csv_table(text: str, path: str) -> list[list[object]]:
+    """The CSV's rows; a row the csv module refuses (a bare CR in a field, a field over its size limit) is
+    an error naming the row as a spreadsheet numbers it."""
+    table: list[list[object]] = []
+    reader = csv.reader(io.StringIO(text))
+    try:
+        table.extend(reader)
+    except csv.Error as exc:
+        why = "a bare CR (carriage return) in an unquoted field" if "new-line" in str(exc) else str(exc)
+        raise ConfigError(f"ledger {path}, row {len(table) + 1}: not readable as CSV: {why}") from exc
+    return table
 
 
 def _decode(data: bytes, path: str) -> str:

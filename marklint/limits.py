@@ -29,12 +29,16 @@ class Limits:
     max_page_glyphs: int = 500_000  # characters placed on one OFD page read
     max_body_units_kept: int = 60  # first body units kept whole (page 1 and a cover)
     max_tail_units_kept: int = 40  # last body units kept (成文日期, 版记)
+    max_middle_units_kept: int = 1_000  # short possible markings kept in between; more make the file partial
     max_unit_chars: int = 2_000  # a longer unit is cut: markings are short
     max_embedded_depth: int = 3  # documents embedded in embedded documents are read this deep
     max_embedded_documents: int = 32  # embedded documents read from one container
     max_embedded_bytes: int = 64 * MiB  # bytes of all the embedded documents read from one file
     per_file_seconds: float = 30.0  # wall-clock budget for one file
     max_request_bytes: int = 64 * MiB  # marklint serve: a larger request is refused (413) before it is read
+    # Address space each process that examines files may take beyond what it starts with (RLIMIT_AS); 0:
+    # none. Set, files are always judged in worker processes (one for -j 1): a host's limits never change.
+    max_worker_memory: int = 1024 * MiB
 
     @classmethod
     def names(cls) -> list[str]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from marklint.errors import ConfigError
+from marklint.model import Status
 from marklint.results import FileResult, Report
 from marklint.saved import read_report
 
@@ -74,6 +75,7 @@ class Combined:
     dates: set[date]  # every date recorded, to warn when the reports disagree
     replaced: int  # files found in an earlier report and taken from a later one
     facts: dict | None  # the reports' ``scan`` facts together: the latest day, every root, the language
+    skipped: list[tuple[str, str]]  # what the walks passed over, each path once, in walk order
 
 
 #: The escapes ``parsers.printable`` shows a name's undecodable bytes and control characters by.
@@ -103,8 +105,10 @@ def combine(paths: list[str]) -> Combined:
     replaced = 0
     dates: set[date] = set()
     facts: list[dict] = []
+    skipped: dict[str, str] = {}
     for path in paths:
         saved = read_report(path)
+        skipped.update(saved.skipped)
         if saved.as_of is not None:
             dates.add(saved.as_of)
         if saved.scan is not None:
@@ -112,8 +116,9 @@ def combine(paths: list[str]) -> Combined:
         for result in saved.results:
             replaced += result.path in by_path
             by_path[result.path] = result
+    passed_over = sorted(skipped.items(), key=lambda item: walk_order(FileResult(item[0], "", Status.COMPLETE, None)))
     return Combined(sorted(by_path.values(), key=walk_order), max(dates) if dates else None, dates, replaced,
-                    _together(facts))
+                    _together(facts), passed_over)
 
 
 def _together(facts: list[dict]) -> dict | None:
@@ -130,6 +135,8 @@ def merged_report(combined: Combined, as_of: date | None) -> Report:
     report = Report(as_of=as_of or combined.as_of or date.today())
     for result in combined.results:
         report.add(result)
+    report.skipped_paths = list(combined.skipped)
+    report.skipped = len(combined.skipped)
     return report
 
 

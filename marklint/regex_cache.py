@@ -10,13 +10,18 @@ and, when one was missing, writes the file anew at exit.
 The file is trusted as bytecode is: it is written only where Python writes bytecode (never when it writes
 none), it is read only by the regex and Python versions that wrote it, and it is unpickled into compiled
 patterns and nothing else. A file that is missing, stale, damaged or cannot be written costs a compile,
-never a wrong pattern: each pattern is looked up by its own text and flags.
+never a wrong pattern: each pattern is looked up by its own text and flags, and the file's SHA-256 digest
+is checked before a byte of it is unpickled (a damaged program would crash the regex engine, a changed one
+match something else). Whoever can write ``__pycache__`` can change marklint's bytecode too: the digest
+guards against damage and against changes made without it, as bytecode's own checks do.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
+import io
 import os
 import pickle
 import sys
@@ -27,6 +32,10 @@ import regex
 VERSION = (regex.__version__, sys.implementation.cache_tag)
 #: The cache file: this module's bytecode path with ``.patterns`` for ``.pyc``; None where there is none.
 CACHE_PATH = __cached__[: -len(".pyc")] + ".patterns" if __cached__ and __cached__.endswith(".pyc") else None
+
+#: A cache file is MAGIC, the SHA-256 of the pickle that follows, then the pickle.
+MAGIC = b"marklint-patterns-1\n"
+DIGEST_SIZE = hashlib.sha256().digest_size
 
 Key = tuple[str, int]  # a pattern's text and flags
 
@@ -61,11 +70,22 @@ class _PatternUnpickler(pickle.Unpickler):
 
 
 def read(path: str) -> dict[Key, regex.Pattern]:
-    """The patterns a cache file holds; none when it is missing, damaged or of other versions."""
+    """The patterns a cache file holds; none when it is missing, damaged, forged or of other versions.
+
+    The digest of the exact bytes is checked before anything is unpickled: a damaged compiled program
+    crashes the regex engine, and a program changed without its digest would match something else."""
     try:
         with open(path, "rb") as handle:
-            version, patterns = _PatternUnpickler(handle).load()
-    except Exception:  # missing, damaged, or not a cache file: its patterns are compiled afresh
+            data = handle.read()
+    except OSError:
+        return {}
+    start = len(MAGIC) + DIGEST_SIZE
+    head, digest, payload = data[: len(MAGIC)], data[len(MAGIC) : start], data[start:]
+    if head != MAGIC or digest != hashlib.sha256(payload).digest():
+        return {}
+    try:
+        version, patterns = _PatternUnpickler(io.BytesIO(payload)).load()
+    except Exception:  # not a cache file: its patterns are compiled afresh
         return {}
     if version != VERSION or not isinstance(patterns, dict):
         return {}
@@ -82,8 +102,9 @@ def write(path: str, patterns: dict[Key, regex.Pattern]) -> None:
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".patterns.", suffix=".tmp")
     try:
+        payload = pickle.dumps((VERSION, patterns), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump((VERSION, patterns), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(MAGIC + hashlib.sha256(payload).digest() + payload)
         os.chmod(temporary, os.stat(__file__).st_mode & 0o666)  # readable by whoever reads the bytecode
         os.replace(temporary, path)
     except BaseException:

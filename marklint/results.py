@@ -63,6 +63,7 @@ class Report:
     files: list[FileResult] = field(default_factory=list)
     retain: bool = True
     skipped: int = 0  # files a folder walk passed over (not a format that can carry a marking)
+    skipped_paths: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of those passed over
     suppressed: int | None = None  # findings a baseline suppressed (None: no baseline)
     stale: int = 0  # baseline entries that matched nothing
     fingerprints: list[tuple[str, Finding, str]] = field(default_factory=list)  # for --write-baseline
@@ -96,7 +97,13 @@ class Report:
             "marked": self.marked,
             "not_examined": self.not_examined,
             "findings": {s.value: self.count(s) for s in Severity},
+            "partial": self.partial,  # additive (markings.md section 8)
+            "skipped": self.skipped,
         }
+
+    def skipped_json(self) -> list[dict[str, str]]:
+        """The top-level ``skipped`` list of the JSON report (markings.md section 8)."""
+        return [{"path": path, "reason": reason} for path, reason in self.skipped_paths]
 
     def worst(self) -> Severity | None:
         present = [s for s, n in self.severities.items() if n]
@@ -111,6 +118,7 @@ class Report:
             "as_of": self.as_of.isoformat(),
             "files": [f.to_json() for f in self.files],
             "summary": self.summary,
+            "skipped": self.skipped_json(),
         }
         if self.suppressed is not None:
             data["baseline"] = {"suppressed": self.suppressed, "stale": self.stale}

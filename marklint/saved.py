@@ -76,6 +76,7 @@ class SavedReport:
     as_of: date | None
     results: list[FileResult] = field(default_factory=list)
     scan: dict | None = None  # the report's ``scan`` facts (day, roots, language), where it has them
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) the walk passed over
 
 
 def read_report(path: str | Path) -> SavedReport:
@@ -91,7 +92,8 @@ def read_report(path: str | Path) -> SavedReport:
     try:
         if isinstance(whole, dict) and "files" in whole:
             return SavedReport(str(path), date.fromisoformat(whole["as_of"]),
-                               [from_entry(entry) for entry in whole["files"]], whole.get("scan"))
+                               [from_entry(entry) for entry in whole["files"]], whole.get("scan"),
+                               _skipped(whole))
         return _read_lines(str(path), text)
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: not a marklint report ({type(exc).__name__}: {exc})") from exc
@@ -107,6 +109,7 @@ def _read_lines(path: str, text: str) -> SavedReport:
         elif "summary" in entry and "path" not in entry:  # JSONL's last line: as_of and scan where written
             saved.as_of = date.fromisoformat(entry["as_of"]) if entry.get("as_of") else saved.as_of
             saved.scan = entry.get("scan")
+            saved.skipped = _skipped(entry)
         else:
             result = from_entry(entry.get("result", entry))
             if result.path in latest:
@@ -129,3 +132,7 @@ def _complete_lines(text: str) -> Iterator[str]:
             except json.JSONDecodeError:
                 return
         yield line
+
+
+def _skipped(data: dict) -> list[tuple[str, str]]:
+    return [(item["path"], item["reason"]) for item in data.get("skipped") or ()]

@@ -53,7 +53,7 @@ def enter_runner(stack: ExitStack, settings: Settings, jobs: int, dask: str | No
         runner = cluster
     else:
         def runner(tasks, run_settings):  # type: ignore[no-untyped-def]
-            return workers.run(tasks, run_settings, jobs, driver.examine, driver.timed_out)
+            return workers.run(tasks, run_settings, jobs, driver.examine, driver.timed_out, driver.over_limit)
     if resume is not None:
         from marklint.resume import State
 

@@ -23,11 +23,14 @@ from marklint.errors import FileTimeout
 from marklint.results import FileResult
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult, Pool
+    from multiprocessing.pool import AsyncResult
 
 Task = tuple[Path, str]
 Examine = Callable[[Path, str, Settings], FileResult]
 TimedOut = Callable[[Path, str, Settings], FileResult]
+#: The result of a file over a safety limit met while judging it (the memory ceiling), with the detail.
+OverLimit = Callable[[Path, str, Settings, str], FileResult]
+MiB = 1024 * 1024
 
 #: Files sent to a worker at a time: fewer round trips through the pool's queues for small files.
 CHUNK = 8
@@ -39,6 +42,8 @@ WINDOW_PER_WORKER = 4
 #: the pool.
 WATCHDOG_FACTOR = 2.0
 WATCHDOG_GRACE = 5.0
+#: How often the parent looks for a dead worker while it waits for a result.
+POLL_SECONDS = 0.2
 
 
 def _raise_timeout(_signum: int, _frame: object) -> None:
@@ -47,20 +52,30 @@ def _raise_timeout(_signum: int, _frame: object) -> None:
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` with FileTimeout (main thread only; elsewhere no limit)."""
+    """Interrupt the block after ``seconds`` with FileTimeout (main thread only; elsewhere no limit).
+
+    A host's pending ITIMER_REAL alarm and SIGALRM handler are saved and put back after the block, with
+    the time the alarm had left: an alarm due during the block fires when it ends."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = signal.signal(signal.SIGALRM, _raise_timeout)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    host_delay, host_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        if previous is not None:  # None: a handler set outside Python, which cannot be put back
+            signal.signal(signal.SIGALRM, previous)
+        if host_delay > 0:
+            # The host's own alarm, put back with the time it had left (due already: at once, after the file).
+            left = host_delay - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), host_interval)
 
 
-def _guarded(examine: Examine, timed_out: TimedOut, path: Path, display: str, settings: Settings) -> FileResult:
+def _guarded(examine: Examine, timed_out: TimedOut, over_limit: OverLimit, path: Path, display: str,
+             settings: Settings) -> FileResult:
     limit = settings.limits.per_file_seconds
     started = time.monotonic()
     try:
@@ -68,6 +83,8 @@ def _guarded(examine: Examine, timed_out: TimedOut, path: Path, display: str, se
             result = examine(path, display, settings)
     except FileTimeout:
         return timed_out(path, display, settings)
+    except MemoryError:  # the worker's memory ceiling: what the file held is freed as the stack unwinds
+        return over_limit(path, display, settings, ceiling_reason(settings))
     if 0 < limit <= time.monotonic() - started and threading.current_thread() is threading.main_thread():
         # The alarm came while Python ran a garbage-collector callback, which drops the exception a signal
         # handler raises there: the clock still says the file ran over its limit.
@@ -75,22 +92,49 @@ def _guarded(examine: Examine, timed_out: TimedOut, path: Path, display: str, se
     return result
 
 
+def ceiling_reason(settings: Settings, died: str = "") -> str:
+    """The detail of a file that hit the memory ceiling (``died``: the signal its worker died of)."""
+    ceiling = f"the {settings.limits.max_worker_memory // MiB} MiB memory ceiling of a worker"
+    return f"its worker died ({died}) under {ceiling}" if died else f"over {ceiling}"
+
+
 _worker_settings: Settings | None = None
-_worker_functions: tuple[Examine, TimedOut] | None = None
+_worker_functions: tuple[Examine, TimedOut, OverLimit] | None = None
 
 
-def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut) -> None:
+def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut, over_limit: OverLimit) -> None:
     global _worker_settings, _worker_functions
-    # Ctrl-C is the parent's to handle; workers just stop with it.
+    # Ctrl-C and SIGTERM are the parent's to handle (it stops the workers); a worker must not die of the
+    # terminal's Ctrl-C before the parent has seen it, nor run the parent's handlers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    set_memory_ceiling(settings.limits.max_worker_memory)
     _worker_settings = settings
-    _worker_functions = (examine, timed_out)
+    _worker_functions = (examine, timed_out, over_limit)
+
+
+def set_memory_ceiling(allowed: int) -> None:
+    """Cap this worker's address space (RLIMIT_AS) at what it has now plus ``allowed`` bytes: a file that
+    needs more gets MemoryError (or, in C code, kills only this worker), never the machine. What it has
+    now is the parent's address space, inherited by fork."""
+    if allowed <= 0:
+        return
+    import resource
+
+    with open("/proc/self/statm") as statm:
+        current = int(statm.read().split()[0]) * resource.getpagesize()
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    ceiling = current + allowed
+    if hard != resource.RLIM_INFINITY:
+        ceiling = min(ceiling, hard)
+    if soft == resource.RLIM_INFINITY or ceiling < soft:
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
 
 
 def _work(chunk: list[Task]) -> list[FileResult]:
     assert _worker_settings is not None and _worker_functions is not None
-    examine, timed_out = _worker_functions
-    return [_guarded(examine, timed_out, path, display, _worker_settings) for path, display in chunk]
+    examine, timed_out, over_limit = _worker_functions
+    return [_guarded(examine, timed_out, over_limit, path, display, _worker_settings) for path, display in chunk]
 
 
 def chunks(tasks: Iterable[Task], jobs: int) -> Iterator[list[Task]]:
@@ -116,41 +160,110 @@ def cut(tasks: Iterable[Task], size: int, ahead: int, share: Callable[[int], int
         yield [walked.popleft() for _ in range(min(length, len(walked)))]
 
 
-def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
-        ) -> Iterator[FileResult]:
-    """Examine every task and yield the results in task order."""
-    if jobs <= 1:
+def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
+        over_limit: OverLimit | None = None) -> Iterator[FileResult]:
+    """Examine every task and yield the results in task order.
+
+    With a memory ceiling (``Limits.max_worker_memory``, the default) files are judged in worker processes
+    only, ``jobs`` of them (one for ``jobs=1``), so that neither the ceiling nor a file that breaks it
+    touches the calling process, a host embedding ``marklint.scan`` above all. Without one, ``jobs=1``
+    judges in this process."""
+    over_limit = over_limit or _over_limit
+    if jobs <= 1 and settings.limits.max_worker_memory <= 0:
         for path, display in tasks:
-            yield _guarded(examine, timed_out, path, display, settings)
+            yield _guarded(examine, timed_out, over_limit, path, display, settings)
         return
-    yield from _run_pool(chunks(tasks, jobs), settings, jobs, examine, timed_out)
+    yield from _run_pool(chunks(tasks, max(jobs, 1)), settings, max(jobs, 1), examine, timed_out, over_limit)
 
 
-def run_isolated(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
-                 ) -> Iterator[FileResult]:
-    """As ``run``, but always in worker processes, even for one job: for a caller that is not the main
-    thread of its process (a Dask worker's task thread), where the alarm cannot fire."""
-    yield from _run_pool(chunks(tasks, jobs), settings, max(jobs, 1), examine, timed_out)
+def run_isolated(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
+                 over_limit: OverLimit | None = None) -> Iterator[FileResult]:
+    """As ``run``, but always in worker processes, even for one job and without a memory ceiling: for a
+    caller that is not the main thread of its process (a Dask worker's task thread), where the alarm
+    cannot fire."""
+    yield from _run_pool(chunks(tasks, max(jobs, 1)), settings, max(jobs, 1), examine, timed_out,
+                         over_limit or _over_limit)
 
-def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut
-              ) -> Iterator[FileResult]:
+
+def _over_limit(path: Path, display: str, settings: Settings, detail: str) -> FileResult:
+    from marklint.model import Status
+
+    return FileResult(display, "unknown", Status.NOT_EXAMINED, f"over a safety limit: {detail}")
+
+
+class _Pool:
+    """A pool of forked workers that can be replaced, and that tells when one of its workers died (a file
+    that broke the memory ceiling inside C code, where no MemoryError can be raised)."""
+
+    def __init__(self, settings: Settings, jobs: int, functions: tuple[Examine, TimedOut, OverLimit]) -> None:
+        import multiprocessing  # here, not at the top: a run in this process starts no pool
+
+        self._context = multiprocessing.get_context("fork")
+        self._args = (jobs, settings, functions)
+        self._start()
+
+    def _start(self) -> None:
+        jobs, settings, functions = self._args
+        self.pool = self._context.Pool(jobs, initializer=_init_worker, initargs=(settings, *functions))
+        # Every worker process the pool has had: the pool replaces a dead one silently, and forgets it.
+        self._seen = set(self.pool._pool)  # type: ignore[attr-defined]
+
+    def submit(self, chunk: list[Task]) -> AsyncResult:
+        return self.pool.apply_async(_work, (chunk,))
+
+    def wait(self, handle: AsyncResult, timeout: float) -> str | None:
+        """None when ``handle`` is ready; else what went wrong first: ``"stuck"`` after ``timeout``, or the
+        signal (``"SIGKILL"``) or exit status a worker of the pool died of."""
+        deadline = time.monotonic() + timeout
+        while not handle.ready():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "stuck"
+            handle.wait(min(POLL_SECONDS, remaining))
+            if handle.ready():
+                break
+            self._seen.update(self.pool._pool)  # type: ignore[attr-defined]
+            for process in self._seen:
+                if process.exitcode is not None:
+                    code = process.exitcode
+                    return signal.Signals(-code).name if code < 0 else f"exit status {code}"
+        return None
+
+    def replace(self) -> None:
+        self.close()
+        self._start()
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
+              over_limit: OverLimit) -> Iterator[FileResult]:
     """Chunks of files to a pool of workers, a bounded window of chunks in flight, results in order.
 
-    A chunk that outlives the watchdog is taken apart: the pool is replaced and its files run one by one,
-    so that only the file that is really stuck is reported as timed out."""
-    import multiprocessing  # here, not at the top: a run with -j 1 starts no pool
+    A chunk that outlives the watchdog, or a worker that dies, replaces the pool; the files in flight then
+    run one at a time, so that only the file that is really stuck is reported as timed out, and only the
+    file that killed its worker as over the memory ceiling."""
+    if jobs > 1:
+        # Import the parsers once here, so the forked workers share them instead of each importing its own.
+        import marklint.parsers.docx
+        import marklint.parsers.pdf  # noqa: F401
 
-    context = multiprocessing.get_context("fork")
-    # Import the parsers once here, so the forked workers share them instead of each importing its own.
-    import marklint.parsers.docx
-    import marklint.parsers.pdf  # noqa: F401
-
-    def new_pool() -> Pool:
-        return context.Pool(jobs, initializer=_init_worker, initargs=(settings, examine, timed_out))
-
-    pool = new_pool()
+    workers = _Pool(settings, jobs, (examine, timed_out, over_limit))
     pending: deque[tuple[list[Task], AsyncResult]] = deque()
     per_file = settings.limits.per_file_seconds * WATCHDOG_FACTOR
+
+    def one_at_a_time(task: Task) -> FileResult:
+        handle = workers.submit([task])
+        trouble = workers.wait(handle, per_file + WATCHDOG_GRACE)
+        if trouble is None:
+            return handle.get()[0]
+        workers.replace()
+        if trouble == "stuck":
+            return timed_out(task[0], task[1], settings)
+        return over_limit(task[0], task[1], settings, ceiling_reason(settings, trouble))
+
     try:
         exhausted = False
         while pending or not exhausted:
@@ -159,24 +272,28 @@ def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, 
                 if chunk is None:
                     exhausted = True
                     break
-                pending.append((chunk, pool.apply_async(_work, (chunk,))))
+                pending.append((chunk, workers.submit(chunk)))
             if not pending:
                 break
             chunk, handle = pending.popleft()
-            handle.wait(per_file * len(chunk) + WATCHDOG_GRACE)
-            if handle.ready():
+            trouble = workers.wait(handle, per_file * len(chunk) + WATCHDOG_GRACE)
+            if trouble is None:
                 yield from handle.get()
                 continue
-            # Stuck beyond the alarm's reach: replace the pool, keep what finished, resubmit the rest in order.
-            pool.terminate()
-            pool.join()
-            pool = new_pool()
-            if len(chunk) == 1:
+            # Stuck beyond the alarm's reach, or a worker died: replace the pool, keep what finished, and
+            # judge the rest of what was in flight one file at a time, in order.
+            in_flight = [(chunk, handle), *pending]
+            pending.clear()
+            finished = [h.ready() and h.successful() for _, h in in_flight]
+            workers.replace()
+            if trouble == "stuck" and len(chunk) == 1:
                 yield timed_out(chunk[0][0], chunk[0][1], settings)
-                singles = []
-            else:
-                singles = [([task], pool.apply_async(_work, ([task],))) for task in chunk]
-            pending = deque([*singles, *((c, h if h.ready() else pool.apply_async(_work, (c,))) for c, h in pending)])
+                in_flight, finished = in_flight[1:], finished[1:]
+            for (waiting, old), done in zip(in_flight, finished, strict=True):
+                if done:
+                    yield from old.get()
+                else:
+                    for task in waiting:
+                        yield one_at_a_time(task)
     finally:
-        pool.terminate()
-        pool.join()
+        workers.close()

@@ -75,7 +75,7 @@ def test_json_contract(docs: Path) -> None:
     code, out = run("scan", str(docs), *AS_OF, "--format", "json")
     report = json.loads(out)
     assert code == 1
-    assert list(report) == ["version", "tool", "as_of", "scan", "files", "summary"]
+    assert list(report) == ["version", "tool", "as_of", "scan", "files", "summary", "skipped"]  # skipped: issue 14
     assert report["scan"] == {"date": date.today().isoformat(), "roots": [str(docs)], "lang": "zh"}
     assert (report["version"], report["tool"]["name"], report["as_of"]) == (1, "marklint", "2026-11-27")
     assert [f["path"] for f in report["files"]] == [str(docs / n) for n in ("a_clean.docx", "b_separator.docx",
@@ -90,7 +90,8 @@ def test_json_contract(docs: Path) -> None:
                        "message": "“秘密☆2年”的分隔符不是★，应为“秘密★2年”",
                        "location": {"page": 1, "part": "body", "line": 2, "bbox": None}}
     assert report["summary"] == {"files": 3, "marked": 3, "not_examined": 0,
-                                 "findings": {"error": 1, "warning": 1, "info": 0}}
+                                 "findings": {"error": 1, "warning": 1, "info": 0}, "partial": 0, "skipped": 0}
+    assert report["skipped"] == []
 
 
 def test_jsonl_and_parallel_output_equal_serial(docs: Path) -> None:
@@ -101,7 +102,8 @@ def test_jsonl_and_parallel_output_equal_serial(docs: Path) -> None:
     assert [line.get("path") for line in lines[:-1]] == [str(docs / n) for n in ("a_clean.docx", "b_separator.docx",
                                                                                   "c_long.pdf")]
     assert lines[-1] == {"summary": {"files": 3, "marked": 3, "not_examined": 0,
-                                     "findings": {"error": 1, "warning": 1, "info": 0}},
+                                     "findings": {"error": 1, "warning": 1, "info": 0}, "partial": 0, "skipped": 0},
+                         "skipped": [],
                          "as_of": "2026-11-27", "scan": {"date": date.today().isoformat(), "roots": [str(docs)],
                                                          "lang": "zh"}}
 

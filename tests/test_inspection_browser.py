@@ -43,7 +43,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(FIXTURES / "pdf" / "ml203_long_term.pdf", folder / "long_term.pdf")
     (folder / "broken.docx").write_bytes((FIXTURES / "docx" / "clean_gongwen.docx").read_bytes()[:3000])
     (folder / "cut.pdf").write_bytes((FIXTURES / "pdf" / "clean_gongwen.pdf").read_bytes()[:1500])
-    (folder / "old.wps").write_bytes(b"WPS")
+    # A Kingsoft WPS file from before 2005 (binary, no OLE): not read. Three bytes "WPS" would be plain text.
+    (folder / "old.wps").write_bytes(b"\x00\x07WPS\x00" + bytes(range(256)) * 8)
     shutil.copy(FIXTURES / "text" / "bad_star.txt", folder / SCRIPT_NAME)
     return folder
 

@@ -20,12 +20,16 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FORMATS: list[tuple[str, str]] = [
     ("pdf", ".pdf"),
     ("ofd", ".ofd"),
+    ("doc", ".doc"),  # Word 97-2003 binary copies made by LibreOffice (fixtures/make_doc.py)
 ]
 
 #: The one place where a rule is excused from parity: rule -> why some format cannot show its evidence.
 #: An entry excuses the rule for every format compared, so its reason names the format. PDF and OFD need
 #: none: they show fonts (ML112) by the embedded font names, and the fixtures' labels are stamped into the
 #: PDF Info dictionary and the OFD CustomData (ML114), so what the DOCX fixtures show, their copies show too.
+#: The Word binary format needs none either: it carries fonts, sizes, strike-through, headers and footers,
+#: text boxes, page breaks and user-defined properties (fixtures/make_doc.py's FORMAT_LACKS says the same
+#: of the manifest). tests/test_doc_parity.py holds the .wps copies to the same exceptions.
 LACKS_EVIDENCE: dict[str, str] = {}
 
 AS_OF = date(2026, 11, 27)

@@ -179,13 +179,17 @@ UNMARKED = ["README.md", "docx/clean_company_name.docx", "pdf/clean_company_name
             "docx/wps_security_level.docx", "pdf/wps_security_level.pdf",
             "ofd/clean_company_name.ofd", "ofd/clean_notice_quote.ofd", "ofd/wps_security_level.ofd",
             "ofd/glyph_index_only.ofd", "docx/level_column_register.docx", "pdf/level_column_register.pdf",
-            "ofd/level_column_register.ofd"]
+            "ofd/level_column_register.ofd",
+            "doc/clean_company_name.doc", "doc/clean_notice_quote.doc", "doc/wps_security_level.doc",
+            "doc/level_column_register.doc", "doc/wps_unclassified.wps", "doc/wps_security_level.wps"]
 MARKED_NOT_CLASSIFIED = ["docx/declassified.docx", "pdf/declassified.pdf",
                          "docx/declassified_note_below.docx", "pdf/declassified_note_below.pdf",
                          "docx/ml109_star_non_secret.docx", "pdf/ml109_star_non_secret.pdf",
                          "docx/ml110_unknown_level.docx", "pdf/ml110_unknown_level.pdf",
                          "ofd/declassified.ofd", "ofd/ml109_star_non_secret.ofd", "ofd/ml110_unknown_level.ofd",
-                         "ofd/declassified_note_below.ofd"]
+                         "ofd/declassified_note_below.ofd",
+                         "doc/declassified.doc", "doc/ml109_star_non_secret.doc", "doc/ml110_unknown_level.doc",
+                         "doc/declassified_note_below.doc"]
 
 
 def test_fixture_numbers_checked_by_hand_against_the_manifest(fixtures_run: tuple[dict, dict]) -> None:
@@ -194,34 +198,34 @@ def test_fixture_numbers_checked_by_hand_against_the_manifest(fixtures_run: tupl
     names = {entry["file"] for entry in manifest}
     unmarked = [name for name in UNMARKED if name in names]
     odd = [name for name in MARKED_NOT_CLASSIFIED if name in names]
-    assert len(odd) == 12
+    assert len(odd) == 16
     assert stats["files"] == {"scanned": len(manifest), "marked": len(manifest) - len(unmarked),
-                              "classified": len(manifest) - len(unmarked) - 12, "not_examined": 0, "partial": 1,
+                              "classified": len(manifest) - len(unmarked) - 16, "not_examined": 0, "partial": 1,
                               "ledger_files": 0, "ledger_rows_not_found": 0}
-    assert stats["by_level"]["unmarked"] == len(unmarked) + 12
-    assert stats["by_level"]["绝密"] == 3  # ml104_brackets 绝密★（30年）, docx, pdf and ofd
+    assert stats["by_level"]["unmarked"] == len(unmarked) + 16
+    assert stats["by_level"]["绝密"] == 4  # ml104_brackets 绝密★（30年）, docx, pdf, ofd and doc
     levels = {entry["path"].removeprefix(f"{FIXTURES}/"): entry["level"] for entry in fixtures_run[1]["files"]}
     # A compilation counts at the level of its highest part, whatever its (lower) cover says; a document
     # judged by a lower canonical marking still counts at its highest marking in force.
     for name in ("compilation_cover_lower", "level_header_over_field"):
-        assert {levels[f"{fmt}/{name}.{fmt}"] for fmt in ("docx", "pdf", "ofd")} == {"机密"}
-    # ≤1年: expired_duration and expiring_soon, x3 each (docx, pdf, ofd); header_conflict counts by its body
+        assert {levels[f"{fmt}/{name}.{fmt}"] for fmt in ("docx", "pdf", "ofd", "doc")} == {"机密"}
+    # ≤1年: expired_duration and expiring_soon, x4 each (docx, pdf, ofd, doc); header_conflict counts by its body
     # 机密★5年, the marking the checks judge, not by its header's 秘密★1年. 5-10 years:
     # struck_replaced_same_line's live 机密★10年 (not its struck 秘密★2年) and header_table_marking's 机密★10年
-    # in its header table; compilation_cover_lower's term is
+    # in its header table, x4 each; compilation_cover_lower's term is
     # its cover's 秘密★5年 (the primary marking), though its level is the inner 机密★10年 (above).
     # >10–20年: ml202 秘密★15年, layout_1999 and layout_1999_one_line 机密★20年; >20年: ml104 绝密★（30年）.
     assert {k: v for k, v in stats["by_term"].items() if k != "duration_1_5y"} == {
-        "duration_le_1y": 6, "duration_5_10y": 6, "duration_10_20y": 9, "duration_gt_20y": 3,
-        "date": 6, "condition": 6, "long-term": 3, "missing": 6}
-    # Expired: the manifests' 18 ML301 (chinese_numeral_date, expired_date, expired_duration,
-    # missing_term_expired, level_header_over_field, struck_replaced_same_line, docx, pdf and ofd); expiring:
-    # expiring_soon, docx, pdf and ofd.
-    assert (stats["expired"], stats["expiring"]) == (18, 3)
-    assert stats["findings_by_rule"]["ML301"] == {"name": "expired-term", "count": 18}
+        "duration_le_1y": 8, "duration_5_10y": 8, "duration_10_20y": 12, "duration_gt_20y": 4,
+        "date": 8, "condition": 8, "long-term": 4, "missing": 8}
+    # Expired: the manifests' 24 ML301 (chinese_numeral_date, expired_date, expired_duration,
+    # missing_term_expired, level_header_over_field, struck_replaced_same_line, docx, pdf, ofd and doc);
+    # expiring: expiring_soon, docx, pdf, ofd and doc. The .wps copies add only 机密★5年 and unmarked files.
+    assert (stats["expired"], stats["expiring"]) == (24, 4)
+    assert stats["findings_by_rule"]["ML301"] == {"name": "expired-term", "count": 24}
     # ML113: header_conflict, compilation_cover_lower, level_header_over_field and wps_header_field_under_title,
-    # docx, pdf and ofd.
-    assert stats["findings_by_rule"]["ML113"] == {"name": "conflicting-markings", "count": 12}
+    # docx, pdf, ofd and doc.
+    assert stats["findings_by_rule"]["ML113"] == {"name": "conflicting-markings", "count": 16}
     # Findings by kind: the manifest's expected rules by family.
     expected = Counter(rule[:3] for entry in manifest for rule in entry["expected"])
     assert {k: v["total"] for k, v in stats["findings_by_kind"].items()} == {
@@ -242,7 +246,8 @@ def test_issuers_follow_the_file_results() -> None:
         findings[one.issuer or "unknown"] += len(one.findings)
     assert {k: v["documents"] for k, v in issuers.items()} == dict(documents)
     assert {k: v["findings"] for k, v in issuers.items()} == {k: findings[k] for k in documents}
-    assert issuers["江川市保密局"] == {"documents": 3, "classified": 0, "findings": 0}  # clean_notice_quote x3
+    # clean_notice_quote in docx, pdf, ofd and doc, and its .wps copy
+    assert issuers["江川市保密局"] == {"documents": 5, "classified": 0, "findings": 0}
 
 
 def test_streaming_with_workers_gives_the_same_statistics(fixtures_run: tuple[dict, dict]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 from dataclasses import replace
@@ -98,3 +99,41 @@ def test_chunks_are_full_while_the_walk_goes_on() -> None:
     assert sizes[:full] == [workers.CHUNK] * full
     assert sizes[full:] == [len(chunk) for chunk in workers.chunks(tasks(*names[full * workers.CHUNK:]), jobs=2)]
     assert sizes[-4:] == [1, 1, 1, 1] and sum(sizes) == 1000
+
+
+def dies(path: Path, display: str, settings: Settings) -> FileResult:
+    if display == "dies":
+        os.kill(os.getpid(), signal.SIGKILL)  # stands for C code killed at the memory ceiling (or by the OOM killer)
+    if display == "hungry":
+        raise MemoryError()
+    return quick(path, display, settings)
+
+
+def over(path: Path, display: str, settings: Settings, detail: str) -> FileResult:
+    return FileResult(display, "text", Status.NOT_EXAMINED, f"over a safety limit: {detail}")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_dead_worker_is_replaced_and_only_its_file_is_over_the_limit(jobs: int) -> None:
+    names = ("1", "2", "dies", "3", "hungry", "4", *(str(n) for n in range(5, 30)))
+    got = [(r.path, r.status, r.reason) for r in run(tasks(*names), settings(30), jobs, dies, expired, over)]
+    assert got == [(name, Status.NOT_EXAMINED, "over a safety limit: its worker died (SIGKILL) under the 1024 MiB "
+                    "memory ceiling of a worker") if name == "dies" else
+                   (name, Status.NOT_EXAMINED, "over a safety limit: over the 1024 MiB memory ceiling of a worker")
+                   if name == "hungry" else (name, Status.COMPLETE, None) for name in names]
+
+
+def test_the_memory_ceiling_is_set_in_workers_only() -> None:
+    import resource
+
+    def limit(path: Path, display: str, settings: Settings) -> FileResult:
+        return FileResult(str(resource.getrlimit(resource.RLIMIT_AS)[0]), "text", Status.COMPLETE, None)
+
+    host = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/statm") as statm:
+        size = int(statm.read().split()[0]) * resource.getpagesize()
+    [worker] = [int(r.path) for r in run(tasks("a"), settings(30), 1, limit, expired)]
+    assert resource.getrlimit(resource.RLIMIT_AS) == host
+    assert size + DEFAULT_LIMITS.max_worker_memory <= worker < size + DEFAULT_LIMITS.max_worker_memory + 256 * 2**20
+    unlimited = Settings(limits=replace(DEFAULT_LIMITS, max_worker_memory=0))
+    assert [int(r.path) for r in run(tasks("a"), unlimited, 1, limit, expired)] == [host[0]]

@@ -1,9 +1,11 @@
 """Pick a parser by a file's content (magic bytes), not by its name.
 
-A DOCX named ``.pdf`` (or ``.doc``) is read as DOCX; a PDF named ``.docx`` as PDF. A name only decides
-what cannot be read by content: an empty ``.txt`` is an empty text, and a file of a format that can carry
-a marking but that marklint does not read (``.doc``, ``.rtf``, a scan) is reported as not examined rather
-than misread as plain text.
+A DOCX named ``.pdf`` (or ``.doc``) is read as DOCX; a PDF named ``.docx`` as PDF; an OLE file holding a
+``WordDocument`` stream as a Word binary, whatever its name. A name only decides what cannot be read by
+content: an empty ``.txt`` is an empty text, a ``.doc`` or ``.wps`` that is no OLE file is sniffed for what
+Word and WPS also save under those names (``doc_saved_as``), and a file of a format that can carry a marking
+but that marklint does not read (``.rtf``, a scan) is reported as not examined rather than misread as plain
+text.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from marklint.parsers.polyglot import polyglot
 
 #: File name endings of formats that can carry a marking but that marklint cannot read yet.
 UNSUPPORTED_CARRIERS = (
-    ".doc", ".wps", ".rtf", ".odt", ".xlsx", ".xls", ".et", ".pptx", ".ppt", ".dps",
+    ".rtf", ".odt", ".xlsx", ".xls", ".et", ".pptx", ".ppt", ".dps",
     ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp",
 )
 #: File name endings marklint reads.
-READ_SUFFIXES = (".docx", ".docm", ".pdf", ".txt", ".md", ".ofd")
+READ_SUFFIXES = (".docx", ".docm", ".pdf", ".txt", ".md", ".ofd", ".doc", ".wps")
+#: Names Word and WPS save the Word binary format under (and RTF or HTML, when saved "as" them).
+WORD_BINARY_SUFFIXES = (".doc", ".wps")
 TEXT_SUFFIXES = (".txt", ".md")
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -132,7 +136,9 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
             head = handle.read(HEAD_BYTES)
             kind = sniff(head, path.name)
             if kind == "ole":
-                raise ole_refusal(handle)
+                refusal = ole_refusal(handle)
+                if refusal is not None:
+                    raise refusal
             if kind in ("zip", "pdf") and polyglot(handle, head, kind):
                 raise NotExamined("ambiguous", "both a PDF and a ZIP archive, which PDF and DOCX readers show "
                                                "as two different documents")
@@ -157,6 +163,14 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
         from marklint.parsers import pdf
 
         return pdf.parse(path, display_path, limits)
+    if kind == "ole":  # a Word binary: ole_refusal let nothing else through
+        from marklint.parsers import doc
+
+        return doc.parse(path, display_path, limits)
+    if suffix in WORD_BINARY_SUFFIXES:
+        from marklint.parsers import doc_saved_as
+
+        return doc_saved_as.parse(path, display_path, limits, head)
     if suffix in UNSUPPORTED_CARRIERS:
         # Before the text sniff: RTF is ASCII, but reading it as text would pass its marking unseen.
         raise NotExamined("unsupported format", _foreign(head) or suffix.lstrip("."))
@@ -182,24 +196,30 @@ _MINI_STREAM_CUTOFF = 4096
 _FIB_FLAGS_AT, _FIB_ENCRYPTED = 0x0A, 0x0100
 
 
-def ole_refusal(handle: BinaryIO) -> NotExamined:
+def ole_refusal(handle: BinaryIO) -> NotExamined | None:
     """Why an OLE compound file is not examined: an encrypted Office file (a password-protected DOCX is
-    an OLE container holding EncryptionInfo and EncryptedPackage), or a legacy binary document."""
+    an OLE container holding EncryptionInfo and EncryptedPackage), or a legacy binary document other than
+    Word's; None for a Word binary document (.doc, WPS's .wps), which is read."""
     try:
         streams = _ole_streams(handle)
     except (OSError, struct.error, ValueError):
         streams = {}
+    if not streams:
+        return NotExamined("corrupt", "OLE compound file whose directory cannot be read")
     if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
         return NotExamined("encrypted", "password-protected Office document")
     if "WordDocument" in streams:
         if _word_encrypted(handle, streams["WordDocument"]):
             return NotExamined("encrypted", "password-protected legacy Word document")
-        return NotExamined("unsupported format", "legacy Word or WPS document (.doc/.wps)")
+        return None
     if "Workbook" in streams or "Book" in streams:
         return NotExamined("unsupported format", "legacy Excel or WPS workbook (.xls/.et)")
     if "PowerPoint Document" in streams:
         return NotExamined("unsupported format", "legacy PowerPoint or WPS presentation (.ppt/.dps)")
-    return NotExamined("unsupported format", "OLE compound file")
+    if "CONTENTS" in streams:
+        return NotExamined("unsupported format", "Microsoft Works word processor document (.wps), not Word's format")
+    return NotExamined("unsupported format", "OLE compound file without a WordDocument stream (not a Word "
+                       "document; a .wps of Kingsoft WPS before WPS Office 2005 is not read)")
 
 
 def _ole_streams(handle: BinaryIO) -> dict[str, tuple[int, int, int]]:

@@ -5,9 +5,14 @@
  * calls from C, through the addresses of the PDFium functions that pypdfium2 has already loaded (so it
  * links against nothing), and hands the records back in one bytes object. It decides nothing: what a
  * record means is left to pdf_glyphs, and the pure-Python loop there produces the very same records
- * when this module is not built. It is a top-level module so that a checkout run in place (the tests,
- * the benchmark) finds the one pip built.
+ * when this module is not built. It is marklint.parsers._marklint_chars, built beside this file (an
+ * editable install builds it in place).
+ *
+ * SOURCE_SHA256 is the SHA-256 of this file with the digest's own 64 characters written as zeros;
+ * pdf_glyphs compares it with the source shipped beside the binary and refuses a binary built from other
+ * source (the Python loop runs then). tests/test_embedding.py checks that it is up to date.
  */
+#define SOURCE_SHA256 "887d5fff122588a4ec1d777f352f6389b8e21b9c0734037ac5a9a071c060b125"
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
@@ -167,9 +172,14 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_marklint_chars", "A page's character records from PDFium, read in C.", -1, methods,
+    PyModuleDef_HEAD_INIT, "marklint.parsers._marklint_chars", "A page's character records from PDFium, read in C.", -1, methods,
 };
 
 PyMODINIT_FUNC PyInit__marklint_chars(void) {
-    return PyModule_Create(&module);
+    PyObject *created = PyModule_Create(&module);
+    if (created != NULL && PyModule_AddStringConstant(created, "source_sha256", SOURCE_SHA256) < 0) {
+        Py_DECREF(created);
+        return NULL;
+    }
+    return created;
 }

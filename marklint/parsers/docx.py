@@ -18,7 +18,7 @@ from lxml import etree
 
 from marklint.errors import NotExamined
 from marklint.limits import Limits
-from marklint.model import Document, TextUnit
+from marklint.model import Document, Status, TextUnit
 from marklint.parsers.embedded import attach, docx_payloads
 from marklint.parsers.ooxml_flow import (
     BLOCK_WRAPPERS,
@@ -36,6 +36,7 @@ from marklint.parsers.ooxml_flow import (
 )
 from marklint.parsers.ooxml_package import Package, XmlStream, read_zip, w
 from marklint.parsers.ooxml_styles import StyleSheet, ThemeFonts, first_children, on, theme_schemes
+from marklint.parsers.text import middle_overflow
 
 W_DOCUMENT = w("document")
 STRICT_DOCUMENT = "{http://purl.oclc.org/ooxml/wordprocessingml/main}document"
@@ -127,6 +128,8 @@ class _BodyKeeper:
         self._kept: list[RawUnit] = []
         self._tail: deque[RawUnit] = deque()
         self._count = 0
+        self._middle_left = limits.max_middle_units_kept
+        self.overflow = False  # more possible markings in the middle than are kept
 
     def add(self, unit: RawUnit) -> None:
         self._count += 1
@@ -140,6 +143,10 @@ class _BodyKeeper:
     def _keep_if_marking(self, unit: RawUnit) -> None:
         text = unit.text.strip()
         if len(text) <= _MIDDLE_MAX_CHARS and any(sign in text for sign in _MIDDLE_SIGNS):
+            if self._middle_left <= 0:
+                self.overflow = True  # a bound on what one file keeps: the file becomes partial
+                return
+            self._middle_left -= 1
             self._kept.append(unit)
 
     def finish(self) -> list[TextUnit]:
@@ -223,6 +230,8 @@ class _DocxReader:
                 reader.block(element)  # paragraphs in its branches were not in the body flow: read now
             if release:
                 _release(element)
+        if keeper.overflow:
+            self.document.status, self.document.reason = Status.PARTIAL, middle_overflow(self.limits, "paragraphs")
         return keeper.finish(), reader.sections
 
     def _streamed_flow(self, stream: XmlStream) -> Iterator[etree._Element]:

@@ -197,6 +197,7 @@ class FlowReader:
         self._inline(p, pstyle, items)
         if items:  # an empty paragraph (spacing) makes no unit
             self._lines(items, look)
+        self._started = True  # but it takes its line on the page: a page break before the next one is a page
         if self.track_pages and sectpr is not None:
             self.end_section(sectpr, final=False)
 
@@ -340,20 +341,30 @@ class FlowReader:
     def _flush(self, part: str, line: _Line, look: ParagraphLook | None, number: int | None = None) -> int | None:
         """Emit ``line`` as a unit; ``number`` is the line number to share (the cells of one table row).
         Returns the line number used, or ``number`` when the line was empty."""
-        text = "".join(line.pieces)
-        if not text.strip():
-            return number
-        page = line.page if line.page is not None else self.page
-        key = (part, page)
-        if number is None or self._line_numbers.get(key, 0) < number:
-            number = self._line_numbers.get(key, 0) + 1
-            self._line_numbers[key] = number
-        align, indent = (look.align, look.indent) if look is not None else (None, None)
-        self._sink(RawUnit(text, part, page, number, line.spans, align, indent))
-        if self.track_pages:
+        number = flush_line(self._sink, self._line_numbers, part, line, self.page, look, number)
+        if number is not None and self.track_pages:
             self._text_since_break = True
             self._started = True
         return number
+
+
+def flush_line(sink: Callable[[RawUnit], None], line_numbers: dict[tuple[str, int], int], part: str, line: _Line,
+               page: int, look: ParagraphLook | None, number: int | None = None) -> int | None:
+    """Give ``line`` to ``sink`` as a unit of ``part``, numbered within its part and page (``page`` unless the
+    line has its own); ``number`` is the line number to share (the cells of one table row). Returns the line
+    number used, or ``number`` when the line has no text and makes no unit. Shared with the Word binary
+    reader (``doc_story``), whose paragraph looks have the same ``align`` and ``indent``."""
+    text = "".join(line.pieces)
+    if not text.strip():
+        return number
+    page = line.page if line.page is not None else page
+    key = (part, page)
+    if number is None or line_numbers.get(key, 0) < number:
+        number = line_numbers.get(key, 0) + 1
+        line_numbers[key] = number
+    align, indent = (look.align, look.indent) if look is not None else (None, None)
+    sink(RawUnit(text, part, page, number, line.spans, align, indent))
+    return number
 
 
 def _choose(alternate: etree._Element) -> etree._Element | None:

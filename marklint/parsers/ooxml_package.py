@@ -94,8 +94,8 @@ def read_zip(path: Path, limits: Limits, read: Callable[[Package], T]) -> T:
         raise NotExamined("corrupt", f"bad ZIP archive ({type(exc).__name__})") from exc
     except etree.XMLSyntaxError as exc:
         raise NotExamined("corrupt", "XML syntax error") from exc
-    except TimeoutError:
-        raise  # the caller's time budget, not a property of the file
+    except (TimeoutError, MemoryError):
+        raise  # the caller's time budget or memory ceiling, not a property of the file
     except Exception as exc:  # malformed input must never crash a scan
         raise NotExamined("corrupt", type(exc).__name__) from exc
 
@@ -175,6 +175,8 @@ def refuse_dtd_prolog(head: bytes, name: str, complete: bool) -> bool:
 
 def syntax_error(part: str, exc: etree.XMLSyntaxError) -> NotExamined:
     """The NotExamined for an XML parse failure: a limit libxml2 enforced, or plain corruption."""
+    if any(error.type == etree.ErrorTypes.ERR_NO_MEMORY for error in exc.error_log):
+        raise MemoryError(f"libxml2 out of memory in {part}")  # the worker's memory ceiling, not corruption
     message = str(exc)
     if "Excessive depth" in message:
         return NotExamined(OVER_LIMIT, "XML depth")

@@ -8,7 +8,6 @@ page tree's /Count, from the nearer end) and they are inflated piece by piece an
 from __future__ import annotations
 
 import io
-import logging
 import mmap
 import os
 import re
@@ -190,7 +189,6 @@ def open_reader(handle: BinaryIO) -> Any:
     costs in proportion to the number of objects (tens of milliseconds on a 2,000-page file)."""
     import pypdf  # only for the few files that need it: most scans never import it
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = _reader(pypdf, handle)
     if reader.is_encrypted:
         reader.decrypt("")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from marklint.errors import NotExamined
 from marklint.limits import Limits
-from marklint.model import Document, TextUnit
+from marklint.model import Document, Status, TextUnit
 
 #: The encoding is judged on this many bytes from the start.
 SNIFF_BYTES = 64 * 1024
@@ -27,9 +27,12 @@ UTF16_ZEROS = 0.2
 
 
 def encoding_of(head: bytes) -> str:
-    """UTF-16 (with a byte order mark, or ASCII-heavy without), UTF-8 (with or without BOM), else GB18030,
-    the encodings Chinese offices write; judged on the start of the file. Bytes further on that do not
-    decode are replaced. NUL bytes that are not UTF-16 make the file binary: not text, whatever its name."""
+    """UTF-32 (with a byte order mark), UTF-16 (with a byte order mark, or ASCII-heavy without), UTF-8 (with
+    or without BOM), else GB18030, the encodings Chinese offices write; judged on the start of the file.
+    Bytes further on that do not decode are replaced. NUL bytes that are not UTF-16 make the file binary:
+    not text, whatever its name."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"  # before UTF-16: the UTF-32 LE mark begins with the UTF-16 LE one
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
     if b"\x00" in head:
@@ -56,10 +59,22 @@ def parse(path: Path, display_path: str, limits: Limits) -> Document:
             encoding = encoding_of(raw.read(SNIFF_BYTES))
             raw.seek(0)
             stream = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None)
-            units = _units(_lines(stream, max(limits.max_unit_chars, MIN_LINE_CHARS)), limits)
+            overflow = [False]
+            units = _units(_lines(stream, max(limits.max_unit_chars, MIN_LINE_CHARS)), limits, overflow)
     except OSError as exc:
         raise NotExamined("unreadable", type(exc).__name__) from exc
-    return Document(path=display_path, format="text", units=units)
+    document = Document(path=display_path, format="text", units=units)
+    if overflow[0]:
+        document.status, document.reason = Status.PARTIAL, middle_overflow(limits, "lines")
+    return document
+
+
+def middle_overflow(limits: Limits, what: str) -> str:
+    """The partial reason of a file with more possible markings between its first and last units than are
+    kept (text lines, DOCX paragraphs): those past the limit were not judged."""
+    return (f"over a safety limit: more than {limits.max_middle_units_kept} short {what} with ★, 密 or 解 "
+            f"between the first {limits.max_body_units_kept} and the last {limits.max_tail_units_kept}; "
+            "those past it were not judged")
 
 
 def _lines(stream: io.TextIOWrapper, cap: int) -> Iterator[str]:
@@ -71,7 +86,7 @@ def _lines(stream: io.TextIOWrapper, cap: int) -> Iterator[str]:
         yield from piece.splitlines() or [""]
 
 
-def _units(lines: Iterator[str], limits: Limits) -> list[TextUnit]:
+def _units(lines: Iterator[str], limits: Limits, overflow: list[bool]) -> list[TextUnit]:
     keep_head, keep_tail = limits.max_body_units_kept, max(limits.max_tail_units_kept, 0)
     kept: list[TextUnit] = []
     tail: deque[tuple[int, str]] = deque()
@@ -80,6 +95,7 @@ def _units(lines: Iterator[str], limits: Limits) -> list[TextUnit]:
         if line.strip():
             kept.append(TextUnit(text=line[: limits.max_unit_chars], part="body", page=1, line=index))
 
+    middle_left = limits.max_middle_units_kept
     for index, line in enumerate(lines, start=1):
         if index <= keep_head:
             keep(index, line)
@@ -88,6 +104,10 @@ def _units(lines: Iterator[str], limits: Limits) -> list[TextUnit]:
         if len(tail) > keep_tail:
             middle_index, middle = tail.popleft()
             if len(middle) <= CANDIDATE_MAX_CHARS and any(sign in middle for sign in _CANDIDATE_SIGNS):
+                if middle_left <= 0:
+                    overflow[0] = True  # a bound on what one file keeps: the rest is read, not kept
+                    continue
+                middle_left -= 1
                 keep(middle_index, middle)
     for index, line in tail:
         keep(index, line)

@@ -44,7 +44,7 @@ class JsonWriter:
         self.first = False
 
     def finish(self, report: Report) -> None:
-        tail = {"summary": report.summary}
+        tail = {"summary": report.summary, "skipped": report.skipped_json()}
         if report.suppressed is not None:
             tail["baseline"] = {"suppressed": report.suppressed, "stale": report.stale}
         closing = "\n  ]" if not self.first else "]"
@@ -62,7 +62,7 @@ class JsonLinesWriter:
         self.stream.flush()
 
     def finish(self, report: Report) -> None:
-        tail: dict = {"summary": report.summary}
+        tail: dict = {"summary": report.summary, "skipped": report.skipped_json()}
         if report.suppressed is not None:
             tail["baseline"] = {"suppressed": report.suppressed, "stale": report.stale}
         if self.scan is not None:

@@ -6,6 +6,7 @@ import io
 from typing import TextIO
 
 from marklint.model import Severity
+from marklint.parsers import printable
 from marklint.results import FileResult, Report
 
 COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -21,16 +22,18 @@ def finding_lines(result: FileResult, colour: bool = False) -> list[str]:
             where = f"{BOLD}{where}{RESET}"
             tag = f"{COLOURS[finding.severity]}{tag}{RESET}"
         part = "" if finding.location.part == "body" else f" ({finding.location.part})"
-        lines.append(f"{where} {tag}{part} {finding.message}")
+        # Escaped: a message quotes document text (a marking, an Info value), whose CR, LF or bidi control
+        # would split or disguise the line.
+        lines.append(f"{where} {tag}{part} {printable(finding.message)}")
     return lines
 
 
 def file_line(result: FileResult, lang: str = "zh") -> str:
     """One line per file for ``--show-files``: its status, and the markings it carries (the marking line
     itself, never body text)."""
-    live = [m["text"] for m in result.markings if not m["struck"]]
-    struck = [m["text"] for m in result.markings if m["struck"]]
-    status = result.status.value + (f" ({result.reason})" if result.reason else "")
+    live = [printable(m["text"]) for m in result.markings if not m["struck"]]
+    struck = [printable(m["text"]) for m in result.markings if m["struck"]]
+    status = result.status.value + (f" ({printable(result.reason)})" if result.reason else "")
     if lang == "en":
         shown = ", ".join(live) or "no marking"
         crossed = f"; struck through: {', '.join(struck)}" if struck else ""
@@ -60,7 +63,11 @@ class TextWriter:
     def finish(self, report: Report) -> None:
         if self.statistics:
             self.stream.write(statistics(report))
-        elif self.summary:
+            return
+        if self.show_files:
+            for path, reason in report.skipped_paths:
+                self.stream.write(f"{path}: [skipped ({reason})]\n")  # the path is printable already
+        if self.summary:
             self.stream.write(summary_line(report, self.lang) + "\n")
 
 

@@ -29,7 +29,9 @@ def judge_bytes(display: str, suffix: str, data: bytes, settings: Settings, fold
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
-        return next(workers.run([(path, display)], settings, 1, driver.examine, driver.timed_out))
+        # Judged here, in this worker process, under the memory ceiling main() set (not in a pool of its own).
+        here = replace(settings, limits=replace(settings.limits, max_worker_memory=0))
+        return next(workers.run([(path, display)], here, 1, driver.examine, driver.timed_out, driver.over_limit))
     finally:
         path.unlink(missing_ok=True)
 
@@ -37,6 +39,7 @@ def judge_bytes(display: str, suffix: str, data: bytes, settings: Settings, fold
 def main(connection: Connection, settings: Settings, folder: str) -> None:
     """The worker's loop: answer "ready", then one result per job until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    workers.set_memory_ceiling(settings.limits.max_worker_memory)  # a process of marklint's own: its ceiling
     import marklint.parsers.docx
     import marklint.parsers.pdf  # noqa: F401  (imported before the first document, not during it)
 
