@@ -16,8 +16,10 @@ from marklint import __version__
 from marklint.cli_report import INSPECTION_FLAGS, InspectionOutputs, inspection_options, report_command
 from marklint.config import SEVERITIES, Settings, load_settings
 from marklint.errors import ConfigError
+from marklint.merge import merge_command
 from marklint.model import Severity
 from marklint.results import FileResult
+from marklint.scale import scale_options
 from marklint.stopping import StoppableGroup
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -125,6 +127,7 @@ def scan_options(command: Callable) -> Callable:
 @click.option("--statistics", is_flag=True,
               help="Text format: the number of findings per rule instead of the findings.")
 @inspection_options
+@scale_options
 def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
          sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
          write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, show_files: bool,
@@ -134,6 +137,7 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
     from marklint.output import atomic_file, write_atomic
     from marklint.report import json as json_report
     from marklint.report.progress import Progress
+    from marklint.scale import enter_runner
 
     inspection = {name: flags.pop(name) for name in INSPECTION_FLAGS}
     try:
@@ -150,6 +154,10 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
     scan_facts = json_report.scan_facts(paths, settings.lang)
     outputs = InspectionOutputs.for_scan(scan_facts, settings, output_format, output, **inspection)  # type: ignore[arg-type]
     with ExitStack() as stack:
+        try:
+            runner = enter_runner(stack, settings, jobs or os.cpu_count() or 1, **flags)
+        except ConfigError as exc:
+            _fail(str(exc))
         main_stream = (stack.enter_context(atomic_file(output)) if output is not None and output_format != "xlsx"
                        else sys.stdout)
         writers: list = []
@@ -178,7 +186,7 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
 
         retain = output_format == "sarif" or sarif_output is not None
         report = run_scan(paths, settings, baseline=loaded, fingerprints=write_baseline is not None,
-                          jobs=jobs or os.cpu_count() or 1, retain=retain, on_result=on_result)
+                          jobs=jobs or os.cpu_count() or 1, retain=retain, on_result=on_result, runner=runner)
         progress.done()
         for writer in writers:
             writer.finish(report)
@@ -210,8 +218,10 @@ STATS_FORMATS = ("text", "json", "csv", "xlsx")
               help="text: aligned tables; csv: UTF-8 with BOM for Excel; xlsx: one sheet per table (needs --output).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the statistics here instead of stdout.")
+@click.option("--from", "from_reports", is_flag=True,
+              help="PATHS are saved reports (JSON, JSONL, --resume state): count them, read no document.")
 def stats_command(paths: tuple[str, ...], output_format: str, output: Path | None, config: Path | None,
-                  jobs: int | None, **flags: object) -> None:
+                  jobs: int | None, from_reports: bool, **flags: object) -> None:
     """定密统计: documents by level, term and expiry; findings by kind, rule and issuer.
 
     The totals agree with `marklint scan` on the same paths. Exit 0 whatever the findings (statistics are
@@ -236,8 +246,18 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
         progress.tick()
         collected.add(result)
 
-    # retain=False: only the counts are kept, so an archive of any size fits in memory.
-    run_scan(paths, settings, jobs=jobs or os.cpu_count() or 1, retain=False, on_result=on_result)
+    if from_reports:
+        from marklint.merge import combine
+
+        try:
+            combined = combine(list(paths))
+        except ConfigError as exc:
+            _fail(str(exc))
+        collected.as_of = flags.get("as_of") or combined.as_of or settings.as_of  # type: ignore[assignment]
+        for result in combined.results:
+            collected.add(result)
+    else:  # retain=False: only the counts are kept, so an archive of any size fits in memory.
+        run_scan(paths, settings, jobs=jobs or os.cpu_count() or 1, retain=False, on_result=on_result)
     progress.done()
     if output is not None and output_format == "xlsx":
         write_atomic_bytes(output, stats_report.render_xlsx(collected))
@@ -249,6 +269,7 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
 
 
 main.add_command(report_command)
+main.add_command(merge_command)
 
 
 @main.command("rules")

@@ -47,6 +47,8 @@ class FileResult:
         }
         if self.signatures is not None:
             data["signatures"] = self.signatures
+        if self.issuer is not None:  # for stats --from (issue 19): an additive key, present where known
+            data["issuer"] = self.issuer
         if self.embedded:  # markings.md section 8: an additive key, present where there are any
             data["embedded"] = [inner.to_json() for inner in self.embedded]
         return data
