@@ -16,8 +16,10 @@ from marklint import __version__
 from marklint.cli_report import INSPECTION_FLAGS, InspectionOutputs, inspection_options, report_command
 from marklint.config import SEVERITIES, Settings, load_settings
 from marklint.errors import ConfigError
+from marklint.merge import merge_command
 from marklint.model import Severity
 from marklint.results import FileResult
+from marklint.scale import scale_options
 from marklint.stopping import StoppableGroup
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -152,6 +154,7 @@ def scan_options(command: Callable) -> Callable:
 @click.option("--statistics", is_flag=True,
               help="Text format: the number of findings per rule instead of the findings.")
 @inspection_options
+@scale_options
 def scan_command(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
                  sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
                  write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, show_files: bool,
@@ -162,6 +165,7 @@ def scan_command(paths: tuple[str, ...], output_format: str, output: Path | None
     from marklint.output import atomic_file, write_atomic
     from marklint.report import json as json_report
     from marklint.report.progress import Progress
+    from marklint.scale import enter_runner
 
     lang = _lang(flags)
     for option, used in (("--statistics", statistics), ("--show-files", show_files)):
@@ -184,6 +188,10 @@ def scan_command(paths: tuple[str, ...], output_format: str, output: Path | None
     scan_facts = json_report.scan_facts(paths, settings.lang)
     outputs = InspectionOutputs.for_scan(scan_facts, settings, output_format, output, **inspection)  # type: ignore[arg-type]
     with ExitStack() as stack:
+        try:
+            runner = enter_runner(stack, settings, jobs or os.cpu_count() or 1, **flags)
+        except ConfigError as exc:
+            _fail(str(exc))
         main_stream = (stack.enter_context(atomic_file(output)) if output is not None and output_format != "xlsx"
                        else sys.stdout)
         writers: list = []
@@ -214,7 +222,7 @@ def scan_command(paths: tuple[str, ...], output_format: str, output: Path | None
         retain = output_format == "sarif" or sarif_output is not None
         report = run_scan(paths, settings, baseline=loaded, fingerprints=write_baseline is not None,
                           jobs=jobs or os.cpu_count() or 1, retain=retain, on_result=on_result,
-                          on_walked=progress.walked)
+                          on_walked=progress.walked, runner=runner)
         progress.done()
         _say_if_empty(report.seen, paths, report.not_found, lang)
         for writer in writers:
@@ -274,8 +282,10 @@ def _say_if_empty(seen: int, paths: tuple[str, ...], missing: list[str], lang: s
               help="text: aligned tables; csv: UTF-8 with BOM for Excel; xlsx: one sheet per table (needs --output).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the statistics here instead of stdout.")
+@click.option("--from", "from_reports", is_flag=True,
+              help="PATHS are saved reports (JSON, JSONL, --resume state): count them, read no document.")
 def stats_command(paths: tuple[str, ...], output_format: str, output: Path | None, config: Path | None,
-                  jobs: int | None, **flags: object) -> None:
+                  jobs: int | None, from_reports: bool, **flags: object) -> None:
     """定密统计: documents by level, term and expiry; findings by kind, rule and issuer.
 
     The totals agree with `marklint scan` on the same paths. Exit 0 whatever the findings (statistics are
@@ -304,9 +314,19 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
         progress.tick()
         collected.add(result)
 
-    # retain=False: only the counts are kept, so an archive of any size fits in memory.
-    run_scan(paths, settings, jobs=jobs or os.cpu_count() or 1, retain=False, on_result=on_result,
-             on_walked=progress.walked)
+    if from_reports:
+        from marklint.merge import combine
+
+        try:
+            combined = combine(list(paths))
+        except ConfigError as exc:
+            _fail(exc.say(lang), lang)
+        collected.as_of = flags.get("as_of") or combined.as_of or settings.as_of  # type: ignore[assignment]
+        for result in combined.results:
+            collected.add(result)
+    else:  # retain=False: only the counts are kept, so an archive of any size fits in memory.
+        run_scan(paths, settings, jobs=jobs or os.cpu_count() or 1, retain=False, on_result=on_result,
+                 on_walked=progress.walked)
     progress.done()
     label_lang = str(chosen) if chosen else None
     if output is not None and output_format == "xlsx":
@@ -319,6 +339,7 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
 
 
 main.add_command(report_command)
+main.add_command(merge_command)
 
 
 LANG_OPTION = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,

@@ -71,6 +71,12 @@ def examine(path: Path, display: str, settings: Settings) -> FileResult:
     return _opened_by(result, path)
 
 
+def not_judged(path: Path, display: str, settings: Settings, reason: str, detail: str) -> FileResult:
+    """The ML901 result for a file that was never examined, for a reason found outside the file (a shard
+    of files lost on a cluster)."""
+    return _opened_by(judge(_not_examined(display, reason, detail, _format_guess(path)), settings), path)
+
+
 def timed_out(path: Path, display: str, settings: Settings) -> FileResult:
     """The result for a file whose examination ran over the per-file time limit."""
     limit = f"{settings.limits.per_file_seconds:g} s"
@@ -146,13 +152,20 @@ def _finding_order(finding: Finding) -> tuple:
     return (loc.page or 0, PART_ORDER.get(loc.part, 9), loc.line or 0, finding.rule)
 
 
+#: Examines walked tasks and yields their results in task order: ``workers.run`` by default; a Dask
+#: cluster (``marklint.distributed``) or a resumed run (``marklint.resume``) in its place.
+Runner = Callable[[Iterable[workers.Task], Settings], Iterator[FileResult]]
+
+
 def iter_results(paths: Iterable[str], settings: Settings, jobs: int = 1, skipped: list[int] | None = None,
-                 listed: list[tuple[str, str]] | None = None, on_walked: Callable[[int], None] | None = None
-                 ) -> Iterator[FileResult]:
+                 listed: list[tuple[str, str]] | None = None, on_walked: Callable[[int], None] | None = None,
+                 runner: Runner | None = None) -> Iterator[FileResult]:
     """Examine every file the paths name, once each, yielding results in walk order (the same for any
     ``jobs``); the paths the walk passed over are counted in ``skipped`` and, with their reasons, put in
     ``listed``. ``on_walked`` hears how many files there are when the walk is over."""
     tasks = _once(iter_paths(paths, settings, skipped if skipped is not None else [0], listed), on_walked)
+    if runner is not None:
+        return runner(tasks, settings)
     return workers.run(tasks, settings, jobs, examine, timed_out, over_limit)
 
 
@@ -177,15 +190,16 @@ def not_found(paths: Iterable[str]) -> list[str]:
 
 def scan_paths(paths: Iterable[str], settings: Settings | None = None, *, baseline: Baseline | None = None,
          fingerprints: bool = False, root: Path | None = None, jobs: int = 1, retain: bool = True,
-         on_result: Callable[[FileResult], None] | None = None, on_walked: Callable[[int], None] | None = None
-         ) -> Report:
+         on_result: Callable[[FileResult], None] | None = None, on_walked: Callable[[int], None] | None = None,
+         runner: Runner | None = None) -> Report:
     """Scan files and folders and return the report. The Python API the CLI is a thin layer over.
 
     ``jobs`` worker processes examine the files (1: in this process). With ``baseline``, findings it
     records are left out and counted; with ``fingerprints``, every finding's baseline fingerprint is kept
     in ``Report.fingerprints``. ``on_result`` sees each file's result as it arrives; with
     ``retain=False`` the report keeps only the totals, so memory does not grow with the number of files.
-    A path that does not exist is not a file: it is listed in ``Report.not_found``, never examined."""
+    A path that does not exist is not a file: it is listed in ``Report.not_found``, never examined.
+    ``runner``, where given, examines the files instead of ``jobs`` local workers (see ``Runner``)."""
     settings = settings or Settings()
     settings.validate()
     report = Report(as_of=settings.as_of, retain=retain)
@@ -198,7 +212,8 @@ def scan_paths(paths: Iterable[str], settings: Settings | None = None, *, baseli
     report.skipped_paths.extend((path, PATH_NOT_FOUND) for path in report.not_found)
     skipped[0] += len(missing)
     existing = [path for path in paths if path not in missing]
-    for result in iter_results(existing, settings, jobs, skipped, report.skipped_paths, on_walked):
+    for result in iter_results(existing, settings, jobs, skipped, report.skipped_paths, on_walked,
+                               runner):
         for entry in result.with_embedded():
             seen_rows.update(entry.ledger_rows)
         if baseline is not None or fingerprints:

@@ -46,6 +46,8 @@ class FileResult:
         }
         if self.signatures is not None:
             data["signatures"] = self.signatures
+        if self.issuer is not None:  # for stats --from: an additive key, present where known
+            data["issuer"] = self.issuer
         if self.embedded:  # README, Output: an additive key, present where there are any
             data["embedded"] = [inner.to_json() for inner in self.embedded]
         return data

@@ -141,17 +141,23 @@ def chunks(tasks: Iterable[Task], jobs: int) -> Iterator[list[Task]]:
     """The tasks cut into chunks of CHUNK, shrinking towards the end of the walk: once the walk has ended,
     the files left are shared out so that every worker gets some, down to one file a chunk. With a fixed
     size, one worker took the whole last chunk (long reports, say) while the others stood idle."""
+    return cut(tasks, CHUNK, LOOKAHEAD, lambda left: max(1, min(CHUNK, left // (2 * jobs))))
+
+
+def cut(tasks: Iterable[Task], size: int, ahead: int, share: Callable[[int], int]) -> Iterator[list[Task]]:
+    """The tasks in lists of ``size``, walked ``ahead`` tasks in advance; once the walk has ended, in lists
+    of ``share(tasks left)``. For ``chunks`` here and the shards of a Dask run (``marklint.distributed``)."""
     walked: deque[Task] = deque()
     source = iter(tasks)
     exhausted = False
     while True:
         if not exhausted:
-            walked.extend(islice(source, LOOKAHEAD - len(walked)))
-            exhausted = len(walked) < LOOKAHEAD
+            walked.extend(islice(source, ahead - len(walked)))
+            exhausted = len(walked) < ahead
         if not walked:
             return
-        size = CHUNK if not exhausted else max(1, min(CHUNK, len(walked) // (2 * jobs)))
-        yield [walked.popleft() for _ in range(min(size, len(walked)))]
+        length = size if not exhausted else share(len(walked))
+        yield [walked.popleft() for _ in range(min(length, len(walked)))]
 
 
 def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
@@ -176,6 +182,15 @@ def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, 
             yield _guarded(examine, timed_out, over_limit, path, display, settings)
         return
     yield from _run_pool(chunks(tasks, max(jobs, 1)), settings, max(jobs, 1), examine, timed_out, over_limit)
+
+
+def run_isolated(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
+                 over_limit: OverLimit | None = None) -> Iterator[FileResult]:
+    """As ``run``, but always in worker processes, even for one job and without a memory ceiling: for a
+    caller that is not the main thread of its process (a Dask worker's task thread), where the alarm
+    cannot fire."""
+    yield from _run_pool(chunks(tasks, max(jobs, 1)), settings, max(jobs, 1), examine, timed_out,
+                         over_limit or _over_limit)
 
 
 def _over_limit(path: Path, display: str, settings: Settings, detail: str) -> FileResult:
