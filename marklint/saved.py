@@ -64,7 +64,7 @@ def _finding(shown: dict) -> Finding:
     bbox = tuple(where["bbox"]) if where.get("bbox") else None
     return Finding(shown["rule"], shown["name"], Severity(shown["severity"]), shown["message"],
                    Location(page=where["page"], part=where["part"], line=where["line"], bbox=bbox,  # type: ignore[arg-type]
-                            confidence=where.get("confidence")),  # an OCR reading keeps its confidence
+                            confidence=where.get("confidence")),  # set only where OCR read the line
                    marking=shown.get("marking"))
 
 
