@@ -5,7 +5,9 @@ The Python API for embedding::
     import marklint
     report = marklint.scan(["./docs"])            # default settings
     report = marklint.scan(["./docs"], "marklint.toml")
-    print(report.to_json()["summary"], report.to_sarif()["version"])
+    print(report.to_json()["summary"])
+    from marklint.report.sarif import to_sarif  # SARIF 2.1.0, as the reports do it
+    print(to_sarif(report)["version"])
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ def scan(paths: Iterable[str], config: Settings | str | Path | None = None, *, j
     ``config`` is a Settings object, or the path of a configuration file (marklint.toml, or a
     pyproject.toml with [tool.marklint]); None uses the defaults."""
     from marklint.config import Settings, load_settings
-    from marklint.driver import scan as run
+    from marklint.driver import scan_paths as run
 
     if isinstance(config, (str, Path)):
         settings, _ = load_settings(Path(config))

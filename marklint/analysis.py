@@ -31,7 +31,7 @@ from marklint.tables import FIELD_LABEL, joined_fields, level_columns, same_row
 MARKING_PLACE_UNITS = 6
 #: How many non-empty units at the top of a later page may carry the marking of what starts there (an
 #: attachment, a part of a compilation). A ★ marking anywhere else in the body is a quotation, not a
-#: marking (markings.md section 7).
+#: marking (README "Where marklint looks").
 PAGE_TOP_UNITS = 3
 
 DOC_NUMBER = regex_cache.compile(r"[\p{Han}]{1,15}[〔［\[（(]\s*(?:19|20)\d{2}\s*[〕］\]）)]\s*\d{1,4}\s*号")
@@ -168,7 +168,7 @@ class Analysis:
     @cached_property
     def level(self) -> str | None:
         """The document's level: the highest live marking in force (``standing``) in its marking places
-        (markings.md section 7); None for a document with none. Statistics count the document by it: a
+        (README "Where marklint looks"); None for a document with none. Statistics count the document by it: a
         compilation whose cover is lower than a part inside counts at the part's level (the cover is ML113)."""
         levels = [m.marking.level or "" for m in self.standing]
         return max(levels, key=LEVEL_RANK.__getitem__) if levels else None
@@ -203,7 +203,7 @@ class Analysis:
 
 def first_text_page(doc: Document) -> int:
     """The first page with body text: page 1, unless blank pages (a separator, the back of a scanned cover)
-    come first; the marking places of "the first page" are on it (markings.md section 2)."""
+    come first; the marking places of "the first page" are on it (README "Where marklint looks")."""
     for unit in doc.units:
         if unit.part in BODY_PARTS and unit.page and unit.text.strip():
             return unit.page
@@ -234,7 +234,7 @@ TITLE_SEARCH_ROWS = 12
 
 @dataclass(frozen=True)
 class Places:
-    """Where markings are looked for on the first page with text (markings.md sections 2 and 7)."""
+    """Where markings are looked for on the first page with text (README "Where marklint looks")."""
 
     first_page: int
     places: set[int]  # the first rows, the line just under the title, headers, footers, first-page text boxes
@@ -289,7 +289,7 @@ def _title_rows(doc: Document, rows: list[list[int]]) -> tuple[int, int] | None:
 def marking_places(doc: Document) -> Places:
     """The units that stand where a marking belongs: headers and footers, text boxes on the first page,
     the first MARKING_PLACE_UNITS rows of the first page with text (up to the title) and the row just
-    under the title, whatever the format (markings.md section 2)."""
+    under the title, whatever the format (README "Where marklint looks")."""
     first_page = first_text_page(doc)
     rows = _rows(doc, first_page)
     title = _title_rows(doc, rows)
@@ -333,7 +333,7 @@ def analyse(doc: Document) -> Analysis:
         unit = joined.get(index) or tables.forms.get(index) or original
         text = unit.text
         in_place = index in result.place_indices
-        # Mid-body, a ★ marking quotes one (markings.md section 7): only marking places, the tops of
+        # Mid-body, a ★ marking quotes one (README "Where marklint looks"): only marking places, the tops of
         # later pages (attachments, compilations) and headers, footers and text boxes carry markings, and
         # not even there when the sentence before introduces an example (asked last: it is the dearest test).
         marked = False

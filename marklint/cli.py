@@ -39,9 +39,34 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     return [code.strip() for value in values for code in value.split(",") if code.strip()]
 
 
-def _fail(message: str) -> None:
-    click.echo(f"marklint: {message}", err=True)
+def _fail(message: str, lang: str = "zh") -> None:
+    from marklint.messages import say
+
+    click.echo(say("error.usage", lang, message=message), err=True)
     sys.exit(EXIT_ERROR)
+
+
+def _lang(flags: dict) -> str:
+    """The language of messages before the settings are read: ``--lang``, else Chinese."""
+    return str(flags.get("lang") or "zh")
+
+
+def _colour(choice: str, output: Path | None) -> bool:
+    """``--color``: always, never, or (auto) on a terminal unless ``NO_COLOR`` is set (no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _echo_lines(lines: list[str]) -> None:
+    """Print to stdout; a reader that stops early (``marklint rules | head -1``) is no error."""
+    try:
+        for line in lines:
+            click.echo(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at nothing so that flush cannot fail too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @click.group(cls=StoppableGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,7 +129,7 @@ def scan_options(command: Callable) -> Callable:
     return command
 
 
-@main.command()
+@main.command("scan")
 @click.argument("paths", nargs=-1, required=True)
 @scan_options
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
@@ -116,6 +141,8 @@ def scan_options(command: Callable) -> Callable:
               help="Exit 1 when a finding at or above this severity exists (default warning).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Message language (default zh).")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the text report (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--release", is_flag=True, help="Pre-release gate: any state-secret or 解密 mark is an error (ML303).")
 @click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Report only findings not recorded in this baseline.")
@@ -128,17 +155,22 @@ def scan_options(command: Callable) -> Callable:
               help="Text format: the number of findings per rule instead of the findings.")
 @inspection_options
 @scale_options
-def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
-         sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
-         write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, show_files: bool,
-         **flags: object) -> None:
+def scan_command(paths: tuple[str, ...], output_format: str, output: Path | None, json_output: Path | None,
+                 sarif_output: Path | None, config: Path | None, exit_zero: bool, baseline: Path | None,
+                 write_baseline: Path | None, jobs: int | None, quiet: bool, statistics: bool, show_files: bool,
+                 color: str, **flags: object) -> None:
     """Scan files and folders for classification markings and report what is wrong with them."""
-    from marklint.driver import scan as run_scan
+    from marklint.driver import scan_paths as run_scan
+    from marklint.messages import say
     from marklint.output import atomic_file, write_atomic
     from marklint.report import json as json_report
     from marklint.report.progress import Progress
     from marklint.scale import enter_runner
 
+    lang = _lang(flags)
+    for option, used in (("--statistics", statistics), ("--show-files", show_files)):
+        if used and output_format != "text":
+            _fail(say("error.format option", lang, option=option, format=output_format), lang)
     inspection = {name: flags.pop(name) for name in INSPECTION_FLAGS}
     try:
         settings = _settings(config, **flags)
@@ -148,8 +180,10 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
 
             loaded = Baseline.load(baseline)
     except ConfigError as exc:
-        _fail(str(exc))
+        _fail(exc.say(lang), lang)
         return
+    lang = settings.lang
+    _refuse_missing(paths, lang)
     as_of = settings.as_of.isoformat()
     scan_facts = json_report.scan_facts(paths, settings.lang)
     outputs = InspectionOutputs.for_scan(scan_facts, settings, output_format, output, **inspection)  # type: ignore[arg-type]
@@ -164,7 +198,7 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
         if output_format == "text":
             from marklint.report import text as text_report
 
-            colour = output is None and sys.stdout.isatty()
+            colour = _colour(color, output)
             writers.append(text_report.TextWriter(main_stream, colour=colour, lang=settings.lang,
                                                   summary=not quiet, statistics=statistics,
                                                   show_files=show_files))
@@ -177,17 +211,20 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
         if outputs is not None:
             outputs.stream = main_stream
             writers.append(outputs)
-        progress = Progress.for_stderr(enabled=not quiet)
+        progress = Progress.for_stderr(enabled=not quiet, lang=lang)
 
         def on_result(result: FileResult) -> None:
-            progress.tick()
+            progress.clear()  # a finding never starts on the progress line
             for writer in writers:
                 writer.add(result)
+            progress.tick()
 
         retain = output_format == "sarif" or sarif_output is not None
         report = run_scan(paths, settings, baseline=loaded, fingerprints=write_baseline is not None,
-                          jobs=jobs or os.cpu_count() or 1, retain=retain, on_result=on_result, runner=runner)
+                          jobs=jobs or os.cpu_count() or 1, retain=retain, on_result=on_result,
+                          on_walked=progress.walked, runner=runner)
         progress.done()
+        _say_if_empty(report.seen, paths, report.not_found, lang)
         for writer in writers:
             writer.finish(report)
         if output_format == "sarif" or sarif_output is not None:
@@ -211,9 +248,36 @@ def scan(paths: tuple[str, ...], output_format: str, output: Path | None, json_o
 STATS_FORMATS = ("text", "json", "csv", "xlsx")
 
 
+def _refuse_missing(paths: tuple[str, ...], lang: str) -> None:
+    """Say which paths given do not exist; exit 2 when none does (nothing to scan is a usage error)."""
+    from marklint.driver import not_found
+    from marklint.messages import say
+    from marklint.parsers import printable
+    from marklint.reasons import say_reason
+
+    missing = not_found(paths)
+    for path in missing:
+        click.echo(say("error.usage", lang, message=f"{printable(path)}: {say_reason('path not found', lang)}"),
+                   err=True)
+    if missing and len(missing) == len(paths):
+        _fail(say("error.nothing exists", lang, paths=", ".join(printable(p) for p in missing)), lang)
+
+
+def _say_if_empty(seen: int, paths: tuple[str, ...], missing: list[str], lang: str) -> None:
+    """A run that found no file to examine (an empty folder, only files of other formats) says so."""
+    from marklint.messages import say
+    from marklint.parsers import printable
+
+    if seen == 0:
+        shown = [printable(p) for p in paths if printable(p) not in missing]
+        click.echo(say("error.usage", lang, message=say("nothing found", lang, paths=", ".join(shown))), err=True)
+
+
 @main.command("stats")
 @click.argument("paths", nargs=-1, required=True)
 @scan_options
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Labels in this language alone (default: both, 中文 (English)).")
 @click.option("--format", "output_format", type=click.Choice(STATS_FORMATS), default="text", show_default=True,
               help="text: aligned tables; csv: UTF-8 with BOM for Excel; xlsx: one sheet per table (needs --output).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -226,21 +290,25 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
 
     The totals agree with `marklint scan` on the same paths. Exit 0 whatever the findings (statistics are
     not a gate); 2 for usage and configuration errors."""
-    from marklint.driver import scan as run_scan
+    from marklint.driver import scan_paths as run_scan
+    from marklint.messages import say
     from marklint.output import write_atomic, write_atomic_bytes
     from marklint.report import stats as stats_report
     from marklint.report.progress import Progress
 
+    chosen = flags.get("lang")
+    lang = _lang(flags)
     if output_format == "xlsx" and output is None:
-        _fail("--format xlsx needs --output FILE (a workbook is not for a terminal)")
+        _fail(say("error.xlsx output", lang), lang)
         return
     try:
         settings = _settings(config, **flags)
     except ConfigError as exc:
-        _fail(str(exc))
+        _fail(exc.say(lang), lang)
         return
+    _refuse_missing(paths, lang)
     collected = stats_report.Statistics(settings.as_of)
-    progress = Progress.for_stderr()
+    progress = Progress.for_stderr(lang=lang)
 
     def on_result(result: FileResult) -> None:
         progress.tick()
@@ -252,19 +320,21 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
         try:
             combined = combine(list(paths))
         except ConfigError as exc:
-            _fail(str(exc))
+            _fail(exc.say(lang), lang)
         collected.as_of = flags.get("as_of") or combined.as_of or settings.as_of  # type: ignore[assignment]
         for result in combined.results:
             collected.add(result)
     else:  # retain=False: only the counts are kept, so an archive of any size fits in memory.
-        run_scan(paths, settings, jobs=jobs or os.cpu_count() or 1, retain=False, on_result=on_result)
+        run_scan(paths, settings, jobs=jobs or os.cpu_count() or 1, retain=False, on_result=on_result,
+                 on_walked=progress.walked)
     progress.done()
+    label_lang = str(chosen) if chosen else None
     if output is not None and output_format == "xlsx":
-        write_atomic_bytes(output, stats_report.render_xlsx(collected))
+        write_atomic_bytes(output, stats_report.render_xlsx(collected, label_lang))
     elif output is not None:
-        write_atomic(output, stats_report.render(collected, output_format))
+        write_atomic(output, stats_report.render(collected, output_format, label_lang))
     else:
-        sys.stdout.write(stats_report.render(collected, output_format))
+        sys.stdout.write(stats_report.render(collected, output_format, label_lang))
     sys.exit(EXIT_CLEAN)
 
 
@@ -272,41 +342,56 @@ main.add_command(report_command)
 main.add_command(merge_command)
 
 
+LANG_OPTION = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="Language of the labels.")
+
+
 @main.command("rules")
-def list_rules() -> None:
+@LANG_OPTION
+def list_rules(lang: str) -> None:
     """List every rule: ID, name, default severity, summary."""
     from marklint.checks.registry import all_rules
+    from marklint.messages import TEXT
 
-    for declared in all_rules():
-        flag = " (opt-in)" if declared.opt_in else ""
-        click.echo(f"{declared.id}  {declared.name:<30} {declared.severity.value:<8} {declared.summary}{flag}")
+    opt_in = TEXT["rule.opt in"].say(lang)
+    _echo_lines([f"{r.id}  {r.name:<30} {r.severity.value:<8} {r.summary_in(lang)}{opt_in if r.opt_in else ''}"
+                 for r in all_rules()])
 
 
 @main.command("rule")
 @click.argument("rule_id")
-def show_rule(rule_id: str) -> None:
+@LANG_OPTION
+def show_rule(rule_id: str, lang: str) -> None:
     """Print one rule's documentation."""
     from marklint.checks.registry import all_rules
+    from marklint.messages import say
 
     found = {r.id: r for r in all_rules()}.get(rule_id.upper())
     if found is None:
-        _fail(f"no rule {rule_id}")
+        _fail(say("error.no rule", lang, rule=rule_id), lang)
         return
-    flag = ", opt-in" if found.opt_in else ""
-    click.echo(f"{found.id} {found.name} [{found.severity.value}{flag}]\n\n{found.doc}")
+    flag = ", opt-in" if found.opt_in else ", " + say("rule.always on", lang) if found.always_on else ""
+    _echo_lines([f"{found.id} {found.name} [{found.severity.value}{flag}]", "", found.doc_in(lang)])
 
 
 @main.command("config")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file.")
-def show_config(config: Path | None) -> None:
+@click.option("--format", "output_format", type=click.Choice(["toml", "json"]), default="toml", show_default=True,
+              help="toml: a configuration file to start from, with where the settings came from; json: valid JSON.")
+def show_config(config: Path | None, output_format: str) -> None:
     """Print the settings in force and where they came from."""
+    from marklint.config_format import as_toml
+
     try:
         settings, source = load_settings(config)
     except ConfigError as exc:
-        _fail(str(exc))
+        _fail(exc.say("zh"))
         return
-    click.echo(f"# configuration: {source or 'none found, defaults'}")
-    click.echo(json.dumps(settings.describe(), ensure_ascii=False, indent=2))
+    if output_format == "json":
+        shown = {"source": str(source) if source else None, "settings": settings.describe()}
+        _echo_lines([json.dumps(shown, ensure_ascii=False, indent=2)])
+    else:
+        _echo_lines([f"# configuration: {source or 'none found, defaults'}", as_toml(settings.describe())])
 
 
 from marklint.serve_command import serve as serve_command  # noqa: E402  (its own module; imports no server)

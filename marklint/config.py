@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from marklint.ledger import Ledger
 
 SEVERITIES = ("error", "warning", "info")
-#: Rules that cannot be switched off: a file that was not read is never passed as clean.
-ALWAYS_ON = ("ML901",)
 
 
 def _matches(rule_id: str, opt_in: bool, codes: Iterable[str]) -> bool:
@@ -39,7 +37,7 @@ def _selection(select: tuple[str, ...] | None, extend_select: tuple[str, ...], i
         on = on or _matches(declared.id, declared.opt_in, extend_select)
         if _matches(declared.id, False, ignore):
             on = False
-        if on or declared.id in ALWAYS_ON:
+        if on or declared.always_on:
             chosen.append(declared.id)
     return tuple(chosen)
 
@@ -70,7 +68,7 @@ class Settings:
     exclude: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)  # per-rule overrides
     limits: Limits = DEFAULT_LIMITS
-    metadata_labels: dict[str, str | None] = field(default_factory=dict)  # extends metadata.DEFAULT_VOCABULARY
+    metadata_labels: dict[str, str | None] = field(default_factory=dict)  # extends metadata_labels.DEFAULT_VOCABULARY
     ledger: Ledger | None = None  # the 定密台账 held against the documents
     approvers: list[str] = field(default_factory=list)  # the unit's 定密责任人
     issuers: dict[str, str] = field(default_factory=dict)  # issuer -> highest level it may classify
@@ -88,7 +86,7 @@ class Settings:
         return shown
 
     def validate(self) -> None:
-        from marklint.checks.registry import all_rules
+        from marklint.checks.registry import all_rules, always_on
 
         known = {r.id for r in all_rules()}
         if self.lang not in ("zh", "en"):
@@ -105,7 +103,14 @@ class Settings:
                  *(c for codes in self.per_file_ignores.values() for c in codes)]
         for code in codes:
             if code != "ALL" and not any(rule_id.startswith(code) for rule_id in known):
-                raise ConfigError(f"unknown rule or prefix {code!r}")
+                raise ConfigError(f"unknown rule or prefix {code!r}{_did_you_mean([code], known)}")
+        refused = [code for code in [*self.ignore, *(c for cs in self.per_file_ignores.values() for c in cs)]
+                   if code in always_on()]
+        if refused:
+            from marklint.messages import say
+
+            rules = ", ".join(dict.fromkeys(refused))
+            raise ConfigError(say("error.always on", "en", rules=rules), say("error.always on", "zh", rules=rules))
         for rule_id, level in self.severity.items():
             if rule_id not in known:
                 raise ConfigError(f"severity override for unknown rule {rule_id!r}")
@@ -119,9 +124,12 @@ class Settings:
                             tuple(self.ignore))
         if path is None or not self.per_file_ignores:
             return list(chosen)
+        from marklint.checks.registry import always_on
+
+        kept = always_on()
         ignored = [codes for pattern, codes in self.per_file_ignores.items() if fnmatch.fnmatch(path, pattern)]
         return [rule_id for rule_id in chosen
-                if rule_id in ALWAYS_ON or not any(_matches(rule_id, False, codes) for codes in ignored)]
+                if rule_id in kept or not any(_matches(rule_id, False, codes) for codes in ignored)]
 
     def severity_of(self, rule_id: str, default: Severity) -> Severity:
         return Severity(self.severity[rule_id]) if rule_id in self.severity else default
@@ -173,7 +181,7 @@ def apply_table(settings: Settings, data: dict, source: Path) -> None:
     """Set ``settings`` from a configuration table; unknown keys and bad values are errors."""
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
-        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}")
+        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}{_did_you_mean(unknown, KNOWN_KEYS)}")
 
     def strings(key: str) -> list[str]:
         value = data[key]
@@ -227,7 +235,19 @@ def apply_table(settings: Settings, data: dict, source: Path) -> None:
         settings.serve = _serve(data["serve"], source)
     if "report" in data:
         settings.report = _report(data["report"], source)
-    settings.validate()
+    try:
+        settings.validate()
+    except ConfigError as exc:
+        # Every configuration error names its file.
+        raise ConfigError(f"{source}: {exc}", f"{source}：{exc.zh}" if exc.zh else None) from None
+
+
+def _did_you_mean(unknown: list[str], known: Iterable[str]) -> str:
+    """``; did you mean fail-on?`` for the known keys close to the unknown ones (a typo's likely intent)."""
+    import difflib  # here, not at the top: only a mistyped configuration needs it
+
+    close = [match for key in unknown for match in difflib.get_close_matches(key, sorted(known), n=1)]
+    return f"; did you mean {', '.join(dict.fromkeys(close))}?" if close else ""
 
 
 def _authority(settings: Settings, table: object, source: Path) -> None:
@@ -285,7 +305,8 @@ def _limits(table: object, source: Path) -> Limits:
     for key, value in table.items():
         name = key.replace("-", "_")
         if name not in names:
-            raise ConfigError(f"{source}: unknown limit {key}")
+            raise ConfigError(f"{source}: unknown limit {key}"
+                              f"{_did_you_mean([key], (n.replace('_', '-') for n in names))}")
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
             raise ConfigError(f"{source}: limit {key} must be a positive number")
         values[name] = value

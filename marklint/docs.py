@@ -28,7 +28,9 @@ def _default(rule: Rule) -> str:
 
 
 def rule_section(rule: Rule) -> str:
-    return f"### {rule.id} {rule.name}\n\nDefault severity: {_default(rule)}.\n\n{rule.doc.strip()}\n"
+    """A rule's section: its documentation in Chinese first (the default language), then in English."""
+    chinese = f"{rule.doc_zh.strip()}\n\n" if rule.doc_zh.strip() else ""
+    return f"### {rule.id} {rule.name}\n\nDefault severity: {_default(rule)}.\n\n{chinese}{rule.doc.strip()}\n"
 
 
 def rules_markdown() -> str:

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 from marklint import parsers, workers
 from marklint.analysis import Analysis, FoundMarking
-from marklint.checks.context import Context
-from marklint.checks.registry import get_rule, run_checks
+from marklint.checks.context import Context, ScanContext
+from marklint.checks.registry import RULES, run_checks
 from marklint.config import Settings
 from marklint.errors import NotExamined
 from marklint.model import Document, Finding, Location, Status
+from marklint.parsers import printable
 from marklint.quiet import quiet_library_logs
 from marklint.results import FileResult, Report
 from marklint.walk import iter_paths, not_a_file, os_error
@@ -24,7 +25,10 @@ from marklint.walk import iter_paths, not_a_file, os_error
 if TYPE_CHECKING:
     from marklint.baseline import Baseline
 
-PART_ORDER = {"body": 0, "table": 1, "textbox": 2, "header": 3, "footer": 4, "metadata": 5}
+#: The reason a path given that does not exist is listed among the skipped (messages.REASONS).
+PATH_NOT_FOUND = "path not found"
+#: The order of a page's parts as a reader meets them: the header above the body, the footer below it.
+PART_ORDER = {"metadata": 0, "header": 1, "body": 2, "table": 3, "textbox": 4, "footer": 5}
 
 
 def read_document(path: Path, display: str, settings: Settings) -> Document:
@@ -42,8 +46,8 @@ def read_document(path: Path, display: str, settings: Settings) -> Document:
         return _not_examined(display, exc.reason, exc.detail, _format_guess(path))
     except MemoryError:
         raise  # the worker's memory ceiling: the file is over a safety limit (workers._guarded), not corrupt
-    except Exception as exc:
-        return _not_examined(display, "corrupt", f"internal error {type(exc).__name__}", _format_guess(path))
+    except Exception:
+        return _not_examined(display, "corrupt", "internal error", _format_guess(path))
 
 
 def _format_guess(path: Path) -> str:
@@ -62,9 +66,8 @@ def examine(path: Path, display: str, settings: Settings) -> FileResult:
         result = judge(document, settings)
     except MemoryError:
         raise
-    except Exception as exc:  # a check failing on one file must not end the scan: that file is ML901
-        result = judge(_not_examined(display, "corrupt", f"internal error {type(exc).__name__} in the checks",
-                                     document.format), settings)
+    except Exception:  # a check failing on one file must not end the scan: that file is ML901
+        result = judge(_not_examined(display, "corrupt", "internal error in the checks", document.format), settings)
     return _opened_by(result, path)
 
 
@@ -100,7 +103,7 @@ def judge(document: Document, settings: Settings) -> FileResult:
     ctx = Context(document, settings)
     rules = settings.enabled_rules(display)
     if document.status == Status.NOT_EXAMINED:
-        rules = [r for r in rules if r.startswith("ML9")]
+        rules = [r for r in rules if RULES[r].coverage]
     findings = [_with_severity(f, settings) for f in run_checks(ctx, rules)]
     findings.sort(key=_finding_order)
     analysis = ctx.analysis if document.status != Status.NOT_EXAMINED else None
@@ -128,7 +131,7 @@ def _with_severity(finding: Finding, settings: Settings) -> Finding:
 
 
 def _marking_json(analysis: Analysis, found: FoundMarking) -> dict:
-    """A marking as the JSON report shows it (markings.md section 8, with issue 4's expiry fields)."""
+    """A marking as the JSON report shows it (README, Output)."""
     expires, basis = analysis.expiry(found.marking)
     return {
         "text": found.marking.text,
@@ -155,24 +158,47 @@ Runner = Callable[[Iterable[workers.Task], Settings], Iterator[FileResult]]
 
 
 def iter_results(paths: Iterable[str], settings: Settings, jobs: int = 1, skipped: list[int] | None = None,
-                 listed: list[tuple[str, str]] | None = None, runner: Runner | None = None) -> Iterator[FileResult]:
-    """Examine every file the paths name, yielding results in walk order (the same for any ``jobs``);
-    the paths the walk passed over are counted in ``skipped`` and, with their reasons, put in ``listed``."""
-    tasks = iter_paths(paths, settings, skipped if skipped is not None else [0], listed)
+                 listed: list[tuple[str, str]] | None = None, on_walked: Callable[[int], None] | None = None,
+                 runner: Runner | None = None) -> Iterator[FileResult]:
+    """Examine every file the paths name, once each, yielding results in walk order (the same for any
+    ``jobs``); the paths the walk passed over are counted in ``skipped`` and, with their reasons, put in
+    ``listed``. ``on_walked`` hears how many files there are when the walk is over."""
+    tasks = _once(iter_paths(paths, settings, skipped if skipped is not None else [0], listed), on_walked)
     if runner is not None:
         return runner(tasks, settings)
     return workers.run(tasks, settings, jobs, examine, timed_out, over_limit)
 
 
-def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Baseline | None = None,
+def _once(tasks: Iterable[tuple[Path, str]], on_walked: Callable[[int], None] | None
+          ) -> Iterator[tuple[Path, str]]:
+    """Each file once: a path given twice, or a folder and a file in it, is one file with one set of
+    findings. Then the count, to ``on_walked``."""
+    seen: set[str] = set()
+    for path, shown in tasks:
+        key = os.path.abspath(path)
+        if key not in seen:
+            seen.add(key)
+            yield path, shown
+    if on_walked is not None:
+        on_walked(len(seen))
+
+
+def not_found(paths: Iterable[str]) -> list[str]:
+    """The paths given that do not exist (a dangling symlink exists: it is reported as unreadable)."""
+    return [path for path in paths if not os.path.lexists(path)]
+
+
+def scan_paths(paths: Iterable[str], settings: Settings | None = None, *, baseline: Baseline | None = None,
          fingerprints: bool = False, root: Path | None = None, jobs: int = 1, retain: bool = True,
-         on_result: Callable[[FileResult], None] | None = None, runner: Runner | None = None) -> Report:
+         on_result: Callable[[FileResult], None] | None = None, on_walked: Callable[[int], None] | None = None,
+         runner: Runner | None = None) -> Report:
     """Scan files and folders and return the report. The Python API the CLI is a thin layer over.
 
     ``jobs`` worker processes examine the files (1: in this process). With ``baseline``, findings it
     records are left out and counted; with ``fingerprints``, every finding's baseline fingerprint is kept
     in ``Report.fingerprints``. ``on_result`` sees each file's result as it arrives; with
     ``retain=False`` the report keeps only the totals, so memory does not grow with the number of files.
+    A path that does not exist is not a file: it is listed in ``Report.not_found``, never examined.
     ``runner``, where given, examines the files instead of ``jobs`` local workers (see ``Runner``)."""
     settings = settings or Settings()
     settings.validate()
@@ -180,7 +206,14 @@ def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Ba
     root = Path(os.path.abspath(root or os.getcwd()))
     skipped = [0]
     seen_rows: set[int] = set()
-    for result in iter_results(paths, settings, jobs, skipped, report.skipped_paths, runner):
+    paths = list(paths)
+    missing = not_found(paths)
+    report.not_found = [printable(path) for path in missing]
+    report.skipped_paths.extend((path, PATH_NOT_FOUND) for path in report.not_found)
+    skipped[0] += len(missing)
+    existing = [path for path in paths if path not in missing]
+    for result in iter_results(existing, settings, jobs, skipped, report.skipped_paths, on_walked,
+                               runner):
         for entry in result.with_embedded():
             seen_rows.update(entry.ledger_rows)
         if baseline is not None or fingerprints:
@@ -203,21 +236,17 @@ def scan(paths: Iterable[str], settings: Settings | None = None, *, baseline: Ba
 
 
 def ledger_orphans(settings: Settings, seen_rows: set[int]) -> FileResult:
-    """The ledger itself as a scanned item: one ML507 per row that no scanned file matched."""
+    """The ledger itself as a scanned item, with the findings of the scan-level rules (ML507: a row that no
+    scanned file matched)."""
     ledger = settings.ledger
     assert ledger is not None
     kind = "xlsx" if ledger.path.lower().endswith(".xlsx") else "csv"
     result = FileResult(path=ledger.path, format=kind, status=Status.COMPLETE, reason=None)
-    if "ML507" not in settings.enabled_rules(ledger.path):
-        return result
-    declared = get_rule("ML507")
-    severity = settings.severity_of("ML507", declared.severity)
-    for row in ledger.rows:
-        if row.row not in seen_rows:
-            message = (f"ledger row {row.row}: the file {row.file} is not among the files scanned"
-                       if settings.lang == "en" else f"台账第{row.row}行记录的文件“{row.file}”不在本次扫描范围内")
-            result.findings.append(Finding("ML507", declared.name, severity, message,
-                                           Location(page=None, part="metadata", line=row.row)))
+    scan = ScanContext(settings, seen_rows)
+    for rule_id in settings.enabled_rules(ledger.path):
+        scan_check = RULES[rule_id].scan_check
+        if scan_check is not None:
+            result.findings.extend(scan_check(scan))
     return result
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 #: Reasons a file was not (completely) examined, as they appear in reports.
 REASONS = (
     "ambiguous",  # readers of two formats see two different documents in the file (parsers/polyglot.py)
@@ -16,6 +18,19 @@ REASONS = (
 )
 
 
+#: What an OS error means, in words a user reads (never an exception class name).
+_ERRNO_WORDS = {
+    errno.ENOENT: "no such file", errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+    errno.ELOOP: "symlink loop", errno.ENAMETOOLONG: "name too long", errno.EIO: "I/O error",
+    errno.EISDIR: "a folder", errno.ENOTDIR: "not a folder on the way",
+}
+
+
+def os_error_words(exc: OSError) -> str:
+    """An OS error as the reason's detail: what happened, never the exception's class name."""
+    return _ERRNO_WORDS.get(exc.errno or 0, "read error")
+
+
 class NotExamined(Exception):
     """Raised by a parser when the file cannot be examined at all (ML901)."""
 
@@ -26,7 +41,14 @@ class NotExamined(Exception):
 
 
 class ConfigError(Exception):
-    """A usage or configuration error: exit status 2."""
+    """A usage or configuration error: exit status 2. ``zh``: the message in Chinese, where it has one."""
+
+    def __init__(self, message: str, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    def say(self, lang: str) -> str:
+        return self.zh if lang != "en" and self.zh else str(self)
 
 
 class FileTimeout(BaseException):

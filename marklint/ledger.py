@@ -1,7 +1,7 @@
 """The 定密台账 (classification ledger): reading it and matching its rows to documents.
 
 No official template exists; marklint accepts CSV (UTF-8 with or without BOM, or GB18030) and XLSX
-with the columns of markings.md section 4, Chinese headers or their English aliases, in any order.
+with the columns of README, The ledger and authority, Chinese headers or their English aliases, in any order.
 Unknown columns are ignored; a missing required column or a bad date is an error naming the row.
 """
 
@@ -20,7 +20,6 @@ import regex
 from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, make_date
 from marklint.errors import ConfigError
-from marklint.model import LedgerMatch
 
 #: Column -> (Chinese header, English alias).
 COLUMNS = {
@@ -58,6 +57,14 @@ class LedgerRow:
     last_review: date | None = None
     review_result: str = ""
     declassified_on: date | None = None
+
+
+@dataclass
+class LedgerMatch:
+    """How a document matched the 定密台账: one row, none, or several (ambiguous: reported, not guessed)."""
+
+    row: LedgerRow | None = None
+    ambiguous: tuple[int, ...] = ()
 
 
 @dataclass
@@ -229,5 +236,5 @@ def _xlsx_table(data: bytes, path: str) -> list[list[object]]:
         table = [list(row) for row in sheet.iter_rows(values_only=True)]
         book.close()
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise ConfigError(f"ledger {path}: not a readable XLSX workbook ({type(exc).__name__})") from exc
+        raise ConfigError(f"ledger {path}: not a readable XLSX workbook") from exc
     return table

@@ -3,7 +3,7 @@ ideographs and radicals, and level words in traditional characters.
 
 ``normalise(text)`` gives the text the recogniser reads (invisible characters removed, look-alikes
 replaced by the standard character) and, for each of its characters, the position of the character it
-came from, so what the recogniser finds still points into the text as written (markings.md section 1:
+came from, so what the recogniser finds still points into the text as written (docs/rules.md, ML110:
 the statutory form is 绝密, 机密 or 秘密, ★ and the term; section 6: ML103, ML106, ML110).
 """
 

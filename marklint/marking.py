@@ -1,15 +1,16 @@
 """The one recogniser of classification markings.
 
 ``recognise(text)`` reads a stand-alone text unit and returns the markings it consists of, each with the
-defects of form the recogniser saw (rule IDs of the ML1xx and ML2xx families). A unit is a marking unit
+defects of form the recogniser saw, as typed kinds (``model.DefectKind``): the rules (``marklint.checks``) map
+each kind to a rule, a message and a fix; the recogniser knows no rule IDs. A unit is a marking unit
 only when markings and their companions (份号, 紧急程度, a 解密 note) make up all of it: a body
 sentence that mentions ``秘密★1年`` or a company called 北京机密电子有限公司 yields nothing.
 
 Grammar (保密法实施条例 Art 21; 定密管理规定: ``密级★保密期限|解密时间|解密条件``)::
 
-    marking   := level SEP term | level term(no SEP: ML102) | term SEP level (ML107) | field form (ML108)
-    level     := 绝密 | 机密 | 秘密          (others: ML109 non-secret words, ML110 unknown levels)
-    term      := duration | date | 长期 | condition | (nothing: ML201)
+    marking   := level SEP term | level term (NO_SEPARATOR) | term SEP level (REVERSED) | field form (FORM_FIELDS)
+    level     := 绝密 | 机密 | 秘密          (others: NOT_A_SECRET words, UNKNOWN_LEVEL)
+    term      := duration | date | 长期 | condition | (nothing: NO_TERM)
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ import regex
 from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, NUMBER, cn_number, is_arabic, make_date
 from marklint.lookalikes import Lookalike, Normalised, normalise
-from marklint.model import LEVELS, Defect, Duration, Marking, Term
+from marklint.model import LEVELS, Defect, DefectKind, Duration, Marking, Term, TermKind
 
 STAR = "★"
-#: Symbols seen in place of ★ (ML101). ASCII and full-width asterisks, other stars, dots, reference marks.
+#: Symbols seen in place of ★ (OTHER_SEPARATOR). ASCII and full-width asterisks, other stars, dots, reference marks.
 OTHER_SEPARATORS = "☆*＊●·•・⭐✱✩※∗⋆✦✧✯✪✫✬✭✮✰⁎○◆◇■□▲△◎⭑⭒✶✷✸✹✺✴✵✡⚝⍟🟉🟊🟋🟌🟍🟎🟏🟐🟑🟒🟓🟔🌟"
 SEPARATORS = STAR + OTHER_SEPARATORS
 WS = " \u3000\t\u00a0\u2002\u2003\u2009\u200b"
@@ -205,19 +206,21 @@ def _as_written(marking: Marking, text: str, normalised: Normalised) -> Marking:
 
 
 def _lookalike_defects(replaced: list[Lookalike]) -> list[Defect]:
-    """ML103 for invisible characters; ML110 for a level word in traditional characters or compatibility
-    ideographs; ML106 for a compatibility ideograph or radical in the term (年, 月, 日)."""
+    """Invisible characters; a level word in traditional characters or compatibility ideographs; a
+    compatibility ideograph or radical in the term (年, 月, 日)."""
     defects = []
     invisible = [r.code for r in replaced if r.kind == "invisible"]
     if invisible:
-        defects.append(Defect("ML103", "invisible:" + " ".join(dict.fromkeys(invisible))))
+        defects.append(Defect(DefectKind.INVISIBLE, " ".join(dict.fromkeys(invisible))))
     in_level = [r for r in replaced if r.kind != "invisible" and r.standard in "绝机秘密"]
     if in_level:
-        kind = "traditional" if all(r.kind == "traditional" for r in in_level) else "compatibility"
-        defects.append(Defect("ML110", f"{kind}:" + " ".join(f"{r.char} {r.code}" for r in in_level)))
+        traditional = all(r.kind == "traditional" for r in in_level)
+        kind = DefectKind.TRADITIONAL_LEVEL if traditional else DefectKind.COMPATIBILITY_LEVEL
+        defects.append(Defect(kind, " ".join(f"{r.char} {r.code}" for r in in_level)))
     in_term = [r for r in replaced if r.kind == "compatibility" and r.standard not in "绝机秘密"]
     if in_term:
-        defects.append(Defect("ML106", "compatibility:" + " ".join(f"{r.char} {r.code}→{r.standard}" for r in in_term)))
+        chars = " ".join(f"{r.char} {r.code}→{r.standard}" for r in in_term)
+        defects.append(Defect(DefectKind.COMPATIBILITY_UNIT, chars))
     return defects
 
 
@@ -240,7 +243,7 @@ def with_term_field(marking: Marking, text: str) -> Marking | None:
     if match is None:
         return None
     term, term_defects = _term(match)
-    kept = [d for d in marking.defects if d.rule in ("ML101", "ML103", "ML104", "ML108")]
+    kept = [d for d in marking.defects if d.kind in _LEVEL_PART_DEFECTS]
     return _level_defects(replace(marking, term=term, defects=tuple(kept + term_defects)))
 
 
@@ -281,10 +284,10 @@ def _marking_at(text: str, pos: int, bare_level_ok: bool) -> Marking | None:
         if match and _ends_cleanly(text, match.end()):
             defects = []
             if _has_ws(match.group("level")):
-                defects.append(Defect("ML103", "spaced level"))
+                defects.append(Defect(DefectKind.SPACED_LEVEL))
             if match.group("ob") or match.group("cb"):
-                defects.append(Defect("ML104", "brackets"))
-            return _level_defects(_make(text, match, _squash(match.group("level")), Term("missing"), None, defects))
+                defects.append(Defect(DefectKind.BRACKETS))
+            return _level_defects(_make(text, match, _squash(match.group("level")), Term(TermKind.MISSING), defects))
     return None
 
 
@@ -293,20 +296,20 @@ def _standard(text: str, pos: int) -> Marking | None:
     if match is None:
         return None
     term, defects = _term(match)
-    if term.kind == "condition" and not _plausible_condition(term.condition or ""):
+    if term.kind == TermKind.CONDITION and not _plausible_condition(term.condition or ""):
         return None
     sep = match.group("sep")
     level_raw = match.group("level")
     if sep != STAR:
-        defects.insert(0, Defect("ML101", f"separator {sep}"))
+        defects.insert(0, Defect(DefectKind.OTHER_SEPARATOR, sep))
     term_text = text[match.end("sep"): match.end()].strip(WS + CLOSE_BRACKETS)
     if match.group("gap1") or match.group("gap2") or _has_ws(term_text):
-        defects.append(Defect("ML103", "space around the separator or in the term"))
+        defects.append(Defect(DefectKind.SPACED))
     if _has_ws(level_raw):
-        defects.append(Defect("ML103", "spaced level"))
+        defects.append(Defect(DefectKind.SPACED_LEVEL))
     if any(match.group(g) for g in ("ob", "cb", "lb", "lb2", "tb", "tb2")):
-        defects.append(Defect("ML104", "brackets"))
-    return _level_defects(_make(text, match, _squash(level_raw), term, sep, defects))
+        defects.append(Defect(DefectKind.BRACKETS))
+    return _level_defects(_make(text, match, _squash(level_raw), term, defects))
 
 
 def _no_separator(text: str, pos: int) -> Marking | None:
@@ -317,12 +320,12 @@ def _no_separator(text: str, pos: int) -> Marking | None:
     level = _squash(match.group("level"))
     if level in NON_SECRET_WORDS or level in UNKNOWN_LEVEL_WORDS:
         return None  # 内部5年 without a star is not a marking attempt
-    defects.insert(0, Defect("ML102", "no separator"))
+    defects.insert(0, Defect(DefectKind.NO_SEPARATOR))
     if _has_ws(match.group("level")):
-        defects.append(Defect("ML103", "spaced level"))
+        defects.append(Defect(DefectKind.SPACED_LEVEL))
     if any(match.group(g) for g in ("lb", "lb2", "tb", "tb2")):
-        defects.append(Defect("ML104", "brackets"))
-    return _level_defects(_make(text, match, level, term, None, defects))
+        defects.append(Defect(DefectKind.BRACKETS))
+    return _level_defects(_make(text, match, level, term, defects))
 
 
 def _reversed(text: str, pos: int) -> Marking | None:
@@ -331,11 +334,11 @@ def _reversed(text: str, pos: int) -> Marking | None:
         return None
     term, defects = _term(match)
     level = _squash(match.group("level"))
-    defects.insert(0, Defect("ML107", "term or separator before the level"))
+    defects.insert(0, Defect(DefectKind.REVERSED))
     sep = match.group("sep")
     if sep != STAR:
-        defects.insert(0, Defect("ML101", f"separator {sep}"))
-    return _level_defects(_make(text, match, level, term, sep, defects))
+        defects.insert(0, Defect(DefectKind.OTHER_SEPARATOR, sep))
+    return _level_defects(_make(text, match, level, term, defects))
 
 
 def _field(text: str, pos: int) -> Marking | None:
@@ -346,11 +349,11 @@ def _field(text: str, pos: int) -> Marking | None:
     if level in NON_SECRET_WORDS:
         return None  # 密级：内部 is a lawful internal label, not a ★ marking
     term, defects = _term(match)
-    defects.insert(0, Defect("ML108", "form fields"))
+    defects.insert(0, Defect(DefectKind.FORM_FIELDS))
     sep = match.group("sep")
     if sep and sep != STAR:
-        defects.insert(1, Defect("ML101", f"separator {sep}"))
-    marking = _make(text, match, level, term, sep, defects)
+        defects.insert(1, Defect(DefectKind.OTHER_SEPARATOR, sep))
+    marking = _make(text, match, level, term, defects)
     return _level_defects(replace(marking, field_style=True))
 
 
@@ -360,16 +363,16 @@ def _level_defects(marking: Marking) -> Marking:
     level = marking.level or ""
     if level in NON_SECRET_WORDS:
         # The whole marking is void (保密法 Art 22(3)); its term is not judged.
-        defects = [Defect("ML109", level)]
+        defects = [Defect(DefectKind.NOT_A_SECRET, level)]
     elif level in UNKNOWN_LEVEL_WORDS:
-        defects = [d for d in defects if d.rule not in ("ML201", "ML202")]
-        defects.insert(0, Defect("ML110", level))
+        defects = [d for d in defects if d.kind not in (DefectKind.NO_TERM, DefectKind.OVER_MAXIMUM)]
+        defects.insert(0, Defect(DefectKind.UNKNOWN_LEVEL, level))
     else:
-        if marking.term.kind == "missing":
-            defects.append(Defect("ML201", "no term"))
-        elif (marking.term.kind == "duration" and marking.term.duration is not None
+        if marking.term.kind == TermKind.MISSING:
+            defects.append(Defect(DefectKind.NO_TERM))
+        elif (marking.term.kind == TermKind.DURATION and marking.term.duration is not None
               and _years(marking.term.duration) > MAX_YEARS[level]):
-            defects.append(Defect("ML202", f"over {MAX_YEARS[level]}年"))
+            defects.append(Defect(DefectKind.OVER_MAXIMUM, f"{MAX_YEARS[level]}年"))
     defects = _dedupe(defects)
     return replace(marking, defects=tuple(defects), canonical=_canonical(level, marking.term))
 
@@ -379,52 +382,52 @@ def _term(match: regex.Match) -> tuple[Term, list[Defect]]:
     groups = match.groupdict()
     defects: list[Defect] = []
     if groups.get("long"):
-        return Term("long-term", raw="长期"), [Defect("ML203", "长期")]
+        return Term(TermKind.LONG_TERM, raw="长期"), [Defect(DefectKind.LONG_TERM)]
     if groups.get("date"):
         raw = groups["date"] + (groups.get("date_suffix") or "")
         parts = DATE_PATTERN.match(groups["date"])
         assert parts is not None  # the same pattern matched inside the marking
         if not all(is_arabic(parts.group(g)) for g in ("year", "month", "day")):
-            defects.append(Defect("ML105", "numerals"))
+            defects.append(Defect(DefectKind.NUMERALS))
         until = make_date(parts.group("year"), parts.group("month"), parts.group("day"))
         if until is None:
-            defects.append(Defect("ML205", "impossible date"))
-        return Term("date", raw=raw, until=until), defects
+            defects.append(Defect(DefectKind.IMPOSSIBLE_DATE))
+        return Term(TermKind.DATE, raw=raw, until=until), defects
     if groups.get("bad_date"):
-        return Term("date", raw=groups["bad_date"]), [Defect("ML205", "unparsable date")]
+        return Term(TermKind.DATE, raw=groups["bad_date"]), [Defect(DefectKind.UNPARSABLE_DATE)]
     if groups.get("half"):
-        return Term("duration", raw="半年", duration=Duration(6, "月")), [
-            Defect("ML105", "numerals"), Defect("ML106", "unit")]
+        return Term(TermKind.DURATION, raw="半年", duration=Duration(6, "月")), [
+            Defect(DefectKind.NUMERALS), Defect(DefectKind.UNIT)]
     if groups.get("num"):
         num, unit = groups["num"], groups["unit"]
         raw = match.group(0)[match.start("num") - match.start(): match.end("unit") - match.start()]
         amount = cn_number(num)
         if amount is None:
-            return Term("condition", raw=raw, condition=raw), []
+            return Term(TermKind.CONDITION, raw=raw, condition=raw), []
         if not is_arabic(num):
-            defects.append(Defect("ML105", "numerals"))
+            defects.append(Defect(DefectKind.NUMERALS))
         if unit == "年半":
             duration = Duration(amount * 12 + 6, "月")
-            defects.append(Defect("ML106", "unit"))
+            defects.append(Defect(DefectKind.UNIT))
         elif unit in ("月", "個月", "天"):
             duration = Duration(amount, "月" if unit != "天" else "日")
-            defects.append(Defect("ML106", "unit"))
+            defects.append(Defect(DefectKind.UNIT))
         elif unit == "个月":
             duration = Duration(amount, "月")
         else:
             duration = Duration(amount, unit)
         if duration.unit == "月" and duration.amount and duration.amount % 12 == 0:
             duration = Duration(duration.amount // 12, "年")
-            defects.append(Defect("ML106", "whole years in months"))
+            defects.append(Defect(DefectKind.WHOLE_YEARS_IN_MONTHS))
         if amount >= 1000 and unit == "年":
-            return Term("date", raw=raw), [Defect("ML205", "unparsable date")]
-        return Term("duration", raw=raw, duration=duration), _dedupe(defects)
+            return Term(TermKind.DATE, raw=raw), [Defect(DefectKind.UNPARSABLE_DATE)]
+        return Term(TermKind.DURATION, raw=raw, duration=duration), _dedupe(defects)
     condition = groups.get("cond")
     if condition:
         condition = condition.strip(WS)
-        defects = [Defect("ML204", "vague")] if any(w in condition for w in VAGUE_CONDITIONS) else []
-        return Term("condition", raw=condition, condition=condition), defects
-    return Term("missing"), []
+        defects = [Defect(DefectKind.VAGUE_CONDITION)] if any(w in condition for w in VAGUE_CONDITIONS) else []
+        return Term(TermKind.CONDITION, raw=condition, condition=condition), defects
+    return Term(TermKind.MISSING), []
 
 
 def _plausible_condition(condition: str) -> bool:
@@ -432,12 +435,11 @@ def _plausible_condition(condition: str) -> bool:
     return 1 <= len(condition) <= 20 and not any(ch.isascii() and ch.isalpha() for ch in condition)
 
 
-def _make(text: str, match: regex.Match, level: str, term: Term, sep: str | None, defects: list[Defect]) -> Marking:
+def _make(text: str, match: regex.Match, level: str, term: Term, defects: list[Defect]) -> Marking:
     return Marking(
         text=text[match.start(): match.end()].strip(WS),
         level=level,
         term=term,
-        separator=sep,
         canonical="",
         defects=tuple(defects),
         start=match.start(),
@@ -448,14 +450,14 @@ def _make(text: str, match: regex.Match, level: str, term: Term, sep: str | None
 def _canonical(level: str, term: Term) -> str:
     if level not in LEVELS:
         return ""
-    if term.kind == "duration" and term.duration:
+    if term.kind == TermKind.DURATION and term.duration:
         return f"{level}★{term.duration.canonical()}"
-    if term.kind == "date" and term.until:
+    if term.kind == TermKind.DATE and term.until:
         suffix = "解密" if term.raw.endswith("解密") else "前" if term.raw.endswith("前") else ""
         return f"{level}★{term.until.year}年{term.until.month}月{term.until.day}日{suffix}"
-    if term.kind == "long-term":
+    if term.kind == TermKind.LONG_TERM:
         return f"{level}★长期"
-    if term.kind == "condition":
+    if term.kind == TermKind.CONDITION:
         return f"{level}★{term.condition}"
     return ""  # no term, or a date that cannot be read: there is no standard form to propose
 
@@ -472,11 +474,16 @@ def _has_ws(text: str) -> bool:
     return any(ch in WS for ch in text)
 
 
+#: The defects of the level's part of a marking, kept when a stand-alone term field completes it.
+_LEVEL_PART_DEFECTS = frozenset({DefectKind.OTHER_SEPARATOR, DefectKind.SPACED, DefectKind.SPACED_LEVEL,
+                                 DefectKind.INVISIBLE, DefectKind.BRACKETS, DefectKind.FORM_FIELDS})
+
+
 def _dedupe(defects: list[Defect]) -> list[Defect]:
     seen: set[str] = set()
     out = []
     for defect in defects:
-        if defect.rule not in seen:
-            seen.add(defect.rule)
+        if defect.kind.aspect not in seen:
+            seen.add(defect.kind.aspect)
             out.append(defect)
     return out

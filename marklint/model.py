@@ -9,13 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from marklint.ledger import LedgerRow
 
-#: Where a text unit lives in the file. Values are the JSON contract's ``part`` words.
-PARTS = ("body", "header", "footer", "textbox", "table", "metadata")
+class Part(StrEnum):
+    """Where a text unit lives in the file. Values are the JSON contract's ``part`` words."""
+
+    BODY = "body"
+    HEADER = "header"
+    FOOTER = "footer"
+    TEXTBOX = "textbox"
+    TABLE = "table"
+    METADATA = "metadata"
+
+
+PARTS = tuple(part.value for part in Part)
 
 
 class Severity(StrEnum):
@@ -52,7 +59,7 @@ class TextUnit:
     footer line, a PDF text line, or one metadata property (``name=value``)."""
 
     text: str
-    part: str  # one of PARTS
+    part: Part  # a part's word ("body") is taken too, and made the Part
     page: int | None  # 1-based; DOCX body counts explicit and rendered page breaks
     line: int  # 1-based position in the file's reading order within its part and page
     bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in points from the page's top-left
@@ -62,6 +69,10 @@ class TextUnit:
     source: str = "text"  # "ocr" where read from a scan's image (parsers.scan)
     confidence: float | None = None  # the recogniser's mean confidence (0-1), for OCR text
     char_confidences: tuple[float, ...] = ()  # each character's, for OCR text (ML904)
+
+    def __post_init__(self) -> None:
+        if type(self.part) is not Part:
+            object.__setattr__(self, "part", Part(self.part))
 
     def spans_over(self, start: int, end: int) -> list[StyleSpan]:
         """The style spans that overlap ``[start, end)`` and cover a non-space character."""
@@ -84,12 +95,10 @@ class TextUnit:
 
 @dataclass(frozen=True, slots=True)
 class PageGeometry:
-    """Page size and type-area margins in points, where the file says them."""
+    """Page size in points, where the file says it."""
 
     width: float
     height: float
-    margin_top: float | None = None
-    margin_left: float | None = None
 
 
 @dataclass(slots=True)
@@ -120,11 +129,21 @@ class Duration:
         return f"{self.amount}{'个月' if self.unit == '月' else self.unit}"
 
 
+class TermKind(StrEnum):
+    """What a marking's 保密期限 is written as. Values are the JSON contract's ``term.kind`` words."""
+
+    DURATION = "duration"  # 5年, 6个月
+    DATE = "date"  # a 解密时间
+    CONDITION = "condition"  # a 解密条件
+    LONG_TERM = "long-term"  # 长期
+    MISSING = "missing"
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """The 保密期限 part of a marking."""
 
-    kind: str  # duration / date / condition / long-term / missing
+    kind: TermKind
     raw: str = ""
     duration: Duration | None = None
     until: date | None = None  # 解密时间
@@ -141,11 +160,52 @@ class Term:
         }
 
 
+class DefectKind(StrEnum):
+    """What the recogniser saw wrong in a marking's form. The recogniser knows no rule IDs: each rule
+    declares the kinds it reports, with their messages (``checks.registry.rule``)."""
+
+    OTHER_SEPARATOR = "other-separator"  # detail: the separator written
+    NO_SEPARATOR = "no-separator"
+    SPACED = "spaced"  # white space around the separator or in the term
+    SPACED_LEVEL = "spaced-level"  # 秘　密
+    INVISIBLE = "invisible"  # detail: the code points
+    BRACKETS = "brackets"
+    NUMERALS = "numerals"  # the term not in Arabic numerals
+    UNIT = "unit"  # 18月, 30天, 一年半
+    WHOLE_YEARS_IN_MONTHS = "whole-years-in-months"
+    COMPATIBILITY_UNIT = "compatibility-unit"  # detail: the characters and code points
+    REVERSED = "reversed"  # the term or the separator before the level
+    FORM_FIELDS = "form-fields"  # 密级：机密
+    NOT_A_SECRET = "not-a-secret"  # detail: the word written as the level (内部, 工作秘密)
+    UNKNOWN_LEVEL = "unknown-level"  # detail: the word written as the level (绝秘)
+    TRADITIONAL_LEVEL = "traditional-level"  # detail: the characters and code points
+    COMPATIBILITY_LEVEL = "compatibility-level"  # detail: the characters and code points
+    NO_TERM = "no-term"
+    OVER_MAXIMUM = "over-maximum"  # detail: the maximum
+    LONG_TERM = "long-term"
+    VAGUE_CONDITION = "vague-condition"
+    IMPOSSIBLE_DATE = "impossible-date"
+    UNPARSABLE_DATE = "unparsable-date"
+
+    @property
+    def aspect(self) -> str:
+        """The part of the form a defect concerns: the recogniser keeps the first defect of each aspect."""
+        return _DEFECT_ASPECTS.get(self, self.value)
+
+
+_DEFECT_ASPECTS = {
+    DefectKind.SPACED_LEVEL: "spacing", DefectKind.SPACED: "spacing", DefectKind.INVISIBLE: "spacing",
+    DefectKind.UNIT: "unit", DefectKind.WHOLE_YEARS_IN_MONTHS: "unit", DefectKind.COMPATIBILITY_UNIT: "unit",
+    DefectKind.IMPOSSIBLE_DATE: "date", DefectKind.UNPARSABLE_DATE: "date",
+    DefectKind.UNKNOWN_LEVEL: "level", DefectKind.TRADITIONAL_LEVEL: "level", DefectKind.COMPATIBILITY_LEVEL: "level",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Defect:
-    """Something the recogniser saw wrong in a marking's form: a rule ID and the detail."""
+    """Something the recogniser saw wrong in a marking's form: its kind and the detail."""
 
-    rule: str
+    kind: DefectKind
     detail: str = ""
 
 
@@ -156,7 +216,6 @@ class Marking:
     text: str  # the marking as it stands, stripped
     level: str | None  # 绝密 / 机密 / 秘密, or the non-level word written in its place
     term: Term
-    separator: str | None  # the character between level and term as written
     canonical: str  # the standard form of what was meant, e.g. 秘密★5年
     defects: tuple[Defect, ...] = ()
     start: int = 0  # span in the unit's text
@@ -222,14 +281,3 @@ class Finding:
             "message": self.message,
             "location": self.location.to_json(),
         }
-
-
-@dataclass
-class LedgerMatch:
-    """How a document matched the 定密台账: one row, none, or several (ambiguous: reported, not guessed).
-
-    Here rather than in ``marklint.ledger``, which reads ledgers: every document has a match, none when no
-    ledger is configured, and a scan without a ledger need not import the ledger reader."""
-
-    row: LedgerRow | None = None
-    ambiguous: tuple[int, ...] = ()

@@ -32,7 +32,7 @@ class OutputError(click.ClickException):
     exit_code = 2
 
     def __init__(self, path: Path | str, exc: OSError) -> None:
-        super().__init__(f"cannot write {path}: {exc.strerror or type(exc).__name__}")
+        super().__init__(f"cannot write {path}: {exc.strerror or 'write error'}")
 
     def show(self, file: IO | None = None) -> None:
         click.echo(f"marklint: {self.message}", err=True)

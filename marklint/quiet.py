@@ -2,7 +2,7 @@
 
 pypdf logs a warning for every oddity of a damaged PDF (marklint reports those files itself, as ML901
 or ML903). Its logger is set to ERROR while a file is read and put back as it was afterwards, so that a
-host embedding ``marklint.scan`` keeps its own logging configuration (issue 14)."""
+host embedding ``marklint.scan`` keeps its own logging configuration."""
 
 from __future__ import annotations
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from marklint.model import Finding, Severity, Status
 
@@ -47,9 +46,9 @@ class FileResult:
         }
         if self.signatures is not None:
             data["signatures"] = self.signatures
-        if self.issuer is not None:  # for stats --from (issue 19): an additive key, present where known
+        if self.issuer is not None:  # for stats --from: an additive key, present where known
             data["issuer"] = self.issuer
-        if self.embedded:  # markings.md section 8: an additive key, present where there are any
+        if self.embedded:  # README, Output: an additive key, present where there are any
             data["embedded"] = [inner.to_json() for inner in self.embedded]
         return data
 
@@ -63,6 +62,7 @@ class Report:
     files: list[FileResult] = field(default_factory=list)
     retain: bool = True
     skipped: int = 0  # files a folder walk passed over (not a format that can carry a marking)
+    not_found: list[str] = field(default_factory=list)  # paths given that do not exist, never examined
     skipped_paths: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of those passed over
     suppressed: int | None = None  # findings a baseline suppressed (None: no baseline)
     stale: int = 0  # baseline entries that matched nothing
@@ -97,12 +97,12 @@ class Report:
             "marked": self.marked,
             "not_examined": self.not_examined,
             "findings": {s.value: self.count(s) for s in Severity},
-            "partial": self.partial,  # additive (markings.md section 8)
+            "partial": self.partial,  # additive (README, Output)
             "skipped": self.skipped,
         }
 
     def skipped_json(self) -> list[dict[str, str]]:
-        """The top-level ``skipped`` list of the JSON report (markings.md section 8)."""
+        """The top-level ``skipped`` list of the JSON report (README, Output)."""
         return [{"path": path, "reason": reason} for path, reason in self.skipped_paths]
 
     def worst(self) -> Severity | None:
@@ -123,11 +123,6 @@ class Report:
         if self.suppressed is not None:
             data["baseline"] = {"suppressed": self.suppressed, "stale": self.stale}
         return data
-
-    def to_sarif(self, root: Path | None = None) -> dict:
-        from marklint.report.sarif import to_sarif
-
-        return to_sarif(self, root)
 
     def rule_counts(self) -> dict[str, int]:
         return dict(sorted(self.rules.items()))

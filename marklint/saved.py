@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from marklint.errors import ConfigError
+from marklint.errors import ConfigError, os_error_words
 from marklint.model import Finding, Location, Severity, Status
 from marklint.results import FileResult
 
@@ -84,8 +84,10 @@ def read_report(path: str | Path) -> SavedReport:
     """A JSON report (one object), a JSONL report (one file per line, then a summary) or a state file."""
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the report ({type(exc).__name__})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the report ({os_error_words(exc)})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read the report (not UTF-8)") from exc
     try:
         whole = json.loads(text)
     except json.JSONDecodeError:
@@ -97,7 +99,7 @@ def read_report(path: str | Path) -> SavedReport:
                                _skipped(whole))
         return _read_lines(str(path), text)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"{path}: not a marklint report ({type(exc).__name__}: {exc})") from exc
+        raise ConfigError(f"{path}: not a marklint report ({exc})") from exc
 
 
 def _read_lines(path: str, text: str) -> SavedReport:

@@ -1,7 +1,7 @@
 """Table cells and rows as the model gives them, alike in every format: a row is the cells of one table row
 (DOCX: one line number) or the segments of one PDF line (one height). Form fields written across a row
 (``密级：`` beside ``机密``) or down a column (``密级`` over ``机密``), and columns that list levels as data
-(markings.md section 7: each cell is its own unit; a table that lists levels is not a marking)."""
+(README "Where marklint looks": each cell is its own unit; a table that lists levels is not a marking)."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ TERM_HEADING = regex_cache.compile(r"^[ \u3000]*(?P<label>保密期限|保密期
 
 @dataclass(frozen=True)
 class LevelColumns:
-    """What the tables with a 密级 column say (markings.md section 7)."""
+    """What the tables with a 密级 column say (README "Where marklint looks")."""
 
     data: set[int]  # cells of a column that lists levels in several rows: data, never a marking
     forms: dict[int, TextUnit]  # a level cell under a 密级 heading with one row: the form it fills in

@@ -14,7 +14,6 @@ instead of dropping them.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -23,11 +22,8 @@ from pathlib import Path
 
 from marklint import parsers
 from marklint.config import Settings
+from marklint.errors import os_error_words
 from marklint.parsers import printable
-
-#: errno values whose class name (plain OSError) says nothing on its own.
-_ERRNO_WORDS = {errno.ELOOP: "symlink loop", errno.ENAMETOOLONG: "name too long", errno.EIO: "I/O error"}
-
 
 #: Reasons a walked path is passed over, as the JSON report's ``skipped`` list gives them.
 NOT_A_CARRIER = "not a format that can carry a marking"
@@ -170,13 +166,8 @@ def _folder_identity(entry: os.DirEntry[str]) -> tuple[bool, tuple[int, int] | N
 
 
 def os_error(exc: OSError) -> str:
-    """The exception class of an OS error, with the errno name where the class alone is plain OSError."""
-    name = type(exc).__name__
-    code = errno.errorcode.get(exc.errno or 0)
-    if name != "OSError" or code is None:
-        return name
-    word = _ERRNO_WORDS.get(exc.errno or 0)
-    return f"OSError {code}" + (f" ({word})" if word else "")
+    """What an OS error means, in words a user reads: never the exception's class name."""
+    return os_error_words(exc)
 
 
 def not_a_file(path: Path, mode: int) -> str:

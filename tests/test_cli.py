@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def test_text_lines_and_summary(docs: Path) -> None:
                         "should be \"秘密★2年\"")
     assert lines[1].startswith(f"{docs}/c_long.pdf:1:2: ML203 [warning] ")
     assert lines[2] == ("3 files scanned, 3 marked, 0 not examined, 0 partially examined, 0 skipped; "
-                        "1 errors, 1 warnings, 0 info")
+                        "1 error, 1 warning, 0 info")
     assert run("scan", str(docs), *AS_OF, "--quiet")[1].count("\n") == 2
 
 
@@ -141,7 +142,10 @@ def test_configuration_discovery_and_precedence(docs: Path, tmp_path: Path, monk
     assert rules_in(run("scan", str(docs), *AS_OF, "--format", "json", "--config", str(other))[1]) == ["ML203"]
     code, out = run("config", "--config", str(other))
     assert code == 0 and out.startswith(f"# configuration: {other}\n")
-    assert json.loads(out.split("\n", 1)[1])["per_file_ignores"] == {"*separator*": ["ML1"]}
+    assert tomllib.loads(out)["per-file-ignores"] == {"*separator*": ["ML1"]}
+    code, out = run("config", "--config", str(other), "--format", "json")
+    assert code == 0 and json.loads(out)["source"] == str(other)
+    assert json.loads(out)["settings"]["per_file_ignores"] == {"*separator*": ["ML1"]}
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -251,7 +255,9 @@ def test_outputs_written_together(docs: Path, tmp_path: Path) -> None:
 
 def test_statistics(docs: Path) -> None:
     assert run("scan", str(docs), *AS_OF, "--statistics")[1] == (
-        "     1  ML101  nonstandard-separator\n     1  ML203  long-term\n")
+        "     1  ML101  nonstandard-separator\n     1  ML203  long-term\n     2  合计\n")
+    assert run("scan", str(docs), *AS_OF, "--statistics", "--lang", "en")[1].endswith(
+        "  long-term\n     2  total\n")
 
 
 def test_release_gate(docs: Path) -> None:
@@ -266,7 +272,9 @@ def test_rules_and_rule_commands() -> None:
     code, out = run("rules")
     assert code == 0 and len(out.strip().splitlines()) == len(all_rules())
     assert out.splitlines()[0].split()[:3] == ["ML101", "nonstandard-separator", "error"]
-    code, out = run("rule", "ml101")
+    code, out = run("rule", "ml101")  # Chinese by default
+    assert code == 0 and out.startswith("ML101 nonstandard-separator [error]\n\n密级与保密期限之间") and "错误：" in out
+    code, out = run("rule", "ml101", "--lang", "en")
     assert code == 0 and out.startswith("ML101 nonstandard-separator [error]\n\n") and "Wrong:" in out
     assert run("rule", "ML999")[0] == 2
 
@@ -274,6 +282,8 @@ def test_rules_and_rule_commands() -> None:
 def test_every_rule_documents_what_why_wrong_and_right() -> None:
     for rule in all_rules():
         assert rule.summary and "Why:" in rule.doc and "Wrong:" in rule.doc and "Right:" in rule.doc, rule.id
+        paragraphs = [p.split("：")[0] for p in rule.doc_zh.split("\n\n")]
+        assert rule.summary_in("zh") and paragraphs[1:] == ["依据", "错误", "正确"], rule.id
 
 
 def test_rule_docs_are_in_sync() -> None:
@@ -289,7 +299,9 @@ def test_python_api(docs: Path) -> None:
     report = marklint.scan([str(docs)], Settings(as_of=__import__("datetime").date(2026, 11, 27)))
     assert report.rule_counts() == {"ML101": 1, "ML203": 1}
     assert report.to_json()["summary"]["files"] == 3
-    assert report.to_sarif()["version"] == "2.1.0"
+    from marklint.report.sarif import to_sarif  # not a method of Report: the results know no report format
+
+    assert to_sarif(report)["version"] == "2.1.0"
 
 
 def test_show_files_lists_every_file_with_its_status_and_markings(docs: Path, tmp_path: Path) -> None:
@@ -302,5 +314,6 @@ def test_show_files_lists_every_file_with_its_status_and_markings(docs: Path, tm
         f"{docs}/b_separator.docx: [complete] 秘密☆2年",
         f"{docs}/c_long.pdf: [complete] 机密★长期",
         f"{docs}/d_declassified.docx: [complete] no marking; struck through: 秘密★1年",
-        f"{docs}/e_broken.pdf: [not-examined (corrupt: not a readable PDF structure)] no marking",
+        f"{docs}/e_broken.pdf: [not-examined (corrupt: not a readable PDF structure)] "
+        "not read, no verdict on its marking",
     ]

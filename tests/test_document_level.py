@@ -13,9 +13,9 @@ from marklint.analysis import analyse
 from marklint.checks.context import Context
 from marklint.checks.registry import all_rules, run_checks
 from marklint.config import Settings
-from marklint.driver import scan
+from marklint.driver import scan_paths
 from marklint.marking import CHANGED, DECISION_NOTES, DECLASSIFIED, EXTENDED, decision_note, recognise
-from marklint.model import Document, Severity, StyleSpan, TextUnit
+from marklint.model import Defect, DefectKind, Document, Severity, StyleSpan, TextUnit
 from marklint.report.stats import Statistics
 from tests.helpers import body, rules_for
 
@@ -59,7 +59,7 @@ def test_a_lower_field_under_the_title_neither_sets_the_level_nor_becomes_primar
 def test_metadata_is_compared_with_the_primary_marking() -> None:
     doc = with_header("机密★5年", *REPORT, properties={"custom:密级": "秘密"})
     ml114 = [message for rule, message in findings(doc) if rule == "ML114"]
-    assert ml114 == ["元数据“custom:密级”标为秘密（秘密），与页面标志“机密★5年”不一致"]
+    assert ml114 == ["元数据“custom:密级”标为秘密（“秘密”），与页面标志“机密★5年”不一致"]
 
 
 def test_the_canonical_place_gives_the_primary_even_when_a_header_is_higher() -> None:
@@ -111,7 +111,7 @@ def test_a_running_copy_of_a_declassified_marking_is_declassified_too() -> None:
 
 
 def test_statistics_count_the_document_by_its_level_and_its_term_by_the_primary() -> None:
-    report = scan([str(FIXTURES / "docx" / "level_header_over_field.docx")], Settings(as_of=AS_OF))
+    report = scan_paths([str(FIXTURES / "docx" / "level_header_over_field.docx")], Settings(as_of=AS_OF))
     result = report.files[0]
     assert result.level == "机密" and result.to_json()["level"] == "机密"
     stats = Statistics(AS_OF)
@@ -123,7 +123,7 @@ def test_statistics_count_the_document_by_its_level_and_its_term_by_the_primary(
 
 
 def test_the_json_level_is_null_without_a_marking_in_force() -> None:
-    report = scan([str(FIXTURES / "pdf" / "declassified_note_below.pdf")], Settings(as_of=AS_OF))
+    report = scan_paths([str(FIXTURES / "pdf" / "declassified_note_below.pdf")], Settings(as_of=AS_OF))
     entry = report.to_json()["files"][0]
     assert entry["level"] is None
     assert [(m["text"], m["primary"]) for m in entry["markings"]] == [("秘密★1年", True)]
@@ -188,7 +188,7 @@ def test_the_struck_marking_is_a_recorded_change_and_the_new_one_is_primary() ->
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_struck_and_replacement_fixture(fmt: str) -> None:
-    entry = scan([str(FIXTURES / fmt / f"struck_replaced_same_line.{fmt}")], Settings(as_of=AS_OF)).to_json()
+    entry = scan_paths([str(FIXTURES / fmt / f"struck_replaced_same_line.{fmt}")], Settings(as_of=AS_OF)).to_json()
     markings = entry["files"][0]["markings"]
     assert [(m["text"], m["level"], m["struck"], m["primary"]) for m in markings] == [
         ("秘密★2年", "秘密", True, False), ("机密★10年", "机密", False, True)]
@@ -274,8 +274,7 @@ def test_invisible_characters_are_read_through_and_reported(char: str, where: in
     (marking,) = recognise(text)
     assert (marking.level, marking.canonical) == ("机密", "机密★5年")
     assert marking.term.duration is not None and marking.term.duration.amount == 5
-    assert [d.rule for d in marking.defects] == ["ML103"]
-    assert marking.defects[0].detail == f"invisible:U+{ord(char):04X}"
+    assert marking.defects == (Defect(DefectKind.INVISIBLE, f"U+{ord(char):04X}"),)
     # Offsets point into the text as written.
     assert text[marking.start:marking.end].strip().replace(char, "") == "机密★5年"
 
@@ -308,7 +307,7 @@ def test_spaces_and_invisible_characters_are_two_findings() -> None:
 def test_compatibility_ideographs_in_the_term_are_read_and_reported(text: str, unit: str, code: str) -> None:
     (marking,) = recognise(text)
     assert marking.term.duration is not None and marking.term.duration.unit == unit
-    assert [(d.rule, d.detail) for d in marking.defects] == [("ML106", f"compatibility:{text[-1]} {code}→{unit}")]
+    assert list(marking.defects) == [Defect(DefectKind.COMPATIBILITY_UNIT, f"{text[-1]} {code}→{unit}")]
     doc = body("000123", text, "江川市人民政府文件", "江府发〔2026〕5号", "2026年3月5日")
     (finding,) = [found for found in findings(doc) if found[0] == "ML106"]  # short terms have expired too
     assert f"兼容汉字或部首（{text[-1]} {code}→{unit}）" in finding[1]
@@ -323,7 +322,7 @@ def test_compatibility_ideographs_in_the_term_are_read_and_reported(text: str, u
 def test_traditional_levels_are_recognised_and_reported(text: str, level: str, chars: str) -> None:
     (marking,) = recognise(text)
     assert (marking.level, marking.text) == (level, text)
-    assert [(d.rule, d.detail) for d in marking.defects] == [("ML110", f"traditional:{chars}")]
+    assert list(marking.defects) == [Defect(DefectKind.TRADITIONAL_LEVEL, chars)]
     doc = body("000123", text, "江川市人民政府文件", "江府发〔2026〕5号", "2026年3月5日")
     canonical = marking.canonical
     assert findings(doc) == [("ML110", f"“{text}”的密级使用繁体字（{chars}），应为规范汉字“{canonical}”")]
@@ -333,7 +332,7 @@ def test_traditional_levels_are_recognised_and_reported(text: str, level: str, c
 @pytest.mark.parametrize("text", ["極機密★10年", "絕對機密★10年"])
 def test_taiwans_levels_are_unknown_levels_not_traditional_ones(text: str) -> None:
     (marking,) = recognise(text)
-    assert [(d.rule, d.detail) for d in marking.defects] == [("ML110", text.split("★")[0])]
+    assert list(marking.defects) == [Defect(DefectKind.UNKNOWN_LEVEL, text.split("★")[0])]
 
 
 def test_a_traditional_level_in_a_company_name_is_no_marking() -> None:
@@ -343,7 +342,7 @@ def test_a_traditional_level_in_a_company_name_is_no_marking() -> None:
 @pytest.mark.parametrize("star", ["⭑", "✭", "🟊", "✯", "✪", "✶", "✴", "⭒", "🟉"])
 def test_other_star_glyphs_are_nonstandard_separators(star: str) -> None:
     (marking,) = recognise(f"机密{star}5年")
-    assert [d.rule for d in marking.defects] == ["ML101"]
+    assert list(marking.defects) == [Defect(DefectKind.OTHER_SEPARATOR, star)]
     assert marking.canonical == "机密★5年"
 
 
@@ -379,13 +378,13 @@ def test_the_issuer_table_authority_applies_to_a_letter() -> None:
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_letter_fixture_issuer(fmt: str) -> None:
-    (result,) = scan([str(FIXTURES / fmt / f"letter_issuer.{fmt}")], Settings(as_of=AS_OF)).files
+    (result,) = scan_paths([str(FIXTURES / fmt / f"letter_issuer.{fmt}")], Settings(as_of=AS_OF)).files
     assert (result.issuer, result.level) == ("江川市人民政府办公室", "秘密")
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_level_fixture_in_both_formats(fmt: str) -> None:
-    entry = scan([str(FIXTURES / fmt / f"level_header_over_field.{fmt}")], Settings(as_of=AS_OF)).to_json()
+    entry = scan_paths([str(FIXTURES / fmt / f"level_header_over_field.{fmt}")], Settings(as_of=AS_OF)).to_json()
     file = entry["files"][0]
     assert file["level"] == "机密"
     assert [(m["text"], m["level"], m["primary"], m["expires"]) for m in file["markings"]] == [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from marklint.config import Settings
-from marklint.driver import scan
+from marklint.driver import scan_paths
 from marklint.parsers.ocr import installed as ocr_installed
 from tests.helpers import fixture_manifest
 
@@ -25,7 +25,7 @@ MANIFEST = [entry if ocr_installed() or not entry["file"].startswith("scans/")
 
 @pytest.fixture(scope="module")
 def default_report() -> dict[str, list[str]]:
-    report = scan([str(FIXTURES)], Settings(as_of=AS_OF))
+    report = scan_paths([str(FIXTURES)], Settings(as_of=AS_OF))
     root = str(FIXTURES) + "/"
     return {r.path.removeprefix(root): sorted(f.rule for f in r.findings) for r in report.files}
 
@@ -40,7 +40,7 @@ def test_every_scanned_fixture_is_in_the_manifest(default_report: dict[str, list
 
 
 def test_opt_in_rules() -> None:
-    report = scan([str(FIXTURES)], Settings(as_of=AS_OF, extend_select=["ML206"]))
+    report = scan_paths([str(FIXTURES)], Settings(as_of=AS_OF, extend_select=["ML206"]))
     root = str(FIXTURES) + "/"
     got = {r.path.removeprefix(root) for r in report.files if any(f.rule == "ML206" for f in r.findings)}
     assert got == {e["file"] for e in MANIFEST if "ML206" in e.get("opt_in", {})}

@@ -161,7 +161,7 @@ def test_pdf_attachments_in_the_name_tree_and_in_annotations(tmp_path: Path) -> 
          ["ML113", "ML903"]),
         ("outer.pdf!/annex.docx", "docx", "complete", None, "机密★5年", []),
         ("outer.pdf!/page1/memo.txt", "text", "complete", None, "绝密★长期", ["ML203"]),
-        ("outer.pdf!/table.xlsx", "xlsx", "not-examined", "corrupt: bad ZIP archive (BadZipFile)", None, ["ML901"]),
+        ("outer.pdf!/table.xlsx", "xlsx", "not-examined", "corrupt: bad ZIP archive", None, ["ML901"]),
     ]
 
 
@@ -248,7 +248,7 @@ def test_cli_reports_embedded_documents_in_every_format(tmp_path: Path) -> None:
         'outer.pdf:0:0: ML113 [error] the file carries no marking, but the embedded document "annex.docx" is '
         'marked "机密★5年"',
         "outer.pdf!/annex.docx: [complete] 机密★5年",
-        "2 files scanned, 1 marked, 0 not examined, 0 partially examined, 0 skipped; 1 errors, 0 warnings, 0 info",
+        "2 files scanned, 1 marked, 0 not examined, 0 partially examined, 0 skipped; 1 error, 0 warnings, 0 info",
     ])
     report = json.loads(run("--format", "json").stdout)
     [outer] = report["files"]

@@ -280,18 +280,19 @@ def test_control_characters_from_documents_are_escaped_in_text_and_exact_in_json
     done = marklint("scan", "info.pdf", "custom.docx", *AS_OF, "--lang", "en", "--show-files", cwd=tmp_path)
     assert done.stdout.splitlines() == [
         "info.pdf: [complete] no marking",
-        f'info.pdf:0:0: ML114 [warning] (metadata) metadata "info:Classification" says 绝密 (TOP{ESCAPED}SECRET) '
+        f'info.pdf:0:0: ML114 [warning] (metadata) metadata "info:Classification" says "绝密" ("TOP{ESCAPED}SECRET") '
         "but the page shows no marking",
         "custom.docx: [complete] no marking",
-        f'custom.docx:0:0: ML114 [warning] (metadata) metadata "custom:密级{XML_ESCAPED}" says 秘密 (秘密) but the '
+        f'custom.docx:0:0: ML114 [warning] (metadata) metadata "custom:密级{XML_ESCAPED}" says "秘密" ("秘密") but the '
         "page shows no marking",
         "2 files scanned, 0 marked, 0 not examined, 0 partially examined, 0 skipped; 0 errors, 2 warnings, 0 info",
     ]
     report = json.loads(marklint("scan", "info.pdf", "custom.docx", *AS_OF, "--lang", "en", "--format", "json",
                                  cwd=tmp_path).stdout)
     messages = [f["message"] for entry in report["files"] for f in entry["findings"]]
-    assert messages == [f'metadata "info:Classification" says 绝密 (TOP{CONTROLS}SECRET) but the page shows no marking',
-                        f'metadata "custom:密级{XML_CONTROLS}" says 秘密 (秘密) but the page shows no marking']
+    assert messages == [f'metadata "info:Classification" says "绝密" ("TOP{CONTROLS}SECRET") but the page shows no '
+                        "marking",
+                        f'metadata "custom:密级{XML_CONTROLS}" says "秘密" ("秘密") but the page shows no marking']
 
 
 def test_a_reason_and_a_marking_are_escaped_in_the_file_line() -> None:
@@ -299,6 +300,6 @@ def test_a_reason_and_a_marking_are_escaped_in_the_file_line() -> None:
     from marklint.report.text import file_line
     from marklint.results import FileResult
 
-    result = FileResult(path="a.pdf", format="pdf", status=Status.NOT_EXAMINED, reason=f"corrupt: {CONTROLS}\u202e",
+    result = FileResult(path="a.pdf", format="pdf", status=Status.PARTIAL, reason=f"corrupt: {CONTROLS}\u202e",
                         markings=[{"text": f"机密{CONTROLS}", "struck": False}])
-    assert file_line(result, "en") == f"a.pdf: [not-examined (corrupt: {ESCAPED}\\u202e)] 机密{ESCAPED}"
+    assert file_line(result, "en") == f"a.pdf: [partial (corrupt: {ESCAPED}\\u202e)] 机密{ESCAPED}"

@@ -223,7 +223,7 @@ def test_every_file_not_examined_is_listed_with_its_reason(opened: tuple[Opened,
     assert shown.texts("#not-examined tbody td.path") == [e["path"] for e in unread]
     reasons = shown.texts("#not-examined tbody td:nth-child(5)")
     words = {"zh": ("文件损坏", "文件损坏", "不支持的格式"), "en": ("corrupt", "corrupt", "unsupported format")}[lang]
-    assert [r.split("：" if lang == "zh" else ": ")[0] for r in reasons] == list(words)
+    assert [r.split("（" if lang == "zh" else ": ")[0] for r in reasons] == list(words)
 
 
 def test_a_file_name_with_markup_is_text(opened: tuple[Opened, dict, str]) -> None:

@@ -1,7 +1,7 @@
 """The marking recogniser on a table of strings, each with its exact expected result.
 
 Each row: the unit's text, whether a bare level is admitted (a marking place), and the markings
-expected as (text, level, term kind, canonical form, defect rule IDs in order)."""
+expected as (text, level, term kind, canonical form, the rules that report its defects, in order)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from marklint.checks.registry import rule_of_defect
 from marklint.marking import find_scope, recognise, with_term_field
 from marklint.model import Duration
 
@@ -143,7 +144,7 @@ CASES = [
 @pytest.mark.parametrize(("text", "in_place", "expected"), CASES, ids=[c[0] or "empty" for c in CASES])
 def test_recognise(text: str, in_place: bool, expected: list) -> None:
     found = recognise(text, bare_level_ok=in_place)
-    got = [(m.text, m.level, m.term.kind, m.canonical, [d.rule for d in m.defects]) for m in found]
+    got = [(m.text, m.level, m.term.kind, m.canonical, [rule_of_defect(d.kind) for d in m.defects]) for m in found]
     assert got == expected
 
 
@@ -173,10 +174,11 @@ def test_term_field_completes_a_field_marking() -> None:
     (field,) = recognise("密级：机密")
     completed = with_term_field(field, "保密期限：5年")
     assert completed is not None
-    assert (completed.level, completed.term.duration, completed.canonical, [d.rule for d in completed.defects]) == (
+    rules = [rule_of_defect(d.kind) for d in completed.defects]
+    assert (completed.level, completed.term.duration, completed.canonical, rules) == (
         "机密", Duration(5, "年"), "机密★5年", ["ML108"])
     chinese = with_term_field(field, "保密期限：五年")
-    assert chinese is not None and [d.rule for d in chinese.defects] == ["ML108", "ML105"]
+    assert chinese is not None and [rule_of_defect(d.kind) for d in chinese.defects] == ["ML108", "ML105"]
     assert with_term_field(field, "主送：各部门") is None
 
 

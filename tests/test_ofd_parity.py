@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from marklint.config import Settings
-from marklint.driver import scan
+from marklint.driver import scan_paths
 from marklint.results import FileResult
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -33,7 +33,7 @@ SPECIALS = {
 
 
 def _judged(path: Path) -> FileResult:
-    return scan([str(path)], Settings(as_of=AS_OF, extend_select=["ML206"])).files[0]
+    return scan_paths([str(path)], Settings(as_of=AS_OF, extend_select=["ML206"])).files[0]
 
 
 def _markings(found: FileResult) -> list[tuple]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from marklint.config import Settings
-from marklint.driver import scan
+from marklint.driver import scan_paths
 from marklint.results import FileResult
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -50,7 +50,7 @@ PAIRS = _pairs()
 @pytest.fixture(scope="module")
 def results() -> dict[str, FileResult]:
     folders = ["docx", *sorted({folder for folder, _ in FORMATS})]
-    report = scan([str(FIXTURES / folder) for folder in folders], Settings(as_of=AS_OF))
+    report = scan_paths([str(FIXTURES / folder) for folder in folders], Settings(as_of=AS_OF))
     root = str(FIXTURES) + "/"
     return {result.path.removeprefix(root): result for result in report.files}
 

@@ -566,7 +566,7 @@ def test_geometry_from_first_section(tmp_path: Path) -> None:
     landscape = document.add_section()
     landscape.page_width, landscape.page_height = Twips(16838), Twips(11906)
     document.add_paragraph("第二节")
-    assert read(save(document, tmp_path)).geometry == PageGeometry(595.3, 841.9, 104.9, 79.35)
+    assert read(save(document, tmp_path)).geometry == PageGeometry(595.3, 841.9)
 
 
 # -- refusals and robustness -----------------------------------------------------------------------
@@ -640,7 +640,7 @@ def test_corrupt_and_foreign_zips(tmp_path: Path) -> None:
     path = save(docx.Document(), tmp_path)
     truncated = tmp_path / "truncated.docx"
     truncated.write_bytes(path.read_bytes()[:5000])
-    assert refusal(truncated) == ("corrupt", "bad ZIP archive (BadZipFile)")
+    assert refusal(truncated) == ("corrupt", "bad ZIP archive")
     broken_xml = rewrite(path, {"word/document.xml": lambda d: d.replace(b"</w:body>", b"")}, "broken.docx")
     assert refusal(broken_xml) == ("corrupt", "XML syntax error in word/document.xml")
     workbook = tmp_path / "book.xlsx"

@@ -12,7 +12,7 @@ import ofdkit
 import pytest
 
 from marklint.config import Settings
-from marklint.driver import scan
+from marklint.driver import scan_paths
 from marklint.errors import NotExamined
 from marklint.limits import Limits
 from marklint.model import Status
@@ -31,7 +31,7 @@ def read(path: Path, limits: Limits | None = None):
 
 
 def result(path: Path) -> FileResult:
-    return scan([str(path)], Settings(as_of=AS_OF)).files[0]
+    return scan_paths([str(path)], Settings(as_of=AS_OF)).files[0]
 
 
 # --- the fixtures, read by an independent reader ----------------------------------------------------------------
@@ -315,7 +315,7 @@ def test_a_missing_resource_part_is_a_partial_read(tmp_path: Path) -> None:
 
 
 def test_the_json_report_stays_valid(tmp_path: Path) -> None:
-    report = scan([str(FIXTURES / "sealed_gongwen.ofd")], Settings(as_of=AS_OF))
+    report = scan_paths([str(FIXTURES / "sealed_gongwen.ofd")], Settings(as_of=AS_OF))
     assert json.loads(json.dumps(report.to_json()))["files"][0]["signatures"] == 1
 
 

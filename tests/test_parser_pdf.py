@@ -277,7 +277,7 @@ def test_unexpected_error_becomes_corrupt_with_its_class_name(monkeypatch):
     monkeypatch.setattr(pdf, "add_page", explode)
     with pytest.raises(NotExamined) as caught:
         read("lines.pdf")
-    assert (caught.value.reason, caught.value.detail) == ("corrupt", "ValueError")
+    assert (caught.value.reason, caught.value.detail) == ("corrupt", "malformed content")
 
 
 def test_input_is_left_untouched():

@@ -27,7 +27,7 @@ from dask.distributed import LocalCluster
 
 from marklint.config import Settings
 from marklint.distributed import DaskRunner, shards
-from marklint.driver import scan as run_scan
+from marklint.driver import scan_paths as run_scan
 from marklint.merge import walk_order
 from marklint.model import Status
 from marklint.saved import from_entry

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from marklint.cli import main
 from marklint.config import Settings
-from marklint.driver import scan
+from marklint.driver import scan_paths
 from marklint.model import Finding, Location, Severity, Status
 from marklint.parsers.ocr import installed as ocr_installed
 from marklint.report.stats import Statistics
@@ -242,7 +242,7 @@ def test_fixture_numbers_checked_by_hand_against_the_manifest(fixtures_run: tupl
 
 def test_issuers_follow_the_file_results() -> None:
     """The JSON scan report has no issuer: hold the statistics against the Python API's results."""
-    results = scan([str(FIXTURES)], Settings(as_of=date(2026, 11, 27))).files
+    results = scan_paths([str(FIXTURES)], Settings(as_of=date(2026, 11, 27))).files
     stats = Statistics(date(2026, 11, 27))
     for result in results:
         stats.add(result)
@@ -259,7 +259,7 @@ def test_issuers_follow_the_file_results() -> None:
 
 def test_streaming_with_workers_gives_the_same_statistics(fixtures_run: tuple[dict, dict]) -> None:
     stats = Statistics(date(2026, 11, 27))
-    report = scan([str(FIXTURES)], Settings(as_of=date(2026, 11, 27)), jobs=2, retain=False, on_result=stats.add)
+    report = scan_paths([str(FIXTURES)], Settings(as_of=date(2026, 11, 27)), jobs=2, retain=False, on_result=stats.add)
     assert report.files == []
     assert stats.to_json() == fixtures_run[0]
 

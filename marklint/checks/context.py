@@ -9,7 +9,8 @@ from functools import cached_property
 from marklint.analysis import Analysis, FoundMarking, analyse
 from marklint.checks.registry import RULES
 from marklint.config import Settings
-from marklint.model import Document, Finding, LedgerMatch, Location, Severity, TextUnit
+from marklint.ledger import LedgerMatch
+from marklint.model import Document, Finding, Location, Severity, TextUnit
 
 
 @dataclass
@@ -74,3 +75,17 @@ class Context:
             location = Location.of(where.unit if isinstance(where, FoundMarking) else where)
         quoted = where.marking.text if isinstance(where, FoundMarking) else None
         return Finding(rule.id, rule.name, severity or rule.severity, self.say(zh, en), location, quoted)
+
+
+@dataclass
+class ScanContext:
+    """What a scan-level rule sees once every file has been judged: the settings in force and the ledger
+    rows the scanned files matched."""
+
+    settings: Settings
+    seen_rows: set[int] = field(default_factory=set)
+
+    def finding(self, rule_id: str, location: Location, zh: str, en: str) -> Finding:
+        rule = RULES[rule_id]
+        message = en if self.settings.lang == "en" else zh
+        return Finding(rule.id, rule.name, self.settings.severity_of(rule_id, rule.severity), message, location)

@@ -8,28 +8,15 @@ from collections.abc import Iterator
 from marklint.checks.context import Context
 from marklint.checks.registry import rule
 from marklint.model import Finding, Location, Status, TextUnit
+from marklint.reasons import say_reason
 
-REASON_ZH = {
-    "ambiguous": "文件可被解读为两种格式",
-    "corrupt": "文件损坏",
-    "encrypted": "文件已加密",
-    "unsupported format": "不支持的格式",
-    "no text layer": "没有文字层",
-    "over a safety limit": "超过安全限制",
-    "timed out": "处理超时",
-    "unreadable": "无法读取",
-    "undecodable text": "文字无法解码",
-}
 #: The partial reason ML902 reports by itself: ML903 would say the same again.
 NO_TEXT_LAYER = "no text layer"
 
 
 def _reason(ctx: Context) -> tuple[str, str]:
-    doc = ctx.document
-    reason = doc.reason or "unreadable"
-    head, _, detail = reason.partition(": ")
-    zh = REASON_ZH.get(head, head) + (f"（{detail}）" if detail else "")
-    return zh, reason
+    reason = ctx.document.reason
+    return say_reason(reason, "zh"), say_reason(reason, "en")
 
 
 #: What ML902 adds when OCR could have read the scan (the reason's hint, parsers.scan): how to enable it.
@@ -43,12 +30,24 @@ OCR_HINT_ZH = {
 WHOLE_FILE = Location(page=None, part="body", line=None)
 
 
-@rule("ML901", "not-examined", "error")
+ML901_ZH = (
+    "文件完全无法读取。\n\n"
+    "依据：检查人员必须知道哪些文件没有检查。损坏、加密、格式不支持或超过安全限制的文件仍可能载有国家秘密；一"
+    "律报告，绝不当作合格。本规则不能关闭（`--ignore ML901`会被拒绝）。\n\n"
+    "错误：设有密码的 PDF 被悄悄跳过\n\n"
+    "正确：列为未能检查并说明原因（已加密），留待人工核查"
+)
+
+
+@rule("ML901", "not-examined", "error", doc_zh=ML901_ZH, coverage=True, always_on=True)
 def not_examined(ctx: Context) -> Iterator[Finding]:
     """The file could not be read at all.
 
     Why: an inspector must know which files were not checked. A corrupt, encrypted or unsupported
     file, or one over a safety limit, may still carry a secret; it is reported, never passed as clean.
+
+    This rule cannot be ignored (``--ignore ML901`` is refused): a file that was not read is always
+    reported, never passed as clean.
 
     Wrong: a password-protected PDF silently skipped
 
@@ -59,7 +58,16 @@ def not_examined(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("ML901", WHOLE_FILE, f"未能检查：{zh}，请人工核查", f"not examined: {en}; check it by hand")
 
 
-@rule("ML902", "no-text-layer", "warning")
+ML902_ZH = (
+    "应有密级标志处没有可读取的文字。\n\n"
+    "依据：扫描图像或没有 Unicode 映射的字形，人眼能看到标志，marklint 读不到，无法核验；请人工查看，或先做文"
+    "字识别。\n\n"
+    "错误：扫描的公文被当作无标志文件通过\n\n"
+    "正确：报告该文件没有文字层"
+)
+
+
+@rule("ML902", "no-text-layer", "warning", doc_zh=ML902_ZH, coverage=True)
 def no_text_layer(ctx: Context) -> Iterator[Finding]:
     """Nothing decodable to read where the marking should be.
 
@@ -79,7 +87,15 @@ def no_text_layer(ctx: Context) -> Iterator[Finding]:
                           + (f"; {hint}" if hint else ""))
 
 
-@rule("ML903", "partially-examined", "warning")
+ML903_ZH = (
+    "文件只检查了一部分。\n\n"
+    "依据：大小上限、时间限制或无法解码的页面使文件部分内容未读；检查结果只涵盖已读部分。\n\n"
+    "错误：最后一页解码失败的 PDF 被报告为已完整检查\n\n"
+    "正确：报告为部分检查并说明原因"
+)
+
+
+@rule("ML903", "partially-examined", "warning", doc_zh=ML903_ZH, coverage=True)
 def partially_examined(ctx: Context) -> Iterator[Finding]:
     """Part of the file was skipped.
 
@@ -117,7 +133,17 @@ def _doubtful_neighbour(unit: TextUnit) -> bool:
     return False
 
 
-@rule("ML904", "ocr-uncertain", "warning")
+ML904_ZH = (
+    "扫描件密级标志位置的 OCR 识别置信度低，请人工查看该页。\n\n"
+    "依据：OCR 识别的标志只与扫描质量一样可靠。识别器对标志位置的某行没有把握，或识别出密级（绝密、机密、秘密）却认不出"
+    "其后的★或保密期限时，marklint 判断的标志未必是页面上的标志，须由检查人员查看原页面。"
+    "（OCR 完全没有识别出文字的扫描件仍报 ML902。）\n\n"
+    "错误：模糊扫描件上的`机密★5年`被 OCR 识别为`机密*5年`且`*`不确定，却当作已检查\n\n"
+    "正确：报告该扫描件 OCR 置信度低，留待人工查看"
+)
+
+
+@rule("ML904", "ocr-uncertain", "warning", doc_zh=ML904_ZH)
 def ocr_uncertain(ctx: Context) -> Iterator[Finding]:
     """The marking area of a scan was read by OCR with low confidence; look at the page.
 

@@ -1,4 +1,4 @@
-"""标志不当: the marking's form (ML101-ML110).
+"""标志不当: the marking's form (ML101-ML108; the level word, ML109 and ML110, is ``checks.level``).
 
 The recogniser (``marklint.marking``) sees the defects of form; each rule here reports one kind of
 them, on every marking that is not cancelled by strike-through.
@@ -6,52 +6,61 @@ them, on every marking that is not cancelled by strike-through.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from marklint.analysis import FoundMarking
 from marklint.checks.context import Context
-from marklint.checks.registry import rule
-from marklint.model import Finding
+from marklint.checks.registry import RULES, rule
+from marklint.marking import MAX_YEARS
+from marklint.messages import Message
+from marklint.model import Defect, DefectKind, Finding
 
 #: GB/T 9704-2012 took effect on this day; documents before it may follow the 1999 layout.
 GB9704_2012_IN_FORCE = date(2012, 7, 1)
 
 
-def with_defect(ctx: Context, rule_id: str) -> Iterator[FoundMarking]:
-    """The live markings whose recogniser defects include ``rule_id``."""
-    for found in ctx.analysis.live:
-        if any(d.rule == rule_id for d in found.marking.defects):
-            yield found
-
-
-def defect_findings(
-    ctx: Context, rule_id: str, zh: str, en: str, keep: Callable[[FoundMarking], bool] | None = None,
-    kinds: Mapping[str, tuple[str, str]] | None = None,
-) -> Iterator[Finding]:
-    """A finding for every live marking whose recogniser defects include ``rule_id`` (and that ``keep``
-    accepts). ``zh`` and ``en`` are format strings over ``text`` (the marking as written) and ``detail``;
-    the standard form is appended as 应为“…” / should be "…". ``kinds`` gives other messages for defects
-    whose detail is ``kind:detail`` (look-alike characters, ``marklint.lookalikes``)."""
+def with_defect(ctx: Context, rule_id: str) -> Iterator[tuple[FoundMarking, Defect]]:
+    """The live markings with each of their defects that rule ``rule_id`` reports."""
+    kinds = RULES[rule_id].defects
     for found in ctx.analysis.live:
         for defect in found.marking.defects:
-            if defect.rule == rule_id and (keep is None or keep(found)):
-                kind, _, detail = defect.detail.partition(":")
-                if kinds and kind in kinds:
-                    yield ctx.finding(rule_id, found, *_phrase(found, detail, *kinds[kind]))
-                else:
-                    yield ctx.finding(rule_id, found, *_phrase(found, defect.detail, zh, en))
+            if defect.kind in kinds:
+                yield found, defect
 
 
-def _phrase(found: FoundMarking, detail: str, zh: str, en: str) -> tuple[str, str]:
-    canonical = found.marking.canonical
-    values = {"text": found.marking.text, "detail": detail}
-    zh_expected = f"，应为“{canonical}”" if canonical and canonical != found.marking.text else ""
-    en_expected = f"; should be \"{canonical}\"" if canonical and canonical != found.marking.text else ""
-    return zh.format(**values) + zh_expected, en.format(**values) + en_expected
+def defect_findings(ctx: Context, rule_id: str, keep: Callable[[FoundMarking], bool] | None = None
+                    ) -> Iterator[Finding]:
+    """A finding for every defect of a live marking that rule ``rule_id`` reports (on the markings ``keep``
+    accepts), with the message the rule declares for its kind. The values a message may name: ``text``
+    (the marking as written), ``detail`` (the defect's), ``level``, ``canonical`` (its standard form),
+    ``maximum`` (the level's longest term in years); a message with ``fix`` ends with the standard form,
+    应为“…” / should be "…"."""
+    declared = RULES[rule_id]
+    for found, defect in with_defect(ctx, rule_id):
+        if keep is None or keep(found):
+            message = declared.defects[defect.kind]
+            marking = found.marking
+            values = {"text": marking.text, "detail": defect.detail, "level": marking.level,
+                      "canonical": marking.canonical, "maximum": MAX_YEARS.get(marking.level or "")}
+            zh, en = message.say("zh", **values), message.say("en", **values)
+            if message.fix and marking.canonical and marking.canonical != marking.text:
+                zh, en = f"{zh}，应为“{marking.canonical}”", f"{en}; should be \"{marking.canonical}\""
+            yield ctx.finding(rule_id, found, zh, en)
 
 
-@rule("ML101", "nonstandard-separator", "error")
+ML101_ZH = (
+    "密级与保密期限之间使用了★（U+2605）以外的符号。\n\n"
+    "依据：国家秘密标志写作“密级★保密期限”“密级★解密时间”或“密级★解密条件”（国家秘密定密管理规定；保密法实施"
+    "条例第二十一条）。☆、*、＊、●、·、※ 以及其他星形字符都不是法定标志，按★查找的人和系统会漏掉它们。\n\n"
+    "错误：`秘密☆1年`、`机密*5年`、`绝密※30年`、`机密⭑5年`\n\n"
+    "正确：`秘密★1年`"
+)
+
+
+@rule("ML101", "nonstandard-separator", "error", doc_zh=ML101_ZH, defects={
+    DefectKind.OTHER_SEPARATOR: Message("“{text}”的分隔符不是★", "\"{text}\" uses a separator other than ★"),
+})
 def nonstandard_separator(ctx: Context) -> Iterator[Finding]:
     """Level and term joined by a symbol other than ★ (U+2605 BLACK STAR).
 
@@ -64,10 +73,21 @@ def nonstandard_separator(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★1年`
     """
-    yield from defect_findings(ctx, "ML101", "“{text}”的分隔符不是★", "\"{text}\" uses a separator other than ★")
+    yield from defect_findings(ctx, "ML101")
 
 
-@rule("ML102", "missing-separator", "error")
+ML102_ZH = (
+    "密级与保密期限之间缺少★。\n\n"
+    "依据：法定形式在密级与保密期限之间标★（国家秘密定密管理规定）；缺少★，期限会被读作密级的一部分，不构成国"
+    "家秘密标志。\n\n"
+    "错误：`秘密5年`、`秘密 10 年`\n\n"
+    "正确：`秘密★5年`、`秘密★10年`"
+)
+
+
+@rule("ML102", "missing-separator", "error", doc_zh=ML102_ZH, defects={
+    DefectKind.NO_SEPARATOR: Message("“{text}”缺少分隔符★", "\"{text}\" has no ★ between level and term"),
+})
 def missing_separator(ctx: Context) -> Iterator[Finding]:
     """Level and term written with no ★ between them.
 
@@ -78,10 +98,28 @@ def missing_separator(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★5年`, `秘密★10年`
     """
-    yield from defect_findings(ctx, "ML102", "“{text}”缺少分隔符★", "\"{text}\" has no ★ between level and term")
+    yield from defect_findings(ctx, "ML102")
 
 
-@rule("ML103", "stray-whitespace", "warning")
+SPACES = Message("“{text}”中有多余空格", "\"{text}\" contains spaces")
+
+
+ML103_ZH = (
+    "密级标志中有空格或不可见字符。\n\n"
+    "依据：密级标志是一个不可分割的整体“密级★保密期限”（国家秘密定密管理规定；GB/T 9704-2012 7.2.2），空格会"
+    "拆开它，妨碍阅读和检索。PDF 按页面上字形间距判断，不按文字提取补出的空格。2012年7月1日前的文件按1999年版"
+    "式可写作“秘　密”。零宽字符、字节顺序标记、软连字符等不可见字符也报告，并给出码位。\n\n"
+    "错误：`秘密 ★ 5年`、`机 密★5年`、“机”后有零宽连接符（U+200D）的`机密★5年`\n\n"
+    "正确：`秘密★5年`"
+)
+
+
+@rule("ML103", "stray-whitespace", "warning", doc_zh=ML103_ZH, defects={
+    DefectKind.SPACED: SPACES,
+    DefectKind.SPACED_LEVEL: SPACES,
+    DefectKind.INVISIBLE: Message("“{text}”中有不可见字符（{detail}）",
+                                  "\"{text}\" contains invisible characters ({detail})"),
+})
 def stray_whitespace(ctx: Context) -> Iterator[Finding]:
     """Spaces inside the marking.
 
@@ -101,15 +139,24 @@ def stray_whitespace(ctx: Context) -> Iterator[Finding]:
     old_layout = issue_date is not None and issue_date < GB9704_2012_IN_FORCE
 
     def keep(found: FoundMarking) -> bool:
-        spaced_level_only = all(d.detail == "spaced level" for d in found.marking.defects if d.rule == "ML103")
-        return not (old_layout and spaced_level_only)
+        spacing = [d.kind for d in found.marking.defects if d.kind in RULES["ML103"].defects]
+        return not (old_layout and all(kind == DefectKind.SPACED_LEVEL for kind in spacing))
 
-    invisible = ("“{text}”中有不可见字符（{detail}）", "\"{text}\" contains invisible characters ({detail})")
-    yield from defect_findings(ctx, "ML103", "“{text}”中有多余空格", "\"{text}\" contains spaces", keep,
-                               kinds={"invisible": invisible})
+    yield from defect_findings(ctx, "ML103", keep)
 
 
-@rule("ML104", "bracketed-marking", "warning")
+ML104_ZH = (
+    "密级、保密期限或整个标志加了括号。\n\n"
+    "依据：法定形式没有括号（国家秘密定密管理规定：密级★保密期限）；括号形成另一种非正式写法，读者和系统只能"
+    "猜测。\n\n"
+    "错误：`绝密★（30年）`、`【机密】★5年`\n\n"
+    "正确：`绝密★30年`、`机密★5年`"
+)
+
+
+@rule("ML104", "bracketed-marking", "warning", doc_zh=ML104_ZH, defects={
+    DefectKind.BRACKETS: Message("“{text}”中有括号", "\"{text}\" contains brackets"),
+})
 def bracketed_marking(ctx: Context) -> Iterator[Finding]:
     """Brackets around the level, the term or the whole marking.
 
@@ -120,10 +167,22 @@ def bracketed_marking(ctx: Context) -> Iterator[Finding]:
 
     Right: `绝密★30年`, `机密★5年`
     """
-    yield from defect_findings(ctx, "ML104", "“{text}”中有括号", "\"{text}\" contains brackets")
+    yield from defect_findings(ctx, "ML104")
 
 
-@rule("ML105", "non-arabic-numerals", "error")
+ML105_ZH = (
+    "保密期限使用了汉字数字或全角数字。\n\n"
+    "依据：GB/T 9704-2012 7.2.2 规定保密期限用阿拉伯数字标注；汉字数字和全角数字不是规范形式，也妨碍自动计算"
+    "期限。\n\n"
+    "错误：`秘密★五年`、`秘密★５年`、`秘密★二〇三〇年一月一日`\n\n"
+    "正确：`秘密★5年`、`秘密★2030年1月1日`"
+)
+
+
+@rule("ML105", "non-arabic-numerals", "error", doc_zh=ML105_ZH, defects={
+    DefectKind.NUMERALS: Message("“{text}”的期限未使用阿拉伯数字",
+                                 "\"{text}\" writes the term without Arabic numerals"),
+})
 def non_arabic_numerals(ctx: Context) -> Iterator[Finding]:
     """The term written in Chinese numerals or full-width digits.
 
@@ -134,11 +193,28 @@ def non_arabic_numerals(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★5年`, `秘密★2030年1月1日`
     """
-    yield from defect_findings(ctx, "ML105", "“{text}”的期限未使用阿拉伯数字",
-                               "\"{text}\" writes the term without Arabic numerals")
+    yield from defect_findings(ctx, "ML105")
 
 
-@rule("ML106", "term-unit", "info")
+UNIT = Message("“{text}”的期限单位不规范", "\"{text}\" uses a non-canonical term unit")
+
+
+ML106_ZH = (
+    "保密期限的单位不规范。\n\n"
+    "依据：保密期限以年、个月或日计（国家秘密定密管理规定）。`18月`缺“个”，“天”不是法定单位，用月数写整年（`1"
+    "2个月`）或`一年半`不便阅读和计算。用兼容汉字或部首写的年、月、日按原字读取并报告码位。\n\n"
+    "错误：`秘密★18月`、`秘密★12个月`、`秘密★30天`\n\n"
+    "正确：`秘密★18个月`、`秘密★1年`、`秘密★30日`"
+)
+
+
+@rule("ML106", "term-unit", "info", doc_zh=ML106_ZH, defects={
+    DefectKind.UNIT: UNIT,
+    DefectKind.WHOLE_YEARS_IN_MONTHS: UNIT,
+    DefectKind.COMPATIBILITY_UNIT: Message(
+        "“{text}”的期限中有兼容汉字或部首（{detail}）",
+        "\"{text}\" writes its term with compatibility ideographs or radicals ({detail})"),
+})
 def term_unit(ctx: Context) -> Iterator[Finding]:
     """The term uses a non-canonical unit.
 
@@ -153,13 +229,20 @@ def term_unit(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★18个月`, `秘密★1年`, `秘密★30日`
     """
-    compatibility = ("“{text}”的期限中有兼容汉字或部首（{detail}）",
-                     "\"{text}\" writes its term with compatibility ideographs or radicals ({detail})")
-    yield from defect_findings(ctx, "ML106", "“{text}”的期限单位不规范", "\"{text}\" uses a non-canonical term unit",
-                               kinds={"compatibility": compatibility})
+    yield from defect_findings(ctx, "ML106")
 
 
-@rule("ML107", "wrong-order", "error")
+ML107_ZH = (
+    "保密期限或★位于密级之前。\n\n"
+    "依据：顺序固定为密级、★、保密期限（国家秘密定密管理规定），顺序颠倒的不是法定标志。\n\n"
+    "错误：`5年★秘密`、`★机密5年`\n\n"
+    "正确：`秘密★5年`、`机密★5年`"
+)
+
+
+@rule("ML107", "wrong-order", "error", doc_zh=ML107_ZH, defects={
+    DefectKind.REVERSED: Message("“{text}”的顺序错误", "\"{text}\" is in the wrong order"),
+})
 def wrong_order(ctx: Context) -> Iterator[Finding]:
     """The term or the ★ stands before the level.
 
@@ -170,10 +253,21 @@ def wrong_order(ctx: Context) -> Iterator[Finding]:
 
     Right: `秘密★5年`, `机密★5年`
     """
-    yield from defect_findings(ctx, "ML107", "“{text}”的顺序错误", "\"{text}\" is in the wrong order")
+    yield from defect_findings(ctx, "ML107")
 
 
-@rule("ML108", "field-style-marking", "warning")
+ML108_ZH = (
+    "以表单字段代替法定标志标注密级和期限。\n\n"
+    "依据：国家秘密标志为“密级★保密期限”（国家秘密定密管理规定；保密法实施条例第二十一条）。表单字段（`密级："
+    "机密`、`保密期限：5年`）虽然说明了同样的内容，但不是法定标志，容易被当作内部标注。\n\n"
+    "错误：`密级：机密` / `保密期限：5年`\n\n"
+    "正确：`机密★5年`"
+)
+
+
+@rule("ML108", "field-style-marking", "warning", doc_zh=ML108_ZH, defects={
+    DefectKind.FORM_FIELDS: Message("“{text}”以表单字段标注密级", "\"{text}\" states the level as a form field"),
+})
 def field_style_marking(ctx: Context) -> Iterator[Finding]:
     """The level and term written as form fields instead of the statutory mark.
 
@@ -185,62 +279,4 @@ def field_style_marking(ctx: Context) -> Iterator[Finding]:
 
     Right: `机密★5年`
     """
-    yield from defect_findings(ctx, "ML108", "“{text}”以表单字段标注密级",
-                               "\"{text}\" states the level as a form field")
-
-
-@rule("ML109", "star-on-non-secret", "error")
-def star_on_non_secret(ctx: Context) -> Iterator[Finding]:
-    """The ★ mark used on something that is not a state secret.
-
-    Why: 保密法 Art 22(3) forbids marking what is not a state secret with the 国家秘密标志. 内部, 工作秘密,
-    商业秘密 and 敏感 are managed under other rules and must not borrow the ★.
-
-    Wrong: `内部★5年`, `工作秘密★`, `商业秘密★3年`
-
-    Right: `内部` (without ★), or a state-secret level if the content really is a state secret
-    """
-    for found in with_defect(ctx, "ML109"):
-        level = found.marking.level
-        yield ctx.finding(
-            "ML109", found,
-            f"“{found.marking.text}”：“{level}”不是国家秘密，不得使用国家秘密标志★",
-            f"\"{found.marking.text}\": \"{level}\" is not a state secret and must not carry the ★ mark",
-        )
-
-
-@rule("ML110", "unknown-level", "error")
-def unknown_level(ctx: Context) -> Iterator[Finding]:
-    """A ★ marking whose level is not 绝密, 机密 or 秘密.
-
-    Why: state secrets have exactly three levels (保密法 Art 14). 绝秘 and 机秘 are typos; 极机密 and
-    绝对机密 are not levels of the People's Republic. A level in traditional characters (機密, 祕密, 絕密)
-    or in compatibility ideographs is read as the level it stands for, and reported: the statutory form
-    is written in standard characters, and a search for 机密 does not find 機密.
-
-    Wrong: `绝秘★5年`, `极机密★10年`, `機密★5年`
-
-    Right: `绝密★5年`, `机密★10年`, `机密★5年`
-    """
-    for found in with_defect(ctx, "ML110"):
-        marking = found.marking
-        for defect in marking.defects:
-            if defect.rule != "ML110":
-                continue
-            kind, _, chars = defect.detail.partition(":")
-            if kind == "traditional":
-                yield ctx.finding(
-                    "ML110", found, f"“{marking.text}”的密级使用繁体字（{chars}），应为规范汉字“{marking.canonical}”",
-                    f"\"{marking.text}\" writes the level in traditional characters ({chars}); should be "
-                    f"\"{marking.canonical}\"")
-            elif kind == "compatibility":
-                yield ctx.finding(
-                    "ML110", found, f"“{marking.text}”的密级使用兼容汉字（{chars}），应为规范汉字“{marking.canonical}”",
-                    f"\"{marking.text}\" writes the level in compatibility ideographs ({chars}); should be "
-                    f"\"{marking.canonical}\"")
-            else:
-                yield ctx.finding(
-                    "ML110", found,
-                    f"“{marking.text}”：“{marking.level}”不是法定密级，密级只能是绝密、机密或秘密",
-                    f"\"{marking.text}\": \"{marking.level}\" is not a level; use 绝密, 机密 or 秘密",
-                )
+    yield from defect_findings(ctx, "ML108")

@@ -15,7 +15,7 @@ from marklint.checks.embedded import container_lower
 from marklint.checks.form import GB9704_2012_IN_FORCE
 from marklint.checks.registry import rule
 from marklint.marking import URGENCY_WORDS, copy_number_on_line
-from marklint.metadata import DEFAULT_VOCABULARY, metadata_labels
+from marklint.metadata_labels import DEFAULT_VOCABULARY, metadata_labels
 from marklint.model import LEVEL_RANK, Finding, Location, Severity, TextUnit
 
 #: Font names of the 黑体 family (sans-serif CJK), as files name them: SimHei, 黑体, Heiti, NotoSansCJK,
@@ -67,7 +67,16 @@ def _top_right(ctx: Context, found: FoundMarking) -> bool:
     return unit.bbox is not None and geometry is not None and unit.bbox[0] > geometry.width / 2
 
 
-@rule("ML111", "misplaced-marking", "warning")
+ML111_ZH = (
+    "密级标志不在规定位置。\n\n"
+    "依据：公文的密级标志标注在版心左上角、版头第二行份号之后（GB/T 9704-2012 7.2.2）；其他文件标注在封面或首"
+    "页左上角，或标题下方（定密管理规定）。标志须醒目、与载体不可分离。\n\n"
+    "错误：只在页眉中标注`机密★5年`的公文；2024年公文中右对齐的`机密★5年`\n\n"
+    "正确：份号下一行顶格左对齐的`机密★5年`，位于发文机关标志之上"
+)
+
+
+@rule("ML111", "misplaced-marking", "warning", doc_zh=ML111_ZH)
 def misplaced_marking(ctx: Context) -> Iterator[Finding]:
     """The marking is not where it must stand.
 
@@ -91,7 +100,8 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "ML111", found,
                 f"公文的密级标志“{found.marking.text}”位于标题下方，应标注在版头第二行左上角",
-                f"the 公文's marking \"{found.marking.text}\" stands below the title; it belongs top-left in the 版头",
+                f"the official document's marking \"{found.marking.text}\" stands below the title; it belongs "
+                "top-left in the header block (\"版头\")",
             )
     primary = analysis.primary
     if primary is None or primary.index in analysis.under_title:
@@ -101,8 +111,8 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "ML111", primary,
             f"公文的密级标志“{text}”只出现在页眉或页脚中，应标注在版头第二行左上角",
-            f"the 公文's marking \"{text}\" appears only in the page {primary.unit.part}; it belongs top-left "
-            "in the 版头",
+            f"the official document's marking \"{text}\" appears only in the page {primary.unit.part}; it belongs "
+            "top-left in the header block (\"版头\")",
         )
         return
     if not primary.in_place:
@@ -126,10 +136,19 @@ def misplaced_marking(ctx: Context) -> Iterator[Finding]:
         return
     if analysis.is_gongwen and primary.unit.align == "center":
         yield ctx.finding("ML111", primary, f"公文的密级标志“{text}”居中，应顶格标注在版心左上角",
-                          f"the 公文's marking \"{text}\" is centred; it belongs flush left, top-left")
+                          f"the official document's marking \"{text}\" is centred; it belongs flush left, top-left")
 
 
-@rule("ML112", "typography", "info")
+ML112_ZH = (
+    "密级标志不是3号黑体（16磅），以文件记载的字体字号为准。\n\n"
+    "依据：GB/T 9704-2012 7.2.2 规定密级标志用3号黑体。`ABCDEF+SimHei`、`WenQuanYiZenHei`、`NotoSansCJK`等属"
+    "于黑体类；仿宋、宋体、楷体不是。按密级两字的字体字号判断，文件未记载的不判断。\n\n"
+    "错误：仿宋_GB2312 12磅的`机密★5年`\n\n"
+    "正确：黑体 16磅的`机密★5年`"
+)
+
+
+@rule("ML112", "typography", "info", doc_zh=ML112_ZH)
 def typography(ctx: Context) -> Iterator[Finding]:
     """The marking is not in 3号 (16 pt) 黑体, where the file tells the font.
 
@@ -147,25 +166,58 @@ def typography(ctx: Context) -> Iterator[Finding]:
     marking, unit = primary.marking, primary.unit
     level_start = unit.text.find(marking.text) if marking.text else -1
     spans = unit.spans_over(level_start, level_start + 2) if level_start >= 0 else []
-    fonts = {s.font for s in spans if s.font}
-    sizes = {s.size for s in spans if s.size}
-    wrong_font = sorted(f for f in fonts if not _is_font_known_heiti(f))
-    wrong_size = sorted(s for s in sizes if abs(s - MARKING_SIZE) > SIZE_TOLERANCE)
+    fonts = sorted({font_family(s.font) for s in spans if s.font})
+    sizes = sorted({s.size for s in spans if s.size})
+    wrong_font = any(font != "黑体" for font in fonts)
+    wrong_size = any(abs(size - MARKING_SIZE) > SIZE_TOLERANCE for size in sizes)
     if wrong_font or wrong_size:
-        said = "、".join([*wrong_font, *(f"{s:g}pt" for s in wrong_size)])
+        # To the half point: 11.99 (a size scaled by the layout) is 12pt to the eye.
+        shown_sizes = " " + "/".join(dict.fromkeys(f"{round(size * 2) / 2:g}pt" for size in sizes)) if sizes else ""
+        zh = "、".join(font if font in CJK_FAMILIES else f"“{font}”" for font in fonts) + shown_sizes
+        en = ", ".join(f"\"{font}\"" for font in fonts) + shown_sizes
         yield ctx.finding(
             "ML112", primary,
-            f"密级标志“{marking.text}”的字体字号为{said}，应为3号（16pt）黑体",
-            f"the marking \"{marking.text}\" is set in {', '.join([*wrong_font, *(f'{s:g}pt' for s in wrong_size)])};"
-            " it should be 3号 (16 pt) 黑体",
+            f"密级标志“{marking.text}”的字体字号为{zh.strip()}，应为3号（16pt）黑体",
+            f"the marking \"{marking.text}\" is set in {en.strip()}; it should be size 3 (\"3号\", 16pt) in a Hei "
+            "font (\"黑体\")",
         )
+
+
+#: The families of Chinese type GB/T 9704-2012 names, as a file's font names say them (matched without
+#: spaces, case-insensitively, after the subset tag), in the order they are tried.
+CJK_FAMILIES = {
+    "仿宋": regex_cache.compile(r"fang|仿", regex.IGNORECASE),
+    "楷体": regex_cache.compile(r"kai|楷", regex.IGNORECASE),
+    "隶书": regex_cache.compile(r"lishu|隶", regex.IGNORECASE),
+    "宋体": regex_cache.compile(r"song|宋|ming|明|serif", regex.IGNORECASE),
+}
+
+
+def font_family(font: str) -> str:
+    """The family a font name stands for: 黑体, 仿宋, 楷体, 隶书 or 宋体 where the name says which (a subset
+    name such as ``ABSEKN+FangSong`` is 仿宋), else the name without its subset tag."""
+    name = font.split("+", 1)[-1] if len(font.split("+", 1)[0]) == 6 else font
+    if _is_font_known_heiti(name):
+        return "黑体"
+    squeezed = name.replace(" ", "")
+    return next((family for family, pattern in CJK_FAMILIES.items() if pattern.search(squeezed)), name)
 
 
 def _term_key(found: FoundMarking) -> str:
     return found.marking.canonical or found.marking.text
 
 
-@rule("ML113", "conflicting-markings", "error")
+ML113_ZH = (
+    "文件中的两个密级标志不一致，或封面密级低于内页。\n\n"
+    "依据：一个载体只有一个密级和一个保密期限。变更密级或期限时，原标志划去、旁边标注新标志（定密管理规定），"
+    "因此划去的旧标志旁有新标志是有记录的变更，不是冲突。汇编的封面应标注其中最高的密级和最长的期限（保密法实"
+    "施条例第二十七条）。\n\n"
+    "错误：页眉`秘密★1年`、正文`机密★5年`；封面`秘密★5年`、内页`机密★10年`\n\n"
+    "正确：各处标志一致，或`~~秘密★1年~~ 机密★5年`"
+)
+
+
+@rule("ML113", "conflicting-markings", "error", doc_zh=ML113_ZH)
 def conflicting_markings(ctx: Context) -> Iterator[Finding]:
     """Two markings in the file disagree, or a cover is lower than a marking inside.
 
@@ -213,7 +265,16 @@ def conflicting_markings(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("ML114", "metadata-mismatch", "warning")
+ML114_ZH = (
+    "文件元数据中的密级与页面标志不一致，或在无标志的文件上标为涉密。\n\n"
+    "依据：文档系统、防泄密工具和阅读者都信任元数据标签（密级、SecurityLevel 等自定义属性，Microsoft Purview "
+    "标签，PDF 的 Info 和 XMP）。标签与页面不符会使文件流转出错；法律要求的是页面上可见的标志。\n\n"
+    "错误：标注`机密★5年`的文件自定义属性“密级”为秘密；无标志文件的 SecurityLevel 为 SECRET\n\n"
+    "正确：标注`机密★5年`的文件元数据为机密，或没有密级元数据"
+)
+
+
+@rule("ML114", "metadata-mismatch", "warning", doc_zh=ML114_ZH)
 def metadata_mismatch(ctx: Context) -> Iterator[Finding]:
     """The file's metadata classification disagrees with the visible marking, or says classified where
     no visible marking exists.
@@ -238,22 +299,33 @@ def metadata_mismatch(ctx: Context) -> Iterator[Finding]:
         if visible is None and label.level is None:
             continue
         said = label.level or "非密"
+        said_en = f"\"{label.level}\"" if label.level else "not classified"
         if visible is None:
             yield ctx.finding(
                 "ML114", METADATA,
-                f"元数据“{label.key}”标为{said}（{label.value}），但页面上没有密级标志",
-                f"metadata \"{label.key}\" says {said} ({label.value}) but the page shows no marking",
+                f"元数据“{label.key}”标为{said}（“{label.value}”），但页面上没有密级标志",
+                f"metadata \"{label.key}\" says {said_en} (\"{label.value}\") but the page shows no marking",
             )
         else:
             yield ctx.finding(
                 "ML114", METADATA,
-                f"元数据“{label.key}”标为{said}（{label.value}），与页面标志“{primary.marking.text}”不一致",  # type: ignore[union-attr]
-                f"metadata \"{label.key}\" says {said} ({label.value}), the page shows "
+                f"元数据“{label.key}”标为{said}（“{label.value}”），与页面标志“{primary.marking.text}”不一致",  # type: ignore[union-attr]
+                f"metadata \"{label.key}\" says {said_en} (\"{label.value}\"), the page shows "
                 f"\"{primary.marking.text}\"",  # type: ignore[union-attr]
             )
 
 
-@rule("ML115", "copy-number", "error")
+ML115_ZH = (
+    "涉密公文没有份号，或版头顺序不对。\n\n"
+    "依据：涉密公文应当标注份号（党政机关公文处理工作条例第九条）：6位阿拉伯数字，顶格标注在版心左上角第一行"
+    "（1999年版式中可与密级标志同行：份号顶格左对齐，标志右对齐）。版头顺序为份号、密级和保密期限、紧急程度（"
+    "GB/T 9704-2012 7.2）；紧急程度只有特急、加急。\n\n"
+    "错误：没有份号的`机密★5年`公文；份号`12345`；`特急`在密级标志上方\n\n"
+    "正确：`000123` / `机密★5年` / `特急`"
+)
+
+
+@rule("ML115", "copy-number", "error", doc_zh=ML115_ZH)
 def copy_number(ctx: Context) -> Iterator[Finding]:
     """A classified 公文 without a 份号, or a 版头 out of order.
 
@@ -289,13 +361,15 @@ def copy_number(ctx: Context) -> Iterator[Finding]:
         elif len(text) <= 4 and URGENCY_LIKE.match(text):  # no URGENCY_LIKE match is longer
             urgency_at = index
             yield ctx.finding("ML115", unit, f"紧急程度“{text}”不规范，应为特急或加急",
-                              f"the urgency \"{text}\" is not 特急 or 加急", severity=Severity.WARNING)
+                              f"the urgency \"{text}\" is not \"特急\" or \"加急\"", severity=Severity.WARNING)
     if copy_at is None:
         yield ctx.finding("ML115", primary, f"涉密公文（“{primary.marking.text}”）缺少份号",
-                          f"the classified 公文 (\"{primary.marking.text}\") has no copy number (份号)")
+                          f"the classified official document (\"{primary.marking.text}\") has no copy number "
+                          "(\"份号\")")
     # A marking under the title is not in the 版头 at all (ML111 says so): there is no order to judge.
     order_wrong = primary.index not in analysis.under_title and (
         (copy_at is not None and copy_at > primary.index) or (urgency_at is not None and urgency_at < primary.index))
     if order_wrong:
         yield ctx.finding("ML115", primary, "版头顺序应为份号、密级和保密期限、紧急程度",
-                          "the 版头 order should be copy number, marking, urgency", severity=Severity.WARNING)
+                          "the order of the header block (\"版头\") should be copy number, marking, urgency",
+                          severity=Severity.WARNING)

@@ -21,7 +21,8 @@ def _basis_words(basis: str) -> tuple[str, str]:
                 f"no term given, so the statutory default was assumed, counted from {inner_en}")
     if basis == "metadata":
         return "自文件元数据中的创建日期起算（推定）", "the file's metadata creation date (an assumption)"
-    english = {"成文日期": "the 成文日期", "印发日期": "the 印发日期", "ledger": "the ledger's 定密日期"}
+    english = {"成文日期": "the date of the document (\"成文日期\")", "印发日期": "the printing date (\"印发日期\")",
+               "ledger": "the ledger's classification date (\"定密日期\")"}
     return f"自{'台账定密日期' if basis == 'ledger' else basis}起算", english.get(basis, basis)
 
 
@@ -47,7 +48,17 @@ def _ledger_decided(ctx: Context, expires: date) -> bool:
     return decided or (row.last_review is not None and row.last_review >= expires)
 
 
-@rule("ML301", "expired-term", "warning")
+ML301_ZH = (
+    "保密期限已届满，且没有解密标注记录审核结论。\n\n"
+    "依据：保密期限届满即自行解密（保密法第二十四条第二款），除非在届满前决定延长。仅凭文件无法判断，marklint"
+    " 报告为推定已解密：请确认届满前未作出延期决定，再在原标志旁标注“解密”（原标志划去保留）。机关单位每年审"
+    "核所定国家秘密（保密法第二十四条第一款）。\n\n"
+    "错误：2024年3月6日印发、2026年检查时没有解密标注的`秘密★1年`公文\n\n"
+    "正确：`~~秘密★1年~~ 解密`，或`秘密★1年`旁注`已于2025年3月6日解密`"
+)
+
+
+@rule("ML301", "expired-term", "warning", doc_zh=ML301_ZH)
 def expired_term(ctx: Context) -> Iterator[Finding]:
     """The term is over and no 解密 mark records a review.
 
@@ -77,11 +88,21 @@ def expired_term(ctx: Context) -> Iterator[Finding]:
             f"“{found.marking.text}”的保密期限已于{expires.isoformat()}届满（{zh_basis}）：依法推定已自行解密，"
             "请确认届满前未作出延期决定，并在原标志旁标注“解密”",
             f"\"{found.marking.text}\" expired on {expires.isoformat()} (from {en_basis}): presumed declassified by "
-            "expiry unless an extension was decided before it ran out; confirm, then mark 解密 next to the original",
+            "expiry unless an extension was decided before it ran out; confirm, then mark \"解密\" next to the "
+            "original",
         )
 
 
-@rule("ML302", "expiring-soon", "info")
+ML302_ZH = (
+    "保密期限即将届满（默认90日内）。\n\n"
+    "依据：延长保密期限须在届满前决定（保密法第二十四条；定密管理规定），否则自行解密。此时应当审核。标志旁记"
+    "载了决定的（`保密期限延长至3年`、`已于…解密`等，见 ML301）视为已决定。\n\n"
+    "错误：到期后才审核的`秘密★1年`事项\n\n"
+    "正确：届满前审核，决定延长或任其届满"
+)
+
+
+@rule("ML302", "expiring-soon", "info", doc_zh=ML302_ZH)
 def expiring_soon(ctx: Context) -> Iterator[Finding]:
     """The term ends within the expiry window (default 90 days).
 
@@ -108,7 +129,16 @@ def expiring_soon(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("ML303", "marked-for-release", "error")
+ML303_ZH = (
+    "待发布的文件（`--release`）仍有国家秘密标志或解密标注。\n\n"
+    "依据：公开发布的内容不得带有国家秘密标志；解密后公开的，也不得保留原标志（定密管理规定关于解密事项公开的"
+    "要求）。只在`--release`（文档系统的发布前检查）时运行。\n\n"
+    "错误：发布带有`机密★5年`或`~~秘密★1年~~ 解密`的文件\n\n"
+    "正确：不带任何标志的发布稿"
+)
+
+
+@rule("ML303", "marked-for-release", "error", doc_zh=ML303_ZH)
 def marked_for_release(ctx: Context) -> Iterator[Finding]:
     """The document is being released (`--release`) and still bears a state-secret or 解密 mark.
 
@@ -132,10 +162,19 @@ def marked_for_release(ctx: Context) -> Iterator[Finding]:
     for index in sorted(ctx.analysis.note_indices):
         unit = ctx.document.units[index]
         yield ctx.finding("ML303", unit, "拟公开发布的文件仍带有解密标志",
-                          "the document to be released still bears a 解密 mark")
+                          "the document to be released still bears a \"解密\" mark")
 
 
-@rule("ML304", "unknown-issue-date", "info")
+ML304_ZH = (
+    "保密期限以年、月、日计，但找不到起算日期。\n\n"
+    "依据：保密期限自标明的制发日起算（保密法实施条例第十九条）。没有成文日期、印发日期、台账日期或文件日期，"
+    "marklint 无法知道期限何时届满，也不猜测。\n\n"
+    "错误：任何地方都没有日期、标注`秘密★5年`的便函\n\n"
+    "正确：注明日期（`2026年3月5日`），或在台账中记载定密日期"
+)
+
+
+@rule("ML304", "unknown-issue-date", "info", doc_zh=ML304_ZH)
 def unknown_issue_date(ctx: Context) -> Iterator[Finding]:
     """A term counted in years, months or days, but no issue date to count it from.
 

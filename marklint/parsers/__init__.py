@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
-from marklint.errors import NotExamined
+from marklint.errors import NotExamined, os_error_words
 from marklint.limits import Limits
 from marklint.model import Document
 from marklint.parsers.polyglot import polyglot
@@ -146,7 +146,7 @@ def _parse(path: Path, display_path: str, limits: Limits, ocr: str = "auto") -> 
                 raise NotExamined("ambiguous", "both a PDF and a ZIP archive, which PDF and DOCX readers show "
                                                "as two different documents")
     except OSError as exc:
-        raise NotExamined("unreadable", type(exc).__name__) from exc
+        raise NotExamined("unreadable", os_error_words(exc)) from exc
     if size == 0:
         if suffix in TEXT_SUFFIXES:
             return Document(path=display_path, format="text")  # read whole: nothing in it can hide a marking

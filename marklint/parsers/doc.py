@@ -17,7 +17,7 @@ import os
 import struct
 from pathlib import Path
 
-from marklint.errors import NotExamined
+from marklint.errors import NotExamined, os_error_words
 from marklint.limits import Limits
 from marklint.model import Document, PageGeometry, Status, TextUnit
 from marklint.parsers import doc_format as fmt
@@ -31,7 +31,7 @@ _SEPARATOR_STORIES = 6
 _SECTION_STORIES = (("header", "even"), ("header", "default"), ("footer", "even"), ("footer", "default"),
                     ("header", "first"), ("footer", "first"))
 _SPRM_S_BKC, _SPRM_S_TITLE_PAGE = 0x3009, 0x300A
-_SPRM_S_XA_PAGE, _SPRM_S_YA_PAGE, _SPRM_S_DXA_LEFT, _SPRM_S_DYA_TOP = 0xB01F, 0xB020, 0xB021, 0x9023
+_SPRM_S_XA_PAGE, _SPRM_S_YA_PAGE = 0xB01F, 0xB020
 _FSPA_SIZE, _FTXBXS_SIZE, _FTXBXS_LID = 26, 22, 14
 _SED_SIZE = 12
 
@@ -43,7 +43,7 @@ def parse(path: Path, display_path: str, limits: Limits) -> Document:
     try:
         handle = open(path, "rb")  # noqa: SIM115 - read-only, closed below
     except OSError as exc:
-        raise NotExamined("unreadable", type(exc).__name__) from exc
+        raise NotExamined("unreadable", os_error_words(exc)) from exc
     try:
         with handle:
             size = os.fstat(handle.fileno()).st_size
@@ -60,10 +60,10 @@ def parse(path: Path, display_path: str, limits: Limits) -> Document:
         raise NotExamined("corrupt", str(exc)) from exc
     except RecursionError as exc:
         raise NotExamined("corrupt", "OLE directory nested too deep") from exc
-    except TimeoutError:
-        raise  # the caller's time budget, not a property of the file
+    except MemoryError:
+        raise  # the worker's memory ceiling, not a property of the file
     except Exception as exc:  # malformed input must never crash a scan
-        raise NotExamined("corrupt", f"damaged OLE or Word structure ({type(exc).__name__})") from exc
+        raise NotExamined("corrupt", "damaged OLE or Word structure") from exc
 
 
 class _Streams:
@@ -172,8 +172,8 @@ class _WordReader:
         self.document.geometry = sections[0].geometry if sections else None
         try:
             self._properties()
-        except (struct.error, ValueError, UnicodeError) as exc:  # the text was read: say what was not
-            self._partial(f"corrupt: the document properties cannot be read ({type(exc).__name__})")
+        except (struct.error, ValueError, UnicodeError):  # the text was read: say what was not
+            self._partial("corrupt: the document properties cannot be read")
         return self.document
 
     def _partial(self, reason: str) -> None:
@@ -287,15 +287,14 @@ def _section_break(values: dict[int, bytes]) -> int:
 
 
 def _geometry(values: dict[int, bytes]) -> PageGeometry | None:
-    def twips(sprm: int, default: int, signed: bool = False) -> float:
+    def twips(sprm: int, default: int) -> float:
         raw = values.get(sprm)
         if raw is None or len(raw) != 2:
             return default / 20
-        return abs(struct.unpack("<h" if signed else "<H", raw)[0]) / 20
+        return struct.unpack("<H", raw)[0] / 20
 
-    # Word's defaults for a section that states no page size (Letter, 1 inch top, 1.25 inch left).
-    return PageGeometry(twips(_SPRM_S_XA_PAGE, 12240), twips(_SPRM_S_YA_PAGE, 15840),
-                        twips(_SPRM_S_DYA_TOP, 1440, True), twips(_SPRM_S_DXA_LEFT, 1800))
+    # Word's default for a section that states no page size: Letter.
+    return PageGeometry(twips(_SPRM_S_XA_PAGE, 12240), twips(_SPRM_S_YA_PAGE, 15840))
 
 
 def _facing_pages(table: bytes, fib: fmt.Fib) -> bool:

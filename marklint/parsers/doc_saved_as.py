@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from marklint.errors import NotExamined
+from marklint.errors import NotExamined, os_error_words
 from marklint.limits import Limits
 from marklint.model import Document, TextUnit
 from marklint.parsers import text as text_parser
@@ -66,7 +66,7 @@ def _html(path: Path, display_path: str, limits: Limits) -> Document:
         with open(path, "rb") as handle:
             data = handle.read(limits.max_member_bytes + 1)
     except OSError as exc:
-        raise NotExamined("unreadable", type(exc).__name__) from exc
+        raise NotExamined("unreadable", os_error_words(exc)) from exc
     if len(data) > limits.max_member_bytes:
         raise NotExamined("over a safety limit", f"HTML of over {limits.max_member_bytes} bytes")
     root = etree.fromstring(data, parser)

@@ -1,4 +1,4 @@
-"""Documents embedded in a document, read as documents of their own (markings.md section 7).
+"""Documents embedded in a document, read as documents of their own (README "Where marklint looks").
 
 A DOCX can carry another document as an altChunk (HTML, text, another DOCX, which Word merges into the
 body when it opens the file) or as an embedded package or OLE object under ``word/embeddings/``; a PDF
@@ -99,9 +99,9 @@ def read_embedded(payloads: list[Payload], container: str, limits: Limits) -> li
         except NotExamined as exc:
             document = Document(path=path, format=fmt, status=Status.NOT_EXAMINED,
                                 reason=f"{exc.reason}: {exc.detail}" if exc.detail else exc.reason)
-        except Exception as exc:  # malformed input must never end the container's reading
+        except Exception:  # malformed input must never end the container's reading
             document = Document(path=path, format=fmt, status=Status.NOT_EXAMINED,
-                                reason=f"corrupt: internal error {type(exc).__name__}")
+                                reason="corrupt: internal error")
         documents.append(document)
     return documents
 
@@ -216,8 +216,8 @@ def attach_pdf(container: Document, path: Path, attachment_count: int, limits: L
         try:
             reader = open_reader(handle)
             payloads = [(name, _decoded(stream)) for name, stream in _pdf_attachments(reader)]
-        except Exception as exc:
-            payloads = [("(attachments)", _refuse("corrupt", f"attachments cannot be read ({type(exc).__name__})"))]
+        except Exception:
+            payloads = [("(attachments)", _refuse("corrupt", "attachments cannot be read"))]
         attach(container, payloads, limits)  # while the file is open: pypdf reads the streams from it
 
 
@@ -270,7 +270,7 @@ def _decoded(stream: Any) -> Callable[[], bytes]:
         except LimitReachedError as exc:
             raise NotExamined("over a safety limit", "attachment decodes past 75 MB") from exc
         except Exception as exc:
-            raise NotExamined("corrupt", f"attachment cannot be decoded ({type(exc).__name__})") from exc
+            raise NotExamined("corrupt", "attachment cannot be decoded") from exc
 
     return load
 

@@ -29,7 +29,7 @@ def read_past_blank(doc: Document, index: int, indices: list[int], limits: Limit
     """After page ``index`` is read: when no page read so far has body text, the next page goes into
     ``indices`` (the pages being read, in order) right after it, and is returned. A blank first page (a
     separator, the back of a scanned cover) holds no marking: the pages after it are read until one has
-    body text, at most ``max_blank_lead_pages`` of them (markings.md section 2)."""
+    body text, at most ``max_blank_lead_pages`` of them (README "Where marklint looks")."""
     following = index + 1
     if (following >= (doc.page_count or 1) or following in indices or following > limits.max_blank_lead_pages
             or any(unit.part == "body" for unit in doc.units)):
@@ -71,7 +71,7 @@ ZONE_SLACK = 2 * MM
 
 def in_zones(units: list[TextUnit], height: float) -> list[TextUnit]:
     """Lines above the type area are header text and lines below it footer text, whether or not they
-    repeat on other pages (a first-page-only header): markings.md section 7, "Formats". A line near the
+    repeat on other pages (a first-page-only header): docs/formats.md. A line near the
     edge counts only when blank space separates it from the type area: on a page with narrow margins the
     first and last lines of the body stand that close to the edge too, with no such gap."""
     boxes = [unit.bbox for unit in units if unit.bbox is not None]

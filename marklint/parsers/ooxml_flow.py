@@ -24,7 +24,7 @@ W_BR, W_CR, W_TAB, W_PTAB, W_SYM = (w(n) for n in ("br", "cr", "tab", "ptab", "s
 W_NO_BREAK_HYPHEN, W_RENDERED_BREAK = w("noBreakHyphen"), w("lastRenderedPageBreak")
 W_TYPE, W_VAL = w("type"), w("val")
 _HEADER_REF, _FOOTER_REF, _TITLE_PG = w("headerReference"), w("footerReference"), w("titlePg")
-_PG_SZ, _PG_MAR = w("pgSz"), w("pgMar")
+_PG_SZ = w("pgSz")
 MC_ALTERNATE, MC_CHOICE, MC_FALLBACK = (f"{{{MC_NS}}}{n}" for n in ("AlternateContent", "Choice", "Fallback"))
 
 #: Containers whose runs are read as if they were not there (links, tracked insertions, fields, controls).
@@ -84,7 +84,7 @@ def read_section(sectpr: etree._Element, start_page: int) -> Section:
     headers: dict[str, str] = {}
     footers: dict[str, str] = {}
     title_page = False
-    width = height = top = left = None
+    width = height = None
     for child in sectpr:
         tag = child.tag
         if tag in (_HEADER_REF, _FOOTER_REF):
@@ -94,12 +94,9 @@ def read_section(sectpr: etree._Element, start_page: int) -> Section:
             title_page = on(child)
         elif tag == _PG_SZ:
             width, height = points(child.get(w("w")), 20), points(child.get(w("h")), 20)
-        elif tag == _PG_MAR:
-            top, left = points(child.get(w("top")), 20), points(child.get(w("left")), 20)
     geometry = None
     if width and height:
-        # A negative top margin means "do not move text below the header"; its size is the same.
-        geometry = PageGeometry(width, height, abs(top) if top is not None else None, left)
+        geometry = PageGeometry(width, height)
     return Section(start_page, headers, footers, title_page, geometry)
 
 
@@ -229,7 +226,7 @@ class FlowReader:
     def row(self, tr: etree._Element) -> None:
         """One row: each cell its own unit (a cell's paragraphs joined by a space), all on one line number,
         so that a row of a header table (``机密★10年 | 某某县财政局``) or of a table that lists levels
-        (``秘密 | 10年``) is never read as one string (markings.md section 7: each cell is its own unit)."""
+        (``秘密 | 10年``) is never read as one string (README "Where marklint looks": each cell is its own unit)."""
         cells: list[_Line] = []
         boxes = []
         nested = []

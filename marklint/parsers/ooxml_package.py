@@ -25,7 +25,7 @@ from typing import IO, TypeVar
 
 from lxml import etree
 
-from marklint.errors import NotExamined
+from marklint.errors import NotExamined, os_error_words
 from marklint.limits import Limits, MiB
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -79,7 +79,7 @@ def read_zip(path: Path, limits: Limits, read: Callable[[Package], T]) -> T:
     try:
         handle = open(path, "rb")  # noqa: SIM115 - read-only, closed below; only opening is "unreadable"
     except OSError as exc:
-        raise NotExamined("unreadable", type(exc).__name__) from exc
+        raise NotExamined("unreadable", os_error_words(exc)) from exc
     try:
         with handle:
             source: IO[bytes] = handle
@@ -91,13 +91,13 @@ def read_zip(path: Path, limits: Limits, read: Callable[[Package], T]) -> T:
     except NotExamined:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise NotExamined("corrupt", f"bad ZIP archive ({type(exc).__name__})") from exc
+        raise NotExamined("corrupt", "bad ZIP archive") from exc
     except etree.XMLSyntaxError as exc:
         raise NotExamined("corrupt", "XML syntax error") from exc
-    except (TimeoutError, MemoryError):
-        raise  # the caller's time budget or memory ceiling, not a property of the file
+    except MemoryError:
+        raise  # the worker's memory ceiling, not a property of the file
     except Exception as exc:  # malformed input must never crash a scan
-        raise NotExamined("corrupt", type(exc).__name__) from exc
+        raise NotExamined("corrupt", "malformed content") from exc
 
 
 class _FileInMemory(io.BytesIO):

@@ -32,7 +32,7 @@ def parse(path: Path, display_path: str, limits: Limits) -> Document:
     except NotExamined:
         raise
     except Exception as exc:  # malformed input must never crash the scan
-        raise NotExamined("corrupt", type(exc).__name__) from exc
+        raise NotExamined("corrupt", "malformed content") from exc
 
 
 def _parse(path: Path, display_path: str, limits: Limits) -> Document:

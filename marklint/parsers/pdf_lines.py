@@ -127,7 +127,7 @@ def _cuts(rules: list[tuple[float, float, float]], top: float, bottom: float) ->
 
 def _segments(line: list[Glyph], cuts: list[float] = ()) -> list[list[Glyph]]:  # type: ignore[assignment]
     """One line's glyphs as units: split at very wide gaps and at table rules (``cuts``: each cell is its
-    own unit, markings.md section 7), spaces collapsed and inferred from gaps."""
+    own unit, README "Where marklint looks"), spaces collapsed and inferred from gaps."""
     units: list[list[Glyph]] = []
     cut = 0  # the first rule not yet passed
     current: list[Glyph] = []

@@ -84,7 +84,7 @@ def read_image(path: Path, display_path: str, kind: str, limits: Limits, mode: s
                 image.seek(index)
                 pages[index] = _image_page(image)
     except Exception as exc:  # an image that cannot be decoded is not examined, never a crash
-        raise NotExamined("corrupt", f"image cannot be decoded ({type(exc).__name__})") from exc
+        raise NotExamined("corrupt", "image cannot be decoded") from exc
     return _read_pages(doc, pages)
 
 

@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
-from marklint.errors import NotExamined
+from marklint.errors import NotExamined, os_error_words
 from marklint.limits import Limits
 from marklint.model import Document, Status, TextUnit
 
@@ -62,7 +62,7 @@ def parse(path: Path, display_path: str, limits: Limits) -> Document:
             overflow = [False]
             units = _units(_lines(stream, max(limits.max_unit_chars, MIN_LINE_CHARS)), limits, overflow)
     except OSError as exc:
-        raise NotExamined("unreadable", type(exc).__name__) from exc
+        raise NotExamined("unreadable", os_error_words(exc)) from exc
     document = Document(path=display_path, format="text", units=units)
     if overflow[0]:
         document.status, document.reason = Status.PARTIAL, middle_overflow(limits, "lines")

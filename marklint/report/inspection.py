@@ -1,6 +1,6 @@
 """The inspection report's model: what the HTML, PDF and XLSX reports show, in plain Python.
 
-It is built from the JSON report (contract version 1, markings.md section 8), the file entries one by
+It is built from the JSON report (contract version 1, README, Output), the file entries one by
 one, so ``marklint scan --format html`` and ``marklint report REPORT.json`` give the same report and no
 file is read again. Counts come from the same ``Statistics`` as ``marklint stats``; the legal basis of a
 finding from its rule's declaration (``marklint.report.legal``); the five kinds of improper

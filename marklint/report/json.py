@@ -1,4 +1,4 @@
-"""The JSON report (contract version 1, markings.md section 8) and its streaming forms.
+"""The JSON report (contract version 1, README, Output) and its streaming forms.
 
 ``JsonWriter`` writes the one JSON object file by file, so a large archive's report never has to be
 held in memory; ``render`` is the same writer over a finished report. ``jsonl`` writes one object per

@@ -1,7 +1,7 @@
 """The legal basis of each rule, read from its declaration in the rule registry.
 
 Every rule's documentation says why in a ``Why:`` paragraph that cites the instruments by the short
-names of markings.md (``保密法 Art 20``, ``保密法实施条例 Art 21``, ``GB/T 9704-2012 7.2.2``,
+names the project uses (``保密法 Art 20``, ``保密法实施条例 Art 21``, ``GB/T 9704-2012 7.2.2``,
 ``定密管理规定``). The inspection report lists those citations per finding and, in its title block, the
 articles of every rule that fired; reading them from the registry keeps one source for them.
 """

@@ -117,7 +117,11 @@ def to_sarif(report: Report, root: Path | None = None) -> dict:
             "columnKind": "unicodeCodePoints",
             "artifacts": artifacts,
             "results": results,
-            "properties": {"asOf": report.as_of.isoformat()},
+            # The JSON report's summary (files scanned, marked, not examined, partly examined, findings), as
+            # additive properties. Not the skipped paths: a resumable run's state does not record them, and a
+            # SARIF log merged from states must equal the one the scan wrote (marklint merge).
+            "properties": {"asOf": report.as_of.isoformat(),
+                           "summary": {k: v for k, v in report.summary.items() if k != "skipped"}},
         }],
     }
 

@@ -29,7 +29,7 @@ def load(path: Path, options: ReportOptions) -> InspectionReport:
             return from_json(data, options)
         return _from_lines(text.splitlines(), options)
     except (KeyError, TypeError, ValueError) as exc:
-        raise SavedReportError(f"{path}: not a marklint JSON or JSONL report ({type(exc).__name__}: {exc})") from exc
+        raise SavedReportError(f"{path}: not a marklint JSON or JSONL report ({exc})") from exc
 
 
 def _from_lines(lines: list[str], options: ReportOptions) -> InspectionReport:

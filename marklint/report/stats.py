@@ -43,9 +43,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 
@@ -238,8 +239,13 @@ class Statistics:
                           for name, c in self.issuer_rows()},
         }
 
-    def tables(self) -> list[Table]:
-        """Every table in order: what text, CSV and XLSX show (JSON has the same numbers, keyed)."""
+    def tables(self, lang: str | None = None) -> list[Table]:
+        """Every table in order: what text, CSV and XLSX show (JSON has the same numbers, keyed). Labels
+        are bilingual, ``中文 (English)``; with ``lang`` (``--lang``), in that language alone."""
+        tables = self._tables()
+        return tables if lang is None else [table.in_language(lang) for table in tables]
+
+    def _tables(self) -> list[Table]:
         count = ("数量 (count)",)
         files = Table("files", "文件 (files)", "项目 (item)", ("数量 (count)",), [
             Row("as_of", "统计日期 (as of)", (self.as_of.isoformat(),)),
@@ -290,16 +296,36 @@ class Table:
     rows: list[Row]
     total: bool = True  # whether a 合计 row follows (tables whose rows partition something)
     key_header: str | None = None  # show the key as its own column (rule IDs)
+    total_label: str = "合计 (total)"
 
     def total_row(self) -> Row | None:
         if not self.total:
             return None
         sums = tuple(sum(int(row.values[i]) for row in self.rows) for i in range(len(self.value_headers)))
-        return Row("total", "合计 (total)", sums)
+        return Row("total", self.total_label, sums)
 
     def all_rows(self) -> list[Row]:
         total = self.total_row()
         return [*self.rows, total] if total else list(self.rows)
+
+    def in_language(self, lang: str) -> Table:
+        """The table with each bilingual label ``中文 (English)`` in ``lang`` alone."""
+        rows = [replace(row, label=one_language(row.label, lang)) for row in self.rows]
+        return replace(self, title=one_language(self.title, lang), label_header=one_language(self.label_header, lang),
+                       value_headers=tuple(one_language(h, lang) for h in self.value_headers), rows=rows,
+                       key_header=one_language(self.key_header, lang) if self.key_header else None,
+                       total_label=one_language(self.total_label, lang))
+
+
+BILINGUAL = re.compile(r"^(?P<code>ML\dxx )?(?P<zh>.+?) \((?P<en>[^()]+)\)$")
+
+
+def one_language(label: str, lang: str) -> str:
+    """``中文 (English)`` in one language (a rule family's ``ML1xx`` kept in both); other labels as they are."""
+    match = BILINGUAL.match(label)
+    if match is None:
+        return label
+    return (match.group("code") or "") + match.group("en" if lang == "en" else "zh")
 
 
 def display_width(text: str) -> int:
@@ -332,22 +358,24 @@ def _text_table(table: Table) -> list[str]:
     return out
 
 
-def render_text(stats: Statistics) -> str:
-    lines = [f"定密统计 (classification statistics) {stats.as_of.isoformat()}"]
-    for table in stats.tables():
+def render_text(stats: Statistics, lang: str | None = None) -> str:
+    title = "定密统计 (classification statistics)"
+    title = one_language(title, lang) if lang else title
+    lines = [f"{title} {stats.as_of.isoformat()}"]
+    for table in stats.tables(lang):
         lines += ["", *_text_table(table)]
     return "\n".join(lines) + "\n"
 
 
-def render_json(stats: Statistics) -> str:
+def render_json(stats: Statistics, lang: str | None = None) -> str:
     return json.dumps(stats.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_csv(stats: Statistics) -> str:
+def render_csv(stats: Statistics, lang: str | None = None) -> str:
     """One block per table (header row first, a blank line between); the BOM makes Excel read UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for index, table in enumerate(stats.tables()):
+    for index, table in enumerate(stats.tables(lang)):
         if index:
             writer.writerow([])
         writer.writerow(["section", table.key_header or "key", table.label_header, *table.value_headers])
@@ -356,14 +384,14 @@ def render_csv(stats: Statistics) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def render_xlsx(stats: Statistics) -> bytes:
+def render_xlsx(stats: Statistics, lang: str | None = None) -> bytes:
     """One sheet per table, named by its section key; the header on row 1 so it filters and pivots."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     book.remove(book.active)
-    for table in stats.tables():
+    for table in stats.tables(lang):
         sheet = book.create_sheet(table.key)
         sheet.append([table.key_header or "key", table.label_header, *table.value_headers])
         for row in table.all_rows():
@@ -379,7 +407,7 @@ def render_xlsx(stats: Statistics) -> bytes:
     return buffer.getvalue()
 
 
-def render(stats: Statistics, output_format: str) -> str:
-    """The text formats; XLSX is bytes (``render_xlsx``)."""
+def render(stats: Statistics, output_format: str, lang: str | None = None) -> str:
+    """The text formats; XLSX is bytes (``render_xlsx``). ``lang``: labels in one language."""
     renderers = {"text": render_text, "json": render_json, "csv": render_csv}
-    return renderers[output_format](stats)
+    return renderers[output_format](stats, lang)

@@ -5,15 +5,20 @@ from __future__ import annotations
 import io
 from typing import TextIO
 
-from marklint.model import Severity
+from marklint.messages import PARTS, STATUSES, TEXT, label, say
+from marklint.model import Severity, Status
 from marklint.parsers import printable
+from marklint.reasons import say_reason, translate_detail
 from marklint.results import FileResult, Report
 
 COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 RESET, BOLD = "\033[0m", "\033[1m"
 
 
-def finding_lines(result: FileResult, colour: bool = False) -> list[str]:
+def finding_lines(result: FileResult, colour: bool = False, lang: str = "zh") -> list[str]:
+    """``path:page:line: ID [severity] (part) message`` for each finding, in the driver's order (the
+    reading order of the file). The rule ID and the severity are the line's fixed, grep-able words, the
+    same in either language."""
     lines = []
     for finding in result.findings:
         where = f"{result.path}:{finding.location.page or 0}:{finding.location.line or 0}:"
@@ -21,7 +26,7 @@ def finding_lines(result: FileResult, colour: bool = False) -> list[str]:
         if colour:
             where = f"{BOLD}{where}{RESET}"
             tag = f"{COLOURS[finding.severity]}{tag}{RESET}"
-        part = "" if finding.location.part == "body" else f" ({finding.location.part})"
+        part = "" if finding.location.part == "body" else f" ({label(PARTS, finding.location.part, lang)})"
         ocr = f" (OCR {finding.location.confidence:.2f})" if finding.location.ocr else ""
         # Escaped: a message quotes document text (a marking, an Info value), whose CR, LF or bidi control
         # would split or disguise the line.
@@ -31,17 +36,26 @@ def finding_lines(result: FileResult, colour: bool = False) -> list[str]:
 
 def file_line(result: FileResult, lang: str = "zh") -> str:
     """One line per file for ``--show-files``: its status, and the markings it carries (the marking line
-    itself, never body text)."""
+    itself, never body text). A file that was not read has no verdict on its marking, and says so."""
     live = [printable(m["text"]) for m in result.markings if not m["struck"]]
     struck = [printable(m["text"]) for m in result.markings if m["struck"]]
-    status = result.status.value + (f" ({printable(result.reason)})" if result.reason else "")
-    if lang == "en":
-        shown = ", ".join(live) or "no marking"
-        crossed = f"; struck through: {', '.join(struck)}" if struck else ""
+    status = label(STATUSES, result.status.value, lang)
+    if result.reason:
+        reason = say_reason(printable(result.reason), lang)
+        status += f"（{reason}）" if lang != "en" else f" ({reason})"
+    separator = TEXT["list separator"].say(lang)
+    if result.status == Status.NOT_EXAMINED:
+        shown = say("no verdict", lang)
     else:
-        shown = "、".join(live) or "无密级标志"
-        crossed = f"；已划去：{'、'.join(struck)}" if struck else ""
+        shown = separator.join(live) or say("no marking", lang)
+    crossed = say("struck", lang, markings=separator.join(struck)) if struck else ""
     return f"{result.path}: [{status}] {shown}{crossed}"
+
+
+def skipped_line(path: str, reason: str, lang: str = "zh") -> str:
+    """One line for ``--show-files`` per path the scan passed over, with the reason."""
+    said = reason if lang == "en" else translate_detail(reason) or ""
+    return say("skipped file", lang, path=path, reason=said).replace("（）", "")
 
 
 class TextWriter:
@@ -58,16 +72,16 @@ class TextWriter:
         for entry in result.with_embedded():  # an embedded document under its path outer.pdf!/annex.docx
             if self.show_files:
                 self.stream.write(file_line(entry, self.lang) + "\n")
-            for line in finding_lines(entry, self.colour):
+            for line in finding_lines(entry, self.colour, self.lang):
                 self.stream.write(line + "\n")
 
     def finish(self, report: Report) -> None:
         if self.statistics:
-            self.stream.write(statistics(report))
+            self.stream.write(statistics(report, self.lang))
             return
         if self.show_files:
-            for path, reason in report.skipped_paths:
-                self.stream.write(f"{path}: [skipped ({reason})]\n")  # the path is printable already
+            for path, reason in report.skipped_paths:  # the path is printable already
+                self.stream.write(skipped_line(path, reason, self.lang) + "\n")
         if self.summary:
             self.stream.write(summary_line(report, self.lang) + "\n")
 
@@ -81,26 +95,22 @@ def render(report: Report, *, colour: bool = False, lang: str = "zh", summary: b
     return buffer.getvalue()
 
 
-def statistics(report: Report) -> str:
-    """Findings counted per rule, like ``ruff --statistics``."""
+def statistics(report: Report, lang: str = "zh") -> str:
+    """Findings counted per rule, like ``ruff --statistics``, then their total."""
     from marklint.checks.registry import get_rule
 
-    rows = [f"{count:>6}  {rule_id}  {get_rule(rule_id).name}" for rule_id, count in report.rule_counts().items()]
-    return "\n".join(rows) + "\n" if rows else ""
+    counts = report.rule_counts()
+    rows = [f"{count:>6}  {rule_id}  {get_rule(rule_id).name}" for rule_id, count in counts.items()]
+    rows.append(say("statistics.total", lang, count=sum(counts.values())))
+    return "\n".join(rows) + "\n"
 
 
 def summary_line(report: Report, lang: str = "zh") -> str:
     s = report.summary
     counts = s["findings"]
-    partial = report.partial
     baseline = ""
     if report.suppressed is not None:
-        baseline = (f"; {report.suppressed} suppressed by the baseline, {report.stale} stale entries" if lang == "en"
-                    else f"；基线抑制 {report.suppressed} 条，失效条目 {report.stale} 条")
-    if lang == "en":
-        return (f"{s['files']} files scanned, {s['marked']} marked, {s['not_examined']} not examined, "
-                f"{partial} partially examined, {report.skipped} skipped; "
-                f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info{baseline}")
-    return (f"共扫描 {s['files']} 个文件，{s['marked']} 个带密级标志，{s['not_examined']} 个未能检查，"
-            f"{partial} 个部分检查，{report.skipped} 个跳过；"
-            f"错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}{baseline}")
+        baseline = say("summary.baseline", lang, suppressed=report.suppressed, stale=report.stale)
+    return say("summary", lang, files=s["files"], marked=s["marked"], not_examined=s["not_examined"],
+               partial=report.partial, skipped=report.skipped, errors=counts["error"], warnings=counts["warning"],
+               infos=counts["info"]) + baseline

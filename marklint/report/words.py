@@ -6,8 +6,9 @@ the charts and the spreadsheet look them up here and nowhere else.
 
 from __future__ import annotations
 
-from marklint.checks.coverage import REASON_ZH
 from marklint.errors import REASONS
+from marklint.messages import REASONS as REASON_WORDS
+from marklint.reasons import say_reason
 
 ZH = {
     "title": "国家秘密标志检查报告",
@@ -217,11 +218,8 @@ TERM = {
            "condition": "until a condition", "long-term": "long-term", "missing": "no term",
            "duration_unknown": "duration, length unknown"},
 }
-#: Why a file was not examined: the reason words of marklint.errors.REASONS, in the coverage rules' wording.
-REASON = {
-    "zh": dict(REASON_ZH),
-    "en": {reason: reason for reason in REASONS},
-}
+#: Why a file was not examined: the reason words of marklint.errors.REASONS, from the one catalogue.
+REASON = {lang: {reason: REASON_WORDS[reason].say(lang) for reason in REASONS} for lang in ("zh", "en")}
 
 
 def words(lang: str) -> dict[str, str]:
@@ -229,13 +227,7 @@ def words(lang: str) -> dict[str, str]:
 
 
 def reason_text(reason: str | None, lang: str) -> str:
-    """``corrupt: bad zip`` -> ``文件损坏：bad zip``; the detail after the colon is technical and kept."""
+    """``corrupt: bad ZIP archive`` -> ``文件损坏（ZIP 压缩包损坏）`` (``reasons.say_reason``)."""
     if not reason:
         return words(lang)["none"]
-    head, _, detail = reason.partition(": ")
-    translated = REASON["en" if lang == "en" else "zh"].get(head)
-    if translated is None:
-        return reason
-    if not detail:
-        return translated
-    return f"{translated}: {detail}" if lang == "en" else f"{translated}：{detail}"
+    return say_reason(reason, lang)

@@ -1,4 +1,4 @@
-"""``marklint serve``: the pre-release gate as an HTTP service (issue 18).
+"""``marklint serve``: the pre-release gate as an HTTP service.
 
 ``app`` builds the ASGI application (Starlette), ``routes`` answers the API, ``upload`` reads documents out
 of requests, ``pool`` judges them in worker processes (``worker`` is the process side), ``page.html`` is

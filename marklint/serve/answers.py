@@ -66,7 +66,7 @@ def sarif(results: list[FileResult], settings: Settings) -> dict:
 
 
 def html_available() -> bool:
-    """Whether the HTML inspection report (``marklint.report.html``, issue 17) and Jinja2, which renders it,
+    """Whether the HTML inspection report (``marklint.report.html``) and Jinja2, which renders it,
     are installed."""
     try:
         return all(importlib.util.find_spec(name) is not None for name in ("marklint.report.html", "jinja2"))

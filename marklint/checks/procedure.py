@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from marklint import regex_cache
-from marklint.checks.context import Context
-from marklint.checks.registry import rule
+from marklint.checks.context import Context, ScanContext
+from marklint.checks.registry import rule, scan_rule
 from marklint.dates import add_months
 from marklint.marking import recognise
 from marklint.model import LEVEL_RANK, Finding, Location
@@ -30,7 +30,16 @@ def _canonical(level: str, term: str) -> str:
     return found[0].canonical if found and found[0].canonical else written
 
 
-@rule("ML401", "level-exceeds-authority", "error")
+ML401_ZH = (
+    "发文机关无权确定所标密级，且不属于派生定密。\n\n"
+    "依据：中央和省级机关（及其授权的机关单位）可以确定绝密、机密、秘密；设区的市级机关（及其授权的机关单位）"
+    "只能确定机密、秘密；其他机关单位须有书面授权（保密法第十七条）。派生定密不受定密权限限制。\n\n"
+    "错误：配置为`\"某某市人民政府\" = \"机密\"`的发文机关在非派生公文上标注`绝密★30年`\n\n"
+    "正确：`机密★20年`；属于派生定密的，台账中派生一栏为“是”"
+)
+
+
+@rule("ML401", "level-exceeds-authority", "error", doc_zh=ML401_ZH)
 def level_exceeds_authority(ctx: Context) -> Iterator[Finding]:
     """The issuer may not classify at the marked level, and the item is not derived.
 
@@ -59,7 +68,16 @@ def level_exceeds_authority(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("ML402", "unlisted-approver", "warning")
+ML402_ZH = (
+    "台账中的定密责任人不在本单位指定的定密责任人之列。\n\n"
+    "依据：定密由本单位指定的定密责任人审核批准（保密法第十六条）；由他人批准是程序缺陷。名单在配置的`[author"
+    "ity] approvers`中。\n\n"
+    "错误：本单位定密责任人为张某某、李某某，台账行由王某某批准\n\n"
+    "正确：由张某某批准"
+)
+
+
+@rule("ML402", "unlisted-approver", "warning", doc_zh=ML402_ZH)
 def unlisted_approver(ctx: Context) -> Iterator[Finding]:
     """The ledger's 定密责任人 is not one of the unit's approvers.
 
@@ -79,7 +97,16 @@ def unlisted_approver(ctx: Context) -> Iterator[Finding]:
                           f"ledger row {row.row}: the approver {row.approver} is not on the unit's list")
 
 
-@rule("ML501", "not-in-ledger", "warning")
+ML501_ZH = (
+    "有标志的文件在台账中没有对应行（或有多行都可能对应）。\n\n"
+    "依据：定密时应当记载承办人、定密责任人和定密依据（保密法第十六条），台账就是这一记录。按路径、文件名、文"
+    "号依次匹配；多行匹配时报告，不作猜测。\n\n"
+    "错误：台账未列的`机密★5年`文件\n\n"
+    "正确：台账中有该文件的一行"
+)
+
+
+@rule("ML501", "not-in-ledger", "warning", doc_zh=ML501_ZH)
 def not_in_ledger(ctx: Context) -> Iterator[Finding]:
     """A marked document with no row in the ledger (or with several that match it).
 
@@ -104,7 +131,16 @@ def not_in_ledger(ctx: Context) -> Iterator[Finding]:
                           f"the document marked \"{primary.marking.text}\" has no row in the ledger")
 
 
-@rule("ML502", "ledger-mismatch", "error")
+ML502_ZH = (
+    "台账记载的密级、保密期限或知悉范围与文件标志不一致。\n\n"
+    "依据：记录与载体应当一致（保密法第十六条、第十九条；定密管理规定）。不一致说明其中之一变更时另一方未随之"
+    "变更。\n\n"
+    "错误：标注`机密★5年`的文件台账记为秘密、5年\n\n"
+    "正确：台账记为机密、5年"
+)
+
+
+@rule("ML502", "ledger-mismatch", "error", doc_zh=ML502_ZH)
 def ledger_mismatch(ctx: Context) -> Iterator[Finding]:
     """The ledger's level, term or scope differ from the document's marking.
 
@@ -133,7 +169,16 @@ def ledger_mismatch(ctx: Context) -> Iterator[Finding]:
                           f"ledger row {row.row} records {en_name} \"{recorded}\", the document shows \"{shown}\"")
 
 
-@rule("ML503", "missing-basis", "warning")
+ML503_ZH = (
+    "台账没有定密依据，或只写了法律名称。\n\n"
+    "依据：定密依据适用的保密事项范围条目（保密法第十五条、第十六条）；只写法律名称（保密法）说明不了该事项为"
+    "何以此密级保密。\n\n"
+    "错误：定密依据为空，或`《保密法》`\n\n"
+    "正确：`《某某工作国家秘密范围的规定》第三条第（二）项`"
+)
+
+
+@rule("ML503", "missing-basis", "warning", doc_zh=ML503_ZH)
 def missing_basis(ctx: Context) -> Iterator[Finding]:
     """The ledger row gives no 定密依据, or only a law's name.
 
@@ -153,10 +198,19 @@ def missing_basis(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("ML503", _row_location(row.row),
                           f"台账第{row.row}行的定密依据{said}，应写明具体的保密事项范围条目",
                           f"ledger row {row.row}: the basis is " + (f"only \"{row.basis}\"" if basis else "empty")
-                          + "; name the 保密事项范围 entry")
+                          + "; name the entry of the scope of secret matters (\"保密事项范围\")")
 
 
-@rule("ML504", "missing-approval", "warning")
+ML504_ZH = (
+    "台账缺少承办人、定密责任人或定密日期。\n\n"
+    "依据：承办人拟定、定密责任人审核批准，并在产生国家秘密时作出记录（保密法第十六条；定密管理规定）。缺少这"
+    "些的记录不能证明履行了定密程序。\n\n"
+    "错误：定密责任人一栏为空的行\n\n"
+    "正确：承办人李某，定密责任人张某某，定密日期2026-03-05"
+)
+
+
+@rule("ML504", "missing-approval", "warning", doc_zh=ML504_ZH)
 def missing_approval(ctx: Context) -> Iterator[Finding]:
     """The ledger row lacks the 承办人, the 定密责任人 or the 定密日期.
 
@@ -179,7 +233,16 @@ def missing_approval(ctx: Context) -> Iterator[Finding]:
                           f"ledger row {row.row} lacks the {', '.join(en for _, en in missing)}")
 
 
-@rule("ML505", "late-approval", "info")
+ML505_ZH = (
+    "定密晚于文件制发。\n\n"
+    "依据：密级、保密期限和知悉范围在国家秘密产生时确定（保密法第十六条；定密管理规定），定密日期不应晚于制发"
+    "日。\n\n"
+    "错误：2026年3月6日印发的公文，定密日期2026-04-01\n\n"
+    "正确：定密日期在2026-03-06当日或之前"
+)
+
+
+@rule("ML505", "late-approval", "info", doc_zh=ML505_ZH)
 def late_approval(ctx: Context) -> Iterator[Finding]:
     """The classification was approved after the document was issued.
 
@@ -200,7 +263,15 @@ def late_approval(ctx: Context) -> Iterator[Finding]:
                           f"{issue_date.isoformat()}")
 
 
-@rule("ML506", "review-overdue", "warning")
+ML506_ZH = (
+    "检查截止日前12个月内没有审核记录。\n\n"
+    "依据：机关单位每年审核所定国家秘密（保密法第二十四条第一款）。已解密的事项不再审核。\n\n"
+    "错误：检查截止日为2026-11-27，最近审核日期为2024-06-30\n\n"
+    "正确：最近审核日期在12个月以内"
+)
+
+
+@rule("ML506", "review-overdue", "warning", doc_zh=ML506_ZH)
 def review_overdue(ctx: Context) -> Iterator[Finding]:
     """No review recorded in the 12 months before the as-of date.
 
@@ -224,8 +295,17 @@ def review_overdue(ctx: Context) -> Iterator[Finding]:
                           + ", more than 12 months ago")
 
 
-@rule("ML507", "ledger-orphan", "info")
-def ledger_orphan(ctx: Context) -> Iterator[Finding]:
+ML507_ZH = (
+    "台账中某行记录的文件不在本次扫描范围内。\n\n"
+    "依据：台账与文件应当相互对应：没有文件的台账行，意味着文件被移走、未经记录销毁，或漏检。针对台账文件报告"
+    "。\n\n"
+    "错误：台账中有`2024/报告.docx`一行，但没有扫描到该文件\n\n"
+    "正确：扫描该文件，或在台账中记载其销毁或移交"
+)
+
+
+@scan_rule("ML507", "ledger-orphan", "info", doc_zh=ML507_ZH)
+def ledger_orphan(scan: ScanContext) -> Iterator[Finding]:
     """A ledger row whose file is not among the files scanned.
 
     Why: the ledger and the files must account for each other: a row without its file is a file that was
@@ -235,5 +315,11 @@ def ledger_orphan(ctx: Context) -> Iterator[Finding]:
 
     Right: the file scanned, or the row closed with its destruction or transfer recorded
     """
-    # Orphans are known only when every file has been seen: the driver reports them after the scan.
-    return iter(())
+    ledger = scan.settings.ledger
+    if ledger is None:
+        return
+    for row in ledger.rows:
+        if row.row not in scan.seen_rows:
+            yield scan.finding("ML507", _row_location(row.row),
+                               f"台账第{row.row}行记录的文件“{row.file}”不在本次扫描范围内",
+                               f"ledger row {row.row}: the file \"{row.file}\" is not among the files scanned")
