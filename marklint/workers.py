@@ -169,15 +169,20 @@ def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, 
     touches the calling process, a host embedding ``marklint.scan`` above all. Without one, ``jobs=1``
     judges in this process."""
     over_limit = over_limit or _over_limit
-    if jobs > 1:
+    isolated = settings.limits.max_worker_memory > 0
+    if jobs > 1 or isolated:
         # One file needs one worker: a pool of them would cost it more forks and every parser's import
-        # (what a pre-release hook that checks one file pays on each call).
+        # (what a pre-release hook that checks one file pays on each call), and even a pool of one costs it
+        # multiprocessing's import and its threads' hand-offs: one file is judged in one forked process.
         tasks = iter(tasks)
         first = list(islice(tasks, 2))
+        if len(first) == 1 and isolated:
+            yield _run_alone(first[0], settings, examine, timed_out, over_limit)
+            return
         tasks = chain(first, tasks)
         if len(first) < 2:
             jobs = 1
-    if jobs <= 1 and settings.limits.max_worker_memory <= 0:
+    if jobs <= 1 and not isolated:
         for path, display in tasks:
             yield _guarded(examine, timed_out, over_limit, path, display, settings)
         return
@@ -191,6 +196,55 @@ def run_isolated(tasks: Iterable[Task], settings: Settings, jobs: int, examine: 
     cannot fire."""
     yield from _run_pool(chunks(tasks, max(jobs, 1)), settings, max(jobs, 1), examine, timed_out,
                          over_limit or _over_limit)
+
+
+def _run_alone(task: Task, settings: Settings, examine: Examine, timed_out: TimedOut,
+               over_limit: OverLimit) -> FileResult:
+    """One file judged in one forked worker, as a pool's worker judges it (``_init_worker``, ``_guarded``),
+    its result pickled back through a pipe; the same watchdog, and a worker that dies makes the file over
+    the memory ceiling, as in ``_run_pool``."""
+    import os
+    import pickle
+    import select
+
+    path, display = task
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: it never returns into the caller's code
+        code = 1
+        try:
+            os.close(reader)
+            _init_worker(settings, examine, timed_out, over_limit)
+            result = _guarded(examine, timed_out, over_limit, path, display, settings)
+            with open(writer, "wb") as out:
+                out.write(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    received: list[bytes] = []
+    ended = False
+    try:
+        deadline = time.monotonic() + settings.limits.per_file_seconds * WATCHDOG_FACTOR + WATCHDOG_GRACE
+        while not ended:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([reader], [], [], remaining)[0]:
+                break
+            block = os.read(reader, 1 << 16)
+            ended = not block
+            received.append(block)
+    finally:
+        os.close(reader)
+        if not ended:  # stuck beyond the alarm's reach, or the caller is being stopped
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if not ended:
+        return timed_out(path, display, settings)
+    if os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0:
+        code = os.waitstatus_to_exitcode(status)
+        died = signal.Signals(-code).name if code < 0 else f"exit status {code}"
+        return over_limit(path, display, settings, ceiling_reason(settings, died))
+    return pickle.loads(b"".join(received))
 
 
 def _over_limit(path: Path, display: str, settings: Settings, detail: str) -> FileResult:
