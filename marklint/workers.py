@@ -14,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ from marklint.errors import FileTimeout
 from marklint.results import FileResult
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
+    from marklint.forked import Handle
 
 Task = tuple[Path, str]
 Examine = Callable[[Path, str, Settings], FileResult]
@@ -42,8 +43,6 @@ WINDOW_PER_WORKER = 4
 #: the pool.
 WATCHDOG_FACTOR = 2.0
 WATCHDOG_GRACE = 5.0
-#: How often the parent looks for a dead worker while it waits for a result.
-POLL_SECONDS = 0.2
 
 
 def _raise_timeout(_signum: int, _frame: object) -> None:
@@ -169,20 +168,15 @@ def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, 
     touches the calling process, a host embedding ``marklint.scan`` above all. Without one, ``jobs=1``
     judges in this process."""
     over_limit = over_limit or _over_limit
-    isolated = settings.limits.max_worker_memory > 0
-    if jobs > 1 or isolated:
+    if jobs > 1:
         # One file needs one worker: a pool of them would cost it more forks and every parser's import
-        # (what a pre-release hook that checks one file pays on each call), and even a pool of one costs it
-        # multiprocessing's import and its threads' hand-offs: one file is judged in one forked process.
+        # (what a pre-release hook that checks one file pays on each call).
         tasks = iter(tasks)
         first = list(islice(tasks, 2))
-        if len(first) == 1 and isolated:
-            yield _run_alone(first[0], settings, examine, timed_out, over_limit)
-            return
         tasks = chain(first, tasks)
         if len(first) < 2:
             jobs = 1
-    if jobs <= 1 and not isolated:
+    if jobs <= 1 and settings.limits.max_worker_memory <= 0:
         for path, display in tasks:
             yield _guarded(examine, timed_out, over_limit, path, display, settings)
         return
@@ -198,55 +192,6 @@ def run_isolated(tasks: Iterable[Task], settings: Settings, jobs: int, examine: 
                          over_limit or _over_limit)
 
 
-def _run_alone(task: Task, settings: Settings, examine: Examine, timed_out: TimedOut,
-               over_limit: OverLimit) -> FileResult:
-    """One file judged in one forked worker, as a pool's worker judges it (``_init_worker``, ``_guarded``),
-    its result pickled back through a pipe; the same watchdog, and a worker that dies makes the file over
-    the memory ceiling, as in ``_run_pool``."""
-    import os
-    import pickle
-    import select
-
-    path, display = task
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the worker: it never returns into the caller's code
-        code = 1
-        try:
-            os.close(reader)
-            _init_worker(settings, examine, timed_out, over_limit)
-            result = _guarded(examine, timed_out, over_limit, path, display, settings)
-            with open(writer, "wb") as out:
-                out.write(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(writer)
-    received: list[bytes] = []
-    ended = False
-    try:
-        deadline = time.monotonic() + settings.limits.per_file_seconds * WATCHDOG_FACTOR + WATCHDOG_GRACE
-        while not ended:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([reader], [], [], remaining)[0]:
-                break
-            block = os.read(reader, 1 << 16)
-            ended = not block
-            received.append(block)
-    finally:
-        os.close(reader)
-        if not ended:  # stuck beyond the alarm's reach, or the caller is being stopped
-            os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-    if not ended:
-        return timed_out(path, display, settings)
-    if os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0:
-        code = os.waitstatus_to_exitcode(status)
-        died = signal.Signals(-code).name if code < 0 else f"exit status {code}"
-        return over_limit(path, display, settings, ceiling_reason(settings, died))
-    return pickle.loads(b"".join(received))
-
-
 def _over_limit(path: Path, display: str, settings: Settings, detail: str) -> FileResult:
     from marklint.model import Status
 
@@ -254,50 +199,33 @@ def _over_limit(path: Path, display: str, settings: Settings, detail: str) -> Fi
 
 
 class _Pool:
-    """A pool of forked workers that can be replaced, and that tells when one of its workers died (a file
-    that broke the memory ceiling inside C code, where no MemoryError can be raised)."""
+    """A pool of forked workers (``marklint.forked``) that can be replaced, and that tells when one of its
+    workers died (a file that broke the memory ceiling inside C code, where no MemoryError can be raised)."""
 
     def __init__(self, settings: Settings, jobs: int, functions: tuple[Examine, TimedOut, OverLimit]) -> None:
-        import multiprocessing  # here, not at the top: a run in this process starts no pool
-
-        self._context = multiprocessing.get_context("fork")
         self._args = (jobs, settings, functions)
         self._start()
 
     def _start(self) -> None:
+        from marklint import forked  # here, not at the top: a run in this process starts no pool
+
         jobs, settings, functions = self._args
-        self.pool = self._context.Pool(jobs, initializer=_init_worker, initargs=(settings, *functions))
-        # Every worker process the pool has had: the pool replaces a dead one silently, and forgets it.
-        self._seen = set(self.pool._pool)  # type: ignore[attr-defined]
+        self.pool = forked.Pool(jobs, partial(_init_worker, settings, *functions), _work)
 
-    def submit(self, chunk: list[Task]) -> AsyncResult:
-        return self.pool.apply_async(_work, (chunk,))
+    def submit(self, chunk: list[Task]) -> Handle:
+        return self.pool.submit(chunk)
 
-    def wait(self, handle: AsyncResult, timeout: float) -> str | None:
+    def wait(self, handle: Handle, timeout: float) -> str | None:
         """None when ``handle`` is ready; else what went wrong first: ``"stuck"`` after ``timeout``, or the
         signal (``"SIGKILL"``) or exit status a worker of the pool died of."""
-        deadline = time.monotonic() + timeout
-        while not handle.ready():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return "stuck"
-            handle.wait(min(POLL_SECONDS, remaining))
-            if handle.ready():
-                break
-            self._seen.update(self.pool._pool)  # type: ignore[attr-defined]
-            for process in self._seen:
-                if process.exitcode is not None:
-                    code = process.exitcode
-                    return signal.Signals(-code).name if code < 0 else f"exit status {code}"
-        return None
+        return self.pool.wait(handle, timeout)
 
     def replace(self) -> None:
         self.close()
         self._start()
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        self.pool.close()
 
 
 def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
@@ -313,7 +241,7 @@ def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, 
         import marklint.parsers.pdf  # noqa: F401
 
     workers = _Pool(settings, jobs, (examine, timed_out, over_limit))
-    pending: deque[tuple[list[Task], AsyncResult]] = deque()
+    pending: deque[tuple[list[Task], Handle]] = deque()
     per_file = settings.limits.per_file_seconds * WATCHDOG_FACTOR
 
     def one_at_a_time(task: Task) -> FileResult:
