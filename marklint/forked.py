@@ -169,13 +169,16 @@ class Pool:
         return signal.Signals(-code).name if code < 0 else f"exit status {code}"
 
     def close(self) -> None:
-        """Stop every worker (a stuck one too) and reap it."""
+        """Stop every worker and reap it: an idle one ends at the end of its pipe (and, under a profiler,
+        writes its profile), one with work in flight (stuck, or the scan is being stopped) is killed."""
         for worker in self.workers:
-            for fd in (worker.chunks, worker.results):
-                os.close(fd)
-            if worker.pid:
+            os.close(worker.chunks)
+            if worker.pid and worker.in_flight:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(worker.pid, signal.SIGKILL)
+        for worker in self.workers:
+            os.close(worker.results)
+            if worker.pid:
                 os.waitpid(worker.pid, 0)
         self.workers = []
         self.backlog.clear()
