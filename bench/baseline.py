@@ -2,7 +2,8 @@
 
 For every DOCX, PDF, OFD and text file below the given folders, load the whole text (python-docx: every
 paragraph and table cell; pdfplumber: every page's ``extract_text``; OFD: every page's TextCode through
-zipfile and lxml; text: the whole file), search it with one regular expression, and print one line per
+zipfile and lxml; DOC and WPS: the whole text of the piece table, read with olefile (``word_binary``);
+text: the whole file), search it with one regular expression, and print one line per
 file. One process, no limits, no checks beyond the regex.
 
     python bench/baseline.py FOLDER [FOLDER ...]
@@ -18,11 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import docx
+import olefile
 import pdfplumber
+import word_binary
 from lxml import etree
 
 MARKING = re.compile(r"(绝密|机密|秘密)★\S+")
-SUFFIXES = (".docx", ".pdf", ".ofd", ".txt", ".md")
+SUFFIXES = (".docx", ".pdf", ".ofd", ".doc", ".wps", ".txt", ".md")
 OFD_PAGE = re.compile(r"(?:.*/)?Pages/Page_\d+/Content\.xml")
 
 
@@ -59,6 +62,12 @@ def ofd_text(path: Path) -> str:
         return "\n".join(parts)
 
 
+def word_binary_text(path: Path) -> str:
+    with olefile.OleFileIO(str(path)) as ole:
+        word = ole.openstream("WordDocument").read()
+        return word_binary.text(word, ole.openstream(word_binary.table_name(word)).read())
+
+
 def plain_text(path: Path) -> str:
     data = path.read_bytes()
     try:
@@ -67,7 +76,8 @@ def plain_text(path: Path) -> str:
         return data.decode("gb18030", "replace")
 
 
-READERS = {".docx": docx_text, ".pdf": pdf_text, ".ofd": ofd_text, ".txt": plain_text, ".md": plain_text}
+READERS = {".docx": docx_text, ".pdf": pdf_text, ".ofd": ofd_text, ".doc": word_binary_text, ".wps": word_binary_text,
+           ".txt": plain_text, ".md": plain_text}
 
 
 def main(argv: list[str]) -> int:

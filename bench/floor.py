@@ -6,7 +6,9 @@ texts; inflate word/styles.xml (marklint must read its bytes to find the styles 
 parses only those) and parse the theme, as marklint does. Nothing else of the package (stylesWithEffects,
 numbering, font table, glossary) is read, since marklint reads none of it. PDF: the text of page 1 and of
 the last page through PDFium (pypdfium2). OFD: OFD.xml, the document, its resource parts, and the TextCode
-of the first and the last page. Text: the whole file, decoded. Files are spread over a multiprocessing
+of the first and the last page. DOC and WPS (``.wps``, the same Word binary format): the OLE streams
+marklint reads (WordDocument, the table stream, the two property streams) with olefile, and the text
+decoded from the piece table (``word_binary``). Text: the whole file, decoded. Files are spread over a multiprocessing
 pool of ``--jobs`` workers, the same parallelism marklint is given, so the comparison is fair. Prints one summary line.
 
     python bench/floor.py [--jobs J] FOLDER [FOLDER ...]
@@ -28,7 +30,8 @@ DOCX_PARTS = re.compile(
     r"word/(document|header\d*|footer\d*|settings|theme/theme1)\.xml|docProps/(core|custom|app)\.xml"
 )
 DOCX_INFLATED = "word/styles.xml"
-SUFFIXES = (".docx", ".pdf", ".ofd", ".txt", ".md")
+SUFFIXES = (".docx", ".pdf", ".ofd", ".doc", ".wps", ".txt", ".md")
+OLE_PROPERTIES = ("\x05SummaryInformation", "\x05DocumentSummaryInformation")
 XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 CHUNKSIZE = 16
 
@@ -107,6 +110,17 @@ def ofd_chars(path: str) -> int:
         return total
 
 
+def word_binary_chars(path: str) -> int:
+    import olefile  # as marklint does: imported when a Word binary file is met
+    import word_binary
+
+    with olefile.OleFileIO(path) as ole:
+        word = ole.openstream("WordDocument").read()
+        table = ole.openstream(word_binary.table_name(word)).read()
+        word_binary.streams(ole, OLE_PROPERTIES)
+    return len(word_binary.text(word, table))
+
+
 def text_chars(path: str) -> int:
     with open(path, "rb") as handle:
         data = handle.read()
@@ -116,7 +130,8 @@ def text_chars(path: str) -> int:
         return len(data.decode("gb18030", "replace"))
 
 
-READERS = {".docx": docx_chars, ".pdf": pdf_chars, ".ofd": ofd_chars, ".txt": text_chars, ".md": text_chars}
+READERS = {".docx": docx_chars, ".pdf": pdf_chars, ".ofd": ofd_chars, ".doc": word_binary_chars,
+           ".wps": word_binary_chars, ".txt": text_chars, ".md": text_chars}
 
 
 def read_one(path: str) -> tuple[int, bool]:

@@ -550,7 +550,8 @@ def render_table(results: dict) -> str:
         f"{of_which}), {r['rounds']} rounds, medians of wall time, as of {AS_OF}",
         f"second line: the fixtures corpus of {r['fixtures_corpus']['files']} copies "
         f"({', '.join(f'{k} {v}' for k, v in r['fixtures_corpus']['kinds'].items())})",
-        f"not in the corpus yet (no fixtures, or baseline and floor do not read them): "
+        f"left out of the corpus (not timed: scans, whose OCR would swamp the line, see BENCHMARKS.md; or no "
+        f"fixtures yet): "
         f"{', '.join(k for k in r['corpus']['shares'] if k not in r['corpus']['landed']) or 'none'}",
         f"machine: {r['machine']['cpu']}, {r['machine']['cores']} cores "
         f"({r['machine']['usable_cores']} usable), Python {r['machine']['python']}, {r['machine']['marklint']} "

@@ -14,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ from marklint.errors import FileTimeout
 from marklint.results import FileResult
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
+    from marklint.forked import Handle
 
 Task = tuple[Path, str]
 Examine = Callable[[Path, str, Settings], FileResult]
@@ -42,8 +43,6 @@ WINDOW_PER_WORKER = 4
 #: the pool.
 WATCHDOG_FACTOR = 2.0
 WATCHDOG_GRACE = 5.0
-#: How often the parent looks for a dead worker while it waits for a result.
-POLL_SECONDS = 0.2
 
 
 def _raise_timeout(_signum: int, _frame: object) -> None:
@@ -200,50 +199,33 @@ def _over_limit(path: Path, display: str, settings: Settings, detail: str) -> Fi
 
 
 class _Pool:
-    """A pool of forked workers that can be replaced, and that tells when one of its workers died (a file
-    that broke the memory ceiling inside C code, where no MemoryError can be raised)."""
+    """A pool of forked workers (``marklint.forked``) that can be replaced, and that tells when one of its
+    workers died (a file that broke the memory ceiling inside C code, where no MemoryError can be raised)."""
 
     def __init__(self, settings: Settings, jobs: int, functions: tuple[Examine, TimedOut, OverLimit]) -> None:
-        import multiprocessing  # here, not at the top: a run in this process starts no pool
-
-        self._context = multiprocessing.get_context("fork")
         self._args = (jobs, settings, functions)
         self._start()
 
     def _start(self) -> None:
+        from marklint import forked  # here, not at the top: a run in this process starts no pool
+
         jobs, settings, functions = self._args
-        self.pool = self._context.Pool(jobs, initializer=_init_worker, initargs=(settings, *functions))
-        # Every worker process the pool has had: the pool replaces a dead one silently, and forgets it.
-        self._seen = set(self.pool._pool)  # type: ignore[attr-defined]
+        self.pool = forked.Pool(jobs, partial(_init_worker, settings, *functions), _work)
 
-    def submit(self, chunk: list[Task]) -> AsyncResult:
-        return self.pool.apply_async(_work, (chunk,))
+    def submit(self, chunk: list[Task]) -> Handle:
+        return self.pool.submit(chunk)
 
-    def wait(self, handle: AsyncResult, timeout: float) -> str | None:
+    def wait(self, handle: Handle, timeout: float) -> str | None:
         """None when ``handle`` is ready; else what went wrong first: ``"stuck"`` after ``timeout``, or the
         signal (``"SIGKILL"``) or exit status a worker of the pool died of."""
-        deadline = time.monotonic() + timeout
-        while not handle.ready():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return "stuck"
-            handle.wait(min(POLL_SECONDS, remaining))
-            if handle.ready():
-                break
-            self._seen.update(self.pool._pool)  # type: ignore[attr-defined]
-            for process in self._seen:
-                if process.exitcode is not None:
-                    code = process.exitcode
-                    return signal.Signals(-code).name if code < 0 else f"exit status {code}"
-        return None
+        return self.pool.wait(handle, timeout)
 
     def replace(self) -> None:
         self.close()
         self._start()
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        self.pool.close()
 
 
 def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
@@ -259,7 +241,7 @@ def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, 
         import marklint.parsers.pdf  # noqa: F401
 
     workers = _Pool(settings, jobs, (examine, timed_out, over_limit))
-    pending: deque[tuple[list[Task], AsyncResult]] = deque()
+    pending: deque[tuple[list[Task], Handle]] = deque()
     per_file = settings.limits.per_file_seconds * WATCHDOG_FACTOR
 
     def one_at_a_time(task: Task) -> FileResult:

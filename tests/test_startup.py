@@ -15,7 +15,7 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-heavy = ("multiprocessing", "marklint.parsers.pdf", "pypdfium2_raw", "marklint.parsers.docx")
+heavy = ("marklint.forked", "multiprocessing", "marklint.parsers.pdf", "pypdfium2_raw", "marklint.parsers.docx")
 print(json.dumps(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)
 """
 
@@ -29,11 +29,11 @@ def loaded(*paths: Path) -> list[str]:
 
 
 def test_one_docx_is_given_one_worker_and_no_parser_imports_in_the_parent() -> None:
-    # The memory ceiling (the default) keeps judging out of this process; one file needs one worker, and the
-    # parent imports no parser for workers to share.
-    assert loaded(FIXTURES / "docx" / "clean_gongwen.docx") == ["multiprocessing"]
+    # The memory ceiling (the default) keeps judging out of this process; one file needs one forked worker
+    # (marklint.forked, never multiprocessing), and the parent imports no parser for workers to share.
+    assert loaded(FIXTURES / "docx" / "clean_gongwen.docx") == ["marklint.forked"]
 
 
 def test_two_files_still_go_to_the_pool() -> None:
     found = loaded(FIXTURES / "docx" / "clean_gongwen.docx", FIXTURES / "docx" / "header_only.docx")
-    assert found == ["marklint.parsers.docx", "marklint.parsers.pdf", "multiprocessing", "pypdfium2_raw"]
+    assert found == ["marklint.forked", "marklint.parsers.docx", "marklint.parsers.pdf", "pypdfium2_raw"]

@@ -137,3 +137,26 @@ def test_the_memory_ceiling_is_set_in_workers_only() -> None:
     assert size + DEFAULT_LIMITS.max_worker_memory <= worker < size + DEFAULT_LIMITS.max_worker_memory + 256 * 2**20
     unlimited = Settings(limits=replace(DEFAULT_LIMITS, max_worker_memory=0))
     assert [int(r.path) for r in run(tasks("a"), unlimited, 1, limit, expired)] == [host[0]]
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("1", None),
+    ("dies", "over a safety limit: its worker died (SIGKILL) under the 1024 MiB memory ceiling of a worker"),
+    ("hungry", "over a safety limit: over the 1024 MiB memory ceiling of a worker"),
+])
+def test_one_file_is_judged_in_one_worker_with_the_pool_s_limits(name: str, reason: str | None) -> None:
+    # One file goes to one forked process, not a pool: the same memory ceiling and the same results.
+    [got] = run(tasks(name), settings(30), 2, dies, expired, over)
+    assert (got.path, got.status, got.reason) == (name, Status.COMPLETE if reason is None else Status.NOT_EXAMINED,
+                                                  reason)
+
+
+@pytest.mark.parametrize("examine", [slow_python, deaf])
+def test_one_file_over_the_time_limit_times_out(examine: workers.Examine, monkeypatch: pytest.MonkeyPatch) -> None:
+    # slow: the alarm in the worker; stuck (deaf to the alarm): the parent's watchdog kills the worker.
+    monkeypatch.setattr(workers, "WATCHDOG_GRACE", 0.5)
+    name = "slow" if examine is slow_python else "stuck"
+    started = time.monotonic()
+    [got] = run(tasks(name), settings(0.3), 1, examine, expired)
+    assert (got.path, got.status, got.reason) == (name, Status.NOT_EXAMINED, "timed out")
+    assert time.monotonic() - started < 10

@@ -17,10 +17,13 @@ from datetime import date
 from typing import TextIO
 
 from marklint import __version__
+from marklint.report import indented
 from marklint.results import FileResult, Report
 
 
 def _dump(value: object, indent: int | None) -> str:
+    if indent == 2:
+        return indented.dumps(value)  # the same text, faster (the parent writes it while workers judge)
     return json.dumps(value, ensure_ascii=False, indent=indent)
 
 
