@@ -9,6 +9,7 @@ keeps its spaces (ML103) though the recogniser would read it as ``机密★5年`
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -90,8 +91,33 @@ def skew(mask: np.ndarray) -> float:
     return best
 
 
-def straighten(page: Image.Image, angle: float) -> Image.Image:
-    return page if angle == 0 else page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+def straighten(page: Image.Image, angle: float, rows: int) -> Image.Image:
+    """The top ``rows`` rows of the page turned by ``angle`` degrees about its centre: what Pillow's
+    ``rotate(angle, BICUBIC)`` gives there, pixel for pixel, without drawing the rows below (not read)."""
+    if angle == 0:
+        return page.crop((0, 0, page.width, rows))
+    turn = -math.radians(angle)  # Pillow's rotate(): the matrix maps each output pixel back to the page
+    cos, sin = round(math.cos(turn), 15), round(math.sin(turn), 15)
+    centre_x, centre_y = page.width / 2.0, page.height / 2.0
+    matrix = (cos, sin, cos * -centre_x + sin * -centre_y + centre_x,
+              -sin, cos, -sin * -centre_x + cos * -centre_y + centre_y)
+    return page.transform((page.width, rows), Image.Transform.AFFINE, matrix, Image.Resampling.BICUBIC,
+                          fillcolor=255)
+
+
+#: How a page is turned counter-clockwise by a multiple of 90 degrees (as Pillow's rotate with expand).
+TURNS = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_270}
+
+
+def strip_for(turn: int, width: int, height: int, rows: int) -> tuple[int, int, int, int]:
+    """The part of a page (left, top, right, bottom, in pixels) that becomes the top ``rows`` rows of the
+    page once turned ``turn`` degrees counter-clockwise."""
+    return {0: (0, 0, width, rows), 180: (0, height - rows, width, height),
+            90: (width - rows, 0, width, height), 270: (0, 0, rows, height)}[turn]
+
+
+def turned(strip: Image.Image, turn: int) -> Image.Image:
+    return strip.transpose(TURNS[turn]) if turn else strip
 
 
 def _runs(flags: np.ndarray, bridge: int = 0) -> list[tuple[int, int]]:
