@@ -45,10 +45,12 @@ class OcrUnavailable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Recognised:
-    """One recognised crop: its text and each character's confidence (0-1)."""
+    """One recognised crop: its text, each character's confidence (0-1), and where the recogniser saw each
+    character: the middle of its output column, as a share of the crop's width (0 left, 1 right)."""
 
     text: str
     confidences: tuple[float, ...]
+    positions: tuple[float, ...] = ()
 
     @property
     def confidence(self) -> float:
@@ -144,9 +146,12 @@ def recognise(crops: list[np.ndarray]) -> list[Recognised]:
         widest = max(REC_MIN_WIDTH / REC_HEIGHT, *(ratios[i] for i in batch))
         inputs = np.concatenate([_normalised(crops[i], widest)[np.newaxis, :] for i in batch]).astype(np.float32)
         scores = model.session.run(None, {model.session.get_inputs()[0].name: inputs})[0]
+        column = REC_HEIGHT * widest / scores.shape[1]  # input pixels per output column
         for index, (best, probability) in zip(batch, zip(scores.argmax(axis=2), scores.max(axis=2), strict=True),
                                               strict=True):
-            results[index] = _decoded(best, probability, model.characters)
+            height, width = crops[index].shape[:2]
+            scaled_width = min(int(REC_HEIGHT * widest), math.ceil(REC_HEIGHT * width / float(height)))
+            results[index] = _decoded(best, probability, model.characters, column / scaled_width)
     return [result for result in results if result is not None]
 
 
@@ -166,15 +171,17 @@ def _normalised(crop: np.ndarray, widest: float) -> np.ndarray:
     return padded
 
 
-def _decoded(best: np.ndarray, probability: np.ndarray, characters: tuple[str, ...]) -> Recognised:
-    """CTC's greedy decoding: repeats merged, blanks dropped; each character's probability (5 places)."""
+def _decoded(best: np.ndarray, probability: np.ndarray, characters: tuple[str, ...], share: float) -> Recognised:
+    """CTC's greedy decoding: repeats merged, blanks dropped; each character's probability (5 places) and
+    the middle of its first column (``share``: one column's share of the crop's width)."""
     import numpy as np
 
     keep = np.ones(len(best), dtype=bool)
     keep[1:] = best[1:] != best[:-1]
     keep &= best != 0
     text = "".join(characters[i] for i in best[keep])
-    return Recognised(text, tuple(round(c, 5) for c in probability[keep].tolist()))
+    return Recognised(text, tuple(round(c, 5) for c in probability[keep].tolist()),
+                      tuple((float(column) + 0.5) * share for column in np.flatnonzero(keep)))
 
 
 def upside_down(crops: list[np.ndarray]) -> list[float]:

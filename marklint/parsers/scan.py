@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
 
+    from marklint.parsers.ocr import Recognised
     from marklint.parsers.ocr_lines import Segment
 
 #: What the reason says when OCR did not run, and how to make it run (ML902 quotes it).
@@ -51,6 +52,9 @@ A4_WIDTH_PT = 595.28
 SPACED_SIGNS = ("密", "★", "☆")
 #: A read counts as upright when some unit has at least this confidence (else 180 degrees is tried).
 UPRIGHT_CONFIDENCE = 0.9
+#: A marking line whose every character was read with at least this confidence gets its spaces from where
+#: the recogniser saw each character; a less sure one is read again piece by piece (``_with_spaces``).
+SURE_CHAR = 0.9
 
 
 def no_text(doc: Document, reason: str) -> Document:
@@ -281,20 +285,46 @@ def _upside_down(upright: _Upright) -> bool | None:
     return sure[0] if len(sure) >= 2 and len(set(sure)) == 1 else None
 
 
-def _with_spaces(image: Image.Image, segment: Segment, text: str, chars: list[float]) -> tuple[str, list[float]]:
-    """A marking line read again piece by piece, so the spaces the page shows between its pieces are kept
-    (ML103 judges them; the recogniser drops them). Kept only when the pieces read the same characters as
-    the whole line did: otherwise the whole line's reading stands."""
+def _with_spaces(image: Image.Image, segment: Segment, read: Recognised) -> tuple[str, list[float]]:
+    """A marking line with the spaces the page shows between its pieces (ML103 judges them; the recogniser
+    drops them). Where the line was read surely (every character at SURE_CHAR), where the recogniser saw
+    each character tells which piece it belongs to. Otherwise, or where that is not plain (a character
+    seen in a gap, a piece without one), the line is read again piece by piece, and the pieces are kept
+    only when they read the same characters as the whole line did: otherwise the whole line's reading
+    stands."""
     from marklint.parsers import ocr, ocr_lines
 
-    pieces = ocr.recognise([ocr_lines.crop(image, piece.box) for piece in segment.pieces])
-    texts = [piece.text.strip() for piece in pieces]
-    if not all(texts) or "".join(texts) != text.replace(" ", ""):
-        return text, chars
+    text, chars = read.text, list(read.confidences)
+    groups = _split_at_gaps(segment, read) if chars and min(chars) >= SURE_CHAR else None
+    if groups is None:
+        pieces = ocr.recognise([ocr_lines.crop(image, piece.box) for piece in segment.pieces])
+        groups = [(piece.text.strip(), list(piece.confidences[: len(piece.text.strip())])) for piece in pieces]
+        if not all(t for t, _ in groups) or "".join(t for t, _ in groups) != text.replace(" ", ""):
+            return text.strip(), chars[: len(text.strip())]
     spaced: list[float] = []
-    for position, piece in enumerate(pieces):
-        spaced.extend(([1.0] if position else []) + list(piece.confidences[: len(texts[position])]))
-    return " ".join(texts), spaced
+    for position, (_, confidences) in enumerate(groups):
+        spaced.extend(([1.0] if position else []) + confidences)
+    return " ".join(t for t, _ in groups), spaced
+
+
+def _split_at_gaps(segment: Segment, read: Recognised) -> list[tuple[str, list[float]]] | None:
+    """The line's characters grouped by the piece each was seen in (with their confidences), or None
+    where that is not plain."""
+    from marklint.parsers.ocr_lines import crop_box
+
+    if not read.text or read.text != read.text.strip() or " " in read.text or len(read.positions) != len(read.text):
+        return None
+    left, _, right, _ = crop_box(segment.box)
+    groups: list[tuple[str, list[float]]] = [("", []) for _ in segment.pieces]
+    last = 0
+    for char, confidence, share in zip(read.text, read.confidences, read.positions, strict=True):
+        x = left + share * (right - left)
+        inside = [i for i, piece in enumerate(segment.pieces) if piece.box[0] <= x < piece.box[2]]
+        if not inside or inside[0] < last:
+            return None
+        last = inside[0]
+        groups[last] = (groups[last][0] + char, [*groups[last][1], confidence])
+    return groups if all(t for t, _ in groups) else None
 
 
 def _read_units(upright: _Upright, per_pixel: float, number: int) -> Iterator[TextUnit]:
@@ -308,7 +338,7 @@ def _read_units(upright: _Upright, per_pixel: float, number: int) -> Iterator[Te
         if not text:
             continue
         if len(segment.pieces) > 1 and any(sign in text for sign in SPACED_SIGNS):
-            text, chars = _with_spaces(image, segment, text, chars)
+            text, chars = _with_spaces(image, segment, read)
         line += 1
         x0, y0, x1, y1 = segment.box
         bbox = (round(x0 * per_pixel, 2), round(y0 * per_pixel, 2), round(x1 * per_pixel, 2), round(y1 * per_pixel, 2))
