@@ -27,6 +27,8 @@ MIN_INK = 2
 MIN_LINE_PX = 9
 #: Skew tried, in degrees either way, and the step.
 MAX_SKEW, SKEW_STEP = 3.0, 0.25
+#: Rows straightened at a time (a strip of white paper is not drawn).
+STRAIGHTEN_STRIP = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +82,15 @@ def _otsu(pixels: np.ndarray) -> int:
 def skew(mask: np.ndarray) -> float:
     """The angle in degrees that makes the text lines level: the rotation under which the rows' ink is
     most sharply bunched (the variance of the row sums is greatest)."""
+    import cv2
+
     small = Image.fromarray((mask[::2, ::2] * 255).astype(np.uint8))
     best, best_score = 0.0, -1.0
     for step in range(int(-MAX_SKEW / SKEW_STEP), int(MAX_SKEW / SKEW_STEP) + 1):
         angle = step * SKEW_STEP
-        rows = np.asarray(small.rotate(angle, resample=Image.Resampling.NEAREST)).sum(axis=1, dtype=np.float64)
+        turned = np.asarray(small.rotate(angle, resample=Image.Resampling.NEAREST))
+        # Whole sums, exact in int32 (at most 255 a pixel), as numpy's float64 sum gave them, four times faster.
+        rows = cv2.reduce(turned, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.float64)
         score = float(np.var(rows))
         if score > best_score + 1e-9 * abs(best_score):
             best, best_score = angle, score
@@ -99,10 +105,28 @@ def straighten(page: Image.Image, angle: float, rows: int) -> Image.Image:
     turn = -math.radians(angle)  # Pillow's rotate(): the matrix maps each output pixel back to the page
     cos, sin = round(math.cos(turn), 15), round(math.sin(turn), 15)
     centre_x, centre_y = page.width / 2.0, page.height / 2.0
-    matrix = (cos, sin, cos * -centre_x + sin * -centre_y + centre_x,
-              -sin, cos, -sin * -centre_x + cos * -centre_y + centre_y)
-    return page.transform((page.width, rows), Image.Transform.AFFINE, matrix, Image.Resampling.BICUBIC,
-                          fillcolor=255)
+    a, b, c = cos, sin, cos * -centre_x + sin * -centre_y + centre_x
+    d, e, f = -sin, cos, -sin * -centre_x + cos * -centre_y + centre_y
+    # Strips whose every source row is white paper come out white (bicubic weights sum to one, and the fill
+    # is white): only the others are drawn, each by the same matrix moved down to its first row.
+    lightest = np.asarray(page).min(axis=1) == 255
+    out = Image.new("L", (page.width, rows), 255)
+    drawn: list[tuple[int, int]] = []
+    for top in range(0, rows, STRAIGHTEN_STRIP):
+        bottom = min(rows, top + STRAIGHTEN_STRIP)
+        sources = [d * x + e * y + f for x in (0, page.width) for y in (top, bottom)]
+        low, high = max(0, math.floor(min(sources)) - 3), min(page.height, math.ceil(max(sources)) + 3)
+        if lightest[low:high].all():
+            continue
+        if drawn and drawn[-1][1] == top:
+            drawn[-1] = (drawn[-1][0], bottom)
+        else:
+            drawn.append((top, bottom))
+    for top, bottom in drawn:
+        strip = page.transform((page.width, bottom - top), Image.Transform.AFFINE,
+                               (a, b, c + b * top, d, e, f + e * top), Image.Resampling.BICUBIC, fillcolor=255)
+        out.paste(strip, (0, top))
+    return out
 
 
 #: How a page is turned counter-clockwise by a multiple of 90 degrees (as Pillow's rotate with expand).
