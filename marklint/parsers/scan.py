@@ -22,7 +22,6 @@ from marklint.limits import Limits
 from marklint.model import Document, PageGeometry, Status, TextUnit
 
 if TYPE_CHECKING:
-    import numpy as np
     from PIL import Image
 
     from marklint.parsers.ocr import Recognised
@@ -212,11 +211,10 @@ def _read_pages(doc: Document, pages: dict[int, _Page]) -> Document:
 
 @dataclass
 class _Upright:
-    """A page turned upright and straightened, as far down as it is read: its top rows, the ink of the rows
-    read, its whole size, and the units found in its bands (not yet read)."""
+    """A page turned upright and straightened, as far down as it is read: its top rows, its whole size, and
+    the units found in its bands (not yet read)."""
 
     image: Image.Image
-    mask: np.ndarray
     size: tuple[int, int]
     segments: list[Segment]
 
@@ -242,7 +240,7 @@ def _upright(page: _Page, turn: int, bands: list[tuple[float, float]]) -> _Uprig
         if bottom > top:
             segments.extend(ocr_lines.segments(mask, top, bottom, MAX_UNIT_EMS))
             top_done = bottom
-    return _Upright(image, mask, (width, height), segments)
+    return _Upright(image, (width, height), segments)
 
 
 def _read_upright(page: _Page, number: int, bands: list[tuple[float, float]]) -> tuple[tuple[int, int], list[TextUnit]]:
@@ -312,7 +310,8 @@ def _split_at_gaps(segment: Segment, read: Recognised) -> list[tuple[str, list[f
     where that is not plain."""
     from marklint.parsers.ocr_lines import crop_box
 
-    if not read.text or read.text != read.text.strip() or " " in read.text or len(read.positions) != len(read.text):
+    if (not read.text or read.text != read.text.strip() or " " in read.text
+            or not len(read.positions) == len(read.confidences) == len(read.text)):
         return None
     left, _, right, _ = crop_box(segment.box)
     groups: list[tuple[str, list[float]]] = [("", []) for _ in segment.pieces]
