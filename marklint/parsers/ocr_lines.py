@@ -9,11 +9,12 @@ keeps its spaces (ML103) though the recogniser would read it as ``机密★5年`
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageOps
 
 from marklint.parsers.pdf_lines import SPLIT_GAP_EM
 
@@ -26,6 +27,8 @@ MIN_INK = 2
 MIN_LINE_PX = 9
 #: Skew tried, in degrees either way, and the step.
 MAX_SKEW, SKEW_STEP = 3.0, 0.25
+#: Rows straightened at a time (a strip of white paper is not drawn).
+STRAIGHTEN_STRIP = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,10 @@ def grey(image: Image.Image) -> Image.Image:
 def ink(page: Image.Image) -> np.ndarray:
     """A boolean mask of ink: speckle removed by a median filter, then a threshold between paper and ink
     (Otsu's, which holds for grey paper and faint ink alike)."""
-    smooth = np.asarray(page.filter(ImageFilter.MedianFilter(3)))
+    import cv2
+
+    # OpenCV's 3x3 median equals Pillow's MedianFilter(3) pixel for pixel (edges replicated), 40 times faster.
+    smooth = cv2.medianBlur(np.asarray(page), 3)
     return smooth < _otsu(smooth)
 
 
@@ -76,19 +82,66 @@ def _otsu(pixels: np.ndarray) -> int:
 def skew(mask: np.ndarray) -> float:
     """The angle in degrees that makes the text lines level: the rotation under which the rows' ink is
     most sharply bunched (the variance of the row sums is greatest)."""
+    import cv2
+
     small = Image.fromarray((mask[::2, ::2] * 255).astype(np.uint8))
     best, best_score = 0.0, -1.0
     for step in range(int(-MAX_SKEW / SKEW_STEP), int(MAX_SKEW / SKEW_STEP) + 1):
         angle = step * SKEW_STEP
-        rows = np.asarray(small.rotate(angle, resample=Image.Resampling.NEAREST)).sum(axis=1, dtype=np.float64)
+        turned = np.asarray(small.rotate(angle, resample=Image.Resampling.NEAREST))
+        # Whole sums, exact in int32 (at most 255 a pixel), as numpy's float64 sum gave them, four times faster.
+        rows = cv2.reduce(turned, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.float64)
         score = float(np.var(rows))
         if score > best_score + 1e-9 * abs(best_score):
             best, best_score = angle, score
     return best
 
 
-def straighten(page: Image.Image, angle: float) -> Image.Image:
-    return page if angle == 0 else page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+def straighten(page: Image.Image, angle: float, rows: int) -> Image.Image:
+    """The top ``rows`` rows of the page turned by ``angle`` degrees about its centre: what Pillow's
+    ``rotate(angle, BICUBIC)`` gives there, pixel for pixel, without drawing the rows below (not read)."""
+    if angle == 0:
+        return page.crop((0, 0, page.width, rows))
+    turn = -math.radians(angle)  # Pillow's rotate(): the matrix maps each output pixel back to the page
+    cos, sin = round(math.cos(turn), 15), round(math.sin(turn), 15)
+    centre_x, centre_y = page.width / 2.0, page.height / 2.0
+    a, b, c = cos, sin, cos * -centre_x + sin * -centre_y + centre_x
+    d, e, f = -sin, cos, -sin * -centre_x + cos * -centre_y + centre_y
+    # Strips whose every source row is white paper come out white (bicubic weights sum to one, and the fill
+    # is white): only the others are drawn, each by the same matrix moved down to its first row.
+    lightest = np.asarray(page).min(axis=1) == 255
+    out = Image.new("L", (page.width, rows), 255)
+    drawn: list[tuple[int, int]] = []
+    for top in range(0, rows, STRAIGHTEN_STRIP):
+        bottom = min(rows, top + STRAIGHTEN_STRIP)
+        sources = [d * x + e * y + f for x in (0, page.width) for y in (top, bottom)]
+        low, high = max(0, math.floor(min(sources)) - 3), min(page.height, math.ceil(max(sources)) + 3)
+        if lightest[low:high].all():
+            continue
+        if drawn and drawn[-1][1] == top:
+            drawn[-1] = (drawn[-1][0], bottom)
+        else:
+            drawn.append((top, bottom))
+    for top, bottom in drawn:
+        strip = page.transform((page.width, bottom - top), Image.Transform.AFFINE,
+                               (a, b, c + b * top, d, e, f + e * top), Image.Resampling.BICUBIC, fillcolor=255)
+        out.paste(strip, (0, top))
+    return out
+
+
+#: How a page is turned counter-clockwise by a multiple of 90 degrees (as Pillow's rotate with expand).
+TURNS = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_270}
+
+
+def strip_for(turn: int, width: int, height: int, rows: int) -> tuple[int, int, int, int]:
+    """The part of a page (left, top, right, bottom, in pixels) that becomes the top ``rows`` rows of the
+    page once turned ``turn`` degrees counter-clockwise."""
+    return {0: (0, 0, width, rows), 180: (0, height - rows, width, height),
+            90: (width - rows, 0, width, height), 270: (0, 0, rows, height)}[turn]
+
+
+def turned(strip: Image.Image, turn: int) -> Image.Image:
+    return strip.transpose(TURNS[turn]) if turn else strip
 
 
 def _runs(flags: np.ndarray, bridge: int = 0) -> list[tuple[int, int]]:
@@ -150,7 +203,12 @@ def _pieces(columns: np.ndarray, height: int) -> list[tuple[int, int]]:
 
 def crop(page: Image.Image, box: tuple[int, int, int, int]) -> np.ndarray:
     """A piece of the page for the recogniser: a margin of paper around it, contrast stretched, RGB."""
+    piece = page.crop(crop_box(box))
+    return np.asarray(ImageOps.autocontrast(piece, cutoff=1).convert("RGB"))
+
+
+def crop_box(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The part of the page ``crop`` takes for a box: a fifth of its height around it (at least 2 px)."""
     left, top, right, bottom = box
     margin = max(2, (bottom - top) // 5)
-    piece = page.crop((max(0, left - margin), max(0, top - margin), right + margin, bottom + margin))
-    return np.asarray(ImageOps.autocontrast(piece, cutoff=1).convert("RGB"))
+    return (max(0, left - margin), max(0, top - margin), right + margin, bottom + margin)
