@@ -5,9 +5,9 @@ what a worker runs for each file) or the floor reading it (``floor.read_one``), 
     python bench/kind_instructions.py [--files N] [--floor] [KIND ...]
 
 For each kind, two runs under callgrind: one that warms up (reads the kind's first files of folder d07, so
-imports, compiled patterns and per-process caches are paid) and then reads the first N files of folder
-d00 and d01, and one that only warms up; the difference divided by N is the cost of one file. Without
-valgrind, ``--child`` runs one such process (what callgrind counts).
+imports, compiled patterns and per-process caches are paid) and then reads the first N files of folders
+d00 to d02, and one that only warms up, both with a fixed hash seed; the difference divided by N is the
+cost of one file. Without valgrind, ``--child`` runs one such process (what callgrind counts).
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def instructions(kind: str, files: int, use_floor: bool) -> int:
         out = os.path.join(tmp, "callgrind.out")
         command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__,
                    "--child", "--files", str(files), kind] + (["--floor"] if use_floor else [])
-        subprocess.run(command, check=True, capture_output=True)
+        # A fixed hash seed: string hashing (dict and set layouts) then costs the same in every run.
+        subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": "0"})
         with open(out, encoding="utf-8") as handle:
             totals = re.search(r"^(?:summary|totals): (\d+)", handle.read(), re.MULTILINE)
         assert totals, "callgrind wrote no total"
