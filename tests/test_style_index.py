@@ -141,3 +141,82 @@ def test_a_damaged_style_in_use_makes_the_document_corrupt(tmp_path: Path) -> No
     # The same damage in a style the document does not use is never read.
     read = docx_parser.parse(damage(b"Heading9"), "a.docx", Limits())
     assert [u.text for u in read.units] == ["机密★5年"]
+
+
+def assert_same_sheet(data: bytes) -> StyleSheet:
+    """The sheet read from ``data`` (indexed or, when it cannot be, parsed whole) resolves every style and
+    default exactly as the sheet parsed whole does."""
+    eager, lazy = sheets(data)
+    for style_id in style_ids(data):
+        if style_id is None:
+            continue
+        assert lazy._style(style_id) == eager._style(style_id), style_id
+        assert lazy.run_look(style_id, None) == eager.run_look(style_id, None), style_id
+    assert lazy.paragraph_style_id(None) == eager.paragraph_style_id(None)
+    assert lazy._default_character == eager._default_character
+    assert (lazy._default_rpr, lazy._default_ppr) == (eager._default_rpr, eager._default_ppr)
+    return lazy
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # Each makes a style start tag the plain reading does not take: the part is parsed whole.
+        lambda d: d.replace(b'<w:style w:type="paragraph" w:styleId="Header">', b'<w:style w:type="paragraph">', 1),
+        lambda d: d.replace(b'w:styleId="Header"', b"w:styleId='Header'", 1),
+        lambda d: d.replace(b'w:styleId="Header"', b'w:styleId = "Header"', 1),
+        lambda d: d.replace(b'w:styleId="Header"', b'w:styleId="Hea\tder"', 1),
+        lambda d: d.replace(b'w:type="paragraph" w:styleId="Header"', b'w:type="para>graph" w:styleId="Header"', 1),
+        lambda d: d.replace(b'w:type="paragraph" w:default="1"', b'w:type="para&#103;raph" w:default="1"', 1),
+        lambda d: d.replace(b'w:default="1" w:styleId="Normal"', b'w:default="1" xmlns="urn:x" w:styleId="Normal"',
+                            1),
+        lambda d: d.replace(b'<w:style w:type="paragraph" w:styleId="Header">',
+                            b'<w:style w:type="paragraph" w:styleId="Header"', 1),
+    ],
+    ids=["no-style-id", "single-quotes", "spaces-around-equals", "tab-in-id", "gt-in-a-value",
+         "entity-in-type", "default-namespace-on-a-style", "unclosed-tag"],
+)
+def test_style_tags_the_plain_reading_does_not_take_are_parsed_whole(change) -> None:
+    data = change(word_styles())
+    assert data != word_styles()
+    assert StyleIndex.of("word/styles.xml", data, Limits()) is None
+    try:
+        etree.fromstring(data)
+    except etree.XMLSyntaxError:
+        return  # the unclosed tag: the whole parse reports it, as for any damaged part
+    assert assert_same_sheet(data)._index is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # Each is read by the index exactly as the parser reads it.
+        lambda d: d,
+        lambda d: d.replace(b'<w:style w:type="paragraph" w:default="1" w:styleId="Normal">',
+                            b'<w:style\n  w:styleId="Normal"\tw:default="1"\r\n w:type="paragraph" >', 1),
+        lambda d: d.replace(b'w:styleId="Header"', b'w:styleId="Header" w:styleId2="x" x:styleId="Footer"', 1)
+        .replace(b"<w:styles ", b'<w:styles xmlns:x="urn:x" ', 1),
+        lambda d: d.replace(b'w:styleId="Header"', b"w:styleId=\"Hea'der\"", 1),
+        lambda d: d.replace(b'w:type="paragraph" w:default="1"', b'w:type="paragraph" w:default="0"', 1),
+        lambda d: d.replace(b'<w:style w:type="paragraph" w:styleId="Header">',
+                            b'<w:style w:type="character" w:default="true" w:styleId="Header">', 1),
+    ],
+    ids=["word-template", "line-breaks-between-attributes", "other-attributes-named-like-the-id",
+         "quote-in-id", "default-off", "a-second-default-character-style"],
+)
+def test_style_tags_the_plain_reading_takes_resolve_as_parsed(change) -> None:
+    data = change(word_styles())
+    assert StyleIndex.of("word/styles.xml", data, Limits()) is not None
+    assert assert_same_sheet(data)._index is not None
+
+
+def test_the_index_finds_every_style_and_default_of_the_template() -> None:
+    data = word_styles()
+    index = StyleIndex.of("word/styles.xml", data, Limits())
+    assert index is not None
+    ids = [i for i in style_ids(data) if i is not None]
+    assert list(index.offsets) == list(dict.fromkeys(ids))
+    for style_id, offset in index.offsets.items():
+        tag = data[offset : data.index(b">", offset)]
+        assert tag.startswith(b"<w:style ") and f' w:styleId="{style_id}"'.encode() in tag
+    assert (index.default_paragraph, index.default_character) == ("Normal", "DefaultParagraphFont")

@@ -241,6 +241,39 @@ class PageReader:
             step_x = deltas(code.get("DeltaX"), len(text) - 1)
             step_y = deltas(code.get("DeltaY"), len(text) - 1)
             steps = len(step_x)
+            if upright and not step_y:
+                # The usual code: one baseline, so every glyph's top and bottom are the same (computed as
+                # the loop below computes them), and each glyph is built here rather than by a call.
+                top, bottom = d * (y - rise) + f, d * (y + fall) + f
+                if top > bottom:
+                    top, bottom = bottom, top
+                top, bottom = top * MM, bottom * MM
+                middle = (top + bottom) * 0.5  # as make_glyph sets it
+                for index, char in enumerate(text):
+                    kept, em, is_space, readable = _char(char)
+                    own = em * size
+                    advance = step_x[index] if index < steps else own
+                    width = advance if 0 < advance < own else own
+                    left, right = a * x + e, a * (x + width) + e
+                    if left > right:
+                        left, right = right, left
+                    if not is_space:
+                        drawn += 1
+                        decodable += readable
+                    glyph = Glyph()
+                    glyph.char = kept
+                    glyph.x0 = left * MM
+                    glyph.top = top
+                    glyph.x1 = right * MM
+                    glyph.bottom = bottom
+                    glyph.look = look
+                    glyph.is_space = is_space
+                    glyph.angle = angle
+                    glyph.struck = False
+                    glyph.middle = middle
+                    glyphs.append(glyph)
+                    x += advance
+                continue
             for index, char in enumerate(text):
                 kept, em, is_space, readable = _char(char)
                 own = em * size

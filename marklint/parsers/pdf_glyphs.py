@@ -272,6 +272,18 @@ _Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
+# The object walk's calls with prototypes of plain C types (``_plain``): a page of a Word export draws some
+# thirty objects, each asked its type, and pypdfium2's typed prototypes convert every argument and result.
+_count_objects = _plain(pdfium_c.FPDFPage_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_page_object = _plain(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_object_type = _plain(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_object_bounds = _plain(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int, ctypes.c_void_p, *(ctypes.c_void_p,) * 4)
+_object_matrix = _plain(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+_form_count = _plain(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_form_object = _plain(pdfium_c.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)
+_IMAGE, _PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+
+
 class _ObjectScan:
     """Walks a page's objects, into Form XObjects, collecting thin horizontal paths (strike-through
     candidates, as (y, x0, x1) on the displayed page) and noting whether any image is drawn."""
@@ -283,36 +295,37 @@ class _ObjectScan:
         self.has_image = False
         self.budget = MAX_PAGE_OBJECTS
         self._corners = tuple(ctypes.c_float() for _ in range(4))
+        self._corners_at = tuple(ctypes.addressof(corner) for corner in self._corners)
         self._matrix = pdfium_c.FS_MATRIX()
+        self._matrix_at = ctypes.addressof(self._matrix)
 
     def page(self, page: ctypes.c_void_p) -> None:
-        count = pdfium_c.FPDFPage_CountObjects(page)
-        self._walk([pdfium_c.FPDFPage_GetObject(page, i) for i in range(min(count, self.budget))],
-                   _IDENTITY, MAX_FORM_DEPTH)
+        address = ctypes.cast(page, ctypes.c_void_p).value
+        count = _count_objects(address)
+        self._walk([_page_object(address, i) for i in range(min(count, self.budget))], _IDENTITY, MAX_FORM_DEPTH)
 
-    def _walk(self, objects: list[ctypes.c_void_p], matrix: _Matrix, depth: int) -> None:
+    def _walk(self, objects: list[int | None], matrix: _Matrix, depth: int) -> None:
         for obj in objects:
             if self.budget <= 0:
                 return
             self.budget -= 1
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            kind = _object_type(obj)
+            if kind == _IMAGE:
                 self.has_image = True
-            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            elif kind == _PATH:
                 self._path(obj, matrix)
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth > 0:
+            elif kind == _FORM and depth > 0:
                 # Objects inside a form are in the form's space: its matrix maps them onto the parent's.
                 inner = matrix
-                if pdfium_c.FPDFPageObj_GetMatrix(obj, self._matrix):
+                if _object_matrix(obj, self._matrix_at):
                     m = self._matrix
                     inner = _concat((m.a, m.b, m.c, m.d, m.e, m.f), matrix)
-                count = min(pdfium_c.FPDFFormObj_CountObjects(obj), self.budget)
-                self._walk([pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(max(count, 0))], inner,
-                           depth - 1)
+                count = min(_form_count(obj), self.budget)
+                self._walk([_form_object(obj, i) for i in range(max(count, 0))], inner, depth - 1)
 
-    def _path(self, obj: ctypes.c_void_p, matrix: _Matrix) -> None:
+    def _path(self, obj: int | None, matrix: _Matrix) -> None:
         left, bottom, right, top = self._corners
-        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        if not _object_bounds(obj, *self._corners_at):
             return
         xs, ys = [], []
         for x, y in ((left.value, bottom.value), (left.value, top.value), (right.value, bottom.value),

@@ -4,8 +4,9 @@ style is parsed only when a run or paragraph uses it.
 Word's default template writes a 430 KB ``styles.xml`` (some 160 styles and 370 latent-style entries);
 a document uses a handful of them, and parsing all of it cost more than the rest of a short document
 (BENCHMARKS.md). The index is trusted only for bytes whose markup a plain search reads exactly as the
-XML parser would: UTF-8, the WordprocessingML namespace under one prefix declared on the root, no
-namespace declared on a style's start tag, and no comment, CDATA section, processing instruction or
+XML parser would: UTF-8, the WordprocessingML namespace under one prefix declared on the root, style
+start tags of double-quoted attributes with a ``w:styleId`` and no namespace declaration, entity, tab or
+line break in a value (``_style_tags``), and no comment, CDATA section, processing instruction or
 declaration after the root's start tag (the only places where ``<w:style`` could be other than a start
 tag). A ``<w:style`` nested deeper than the root's children is not told apart (no producer writes one).
 Anything else is parsed whole, as before (``StyleIndex.of`` returns None). A style whose bytes do not
@@ -39,9 +40,27 @@ _ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*):styles[\s/>]")
 _ATTRIBUTE = re.compile(rb'([^\s=]+)\s*=\s*"([^"]*)"')
 _UTF8_BOM = b"\xef\xbb\xbf"
-#: Bytes after which ``<w:style`` is a style's start tag (any other is ``<w:styles``, ``<w:styleLink``...).
-_SPACES = (b" ", b"\t", b"\r", b"\n")
-_TAG_ENDS = (*_SPACES, b"/", b">")
+#: An attribute of a style's start tag as the plain reading takes it: double-quoted, no namespace declaration,
+#: and a value the parser would read as written (no entity reference, no tab or line break, which it
+#: normalises to spaces) holding no ">" (``_element`` takes the first ">" after a style's start as its end).
+_TAG_ATTRIBUTE = rb'[ \t\r\n]++(?!xmlns[:=])[A-Za-z_][\w.-]*+(?::[A-Za-z_][\w.-]*+)?+="[^"&<>\t\r\n]*+"'
+_STYLE_TAGS: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _style_tags(prefix: bytes) -> re.Pattern[bytes]:
+    """Style start tags under ``prefix``: group 1 is the style's id for a tag the plain reading takes; a tag
+    it does not take matches with group 1 None (``<w:styles``, ``<w:styleLink``... do not match at all).
+    Possessive throughout, so a hostile tag costs one pass."""
+    pattern = _STYLE_TAGS.get(prefix)
+    if pattern is None:
+        name = re.escape(prefix)
+        id_name = rb"[ \t\r\n]++" + name + rb':styleId="'
+        pattern = _STYLE_TAGS[prefix] = re.compile(
+            rb"<" + name + rb":style(?:(?:(?!" + id_name + rb")" + _TAG_ATTRIBUTE + rb")*+" + id_name
+            + rb'([^"&<>\t\r\n]*+)"'
+            + rb"(?:" + _TAG_ATTRIBUTE + rb")*+[ \t\r\n]*+/?>|[ \t\r\n/>])"
+        )
+    return pattern
 
 
 class StyleIndex:
@@ -103,42 +122,31 @@ class StyleIndex:
     def _scan(self, start: int) -> bool:
         """Index every style start tag after ``start``; False when one cannot be read without the parser."""
         data, prefix = self._data, self._prefix
-        id_key = prefix + b':styleId="'
-        type_name, default_name = prefix + b":type", prefix + b":default"
+        default_name, type_name = prefix + b":default", prefix + b":type"
+        offsets = self.offsets
+        # bytes.find walks to each "<w:style" far cheaper than a pattern's search does; the pattern reads the
+        # tag found there.
         opening = b"<" + prefix + b":style"
-        after, id_length = len(opening), len(id_key)
-        while (start := data.find(opening, start)) >= 0:
-            if data[start + after : start + after + 1] not in _TAG_ENDS:  # <w:styles, <w:styleLink...
-                start += after
+        match_tag, find = _style_tags(prefix).match, data.find
+        while (start := find(opening, start)) >= 0:
+            match = match_tag(data, start)
+            if match is None:  # <w:styles, <w:styleLink...
+                start += len(opening)
                 continue
-            end = data.find(b">", start)
-            if end < 0:
+            raw_id = match.group(1)
+            if raw_id is None:
+                # A style start tag the pattern does not take (no w:styleId, an entity, a quote or ">" in a
+                # value, a namespace declared on it, a value the parser would normalise): the parser's
+                # reading is needed.
                 return False
-            tag = data[start + after : end]
-            # bytes.find, not "in": a bytes "in" first tries its operand as an integer and raises and clears a
-            # TypeError each time, which costs more than the search.
-            find = tag.find
-            if find(b"&") >= 0 or find(b"<") >= 0 or find(b"xmlns") >= 0 or find(b"'") >= 0 or tag.count(b'"') % 2:
-                # Entity references, a namespace declared on the style, single quotes, a ">" in a value,
-                # or a broken tag: the parser's reading is needed.
-                return False
-            at = find(id_key)
-            if at < 0 or tag[at - 1 : at] not in _SPACES:
-                if find(b":styleId") >= 0:
-                    return False  # written otherwise (spaces around "="): the parser's reading is needed
-                start = end
-                continue  # no w:styleId: not kept by the parsed sheet either
-            at += id_length
-            raw_id = tag[at : tag.find(b'"', at)]
-            if raw_id.find(b"\n") >= 0 or raw_id.find(b"\t") >= 0 or raw_id.find(b"\r") >= 0:
-                return False  # attribute value normalisation
             style_id = raw_id.decode("utf-8", "replace")
-            if style_id not in self.offsets:
-                self.offsets[style_id] = start
-            if find(default_name) >= 0:  # one of the few default styles: all its attributes read
+            if style_id not in offsets:
+                offsets[style_id] = start
+            end = match.end()
+            if find(default_name, start, end) >= 0:  # one of the few default styles: all its attributes read
                 attributes: dict[bytes, bytes] = {}
-                for match in _ATTRIBUTE.finditer(tag):
-                    attributes.setdefault(match.group(1), match.group(2))
+                for attribute in _ATTRIBUTE.finditer(data, start + len(opening), end):
+                    attributes.setdefault(attribute.group(1), attribute.group(2))
                 if attributes.get(default_name) in (b"1", b"true", b"on"):
                     kind = attributes.get(type_name)
                     if kind == b"paragraph" and self.default_paragraph is None:
