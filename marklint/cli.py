@@ -251,13 +251,12 @@ STATS_FORMATS = ("text", "json", "csv", "xlsx")
 def _refuse_missing(paths: tuple[str, ...], lang: str) -> None:
     """Say which paths given do not exist; exit 2 when none does (nothing to scan is a usage error)."""
     from marklint.driver import not_found
-    from marklint.messages import say
+    from marklint.messages import REASONS, label, say
     from marklint.parsers import printable
-    from marklint.reasons import say_reason
 
     missing = not_found(paths)
     for path in missing:
-        click.echo(say("error.usage", lang, message=f"{printable(path)}: {say_reason('path not found', lang)}"),
+        click.echo(say("error.usage", lang, message=f"{printable(path)}: {label(REASONS, 'path not found', lang)}"),
                    err=True)
     if missing and len(missing) == len(paths):
         _fail(say("error.nothing exists", lang, paths=", ".join(printable(p) for p in missing)), lang)

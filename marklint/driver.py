@@ -16,7 +16,7 @@ from marklint.checks.context import Context, ScanContext
 from marklint.checks.registry import RULES, run_checks
 from marklint.config import Settings
 from marklint.errors import NotExamined
-from marklint.model import Document, Finding, Location, Status
+from marklint.model import Document, Finding, Location, Reason, ReasonKind, Status
 from marklint.parsers import printable
 from marklint.quiet import quiet_library_logs
 from marklint.results import FileResult, Report
@@ -55,8 +55,7 @@ def _format_guess(path: Path) -> str:
 
 
 def _not_examined(display: str, reason: str, detail: str = "", fmt: str = "unknown") -> Document:
-    return Document(path=display, format=fmt, status=Status.NOT_EXAMINED,
-                    reason=f"{reason}: {detail}" if detail else reason)
+    return Document(path=display, format=fmt, status=Status.NOT_EXAMINED, reason=Reason(ReasonKind(reason), detail))
 
 
 def examine(path: Path, display: str, settings: Settings) -> FileResult:

@@ -57,6 +57,7 @@ REASONS = {
     "timed out": Message("处理超时", "timed out"),
     "unreadable": Message("无法读取", "unreadable"),
     "undecodable text": Message("文字无法解码", "undecodable text"),
+    "embedded document not read whole": Message("嵌入文档未能完整读取", "embedded document not read whole"),
     "path not found": Message("路径不存在", "path not found"),
 }
 

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from marklint.errors import ConfigError, os_error_words
-from marklint.model import Finding, Location, Severity, Status
+from marklint.model import Finding, Location, Reason, Severity, Status
 from marklint.results import FileResult
 
 #: The first line of a state file: what it is, and the settings its results were judged with.
@@ -46,7 +46,7 @@ def from_entry(entry: dict) -> FileResult:
         path=entry["path"],
         format=entry["format"],
         status=Status(entry["status"]),
-        reason=entry["reason"],
+        reason=Reason.parse(entry["reason"]) if entry["reason"] else None,
         markings=entry["markings"],
         issue_date=date.fromisoformat(entry["issue_date"]) if entry["issue_date"] else None,
         findings=[_finding(f) for f in entry["findings"]],

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from marklint.cli import main
 from marklint.config import ReportSettings, Settings, load_settings
 from marklint.errors import ConfigError
+from marklint.model import Reason, ReasonKind
 from marklint.report import xlsx
 from marklint.report.html import css_string, render
 from marklint.report.inspection import ReportOptions, flatten, from_json
@@ -129,8 +130,8 @@ def test_expiry_buckets_relative_to_the_as_of_date(model) -> None:
 
 def test_not_examined_lists_unread_files_then_partly_read_ones(model) -> None:
     assert [(f.path, f.status, f.reason) for f in model.not_examined] == [
-        ("archive/b.pdf", "not-examined", "encrypted: password"),
-        ("archive/d.pdf", "partial", "over a safety limit: page 3"),
+        ("archive/b.pdf", "not-examined", Reason(ReasonKind.ENCRYPTED, "password")),
+        ("archive/d.pdf", "partial", Reason(ReasonKind.OVER_LIMIT, "page 3")),
     ]
 
 

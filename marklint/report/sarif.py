@@ -14,7 +14,7 @@ from pathlib import Path
 
 from marklint import __version__
 from marklint.checks.registry import Rule, all_rules
-from marklint.model import Finding, Severity, Status
+from marklint.model import Finding, Severity, Status, reason_words
 from marklint.results import FileResult, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -81,7 +81,7 @@ def to_sarif(report: Report, root: Path | None = None) -> dict:
         # Every file scanned, with its coverage status, also the clean ones that have no result.
         uri, base = _uri(result.path, root)
         artifacts.append({"location": {"uri": uri, **({"uriBaseId": base} if base else {})},
-                          "properties": {"status": result.status.value, "reason": result.reason}})
+                          "properties": {"status": result.status.value, "reason": reason_words(result.reason)}})
         for finding in result.findings:
             uri, _ = _uri(result.path, root)
             results.append({
