@@ -77,7 +77,9 @@ def main() -> None:
 
 def _settings(config: Path | None, **flags: object) -> Settings:
     """Settings from the configuration file, then the command-line flags over them."""
-    settings, _ = load_settings(config)
+    from marklint.checks.registry import catalogue
+
+    settings, _ = load_settings(catalogue(), config)
     if flags.get("as_of") is not None:
         settings.as_of = flags["as_of"]  # type: ignore[assignment]
     for name in ("fail_on", "lang", "expiry_window", "ocr"):
@@ -96,7 +98,7 @@ def _settings(config: Path | None, **flags: object) -> Settings:
         from marklint.ledger import read_ledger  # here: only --ledger reads one
 
         settings.ledger = read_ledger(str(flags["ledger"]))
-    settings.validate()
+    settings.validate(catalogue())
     return settings
 
 
@@ -379,18 +381,19 @@ def show_rule(rule_id: str, lang: str) -> None:
               help="toml: a configuration file to start from, with where the settings came from; json: valid JSON.")
 def show_config(config: Path | None, output_format: str) -> None:
     """Print the settings in force and where they came from."""
+    from marklint.checks.registry import catalogue
     from marklint.config_format import as_toml
 
     try:
-        settings, source = load_settings(config)
+        settings, source = load_settings(catalogue(), config)
     except ConfigError as exc:
         _fail(exc.say("zh"))
         return
     if output_format == "json":
-        shown = {"source": str(source) if source else None, "settings": settings.describe()}
+        shown = {"source": str(source) if source else None, "settings": settings.describe(catalogue())}
         _echo_lines([json.dumps(shown, ensure_ascii=False, indent=2)])
     else:
-        _echo_lines([f"# configuration: {source or 'none found, defaults'}", as_toml(settings.describe())])
+        _echo_lines([f"# configuration: {source or 'none found, defaults'}", as_toml(settings.describe(catalogue()))])
 
 
 from marklint.serve_command import serve as serve_command  # noqa: E402  (its own module; imports no server)

@@ -24,21 +24,31 @@ def _matches(rule_id: str, opt_in: bool, codes: Iterable[str]) -> bool:
     return any(code == rule_id or (not opt_in and (code == "ALL" or rule_id.startswith(code))) for code in codes)
 
 
+@dataclass(frozen=True, eq=False)
+class RuleCatalogue:
+    """What the settings need to know of the rules: their IDs, which are opt-in and which are always on.
+    The rule registry builds it (``checks.registry.catalogue()``) and callers pass it in, so the settings
+    never import the rules (the rules read the settings)."""
+
+    ids: tuple[str, ...]  # sorted
+    opt_in: frozenset[str]
+    always_on: tuple[str, ...]
+
+
 @functools.lru_cache(maxsize=64)
-def _selection(select: tuple[str, ...] | None, extend_select: tuple[str, ...], ignore: tuple[str, ...]
-               ) -> tuple[str, ...]:
+def _selection(rules: RuleCatalogue, select: tuple[str, ...] | None, extend_select: tuple[str, ...],
+               ignore: tuple[str, ...]) -> tuple[str, ...]:
     """The rule IDs that ``select``, ``extend-select`` and ``ignore`` leave on, before per-file ignores
     (worked out once per scan, not once per file)."""
-    from marklint.checks.registry import all_rules
-
     chosen = []
-    for declared in all_rules():
-        on = not declared.opt_in if select is None else _matches(declared.id, declared.opt_in, select)
-        on = on or _matches(declared.id, declared.opt_in, extend_select)
-        if _matches(declared.id, False, ignore):
+    for rule_id in rules.ids:
+        opt_in = rule_id in rules.opt_in
+        on = not opt_in if select is None else _matches(rule_id, opt_in, select)
+        on = on or _matches(rule_id, opt_in, extend_select)
+        if _matches(rule_id, False, ignore):
             on = False
-        if on or declared.always_on:
-            chosen.append(declared.id)
+        if on or rule_id in rules.always_on:
+            chosen.append(rule_id)
     return tuple(chosen)
 
 
@@ -77,18 +87,16 @@ class Settings:
     follow_symlinks: bool = False  # follow symlinks met while walking (never out of the folders given)
     ocr: str = "auto"  # auto: read scans by OCR where the ocr extra is installed; off: never (ML902)
 
-    def describe(self) -> dict:
+    def describe(self, rules: RuleCatalogue) -> dict:
         """The settings in force, for ``marklint config``."""
         shown = asdict(self)
         shown["as_of"] = self.as_of.isoformat()
         shown["ledger"] = self.ledger.path if self.ledger else None
-        shown["enabled_rules"] = self.enabled_rules()
+        shown["enabled_rules"] = self.enabled_rules(rules)
         return shown
 
-    def validate(self) -> None:
-        from marklint.checks.registry import all_rules, always_on
-
-        known = {r.id for r in all_rules()}
+    def validate(self, rules: RuleCatalogue) -> None:
+        known = set(rules.ids)
         if self.lang not in ("zh", "en"):
             raise ConfigError(f"lang must be zh or en, not {self.lang!r}")
         if self.ocr not in ("auto", "off"):
@@ -105,7 +113,7 @@ class Settings:
             if code != "ALL" and not any(rule_id.startswith(code) for rule_id in known):
                 raise ConfigError(f"unknown rule or prefix {code!r}{_did_you_mean([code], known)}")
         refused = [code for code in [*self.ignore, *(c for cs in self.per_file_ignores.values() for c in cs)]
-                   if code in always_on()]
+                   if code in rules.always_on]
         if refused:
             from marklint.messages import say
 
@@ -117,16 +125,14 @@ class Settings:
             if level not in SEVERITIES:
                 raise ConfigError(f"severity of {rule_id} must be one of {', '.join(SEVERITIES)}")
 
-    def enabled_rules(self, path: str | None = None) -> list[str]:
-        """The rule IDs that run on ``path``. A prefix (``ML2``) selects the rules it starts; an opt-in
-        rule runs only when named by its full ID."""
-        chosen = _selection(None if self.select is None else tuple(self.select), tuple(self.extend_select),
+    def enabled_rules(self, rules: RuleCatalogue, path: str | None = None) -> list[str]:
+        """The rule IDs of ``rules`` that run on ``path``. A prefix (``ML2``) selects the rules it starts;
+        an opt-in rule runs only when named by its full ID."""
+        chosen = _selection(rules, None if self.select is None else tuple(self.select), tuple(self.extend_select),
                             tuple(self.ignore))
         if path is None or not self.per_file_ignores:
             return list(chosen)
-        from marklint.checks.registry import always_on
-
-        kept = always_on()
+        kept = rules.always_on
         ignored = [codes for pattern, codes in self.per_file_ignores.items() if fnmatch.fnmatch(path, pattern)]
         return [rule_id for rule_id in chosen
                 if rule_id in kept or not any(_matches(rule_id, False, codes) for codes in ignored)]
@@ -164,8 +170,10 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"{path}: {exc}") from exc
 
 
-def load_settings(config: Path | None = None, start: Path | None = None) -> tuple[Settings, Path | None]:
-    """Settings from ``config`` or the nearest configuration file (defaults where there is none)."""
+def load_settings(rules: RuleCatalogue, config: Path | None = None, start: Path | None = None
+                  ) -> tuple[Settings, Path | None]:
+    """Settings from ``config`` or the nearest configuration file (defaults where there is none), checked
+    against ``rules``."""
     path = config if config is not None else find_config(start or Path.cwd())
     settings = Settings()
     if path is None:
@@ -173,11 +181,11 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> tupl
     data = _read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("marklint", {})
-    apply_table(settings, data, path)
+    apply_table(settings, data, path, rules)
     return settings, path
 
 
-def apply_table(settings: Settings, data: dict, source: Path) -> None:
+def apply_table(settings: Settings, data: dict, source: Path, rules: RuleCatalogue) -> None:
     """Set ``settings`` from a configuration table; unknown keys and bad values are errors."""
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
@@ -236,7 +244,7 @@ def apply_table(settings: Settings, data: dict, source: Path) -> None:
     if "report" in data:
         settings.report = _report(data["report"], source)
     try:
-        settings.validate()
+        settings.validate(rules)
     except ConfigError as exc:
         # Every configuration error names its file.
         raise ConfigError(f"{source}: {exc}", f"{source}：{exc.zh}" if exc.zh else None) from None

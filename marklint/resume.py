@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from marklint.checks.registry import catalogue
 from marklint.config import Settings
 from marklint.driver import Runner
 from marklint.errors import ConfigError
@@ -40,7 +41,7 @@ def identity(path: Path) -> Identity:
 
 def settings_key(settings: Settings) -> dict:
     """The settings as the state records them (JSON round-tripped, so they compare with a loaded header)."""
-    return json.loads(json.dumps(settings.describe(), sort_keys=True, default=str))
+    return json.loads(json.dumps(settings.describe(catalogue()), sort_keys=True, default=str))
 
 
 class State:
