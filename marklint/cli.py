@@ -20,7 +20,7 @@ from marklint.merge import merge_command
 from marklint.model import Severity
 from marklint.results import FileResult
 from marklint.scale import scale_options
-from marklint.stopping import StoppableGroup
+from marklint.usage import CatalogueGroup
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "jsonl", "sarif", "html", "xlsx")
@@ -46,6 +46,13 @@ def _fail(message: str, lang: str = "zh") -> None:
     sys.exit(EXIT_ERROR)
 
 
+def _config_failed(exc: ConfigError, flags: dict) -> None:
+    """A configuration or ledger error, said in ``--lang``, else in the language of the configuration in
+    force (its ``lang``), else in Chinese."""
+    lang = str(flags.get("lang") or exc.lang or "zh")
+    _fail(exc.say(lang), lang)
+
+
 def _lang(flags: dict) -> str:
     """The language of messages before the settings are read: ``--lang``, else Chinese."""
     return str(flags.get("lang") or "zh")
@@ -69,7 +76,7 @@ def _echo_lines(lines: list[str]) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-@click.group(cls=StoppableGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CatalogueGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="marklint")
 def main() -> None:
     """marklint: check the state-secret markings (国家秘密标志) on DOCX, PDF and text files."""
@@ -94,11 +101,15 @@ def _settings(config: Path | None, **flags: object) -> Settings:
     settings.extend_select += _codes(flags.get("extend_select") or ())  # type: ignore[arg-type]
     settings.ignore += _codes(flags.get("ignore") or ())  # type: ignore[arg-type]
     settings.exclude += list(flags.get("exclude") or ())  # type: ignore[arg-type]
-    if flags.get("ledger"):
-        from marklint.ledger import read_ledger  # here: only --ledger reads one
+    try:
+        if flags.get("ledger"):
+            from marklint.ledger import read_ledger  # here: only --ledger reads one
 
-        settings.ledger = read_ledger(str(flags["ledger"]))
-    settings.validate(catalogue())
+            settings.ledger = read_ledger(str(flags["ledger"]))
+        settings.validate(catalogue())
+    except ConfigError as exc:
+        exc.lang = settings.lang  # the configuration in force says which language it is read in
+        raise
     return settings
 
 
@@ -182,7 +193,7 @@ def scan_command(paths: tuple[str, ...], output_format: str, output: Path | None
 
             loaded = Baseline.load(baseline)
     except ConfigError as exc:
-        _fail(exc.say(lang), lang)
+        _config_failed(exc, flags)
         return
     lang = settings.lang
     _refuse_missing(paths, lang)
@@ -305,7 +316,7 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
     try:
         settings = _settings(config, **flags)
     except ConfigError as exc:
-        _fail(exc.say(lang), lang)
+        _config_failed(exc, flags)
         return
     _refuse_missing(paths, lang)
     collected = stats_report.Statistics(settings.as_of)

@@ -43,9 +43,19 @@ class ConfigError(Exception):
     def __init__(self, message: str, zh: str | None = None) -> None:
         super().__init__(message)
         self.zh = zh
+        self.lang: str | None = None  # the language the configuration in error asks for, where it says
 
     def say(self, lang: str) -> str:
         return self.zh if lang != "en" and self.zh else str(self)
+
+    @classmethod
+    def said(cls, key: str, /, **values: object) -> ConfigError:
+        """The catalogue's error ``key`` (``messages.ERRORS``) in both languages; a ``messages.Both`` value
+        is said in each message's own language."""
+        from marklint.messages import ERRORS, in_both
+
+        both = in_both(ERRORS[key], **values)
+        return cls(both.en, both.zh)
 
 
 class FileTimeout(BaseException):
