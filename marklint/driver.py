@@ -221,6 +221,9 @@ def scan_paths(paths: Iterable[str], settings: Settings | None = None, *, baseli
         if on_result is not None:
             on_result(result)
     report.skipped = skipped[0]
+    record_skipped = getattr(runner, "record_skipped", None)  # a resumed run's state keeps them (resume.Resumed)
+    if record_skipped is not None:
+        record_skipped(report.skipped_paths)
     if settings.ledger is not None:
         orphans = ledger_orphans(settings, seen_rows)
         if baseline is not None or fingerprints:

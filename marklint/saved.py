@@ -109,6 +109,8 @@ def _read_lines(path: str, text: str) -> SavedReport:
         entry = json.loads(line)
         if entry.get("kind") == STATE_KIND:
             saved.as_of = date.fromisoformat(entry["settings"]["as_of"])
+        elif "skipped" in entry and "result" not in entry and "path" not in entry and "summary" not in entry:
+            saved.skipped = _skipped(entry)  # a resume state's paths passed over (resume.State.record_skipped)
         elif "summary" in entry and "path" not in entry:  # JSONL's last line: as_of and scan where written
             saved.as_of = date.fromisoformat(entry["as_of"]) if entry.get("as_of") else saved.as_of
             saved.scan = entry.get("scan")

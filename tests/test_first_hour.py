@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -24,6 +25,7 @@ from marklint.report.progress import Progress
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 AS_OF = ["--as-of", "2026-11-27"]
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 MARKLINT = [sys.executable, "-m", "marklint"]
 
 #: Characters of Chinese writing: CJK ideographs (with the compatibility and radical blocks), full-width
@@ -312,5 +314,31 @@ def test_every_summary_counts_the_skipped_and_the_partly_examined(tmp_path: Path
     assert (as_json["summary"], as_json["skipped"]) == (summary, skipped)
     last = json.loads(run("scan", str(tmp_path), missing, *AS_OF, "--format", "jsonl")[1].splitlines()[-1])
     assert (last["summary"], last["skipped"]) == (summary, skipped)
-    sarif = json.loads(run("scan", str(tmp_path), missing, *AS_OF, "--format", "sarif")[1])["runs"][0]["properties"]
-    assert sarif["summary"] == {key: value for key, value in summary.items() if key != "skipped"}
+    log = json.loads(run("scan", str(tmp_path), missing, *AS_OF, "--format", "sarif")[1])
+    jsonschema.validate(log, SARIF_SCHEMA)
+    sarif = log["runs"][0]
+    assert (sarif["properties"]["summary"], sarif["properties"]["skipped"]) == (summary, skipped)
+    assert sarif["invocations"][0]["toolExecutionNotifications"] == [
+        {"level": "note", "message": {"text": f"skipped: {item['reason']}"},
+         "locations": [{"physicalLocation": {"artifactLocation": {"uri": Path(item["path"]).as_uri()}}}]}
+        for item in skipped]
+
+
+def test_a_resume_state_names_the_skipped_paths_as_the_scan_does(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "docx" / "clean_gongwen.docx", folder / "clean.docx")
+    (folder / "notes.xyz").write_text("x", encoding="utf-8")
+    state = tmp_path / "state.jsonl"
+    scanned = json.loads(run("scan", str(folder), *AS_OF, "--format", "json", "--resume", str(state))[1])
+    assert scanned["skipped"] == [{"path": str(folder / "notes.xyz"),
+                                   "reason": "not a format that can carry a marking"}]
+    assert json.loads(state.read_text(encoding="utf-8").splitlines()[-1]) == {"skipped": scanned["skipped"]}
+    resumed = json.loads(run("scan", str(folder), *AS_OF, "--format", "json", "--resume", str(state))[1])
+    assert resumed == scanned
+    merged = json.loads(run("merge", str(state), "--format", "json")[1])
+    assert (merged["skipped"], merged["summary"]) == (scanned["skipped"], scanned["summary"])
+    merged_sarif = json.loads(run("merge", str(state), "--format", "sarif")[1])["runs"][0]
+    sarif = json.loads(run("scan", str(folder), *AS_OF, "--format", "sarif")[1])["runs"][0]
+    assert merged_sarif["properties"] == sarif["properties"]
+    assert merged_sarif["invocations"] == sarif["invocations"]

@@ -151,7 +151,9 @@ def test_a_killed_run_resumes_to_the_uninterrupted_report(archive: Path, local_r
                    "--dask", cluster.scheduler_address)
     assert resumed.stdout == local_run["json"]
     assert f"{judged} files taken from {state}".encode() in resumed.stderr
-    latest = {entry["result"]["path"]: entry for entry in map(json.loads, state.read_bytes().split(b"\n")[1:-1])}
+    lines = [json.loads(line) for line in state.read_bytes().split(b"\n")[1:-1]]
+    assert lines[-1] == {"skipped": json.loads(local_run["json"])["skipped"]}  # the walk's, once the run is over
+    latest = {entry["result"]["path"]: entry for entry in lines if "result" in entry}
     assert len(latest) == FILES
     regular = sum(entry["size"] is not None for entry in latest.values())
     assert 0 < FILES - regular < 10  # the hostile corpus's device, link loop and the like

@@ -101,6 +101,14 @@ def to_sarif(report: Report, root: Path | None = None) -> dict:
                 "descriptor": {"id": "ML901"},
                 "locations": [{"physicalLocation": {"artifactLocation": artifact}}],
             })
+    for path, why in report.skipped_paths:  # passed over by the walk: named, as in the JSON report's ``skipped``
+        uri, base = _uri(path, root)
+        notifications.append({
+            "level": "note",
+            "message": {"text": f"skipped: {why}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri, **({"uriBaseId": base} if base
+                                                                                   else {})}}}],
+        })
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -117,11 +125,10 @@ def to_sarif(report: Report, root: Path | None = None) -> dict:
             "columnKind": "unicodeCodePoints",
             "artifacts": artifacts,
             "results": results,
-            # The JSON report's summary (files scanned, marked, not examined, partly examined, findings), as
-            # additive properties. Not the skipped paths: a resumable run's state does not record them, and a
-            # SARIF log merged from states must equal the one the scan wrote (marklint merge).
-            "properties": {"asOf": report.as_of.isoformat(),
-                           "summary": {k: v for k, v in report.summary.items() if k != "skipped"}},
+            # The JSON report's summary and skipped paths, as additive properties (a resumable run's state
+            # records the skipped paths too, so a log merged from states equals the one the scan wrote).
+            "properties": {"asOf": report.as_of.isoformat(), "summary": report.summary,
+                           "skipped": report.skipped_json()},
         }],
     }
 
