@@ -289,7 +289,7 @@ def _say_if_empty(seen: int, paths: tuple[str, ...], missing: list[str], lang: s
 @click.argument("paths", nargs=-1, required=True)
 @scan_options
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Labels in this language alone (default: both, 中文 (English)).")
+              help="Message and label language (default zh, or the configuration's lang).")
 @click.option("--format", "output_format", type=click.Choice(STATS_FORMATS), default="text", show_default=True,
               help="text: aligned tables; csv: UTF-8 with BOM for Excel; xlsx: one sheet per table (needs --output).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -308,7 +308,6 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
     from marklint.report import stats as stats_report
     from marklint.report.progress import Progress
 
-    chosen = flags.get("lang")
     lang = _lang(flags)
     if output_format == "xlsx" and output is None:
         _fail(say("error.xlsx output", lang), lang)
@@ -340,7 +339,7 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
         run_scan(paths, settings, jobs=jobs or os.cpu_count() or 1, retain=False, on_result=on_result,
                  on_walked=progress.walked)
     progress.done()
-    label_lang = str(chosen) if chosen else None
+    label_lang = settings.lang  # one language, as every command speaks: --lang, the configuration's, else Chinese
     if output is not None and output_format == "xlsx":
         write_atomic_bytes(output, stats_report.render_xlsx(collected, label_lang))
     elif output is not None:
