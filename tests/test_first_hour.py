@@ -262,6 +262,31 @@ def test_a_finding_never_starts_on_the_progress_line() -> None:
     assert "files/s" in shown  # the progress line was drawn, and erased before each finding
 
 
+def test_on_a_terminal_the_progress_counts_to_the_total_once_the_walk_is_known() -> None:
+    shown = on_a_terminal("scan", str(FIXTURES), *AS_OF, "-j", "2", "--lang", "en", env={"NO_COLOR": "1"})
+    # Every piece after an erasing (\r ESC[K) is a drawing of the progress line (no newline: the next
+    # erasing follows), or what is printed after the line was cleared (findings, the summary).
+    pieces = shown.split("\r\x1b[K")[1:]
+    drawn = [piece for piece in pieces if "\n" not in piece and piece]
+    counts = [re.fullmatch(r"(\d+) files?, \d+ files/s", line) for line in drawn]
+    totals = [re.fullmatch(r"(\d+)/(\d+) files, \d+ files/s, about (?:\d+ min \d\d s|\d+ s) left", line)
+              for line in drawn]
+    assert all(count or total for count, total in zip(counts, totals, strict=True)), drawn
+    # Once the walk is known, done/total and the time left, to the end; the total is every file walked.
+    first = next(index for index, total in enumerate(totals) if total)
+    assert all(totals[first:]) and not any(totals[:first])
+    assert {int(total[2]) for total in totals if total} == {len(json_report_of(str(FIXTURES))["files"])}
+    done = [int(total[1]) for total in totals if total]
+    assert done == sorted(done)
+    # The line is erased before the summary, which is printed last, on a line of its own.
+    assert re.search(r"(?:^|\r\n)\d+ files scanned, [^\r\n]*\r\n\Z", pieces[-1]), pieces[-1]
+
+
+@functools.cache
+def json_report_of(path: str) -> dict:
+    return json.loads(run("scan", path, *AS_OF, "--format", "json")[1])
+
+
 def test_colour_on_a_terminal_unless_no_color() -> None:
     path = str(FIXTURES / "docx" / "ml101_separator.docx")
     red = "\x1b[31mML101 [error]\x1b[0m"
