@@ -381,7 +381,8 @@ def show_rule(rule_id: str, lang: str) -> None:
     if found is None:
         _fail(say("error.no rule", lang, rule=rule_id), lang)
         return
-    flag = ", opt-in" if found.opt_in else ", " + say("rule.always on", lang) if found.always_on else ""
+    flag = (", " + say("rule.opt in flag", lang) if found.opt_in else ", " + say("rule.always on", lang)
+            if found.always_on else "")
     _echo_lines([f"{found.id} {found.name} [{found.severity.value}{flag}]", "", found.doc_in(lang)])
 
 
@@ -389,21 +390,26 @@ def show_rule(rule_id: str, lang: str) -> None:
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file.")
 @click.option("--format", "output_format", type=click.Choice(["toml", "json"]), default="toml", show_default=True,
               help="toml: a configuration file to start from, with where the settings came from; json: valid JSON.")
-def show_config(config: Path | None, output_format: str) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Message language (default zh, or the configuration's lang).")
+def show_config(config: Path | None, output_format: str, lang: str | None) -> None:
     """Print the settings in force and where they came from."""
     from marklint.checks.registry import catalogue
     from marklint.config_format import as_toml
+    from marklint.messages import say
 
     try:
         settings, source = load_settings(catalogue(), config)
     except ConfigError as exc:
-        _fail(exc.say("zh"))
+        _config_failed(exc, {"lang": lang})
         return
+    lang = lang or settings.lang
     if output_format == "json":
         shown = {"source": str(source) if source else None, "settings": settings.describe(catalogue())}
         _echo_lines([json.dumps(shown, ensure_ascii=False, indent=2)])
     else:
-        _echo_lines([f"# configuration: {source or 'none found, defaults'}", as_toml(settings.describe(catalogue()))])
+        said = say("config.source", lang, source=source or say("config.none", lang))
+        _echo_lines([f"# {said}", as_toml(settings.describe(catalogue()))])
 
 
 from marklint.serve_command import serve as serve_command  # noqa: E402  (its own module; imports no server)

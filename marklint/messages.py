@@ -93,6 +93,7 @@ TEXT = {
     "error.xlsx output": Message("--format xlsx 需要 --output 文件（工作簿不能输出到终端）",
                                  "--format xlsx needs --output FILE (a workbook is not for a terminal)"),
     "rule.opt in": Message("（需选用）", " (opt-in)"),
+    "rule.opt in flag": Message("需选用", "opt-in"),
     "rule.always on": Message("始终启用，不能关闭", "always on, cannot be ignored"),
     "config.source": Message("配置文件：{source}", "configuration: {source}"),
     "config.none": Message("未找到配置文件，使用默认设置", "none found, defaults"),

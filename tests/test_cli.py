@@ -141,7 +141,8 @@ def test_configuration_discovery_and_precedence(docs: Path, tmp_path: Path, monk
     other.write_text('per-file-ignores = { "*separator*" = ["ML1"] }\n', encoding="utf-8")
     assert rules_in(run("scan", str(docs), *AS_OF, "--format", "json", "--config", str(other))[1]) == ["ML203"]
     code, out = run("config", "--config", str(other))
-    assert code == 0 and out.startswith(f"# configuration: {other}\n")
+    assert code == 0 and out.startswith(f"# 配置文件：{other}\n")
+    assert run("config", "--config", str(other), "--lang", "en")[1].startswith(f"# configuration: {other}\n")
     assert tomllib.loads(out)["per-file-ignores"] == {"*separator*": ["ML1"]}
     code, out = run("config", "--config", str(other), "--format", "json")
     assert code == 0 and json.loads(out)["source"] == str(other)

@@ -367,3 +367,44 @@ def test_a_resume_state_names_the_skipped_paths_as_the_scan_does(tmp_path: Path)
     sarif = json.loads(run("scan", str(folder), *AS_OF, "--format", "sarif")[1])["runs"][0]
     assert merged_sarif["properties"] == sarif["properties"]
     assert merged_sarif["invocations"] == sarif["invocations"]
+
+
+#: Tokens either language shows as they are: rule IDs (and families, ML1xx) and names, severities (as the
+#: configuration writes them), the program's and its commands' names.
+def _technical(text: str) -> str:
+    from marklint.checks.registry import all_rules
+
+    names = sorted((rule.name for rule in all_rules()), key=len, reverse=True)
+    text = re.sub("|".join(map(re.escape, names)), " ", text)
+    return re.sub(r"\bML\d(?:\d\d|xx)\b|\b(?:error|warning|info)\b|\bmarklint(?: [a-z]+)?\b", " ", text)
+
+
+@pytest.mark.parametrize("args", [
+    ["scan", str(FIXTURES), *AS_OF, "-j", "2", "--statistics", "--show-files"],
+    ["stats", str(FIXTURES), *AS_OF, "-j", "2"],
+    ["rules"],
+    ["rule", "ML101"],
+    ["rule", "ML206"],
+    ["config"],
+    ["scan", str(FIXTURES / "nowhere.docx")],
+    ["scan", "--bogus", str(FIXTURES)],
+    ["rule", "ML999"],
+])
+def test_each_command_speaks_one_language(args: list[str]) -> None:
+    """A default run shows no English word, an English run no Chinese, outside paths, markings, the data
+    the documents hold (issuers), rule IDs and names and technical tokens."""
+    report = json_report_of(str(FIXTURES))
+    entries = [*report["files"], *report["skipped"]]
+    data = [entry["path"] for entry in entries] + [entry["issuer"] for entry in entries if entry.get("issuer")]
+    data.append(str(FIXTURES / "nowhere.docx"))
+    data += ["绝密", "机密", "秘密"]  # the levels as markings write them (stats' by-level rows), in either language
+    markings = {printable(marking["text"]) for entry in report["files"] for marking in entry["markings"]}
+    for lang, leak in (("zh", WORD), ("en", CJK)):
+        if lang == "en" and args[0] in ("rules", "rule"):
+            continue  # the English rule documentation names Chinese terms of art (版头, 公文): see the README
+        result = CliRunner().invoke(main, [*args, "--lang", lang], prog_name="marklint")
+        shown = result.stdout + result.stderr
+        if args[0] == "config":  # the TOML is keys and values a configuration file writes: its comment is said
+            shown = shown.splitlines()[0]
+        left = _technical(words_left(shown, data, markings))
+        assert leak.findall(left) == [], (lang, sorted(set(leak.findall(left))))
