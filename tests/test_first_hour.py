@@ -401,7 +401,7 @@ def test_each_command_speaks_one_language(args: list[str]) -> None:
     markings = {printable(marking["text"]) for entry in report["files"] for marking in entry["markings"]}
     for lang, leak in (("zh", WORD), ("en", CJK)):
         if lang == "en" and args[0] in ("rules", "rule"):
-            continue  # the English rule documentation names Chinese terms of art (版头, 公文): see the README
+            continue  # the English rule documentation names the law's Chinese terms of art (版头, 公文) as they are
         result = CliRunner().invoke(main, [*args, "--lang", lang], prog_name="marklint")
         shown = result.stdout + result.stderr
         if args[0] == "config":  # the TOML is keys and values a configuration file writes: its comment is said
