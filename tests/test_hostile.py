@@ -539,9 +539,17 @@ def test_cli_sarif_lists_every_file(corpus: Path, cli_runs: dict) -> None:
     for file, (status, reason, _rules) in EXPECTED.items():
         assert artifacts[file]["status"] == status, file
         assert (artifacts[file]["reason"] or "").startswith(reason or ""), file
-    notified = [name(n["locations"][0]["physicalLocation"]["artifactLocation"])
-                for n in run["invocations"][0]["toolExecutionNotifications"]]
+    notifications = run["invocations"][0]["toolExecutionNotifications"]
+    notified = [name(n["locations"][0]["physicalLocation"]["artifactLocation"]) for n in notifications
+                if n["level"] == "error"]
     assert sorted(notified) == sorted(file for file, expected in EXPECTED.items() if expected[0] == "not-examined")
+    # The paths the walk passed over are notes, as the run's properties list them (the JSON's skipped).
+    noted = [(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], n["message"]["text"])
+             for n in notifications if n["level"] == "note"]
+    skipped = run["properties"]["skipped"]
+    assert len(noted) == len(skipped) > 0
+    for (uri, said), item in zip(noted, skipped, strict=True):  # paths relative to the folder the scan ran in
+        assert (item["path"].endswith(f"/{uri}"), said) == (True, f"skipped: {item['reason']}")
     results = [(name(r["locations"][0]["physicalLocation"]["artifactLocation"]), r["ruleId"]) for r in run["results"]]
     assert sorted(results) == sorted((file, rule) for file, expected in EXPECTED.items() for rule in expected[2])
 
