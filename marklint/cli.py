@@ -204,7 +204,7 @@ def scan_command(paths: tuple[str, ...], output_format: str, output: Path | None
         try:
             runner = enter_runner(stack, settings, jobs or os.cpu_count() or 1, **flags)
         except ConfigError as exc:
-            _fail(str(exc))
+            _config_failed(exc, {"lang": settings.lang})
         main_stream = (stack.enter_context(atomic_file(output)) if output is not None and output_format != "xlsx"
                        else sys.stdout)
         writers: list = []

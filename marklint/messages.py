@@ -198,6 +198,17 @@ ERRORS = {
     "ledger.openpyxl": Message("台账 {source}：读取 XLSX 需要 openpyxl",
                                "ledger {source}: reading XLSX needs openpyxl"),
     "ledger.xlsx": Message("台账 {source}：不是可读的 XLSX 工作簿", "ledger {source}: not a readable XLSX workbook"),
+    "baseline.unreadable": Message("基线 {source}：无法读取（{why}）", "baseline {source}: {why}"),
+    "baseline.not one": Message("基线 {source}：不是 marklint 基线（版本 {version}）",
+                                "baseline {source}: not a marklint baseline (version {version})"),
+    "baseline.fingerprint": Message("基线 {source}：有条目没有指纹", "baseline {source}: an entry has no fingerprint"),
+    "baseline.expires": Message("基线 {source}：expires {value!r} 无效", "baseline {source}: bad expires {value!r}"),
+    "state.line": Message("{source}：第 {line} 行不是状态条目", "{source}: line {line} is not a state entry"),
+    "state.not one": Message("{source}：不是 marklint 状态文件", "{source}: not a marklint state file"),
+    "state.settings": Message(
+        "{source}：由其他设置生成（{changed}）；请用相同设置继续（--as-of 可固定日期），或使用新的状态文件",
+        "{source}: made with other settings ({changed}); resume with the same settings (--as-of fixes the date) "
+        "or a new state file"),
     "usage.no such option": Message("没有选项 {option}{hint}", "no such option {option}{hint}"),
     "usage.no such command": Message("没有命令 {name}{hint}", "no such command {name}{hint}"),
     "usage.missing argument": Message("缺少参数 {name}", "missing argument {name}"),

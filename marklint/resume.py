@@ -23,6 +23,7 @@ from marklint.checks.registry import catalogue
 from marklint.config import Settings
 from marklint.driver import Runner
 from marklint.errors import ConfigError
+from marklint.messages import listed
 from marklint.results import FileResult
 from marklint.saved import STATE_KIND, from_entry, to_state
 from marklint.workers import Task
@@ -74,14 +75,13 @@ class State:
                 try:
                     entry = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise ConfigError(f"{self.path}: line {number + 1} is not a state entry") from exc
+                    raise ConfigError.said("state.line", source=self.path, line=number + 1) from exc
                 if number == 0:
                     if entry.get("kind") != STATE_KIND:
-                        raise ConfigError(f"{self.path}: not a marklint state file")
+                        raise ConfigError.said("state.not one", source=self.path)
                     if entry["settings"] != key:
                         changed = sorted(k for k in key if key[k] != entry["settings"].get(k))
-                        raise ConfigError(f"{self.path}: made with other settings ({', '.join(changed)}); "
-                                          "resume with the same settings (--as-of fixes the date) or a new state file")
+                        raise ConfigError.said("state.settings", source=self.path, changed=listed(changed))
                 elif "result" not in entry:  # the paths a finished run's walk passed over
                     self.skipped = entry["skipped"]
                 else:

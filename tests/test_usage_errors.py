@@ -50,3 +50,18 @@ def test_the_nearest_configuration_chooses_the_language(tmp_path: Path, monkeypa
 def test_no_arguments_still_shows_the_help() -> None:
     result = CliRunner().invoke(main, [], prog_name="marklint")
     assert result.output.startswith("Usage: marklint [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_baseline_and_resume_state_errors_in_each_language(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("机密★5年\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text('{"version": 99, "entries": []}', encoding="utf-8")
+    state = tmp_path / "state.jsonl"
+    state.write_text('{"kind": "something else"}\n', encoding="utf-8")
+    for args, zh, en in (
+            (["--baseline", str(baseline)], f"基线 {baseline}：不是 marklint 基线（版本 1）",
+             f"baseline {baseline}: not a marklint baseline (version 1)"),
+            (["--resume", str(state)], f"{state}：不是 marklint 状态文件", f"{state}: not a marklint state file")):
+        for lang, said in (("zh", zh), ("en", en)):
+            result = CliRunner().invoke(main, ["scan", str(tmp_path / "a.txt"), *args, "--lang", lang])
+            assert (result.exit_code, result.output) == (2, f"marklint: {said}\n")
