@@ -458,4 +458,4 @@ def test_exit_status(tmp_path: Path) -> None:
     assert invoke("stats", str(FIXTURES), *AS_OF, "--select", "ML999")[0] == 2
     folder = make_archive(tmp_path, "missing_column.csv")
     code, output = invoke("stats", str(folder / "archive"), "--config", str(folder / "marklint.toml"))
-    assert code == 2 and "missing column(s) 密级 [level]" in output
+    assert code == 2 and "：缺少列 密级 [level]" in output
