@@ -31,11 +31,12 @@ def scan(paths: Iterable[str], config: Settings | str | Path | None = None, *, j
 
     ``config`` is a Settings object, or the path of a configuration file (marklint.toml, or a
     pyproject.toml with [tool.marklint]); None uses the defaults."""
+    from marklint.checks.registry import catalogue
     from marklint.config import Settings, load_settings
     from marklint.driver import scan_paths as run
 
     if isinstance(config, (str, Path)):
-        settings, _ = load_settings(Path(config))
+        settings, _ = load_settings(catalogue(), Path(config))
     else:
         settings = config if config is not None else Settings()
     return run(paths, settings, jobs=jobs)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from marklint.errors import ConfigError
+from marklint.errors import ConfigError, os_error_words
+from marklint.messages import Both
 from marklint.model import Finding
 
 BASELINE_VERSION = 1
@@ -56,20 +57,25 @@ class Baseline:
     def load(cls, path: Path) -> Baseline:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"baseline {path}: {exc}") from exc
+        except OSError as exc:
+            from marklint.reasons import translate_detail
+
+            raise ConfigError.said("baseline.unreadable", source=path, why=Both(
+                translate_detail(os_error_words(exc)) or "读取错误", str(exc))) from exc
+        except ValueError as exc:
+            raise ConfigError.said("baseline.unreadable", source=path, why=Both("不是 JSON", str(exc))) from exc
         if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(
                 data.get("entries"), list):
-            raise ConfigError(f"baseline {path}: not a marklint baseline (version {BASELINE_VERSION})")
+            raise ConfigError.said("baseline.not one", source=path, version=BASELINE_VERSION)
         entries = {}
         for entry in data["entries"]:
             if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
-                raise ConfigError(f"baseline {path}: an entry has no fingerprint")
+                raise ConfigError.said("baseline.fingerprint", source=path)
             if entry.get("expires") is not None:
                 try:
                     date.fromisoformat(entry["expires"])
                 except (TypeError, ValueError) as exc:
-                    raise ConfigError(f"baseline {path}: bad expires {entry['expires']!r}") from exc
+                    raise ConfigError.said("baseline.expires", source=path, value=entry["expires"]) from exc
             entries[entry["fingerprint"]] = entry
         return cls(entries)
 

@@ -20,7 +20,7 @@ from marklint.merge import merge_command
 from marklint.model import Severity
 from marklint.results import FileResult
 from marklint.scale import scale_options
-from marklint.stopping import StoppableGroup
+from marklint.usage import CatalogueGroup
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "jsonl", "sarif", "html", "xlsx")
@@ -46,6 +46,13 @@ def _fail(message: str, lang: str = "zh") -> None:
     sys.exit(EXIT_ERROR)
 
 
+def _config_failed(exc: ConfigError, flags: dict) -> None:
+    """A configuration or ledger error, said in ``--lang``, else in the language of the configuration in
+    force (its ``lang``), else in Chinese."""
+    lang = str(flags.get("lang") or exc.lang or "zh")
+    _fail(exc.say(lang), lang)
+
+
 def _lang(flags: dict) -> str:
     """The language of messages before the settings are read: ``--lang``, else Chinese."""
     return str(flags.get("lang") or "zh")
@@ -69,7 +76,7 @@ def _echo_lines(lines: list[str]) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-@click.group(cls=StoppableGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CatalogueGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="marklint")
 def main() -> None:
     """marklint: check the state-secret markings (国家秘密标志) on DOCX, PDF and text files."""
@@ -77,7 +84,9 @@ def main() -> None:
 
 def _settings(config: Path | None, **flags: object) -> Settings:
     """Settings from the configuration file, then the command-line flags over them."""
-    settings, _ = load_settings(config)
+    from marklint.checks.registry import catalogue
+
+    settings, _ = load_settings(catalogue(), config)
     if flags.get("as_of") is not None:
         settings.as_of = flags["as_of"]  # type: ignore[assignment]
     for name in ("fail_on", "lang", "expiry_window", "ocr"):
@@ -92,11 +101,15 @@ def _settings(config: Path | None, **flags: object) -> Settings:
     settings.extend_select += _codes(flags.get("extend_select") or ())  # type: ignore[arg-type]
     settings.ignore += _codes(flags.get("ignore") or ())  # type: ignore[arg-type]
     settings.exclude += list(flags.get("exclude") or ())  # type: ignore[arg-type]
-    if flags.get("ledger"):
-        from marklint.ledger import read_ledger  # here: only --ledger reads one
+    try:
+        if flags.get("ledger"):
+            from marklint.ledger import read_ledger  # here: only --ledger reads one
 
-        settings.ledger = read_ledger(str(flags["ledger"]))
-    settings.validate()
+            settings.ledger = read_ledger(str(flags["ledger"]))
+        settings.validate(catalogue())
+    except ConfigError as exc:
+        exc.lang = settings.lang  # the configuration in force says which language it is read in
+        raise
     return settings
 
 
@@ -180,7 +193,7 @@ def scan_command(paths: tuple[str, ...], output_format: str, output: Path | None
 
             loaded = Baseline.load(baseline)
     except ConfigError as exc:
-        _fail(exc.say(lang), lang)
+        _config_failed(exc, flags)
         return
     lang = settings.lang
     _refuse_missing(paths, lang)
@@ -191,7 +204,7 @@ def scan_command(paths: tuple[str, ...], output_format: str, output: Path | None
         try:
             runner = enter_runner(stack, settings, jobs or os.cpu_count() or 1, **flags)
         except ConfigError as exc:
-            _fail(str(exc))
+            _config_failed(exc, {"lang": settings.lang})
         main_stream = (stack.enter_context(atomic_file(output)) if output is not None and output_format != "xlsx"
                        else sys.stdout)
         writers: list = []
@@ -251,13 +264,12 @@ STATS_FORMATS = ("text", "json", "csv", "xlsx")
 def _refuse_missing(paths: tuple[str, ...], lang: str) -> None:
     """Say which paths given do not exist; exit 2 when none does (nothing to scan is a usage error)."""
     from marklint.driver import not_found
-    from marklint.messages import say
+    from marklint.messages import REASONS, label, say
     from marklint.parsers import printable
-    from marklint.reasons import say_reason
 
     missing = not_found(paths)
     for path in missing:
-        click.echo(say("error.usage", lang, message=f"{printable(path)}: {say_reason('path not found', lang)}"),
+        click.echo(say("error.usage", lang, message=f"{printable(path)}: {label(REASONS, 'path not found', lang)}"),
                    err=True)
     if missing and len(missing) == len(paths):
         _fail(say("error.nothing exists", lang, paths=", ".join(printable(p) for p in missing)), lang)
@@ -277,7 +289,7 @@ def _say_if_empty(seen: int, paths: tuple[str, ...], missing: list[str], lang: s
 @click.argument("paths", nargs=-1, required=True)
 @scan_options
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Labels in this language alone (default: both, 中文 (English)).")
+              help="Message and label language (default zh, or the configuration's lang).")
 @click.option("--format", "output_format", type=click.Choice(STATS_FORMATS), default="text", show_default=True,
               help="text: aligned tables; csv: UTF-8 with BOM for Excel; xlsx: one sheet per table (needs --output).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -296,7 +308,6 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
     from marklint.report import stats as stats_report
     from marklint.report.progress import Progress
 
-    chosen = flags.get("lang")
     lang = _lang(flags)
     if output_format == "xlsx" and output is None:
         _fail(say("error.xlsx output", lang), lang)
@@ -304,7 +315,7 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
     try:
         settings = _settings(config, **flags)
     except ConfigError as exc:
-        _fail(exc.say(lang), lang)
+        _config_failed(exc, flags)
         return
     _refuse_missing(paths, lang)
     collected = stats_report.Statistics(settings.as_of)
@@ -328,7 +339,7 @@ def stats_command(paths: tuple[str, ...], output_format: str, output: Path | Non
         run_scan(paths, settings, jobs=jobs or os.cpu_count() or 1, retain=False, on_result=on_result,
                  on_walked=progress.walked)
     progress.done()
-    label_lang = str(chosen) if chosen else None
+    label_lang = settings.lang  # one language, as every command speaks: --lang, the configuration's, else Chinese
     if output is not None and output_format == "xlsx":
         write_atomic_bytes(output, stats_report.render_xlsx(collected, label_lang))
     elif output is not None:
@@ -370,7 +381,8 @@ def show_rule(rule_id: str, lang: str) -> None:
     if found is None:
         _fail(say("error.no rule", lang, rule=rule_id), lang)
         return
-    flag = ", opt-in" if found.opt_in else ", " + say("rule.always on", lang) if found.always_on else ""
+    flag = (", " + say("rule.opt in flag", lang) if found.opt_in else ", " + say("rule.always on", lang)
+            if found.always_on else "")
     _echo_lines([f"{found.id} {found.name} [{found.severity.value}{flag}]", "", found.doc_in(lang)])
 
 
@@ -378,20 +390,26 @@ def show_rule(rule_id: str, lang: str) -> None:
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file.")
 @click.option("--format", "output_format", type=click.Choice(["toml", "json"]), default="toml", show_default=True,
               help="toml: a configuration file to start from, with where the settings came from; json: valid JSON.")
-def show_config(config: Path | None, output_format: str) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Message language (default zh, or the configuration's lang).")
+def show_config(config: Path | None, output_format: str, lang: str | None) -> None:
     """Print the settings in force and where they came from."""
+    from marklint.checks.registry import catalogue
     from marklint.config_format import as_toml
+    from marklint.messages import say
 
     try:
-        settings, source = load_settings(config)
+        settings, source = load_settings(catalogue(), config)
     except ConfigError as exc:
-        _fail(exc.say("zh"))
+        _config_failed(exc, {"lang": lang})
         return
+    lang = lang or settings.lang
     if output_format == "json":
-        shown = {"source": str(source) if source else None, "settings": settings.describe()}
+        shown = {"source": str(source) if source else None, "settings": settings.describe(catalogue())}
         _echo_lines([json.dumps(shown, ensure_ascii=False, indent=2)])
     else:
-        _echo_lines([f"# configuration: {source or 'none found, defaults'}", as_toml(settings.describe())])
+        said = say("config.source", lang, source=source or say("config.none", lang))
+        _echo_lines([f"# {said}", as_toml(settings.describe(catalogue()))])
 
 
 from marklint.serve_command import serve as serve_command  # noqa: E402  (its own module; imports no server)

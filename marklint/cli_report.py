@@ -153,13 +153,14 @@ def report_command(saved: Path, output_format: str, output: Path | None, html_ou
 
     REPORT is what `marklint scan --format json` (or jsonl) wrote, here or on another machine. Exit 0, or 2
     for usage, configuration and output errors."""
+    from marklint.checks.registry import catalogue
     from marklint.config import load_settings
     from marklint.report.saved import SavedReportError, load
 
     if output_format == "xlsx" and output is None:
         _fail("--format xlsx needs --output FILE (a workbook is not for a terminal)")
     try:
-        settings, _ = load_settings(config)
+        settings, _ = load_settings(catalogue(), config)
         settings.lang = lang or ""  # none given: the saved report's (ReportOptions.lang)
         outputs = InspectionOutputs(report_options(settings, unit), output_format, html_output, pdf_output, browser)
         model = load(saved, outputs.options)

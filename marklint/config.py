@@ -10,8 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marklint.errors import ConfigError
+from marklint.errors import ConfigError, os_error_words
 from marklint.limits import DEFAULT_LIMITS, Limits
+from marklint.messages import Both, did_you_mean, listed
 from marklint.model import Severity
 
 if TYPE_CHECKING:
@@ -24,21 +25,31 @@ def _matches(rule_id: str, opt_in: bool, codes: Iterable[str]) -> bool:
     return any(code == rule_id or (not opt_in and (code == "ALL" or rule_id.startswith(code))) for code in codes)
 
 
+@dataclass(frozen=True, eq=False)
+class RuleCatalogue:
+    """What the settings need to know of the rules: their IDs, which are opt-in and which are always on.
+    The rule registry builds it (``checks.registry.catalogue()``) and callers pass it in, so the settings
+    never import the rules (the rules read the settings)."""
+
+    ids: tuple[str, ...]  # sorted
+    opt_in: frozenset[str]
+    always_on: tuple[str, ...]
+
+
 @functools.lru_cache(maxsize=64)
-def _selection(select: tuple[str, ...] | None, extend_select: tuple[str, ...], ignore: tuple[str, ...]
-               ) -> tuple[str, ...]:
+def _selection(rules: RuleCatalogue, select: tuple[str, ...] | None, extend_select: tuple[str, ...],
+               ignore: tuple[str, ...]) -> tuple[str, ...]:
     """The rule IDs that ``select``, ``extend-select`` and ``ignore`` leave on, before per-file ignores
     (worked out once per scan, not once per file)."""
-    from marklint.checks.registry import all_rules
-
     chosen = []
-    for declared in all_rules():
-        on = not declared.opt_in if select is None else _matches(declared.id, declared.opt_in, select)
-        on = on or _matches(declared.id, declared.opt_in, extend_select)
-        if _matches(declared.id, False, ignore):
+    for rule_id in rules.ids:
+        opt_in = rule_id in rules.opt_in
+        on = not opt_in if select is None else _matches(rule_id, opt_in, select)
+        on = on or _matches(rule_id, opt_in, extend_select)
+        if _matches(rule_id, False, ignore):
             on = False
-        if on or declared.always_on:
-            chosen.append(declared.id)
+        if on or rule_id in rules.always_on:
+            chosen.append(rule_id)
     return tuple(chosen)
 
 
@@ -77,56 +88,52 @@ class Settings:
     follow_symlinks: bool = False  # follow symlinks met while walking (never out of the folders given)
     ocr: str = "auto"  # auto: read scans by OCR where the ocr extra is installed; off: never (ML902)
 
-    def describe(self) -> dict:
+    def describe(self, rules: RuleCatalogue) -> dict:
         """The settings in force, for ``marklint config``."""
         shown = asdict(self)
         shown["as_of"] = self.as_of.isoformat()
         shown["ledger"] = self.ledger.path if self.ledger else None
-        shown["enabled_rules"] = self.enabled_rules()
+        shown["enabled_rules"] = self.enabled_rules(rules)
         return shown
 
-    def validate(self) -> None:
-        from marklint.checks.registry import all_rules, always_on
-
-        known = {r.id for r in all_rules()}
+    def validate(self, rules: RuleCatalogue) -> None:
+        known = set(rules.ids)
         if self.lang not in ("zh", "en"):
-            raise ConfigError(f"lang must be zh or en, not {self.lang!r}")
+            raise ConfigError.said("config.lang", value=self.lang)
         if self.ocr not in ("auto", "off"):
-            raise ConfigError(f"ocr must be auto or off, not {self.ocr!r}")
+            raise ConfigError.said("config.ocr", value=self.ocr)
         if self.fail_on not in SEVERITIES:
-            raise ConfigError(f"fail-on must be one of {', '.join(SEVERITIES)}, not {self.fail_on!r}")
+            raise ConfigError.said("config.fail-on", choices=listed(list(SEVERITIES)), value=self.fail_on)
         if self.expiry_window < 0:
-            raise ConfigError("expiry-window must be a number of days, 0 or more")
+            raise ConfigError.said("config.expiry-window")
         if self.report.rectify_days < 1:
-            raise ConfigError("report.rectify-days must be a whole number of days, 1 or more")
+            raise ConfigError.said("config.rectify-days")
         codes = [*(self.select or []), *self.extend_select, *self.ignore,
                  *(c for codes in self.per_file_ignores.values() for c in codes)]
         for code in codes:
             if code != "ALL" and not any(rule_id.startswith(code) for rule_id in known):
-                raise ConfigError(f"unknown rule or prefix {code!r}{_did_you_mean([code], known)}")
+                raise ConfigError.said("config.unknown rule", code=code, hint=_did_you_mean([code], known))
         refused = [code for code in [*self.ignore, *(c for cs in self.per_file_ignores.values() for c in cs)]
-                   if code in always_on()]
+                   if code in rules.always_on]
         if refused:
             from marklint.messages import say
 
-            rules = ", ".join(dict.fromkeys(refused))
-            raise ConfigError(say("error.always on", "en", rules=rules), say("error.always on", "zh", rules=rules))
+            named = ", ".join(dict.fromkeys(refused))
+            raise ConfigError(say("error.always on", "en", rules=named), say("error.always on", "zh", rules=named))
         for rule_id, level in self.severity.items():
             if rule_id not in known:
-                raise ConfigError(f"severity override for unknown rule {rule_id!r}")
+                raise ConfigError.said("config.severity rule", rule=rule_id)
             if level not in SEVERITIES:
-                raise ConfigError(f"severity of {rule_id} must be one of {', '.join(SEVERITIES)}")
+                raise ConfigError.said("config.severity level", rule=rule_id, choices=listed(list(SEVERITIES)))
 
-    def enabled_rules(self, path: str | None = None) -> list[str]:
-        """The rule IDs that run on ``path``. A prefix (``ML2``) selects the rules it starts; an opt-in
-        rule runs only when named by its full ID."""
-        chosen = _selection(None if self.select is None else tuple(self.select), tuple(self.extend_select),
+    def enabled_rules(self, rules: RuleCatalogue, path: str | None = None) -> list[str]:
+        """The rule IDs of ``rules`` that run on ``path``. A prefix (``ML2``) selects the rules it starts;
+        an opt-in rule runs only when named by its full ID."""
+        chosen = _selection(rules, None if self.select is None else tuple(self.select), tuple(self.extend_select),
                             tuple(self.ignore))
         if path is None or not self.per_file_ignores:
             return list(chosen)
-        from marklint.checks.registry import always_on
-
-        kept = always_on()
+        kept = rules.always_on
         ignored = [codes for pattern, codes in self.per_file_ignores.items() if fnmatch.fnmatch(path, pattern)]
         return [rule_id for rule_id in chosen
                 if rule_id in kept or not any(_matches(rule_id, False, codes) for codes in ignored)]
@@ -160,12 +167,23 @@ def _read_toml(path: Path) -> dict:
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+    except OSError as exc:
+        from marklint.reasons import translate_detail
+
+        raise ConfigError.said("config.unreadable", source=path,
+                               why=Both(translate_detail(os_error_words(exc)) or "", str(exc))) from exc
+    except tomllib.TOMLDecodeError as exc:
+        import re
+
+        at = re.search(r"at line (\d+), column (\d+)", str(exc))
+        where = f"（第 {at[1]} 行第 {at[2]} 列）" if at else "（在文件末尾）" if "end of document" in str(exc) else ""
+        raise ConfigError.said("config.toml", source=path, why=str(exc), where=where) from exc
 
 
-def load_settings(config: Path | None = None, start: Path | None = None) -> tuple[Settings, Path | None]:
-    """Settings from ``config`` or the nearest configuration file (defaults where there is none)."""
+def load_settings(rules: RuleCatalogue, config: Path | None = None, start: Path | None = None
+                  ) -> tuple[Settings, Path | None]:
+    """Settings from ``config`` or the nearest configuration file (defaults where there is none), checked
+    against ``rules``."""
     path = config if config is not None else find_config(start or Path.cwd())
     settings = Settings()
     if path is None:
@@ -173,20 +191,26 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> tupl
     data = _read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("marklint", {})
-    apply_table(settings, data, path)
+    try:
+        apply_table(settings, data, path, rules)
+    except ConfigError as exc:
+        # The language the file asks for says its own errors (unless --lang says otherwise).
+        exc.lang = data.get("lang") if data.get("lang") in ("zh", "en") else None
+        raise
     return settings, path
 
 
-def apply_table(settings: Settings, data: dict, source: Path) -> None:
+def apply_table(settings: Settings, data: dict, source: Path, rules: RuleCatalogue) -> None:
     """Set ``settings`` from a configuration table; unknown keys and bad values are errors."""
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
-        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}{_did_you_mean(unknown, KNOWN_KEYS)}")
+        raise ConfigError.said("config.unknown keys", source=source, keys=listed(unknown),
+                               hint=_did_you_mean(unknown, KNOWN_KEYS))
 
     def strings(key: str) -> list[str]:
         value = data[key]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{source}: {key} must be a list of strings")
+            raise ConfigError.said("config.strings", source=source, key=key)
         return value
 
     if "select" in data:
@@ -201,31 +225,31 @@ def apply_table(settings: Settings, data: dict, source: Path) -> None:
         table = data["per-file-ignores"]
         if not isinstance(table, dict) or not all(
                 isinstance(v, list) and all(isinstance(c, str) for c in v) for v in table.values()):
-            raise ConfigError(f"{source}: per-file-ignores must map globs to lists of rule codes")
+            raise ConfigError.said("config.per-file-ignores", source=source)
         settings.per_file_ignores = dict(table)
     for key, attribute in (("fail-on", "fail_on"), ("lang", "lang")):
         if key in data:
             if not isinstance(data[key], str):
-                raise ConfigError(f"{source}: {key} must be a string")
+                raise ConfigError.said("config.string", source=source, key=key)
             setattr(settings, attribute, data[key])
     if "expiry-window" in data:
         if not isinstance(data["expiry-window"], int) or isinstance(data["expiry-window"], bool):
-            raise ConfigError(f"{source}: expiry-window must be a whole number of days")
+            raise ConfigError.said("config.days", source=source)
         settings.expiry_window = data["expiry-window"]
     if "severity" in data:
         if not isinstance(data["severity"], dict):
-            raise ConfigError(f"{source}: severity must map rule IDs to error, warning or info")
+            raise ConfigError.said("config.severity table", source=source)
         settings.severity = dict(data["severity"])
     if "limits" in data:
         settings.limits = _limits(data["limits"], source)
     if "metadata-labels" in data:
         table = data["metadata-labels"]
         if not isinstance(table, dict) or not all(v in ("绝密", "机密", "秘密", "") for v in table.values()):
-            raise ConfigError(f"{source}: metadata-labels must map label words to 绝密, 机密, 秘密 or \"\"")
+            raise ConfigError.said("config.metadata-labels", source=source)
         settings.metadata_labels = {k.upper(): (v or None) for k, v in table.items()}
     if "ledger" in data:
         if not isinstance(data["ledger"], str):
-            raise ConfigError(f"{source}: ledger must be the path of a CSV or XLSX file")
+            raise ConfigError.said("config.ledger", source=source)
         from marklint.ledger import read_ledger  # here: only a configuration that names a ledger reads one
 
         settings.ledger = read_ledger(str(source.parent / data["ledger"]))  # relative to the config file
@@ -236,29 +260,29 @@ def apply_table(settings: Settings, data: dict, source: Path) -> None:
     if "report" in data:
         settings.report = _report(data["report"], source)
     try:
-        settings.validate()
+        settings.validate(rules)
     except ConfigError as exc:
         # Every configuration error names its file.
         raise ConfigError(f"{source}: {exc}", f"{source}：{exc.zh}" if exc.zh else None) from None
 
 
-def _did_you_mean(unknown: list[str], known: Iterable[str]) -> str:
+def _did_you_mean(unknown: list[str], known: Iterable[str]) -> Both:
     """``; did you mean fail-on?`` for the known keys close to the unknown ones (a typo's likely intent)."""
     import difflib  # here, not at the top: only a mistyped configuration needs it
 
     close = [match for key in unknown for match in difflib.get_close_matches(key, sorted(known), n=1)]
-    return f"; did you mean {', '.join(dict.fromkeys(close))}?" if close else ""
+    return did_you_mean(list(dict.fromkeys(close)))
 
 
 def _authority(settings: Settings, table: object, source: Path) -> None:
     if not isinstance(table, dict) or set(table) - {"approvers", "issuers"}:
-        raise ConfigError(f"{source}: [authority] takes approvers = [...] and [authority.issuers]")
+        raise ConfigError.said("config.authority", source=source)
     approvers = table.get("approvers", [])
     if not isinstance(approvers, list) or not all(isinstance(a, str) for a in approvers):
-        raise ConfigError(f"{source}: authority.approvers must be a list of names")
+        raise ConfigError.said("config.approvers", source=source)
     issuers = table.get("issuers", {})
     if not isinstance(issuers, dict) or not all(level in ("绝密", "机密", "秘密") for level in issuers.values()):
-        raise ConfigError(f"{source}: authority.issuers must map issuers to 绝密, 机密 or 秘密")
+        raise ConfigError.said("config.issuers", source=source)
     settings.approvers = list(approvers)
     settings.issuers = dict(issuers)
 
@@ -267,16 +291,16 @@ def _serve(table: object, source: Path) -> dict[str, object]:
     """``[serve]`` of ``marklint serve``: ``token-file`` (relative to the configuration file) holds the bearer
     token; ``queue`` is how many documents may wait for a worker."""
     if not isinstance(table, dict) or set(table) - {"token-file", "queue"}:
-        raise ConfigError(f"{source}: [serve] takes token-file = \"…\" and queue = N")
+        raise ConfigError.said("config.serve", source=source)
     serve: dict[str, object] = {}
     if "token-file" in table:
         if not isinstance(table["token-file"], str):
-            raise ConfigError(f"{source}: serve.token-file must be the path of a file")
+            raise ConfigError.said("config.token-file", source=source)
         serve["token_file"] = str(source.parent / table["token-file"])
     if "queue" in table:
         queue = table["queue"]
         if not isinstance(queue, int) or isinstance(queue, bool) or queue < 1:
-            raise ConfigError(f"{source}: serve.queue must be a whole number, 1 or more")
+            raise ConfigError.said("config.queue", source=source)
         serve["queue"] = queue
     return serve
 
@@ -284,30 +308,30 @@ def _serve(table: object, source: Path) -> dict[str, object]:
 def _report(table: object, source: Path) -> ReportSettings:
     keys = {"unit", "inspectors", "marking", "rectify-days"}
     if not isinstance(table, dict) or set(table) - keys:
-        raise ConfigError(f"{source}: [report] takes unit, inspectors, marking and rectify-days")
+        raise ConfigError.said("config.report", source=source)
     for key in ("unit", "marking"):
         if not isinstance(table.get(key, ""), str):
-            raise ConfigError(f"{source}: report.{key} must be a string")
+            raise ConfigError.said("config.report string", source=source, key=key)
     inspectors = table.get("inspectors", [])
     if not isinstance(inspectors, list) or not all(isinstance(name, str) for name in inspectors):
-        raise ConfigError(f"{source}: report.inspectors must be a list of names")
+        raise ConfigError.said("config.inspectors", source=source)
     days = table.get("rectify-days", ReportSettings.rectify_days)
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-        raise ConfigError(f"{source}: report.rectify-days must be a whole number of days, 1 or more")
+        raise ConfigError.said("config.report days", source=source)
     return ReportSettings(table.get("unit", ""), list(inspectors), table.get("marking", ""), days)
 
 
 def _limits(table: object, source: Path) -> Limits:
     if not isinstance(table, dict):
-        raise ConfigError(f"{source}: [limits] must be a table")
+        raise ConfigError.said("config.limits", source=source)
     names = Limits.names()
     values = {}
     for key, value in table.items():
         name = key.replace("-", "_")
         if name not in names:
-            raise ConfigError(f"{source}: unknown limit {key}"
-                              f"{_did_you_mean([key], (n.replace('_', '-') for n in names))}")
+            raise ConfigError.said("config.unknown limit", source=source, key=key,
+                                    hint=_did_you_mean([key], (n.replace('_', '-') for n in names)))
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-            raise ConfigError(f"{source}: limit {key} must be a positive number")
+            raise ConfigError.said("config.limit", source=source, key=key)
         values[name] = value
     return replace(DEFAULT_LIMITS, **values)

@@ -8,7 +8,7 @@ import json
 
 
 def as_toml(settings: dict) -> str:
-    """``settings`` (``Settings.describe()``) as a TOML document."""
+    """``settings`` (``Settings.describe``) as a TOML document."""
     plain = {k: v for k, v in settings.items() if not isinstance(v, dict)}
     tables = {k: v for k, v in settings.items() if isinstance(v, dict)}
     lines = [_pair(key, value) for key, value in plain.items()]

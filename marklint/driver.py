@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from marklint import parsers, workers
 from marklint.analysis import Analysis, FoundMarking
 from marklint.checks.context import Context, ScanContext
-from marklint.checks.registry import RULES, run_checks
+from marklint.checks.registry import RULES, catalogue, run_checks
 from marklint.config import Settings
 from marklint.errors import NotExamined
-from marklint.model import Document, Finding, Location, Status
+from marklint.model import Document, Finding, Location, Reason, ReasonKind, Status
 from marklint.parsers import printable
 from marklint.quiet import quiet_library_logs
 from marklint.results import FileResult, Report
@@ -55,8 +55,7 @@ def _format_guess(path: Path) -> str:
 
 
 def _not_examined(display: str, reason: str, detail: str = "", fmt: str = "unknown") -> Document:
-    return Document(path=display, format=fmt, status=Status.NOT_EXAMINED,
-                    reason=f"{reason}: {detail}" if detail else reason)
+    return Document(path=display, format=fmt, status=Status.NOT_EXAMINED, reason=Reason(ReasonKind(reason), detail))
 
 
 def examine(path: Path, display: str, settings: Settings) -> FileResult:
@@ -101,7 +100,7 @@ def judge(document: Document, settings: Settings) -> FileResult:
     """Run the selected checks on a parsed document."""
     display = document.path
     ctx = Context(document, settings)
-    rules = settings.enabled_rules(display)
+    rules = settings.enabled_rules(catalogue(), display)
     if document.status == Status.NOT_EXAMINED:
         rules = [r for r in rules if RULES[r].coverage]
     findings = [_with_severity(f, settings) for f in run_checks(ctx, rules)]
@@ -201,7 +200,7 @@ def scan_paths(paths: Iterable[str], settings: Settings | None = None, *, baseli
     A path that does not exist is not a file: it is listed in ``Report.not_found``, never examined.
     ``runner``, where given, examines the files instead of ``jobs`` local workers (see ``Runner``)."""
     settings = settings or Settings()
-    settings.validate()
+    settings.validate(catalogue())
     report = Report(as_of=settings.as_of, retain=retain)
     root = Path(os.path.abspath(root or os.getcwd()))
     skipped = [0]
@@ -222,6 +221,9 @@ def scan_paths(paths: Iterable[str], settings: Settings | None = None, *, baseli
         if on_result is not None:
             on_result(result)
     report.skipped = skipped[0]
+    record_skipped = getattr(runner, "record_skipped", None)  # a resumed run's state keeps them (resume.Resumed)
+    if record_skipped is not None:
+        record_skipped(report.skipped_paths)
     if settings.ledger is not None:
         orphans = ledger_orphans(settings, seen_rows)
         if baseline is not None or fingerprints:
@@ -243,7 +245,7 @@ def ledger_orphans(settings: Settings, seen_rows: set[int]) -> FileResult:
     kind = "xlsx" if ledger.path.lower().endswith(".xlsx") else "csv"
     result = FileResult(path=ledger.path, format=kind, status=Status.COMPLETE, reason=None)
     scan = ScanContext(settings, seen_rows)
-    for rule_id in settings.enabled_rules(ledger.path):
+    for rule_id in settings.enabled_rules(catalogue(), ledger.path):
         scan_check = RULES[rule_id].scan_check
         if scan_check is not None:
             result.findings.extend(scan_check(scan))

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import errno
 
-#: Reasons a file was not (completely) examined, as they appear in reports.
-REASONS = (
-    "ambiguous",  # readers of two formats see two different documents in the file (parsers/polyglot.py)
-    "corrupt",
-    "encrypted",
-    "unsupported format",
-    "no text layer",
-    "over a safety limit",
-    "timed out",
-    "unreadable",
-    "undecodable text",  # glyph codes of fonts with no usable Unicode map (parsers/pdf_fonts.py)
-)
+from marklint.model import Reason, ReasonKind
+
+#: Reasons a file was not (completely) examined, as they appear in reports (``model.ReasonKind``).
+REASONS = tuple(kind.value for kind in ReasonKind)
 
 
 #: What an OS error means, in words a user reads (never an exception class name).
@@ -36,8 +28,13 @@ class NotExamined(Exception):
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
+        self.reason = ReasonKind(reason)
         self.detail = detail
+
+    @property
+    def as_reason(self) -> Reason:
+        """The document's reason: this kind and detail."""
+        return Reason(self.reason, self.detail)
 
 
 class ConfigError(Exception):
@@ -46,9 +43,19 @@ class ConfigError(Exception):
     def __init__(self, message: str, zh: str | None = None) -> None:
         super().__init__(message)
         self.zh = zh
+        self.lang: str | None = None  # the language the configuration in error asks for, where it says
 
     def say(self, lang: str) -> str:
         return self.zh if lang != "en" and self.zh else str(self)
+
+    @classmethod
+    def said(cls, key: str, /, **values: object) -> ConfigError:
+        """The catalogue's error ``key`` (``messages.ERRORS``) in both languages; a ``messages.Both`` value
+        is said in each message's own language."""
+        from marklint.messages import ERRORS, in_both
+
+        both = in_both(ERRORS[key], **values)
+        return cls(both.en, both.zh)
 
 
 class FileTimeout(BaseException):

@@ -19,7 +19,8 @@ import regex
 
 from marklint import regex_cache
 from marklint.dates import DATE_PATTERN, make_date
-from marklint.errors import ConfigError
+from marklint.errors import ConfigError, os_error_words
+from marklint.messages import Both, listed
 
 #: Column -> (Chinese header, English alias).
 COLUMNS = {
@@ -132,7 +133,7 @@ def _header_map(header: list[str], source: str) -> dict[str, int]:
             positions[key] = index
     missing = [f"{COLUMNS[k][0]} [{COLUMNS[k][1]}]" for k in REQUIRED if k not in positions]
     if missing:
-        raise ConfigError(f"ledger {source}: missing column(s) {', '.join(missing)}")
+        raise ConfigError.said("ledger.columns", source=source, columns=listed(missing))
     return positions
 
 
@@ -150,7 +151,7 @@ def _cell(value: object) -> str:
 
 def _rows(table: list[list[object]], source: str) -> list[LedgerRow]:
     if not table:
-        raise ConfigError(f"ledger {source}: empty")
+        raise ConfigError.said("ledger.empty", source=source)
     positions = _header_map([_cell(v) for v in table[0]], source)
     rows = []
     for number, raw in enumerate(table[1:], start=2):
@@ -162,11 +163,11 @@ def _rows(table: list[list[object]], source: str) -> list[LedgerRow]:
             try:
                 dates[key] = parse_date(values.get(key, ""))
             except ValueError as exc:
-                raise ConfigError(f"ledger {source}, row {number}: bad date {COLUMNS[key][0]} "
-                                  f"{values[key]!r}") from exc
+                raise ConfigError.said("ledger.date", source=source, row=number, column=COLUMNS[key][0],
+                                        value=values[key]) from exc
         derived_text = values.get("derived", "").lower()
         if derived_text not in YES and derived_text not in NO:
-            raise ConfigError(f"ledger {source}, row {number}: 派生 must be 是 or 否, not {values['derived']!r}")
+            raise ConfigError.said("ledger.derived", source=source, row=number, value=values["derived"])
         rows.append(LedgerRow(
             row=number, file=values["file"], level=values["level"], term=values["term"],
             title=values.get("title", ""), doc_no=values.get("doc_no", ""), scope=values.get("scope", ""),
@@ -190,17 +191,24 @@ def _read_regular(path: str) -> bytes:
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise ConfigError(f"ledger {path}: {exc.strerror or exc}") from exc
+        raise ConfigError.said("ledger.os", source=path, why=_os_words(exc)) from exc
     try:
         if not stat.S_ISREG(os.fstat(handle).st_mode):
-            raise ConfigError(f"ledger {path}: not a regular file")
+            raise ConfigError.said("ledger.not a file", source=path)
         os.set_blocking(handle, True)
         with os.fdopen(handle, "rb", closefd=False) as stream:
             return stream.read()
     except OSError as exc:
-        raise ConfigError(f"ledger {path}: {exc.strerror or exc}") from exc
+        raise ConfigError.said("ledger.os", source=path, why=_os_words(exc)) from exc
     finally:
         os.close(handle)
+
+
+def _os_words(exc: OSError) -> Both:
+    """Why the ledger could not be read: the system's words in English, the catalogue's in Chinese."""
+    from marklint.reasons import translate_detail
+
+    return Both(translate_detail(os_error_words(exc)) or "无法读取", str(exc.strerror or exc))
 
 
 def _csv_table(text: str, path: str) -> list[list[object]]:
@@ -211,8 +219,10 @@ def _csv_table(text: str, path: str) -> list[list[object]]:
     try:
         table.extend(reader)
     except csv.Error as exc:
-        why = "a bare CR (carriage return) in an unquoted field" if "new-line" in str(exc) else str(exc)
-        raise ConfigError(f"ledger {path}, row {len(table) + 1}: not readable as CSV: {why}") from exc
+        bare_cr = "new-line" in str(exc)
+        why = Both("未加引号的字段中有单独的回车符（CR）" if bare_cr else "字段过长或格式不对",
+                   "a bare CR (carriage return) in an unquoted field" if bare_cr else str(exc))
+        raise ConfigError.said("ledger.csv", source=path, row=len(table) + 1, why=why) from exc
     return table
 
 
@@ -222,19 +232,19 @@ def _decode(data: bytes, path: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ConfigError(f"ledger {path}: neither UTF-8 nor GB18030 text")
+    raise ConfigError.said("ledger.encoding", source=path)
 
 
 def _xlsx_table(data: bytes, path: str) -> list[list[object]]:
     try:
         import openpyxl
     except ImportError as exc:
-        raise ConfigError(f"ledger {path}: reading XLSX needs openpyxl") from exc
+        raise ConfigError.said("ledger.openpyxl", source=path) from exc
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         table = [list(row) for row in sheet.iter_rows(values_only=True)]
         book.close()
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise ConfigError(f"ledger {path}: not a readable XLSX workbook") from exc
+        raise ConfigError.said("ledger.xlsx", source=path) from exc
     return table

@@ -57,6 +57,7 @@ REASONS = {
     "timed out": Message("处理超时", "timed out"),
     "unreadable": Message("无法读取", "unreadable"),
     "undecodable text": Message("文字无法解码", "undecodable text"),
+    "embedded document not read whole": Message("嵌入文档未能完整读取", "embedded document not read whole"),
     "path not found": Message("路径不存在", "path not found"),
 }
 
@@ -92,9 +93,135 @@ TEXT = {
     "error.xlsx output": Message("--format xlsx 需要 --output 文件（工作簿不能输出到终端）",
                                  "--format xlsx needs --output FILE (a workbook is not for a terminal)"),
     "rule.opt in": Message("（需选用）", " (opt-in)"),
+    "rule.opt in flag": Message("需选用", "opt-in"),
     "rule.always on": Message("始终启用，不能关闭", "always on, cannot be ignored"),
     "config.source": Message("配置文件：{source}", "configuration: {source}"),
     "config.none": Message("未找到配置文件，使用默认设置", "none found, defaults"),
+}
+
+
+class Both(NamedTuple):
+    """A value of a message already said in both languages (a list, a "did you mean"), never formatted again."""
+
+    zh: str
+    en: str
+
+    def say(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+def in_both(message: Message, **values: object) -> Both:
+    """``message`` said in both languages; a ``Both`` value is said in each message's own language."""
+    def text(lang: str) -> str:
+        return message.say(lang, **{name: value.say(lang) if isinstance(value, Both) else value
+                                    for name, value in values.items()})
+
+    return Both(text("zh"), text("en"))
+
+
+def listed(items: list[str]) -> Both:
+    """``a、b`` / ``a, b``."""
+    return Both("、".join(items), ", ".join(items))
+
+
+def did_you_mean(close: list[str]) -> Both:
+    """``；是否应为 fail-on？`` / ``; did you mean fail-on?``, or nothing where no known word is close."""
+    if not close:
+        return Both("", "")
+    return Both(f"；是否应为 {'、'.join(close)}？", f"; did you mean {', '.join(close)}?")
+
+
+#: Errors in the configuration, the ledger and the command line (exit 2): ``errors.ConfigError.said``.
+ERRORS = {
+    "config.lang": Message("lang 只能是 zh 或 en，不能是 {value!r}", "lang must be zh or en, not {value!r}"),
+    "config.ocr": Message("ocr 只能是 auto 或 off，不能是 {value!r}", "ocr must be auto or off, not {value!r}"),
+    "config.fail-on": Message("fail-on 只能是 {choices} 之一，不能是 {value!r}",
+                              "fail-on must be one of {choices}, not {value!r}"),
+    "config.expiry-window": Message("expiry-window 必须是天数（0 或更多）",
+                                    "expiry-window must be a number of days, 0 or more"),
+    "config.rectify-days": Message("report.rectify-days 必须是整数天数（1 或更多）",
+                                   "report.rectify-days must be a whole number of days, 1 or more"),
+    "config.unknown rule": Message("未知的规则或前缀 {code!r}{hint}", "unknown rule or prefix {code!r}{hint}"),
+    "config.severity rule": Message("severity 中的规则 {rule!r} 不存在", "severity override for unknown rule {rule!r}"),
+    "config.severity level": Message("{rule} 的级别只能是 {choices} 之一",
+                                     "severity of {rule} must be one of {choices}"),
+    "config.in file": Message("{source}：{message}", "{source}: {message}"),
+    "config.unreadable": Message("{source}：无法读取配置文件（{why}）", "{source}: {why}"),
+    "config.toml": Message("{source}：TOML 语法错误{where}", "{source}: {why}"),
+    "config.unknown keys": Message("{source}：未知的配置项 {keys}{hint}", "{source}: unknown key(s) {keys}{hint}"),
+    "config.strings": Message("{source}：{key} 必须是字符串列表", "{source}: {key} must be a list of strings"),
+    "config.per-file-ignores": Message("{source}：per-file-ignores 必须把文件模式对应到规则代码列表",
+                                       "{source}: per-file-ignores must map globs to lists of rule codes"),
+    "config.string": Message("{source}：{key} 必须是字符串", "{source}: {key} must be a string"),
+    "config.days": Message("{source}：expiry-window 必须是整数天数",
+                           "{source}: expiry-window must be a whole number of days"),
+    "config.severity table": Message("{source}：severity 必须把规则编号对应到 error、warning 或 info",
+                                     "{source}: severity must map rule IDs to error, warning or info"),
+    "config.metadata-labels": Message("{source}：metadata-labels 必须把标签词对应到 绝密、机密、秘密 或 \"\"",
+                                      "{source}: metadata-labels must map label words to 绝密, 机密, 秘密 or \"\""),
+    "config.ledger": Message("{source}：ledger 必须是 CSV 或 XLSX 文件的路径",
+                             "{source}: ledger must be the path of a CSV or XLSX file"),
+    "config.authority": Message("{source}：[authority] 只能有 approvers = [...] 和 [authority.issuers]",
+                                "{source}: [authority] takes approvers = [...] and [authority.issuers]"),
+    "config.approvers": Message("{source}：authority.approvers 必须是姓名列表",
+                                "{source}: authority.approvers must be a list of names"),
+    "config.issuers": Message("{source}：authority.issuers 必须把机关对应到 绝密、机密 或 秘密",
+                              "{source}: authority.issuers must map issuers to 绝密, 机密 or 秘密"),
+    "config.serve": Message("{source}：[serve] 只能有 token-file = \"…\" 和 queue = N",
+                            "{source}: [serve] takes token-file = \"…\" and queue = N"),
+    "config.token-file": Message("{source}：serve.token-file 必须是文件路径",
+                                 "{source}: serve.token-file must be the path of a file"),
+    "config.queue": Message("{source}：serve.queue 必须是整数（1 或更多）",
+                            "{source}: serve.queue must be a whole number, 1 or more"),
+    "config.report": Message("{source}：[report] 只能有 unit、inspectors、marking 和 rectify-days",
+                             "{source}: [report] takes unit, inspectors, marking and rectify-days"),
+    "config.report string": Message("{source}：report.{key} 必须是字符串", "{source}: report.{key} must be a string"),
+    "config.inspectors": Message("{source}：report.inspectors 必须是姓名列表",
+                                 "{source}: report.inspectors must be a list of names"),
+    "config.report days": Message("{source}：report.rectify-days 必须是整数天数（1 或更多）",
+                                  "{source}: report.rectify-days must be a whole number of days, 1 or more"),
+    "config.limits": Message("{source}：[limits] 必须是表", "{source}: [limits] must be a table"),
+    "config.unknown limit": Message("{source}：未知的限制 {key}{hint}", "{source}: unknown limit {key}{hint}"),
+    "config.limit": Message("{source}：限制 {key} 必须是正数", "{source}: limit {key} must be a positive number"),
+    "ledger.columns": Message("台账 {source}：缺少列 {columns}", "ledger {source}: missing column(s) {columns}"),
+    "ledger.empty": Message("台账 {source}：为空", "ledger {source}: empty"),
+    "ledger.date": Message("台账 {source} 第 {row} 行：{column} 的日期 {value!r} 无效",
+                           "ledger {source}, row {row}: bad date {column} {value!r}"),
+    "ledger.derived": Message("台账 {source} 第 {row} 行：派生只能是 是 或 否，不能是 {value!r}",
+                              "ledger {source}, row {row}: 派生 must be 是 or 否, not {value!r}"),
+    "ledger.os": Message("台账 {source}：{why}", "ledger {source}: {why}"),
+    "ledger.not a file": Message("台账 {source}：不是普通文件", "ledger {source}: not a regular file"),
+    "ledger.csv": Message("台账 {source} 第 {row} 行：无法按 CSV 读取：{why}",
+                          "ledger {source}, row {row}: not readable as CSV: {why}"),
+    "ledger.encoding": Message("台账 {source}：既不是 UTF-8 也不是 GB18030 文本",
+                               "ledger {source}: neither UTF-8 nor GB18030 text"),
+    "ledger.openpyxl": Message("台账 {source}：读取 XLSX 需要 openpyxl",
+                               "ledger {source}: reading XLSX needs openpyxl"),
+    "ledger.xlsx": Message("台账 {source}：不是可读的 XLSX 工作簿", "ledger {source}: not a readable XLSX workbook"),
+    "baseline.unreadable": Message("基线 {source}：无法读取（{why}）", "baseline {source}: {why}"),
+    "baseline.not one": Message("基线 {source}：不是 marklint 基线（版本 {version}）",
+                                "baseline {source}: not a marklint baseline (version {version})"),
+    "baseline.fingerprint": Message("基线 {source}：有条目没有指纹", "baseline {source}: an entry has no fingerprint"),
+    "baseline.expires": Message("基线 {source}：expires {value!r} 无效", "baseline {source}: bad expires {value!r}"),
+    "state.line": Message("{source}：第 {line} 行不是状态条目", "{source}: line {line} is not a state entry"),
+    "state.not one": Message("{source}：不是 marklint 状态文件", "{source}: not a marklint state file"),
+    "state.settings": Message(
+        "{source}：由其他设置生成（{changed}）；请用相同设置继续（--as-of 可固定日期），或使用新的状态文件",
+        "{source}: made with other settings ({changed}); resume with the same settings (--as-of fixes the date) "
+        "or a new state file"),
+    "usage.no such option": Message("没有选项 {option}{hint}", "no such option {option}{hint}"),
+    "usage.no such command": Message("没有命令 {name}{hint}", "no such command {name}{hint}"),
+    "usage.missing argument": Message("缺少参数 {name}", "missing argument {name}"),
+    "usage.missing option": Message("缺少选项 {name}", "missing option {name}"),
+    "usage.needs value": Message("选项 {option} 需要一个值", "option {option} needs a value"),
+    "usage.choice": Message("{param} 的值 {value} 无效，应为 {choices} 之一",
+                            "invalid value {value} for {param}: must be one of {choices}"),
+    "usage.invalid": Message("{param} 的值 {value} 无效", "invalid value {value} for {param}"),
+    "usage.invalid value": Message("{param} 的值无效", "invalid value for {param}"),
+    "usage.extra": Message("多余的参数：{args}", "unexpected extra argument(s): {args}"),
+    "usage.other": Message("命令行用法有误", "the command line is not right"),
+    "usage.help": Message("运行 {command} -h 查看用法", "run {command} -h for its usage"),
+    "stopped": Message("已因 {signal} 停止", "stopped by {signal}"),
 }
 
 

@@ -41,6 +41,51 @@ class Status(StrEnum):
     NOT_EXAMINED = "not-examined"
 
 
+class ReasonKind(StrEnum):
+    """Why a file was not (completely) examined. Values are the JSON report's reason words (README, Output)."""
+
+    AMBIGUOUS = "ambiguous"  # readers of two formats see two different documents in the file (parsers/polyglot.py)
+    CORRUPT = "corrupt"
+    ENCRYPTED = "encrypted"
+    UNSUPPORTED = "unsupported format"
+    NO_TEXT_LAYER = "no text layer"
+    OVER_LIMIT = "over a safety limit"
+    TIMED_OUT = "timed out"
+    UNREADABLE = "unreadable"
+    UNDECODABLE = "undecodable text"  # glyph codes of fonts with no usable Unicode map (parsers/pdf_fonts.py)
+    EMBEDDED_PARTIAL = "embedded document not read whole"  # its detail: the embedded document's name
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a document was not (completely) examined: the kind, and the parser's detail in English words.
+    ``str()`` is the JSON report's ``reason`` (``corrupt: bad ZIP archive``; ``no text layer; <hint>``)."""
+
+    kind: ReasonKind
+    detail: str = ""
+
+    def __str__(self) -> str:
+        if not self.detail:
+            return self.kind.value
+        return f"{self.kind.value}{'; ' if self.kind is ReasonKind.NO_TEXT_LAYER else ': '}{self.detail}"
+
+    @classmethod
+    def parse(cls, text: str) -> Reason:
+        """The reason of a saved report's ``reason`` text (``str()`` read back); ValueError if unknown."""
+        for kind in sorted(ReasonKind, key=len, reverse=True):
+            if text == kind.value:
+                return cls(kind)
+            for separator in (": ", "; "):
+                if text.startswith(kind.value + separator):
+                    return cls(kind, text[len(kind.value) + len(separator):])
+        raise ValueError(f"unknown reason {text!r}")
+
+
+def reason_words(reason: Reason | None) -> str | None:
+    """The JSON report's ``reason``: the reason's words, or None for a complete read."""
+    return str(reason) if reason else None
+
+
 @dataclass(frozen=True, slots=True)
 class StyleSpan:
     """Character range ``[start, end)`` of a unit's text that shares one appearance."""
@@ -112,7 +157,7 @@ class Document:
     geometry: PageGeometry | None = None
     page_count: int | None = None
     status: Status = Status.COMPLETE
-    reason: str | None = None  # why not complete
+    reason: Reason | None = None  # why not complete
     no_text: bool = False  # nothing decodable was found where text should be
     embedded: list[Document] = field(default_factory=list)  # documents embedded in it, read as documents of their own
     signatures: int | None = None  # signatures and seals the file lists (OFD), counted, never read as text

@@ -1,8 +1,9 @@
 """Why a file was not (completely) examined, said in the user's language.
 
-A not-examined or partial document records ``reason: detail`` in English words (``errors.REASONS`` and
-the parser's detail; the JSON contract keeps them). ``say_reason`` shows it in Chinese or English: the
-reason from the catalogue (``messages.REASONS``), the detail translated by ``DETAILS``; a detail no
+A not-examined or partial document records a ``model.Reason``: its kind and the parser's detail in English
+words (the JSON report's ``reason`` is the two joined, as the contract keeps them). ``say_reason`` shows it
+in Chinese or English: the kind from the catalogue (``messages.REASONS``), the detail translated by
+``DETAILS``; a detail no
 pattern translates is left out of the Chinese text (the English text and the JSON keep it), so the
 languages are never mixed.
 """
@@ -13,6 +14,7 @@ import regex
 
 from marklint import regex_cache
 from marklint.messages import REASONS, label
+from marklint.model import Reason, ReasonKind
 
 #: Parsers' details and their Chinese forms: (pattern over the whole detail, template). A template's
 #: ``{name}`` is the pattern's group; ``{inner}`` is translated again (a page's own detail).
@@ -116,7 +118,6 @@ DETAILS: tuple[tuple[regex.Pattern, str], ...] = tuple((regex_cache.compile(patt
     (r"a folder walked already by another path", "已经由另一路径检查过的文件夹"),
     (r"a pseudo file system \((?P<kind>[\w-]+)\), not walked", "伪文件系统（{kind}），未遍历"),
     (r"not a folder on the way", "路径中有不是文件夹的部分"),
-    (r"embedded document not read whole: (?P<name>.+)", "嵌入文档未能完整读取：{name}"),
     (r"more than (?P<count>\d+) embedded documents?", "嵌入文档超过 {count} 个"),
     (r"embedded more than (?P<count>\d+) deep", "嵌入层数超过 {count} 层"),
     (r"embedded documents over (?P<size>\d+) bytes.*", "嵌入文档超过 {size} 字节"),
@@ -152,13 +153,15 @@ def translate_detail(detail: str) -> str | None:
     return None
 
 
-def say_reason(reason: str | None, lang: str) -> str:
-    """``reason: detail`` (a Document's reason) in ``lang``."""
-    head, _, detail = (reason or "unreadable").partition(": ")
+def say_reason(reason: Reason | None, lang: str) -> str:
+    """A document's reason in ``lang``: in English as the JSON report says it, in Chinese the kind from the
+    catalogue and the detail translated (an embedded document's name as it is)."""
+    reason = reason or Reason(ReasonKind.UNREADABLE)
     if lang == "en":
-        return reason or "unreadable"
-    head, _, hint = head.partition("; ")  # no text layer; OCR is off (--ocr off); …: the hint is the detail
-    detail = detail or hint
-    said = label(REASONS, head, "zh")
-    zh_detail = translate_detail(detail) if detail else None
+        return str(reason)
+    said = label(REASONS, reason.kind.value, "zh")
+    if reason.kind is ReasonKind.EMBEDDED_PARTIAL:
+        zh_detail: str | None = reason.detail
+    else:
+        zh_detail = translate_detail(reason.detail) if reason.detail else None
     return f"{said}（{zh_detail}）" if zh_detail else said

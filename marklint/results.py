@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from marklint.model import Finding, Severity, Status
+from marklint.model import Finding, Reason, Severity, Status, reason_words
 
 
 @dataclass
@@ -16,7 +16,7 @@ class FileResult:
     path: str
     format: str
     status: Status
-    reason: str | None
+    reason: Reason | None
     markings: list[dict] = field(default_factory=list)
     issue_date: date | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -38,7 +38,7 @@ class FileResult:
             "path": self.path,
             "format": self.format,
             "status": self.status.value,
-            "reason": self.reason,
+            "reason": reason_words(self.reason),
             "markings": self.markings,
             "issue_date": self.issue_date.isoformat() if self.issue_date else None,
             "level": self.level,

@@ -4,8 +4,9 @@ yet or changed since, and reports all of them in walk order, as one uninterrupte
 
 The state file is JSON lines: a header naming the settings the results were judged with (a rerun with
 other settings is refused: its results would differ), then one line per file judged (the report's file
-entry plus what rebuilds it exactly, ``marklint.saved.to_state``). A run killed while writing leaves at
-most one line cut short: it is dropped, and that file is examined again.
+entry plus what rebuilds it exactly, ``marklint.saved.to_state``), and, when a run is over, one line of the
+paths its walk passed over (``{"skipped": [...]}``, as the JSON report lists them). A run killed while
+writing leaves at most one line cut short: it is dropped, and that file is examined again.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import json
 import os
 import stat
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from marklint.checks.registry import catalogue
 from marklint.config import Settings
 from marklint.driver import Runner
 from marklint.errors import ConfigError
+from marklint.messages import listed
 from marklint.results import FileResult
 from marklint.saved import STATE_KIND, from_entry, to_state
 from marklint.workers import Task
@@ -40,7 +43,7 @@ def identity(path: Path) -> Identity:
 
 def settings_key(settings: Settings) -> dict:
     """The settings as the state records them (JSON round-tripped, so they compare with a loaded header)."""
-    return json.loads(json.dumps(settings.describe(), sort_keys=True, default=str))
+    return json.loads(json.dumps(settings.describe(catalogue()), sort_keys=True, default=str))
 
 
 class State:
@@ -50,6 +53,7 @@ class State:
     def __init__(self, path: Path, settings: Settings) -> None:
         self.path = path
         self.judged: dict[str, tuple[Identity, int]] = {}
+        self.skipped: list[dict[str, str]] = []  # the last recorded paths passed over
         self.kept = 0  # files this run took from the state instead of examining them
         key = settings_key(settings)
         end = self._load(key) if path.exists() else None
@@ -71,14 +75,15 @@ class State:
                 try:
                     entry = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise ConfigError(f"{self.path}: line {number + 1} is not a state entry") from exc
+                    raise ConfigError.said("state.line", source=self.path, line=number + 1) from exc
                 if number == 0:
                     if entry.get("kind") != STATE_KIND:
-                        raise ConfigError(f"{self.path}: not a marklint state file")
+                        raise ConfigError.said("state.not one", source=self.path)
                     if entry["settings"] != key:
                         changed = sorted(k for k in key if key[k] != entry["settings"].get(k))
-                        raise ConfigError(f"{self.path}: made with other settings ({', '.join(changed)}); "
-                                          "resume with the same settings (--as-of fixes the date) or a new state file")
+                        raise ConfigError.said("state.settings", source=self.path, changed=listed(changed))
+                elif "result" not in entry:  # the paths a finished run's walk passed over
+                    self.skipped = entry["skipped"]
                 else:
                     size, mtime = entry["size"], entry["mtime_ns"]
                     self.judged[entry["result"]["path"]] = (None if size is None else (size, mtime), offset)
@@ -101,6 +106,14 @@ class State:
             return None
         return judged[1]
 
+    def record_skipped(self, skipped: list[tuple[str, str]]) -> None:
+        """The paths the walk passed over, with their reasons, once the walk is over: a report merged from
+        the state names them as the scan's own report does (a later line replaces an earlier one)."""
+        listed = [{"path": path, "reason": why} for path, why in skipped]
+        if listed != self.skipped:  # a rerun that passes over the same paths adds no line
+            self._append({"skipped": listed})
+            self.skipped = listed
+
     def result_at(self, offset: int) -> FileResult:
         self._reader.seek(offset)
         return from_entry(json.loads(self._reader.readline())["result"])
@@ -109,7 +122,7 @@ class State:
         self._stream.close()
         self._reader.close()
 
-    def runner(self, run: Runner) -> Runner:
+    def runner(self, run: Runner) -> Resumed:
         """``run`` over the files still to judge, the judged ones taken from the state, all in walk order."""
 
         def resumed(tasks: Iterable[Task], settings: Settings) -> Iterator[FileResult]:
@@ -142,4 +155,15 @@ class State:
                 self.record(result, seen)  # type: ignore[arg-type]
                 yield result
 
-        return resumed
+        return Resumed(resumed, self.record_skipped)
+
+
+class Resumed:
+    """A resumed run's runner (``driver.Runner``) that also records what the walk passed over."""
+
+    def __init__(self, run: Runner, record_skipped: Callable[[list[tuple[str, str]]], None]) -> None:
+        self.run = run
+        self.record_skipped = record_skipped
+
+    def __call__(self, tasks: Iterable[Task], settings: Settings) -> Iterator[FileResult]:
+        return self.run(tasks, settings)

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from marklint.errors import ConfigError, os_error_words
-from marklint.model import Finding, Location, Severity, Status
+from marklint.model import Finding, Location, Reason, Severity, Status
 from marklint.results import FileResult
 
 #: The first line of a state file: what it is, and the settings its results were judged with.
@@ -46,7 +46,7 @@ def from_entry(entry: dict) -> FileResult:
         path=entry["path"],
         format=entry["format"],
         status=Status(entry["status"]),
-        reason=entry["reason"],
+        reason=Reason.parse(entry["reason"]) if entry["reason"] else None,
         markings=entry["markings"],
         issue_date=date.fromisoformat(entry["issue_date"]) if entry["issue_date"] else None,
         findings=[_finding(f) for f in entry["findings"]],
@@ -109,6 +109,8 @@ def _read_lines(path: str, text: str) -> SavedReport:
         entry = json.loads(line)
         if entry.get("kind") == STATE_KIND:
             saved.as_of = date.fromisoformat(entry["settings"]["as_of"])
+        elif "skipped" in entry and "result" not in entry and "path" not in entry and "summary" not in entry:
+            saved.skipped = _skipped(entry)  # a resume state's paths passed over (resume.State.record_skipped)
         elif "summary" in entry and "path" not in entry:  # JSONL's last line: as_of and scan where written
             saved.as_of = date.fromisoformat(entry["as_of"]) if entry.get("as_of") else saved.as_of
             saved.scan = entry.get("scan")

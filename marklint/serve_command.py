@@ -21,6 +21,7 @@ from marklint.errors import ConfigError
               help="Worker processes judging documents (default: the number of CPUs).")
 def serve(host: str, port: int, config: Path | None, workers: int | None) -> None:
     """Run the pre-release gate as an HTTP service (needs pip install 'marklint[serve]'; docs/api.md)."""
+    from marklint.checks.registry import catalogue
     from marklint.config import load_settings
 
     try:
@@ -32,7 +33,7 @@ def serve(host: str, port: int, config: Path | None, workers: int | None) -> Non
     from marklint.serve.server import run
 
     try:
-        settings, _ = load_settings(config)
+        settings, _ = load_settings(catalogue(), config)
         run(settings, host, port, workers or os.cpu_count() or 1)
     except ConfigError as exc:
         click.echo(f"marklint: {exc}", err=True)

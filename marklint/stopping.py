@@ -49,11 +49,15 @@ class StoppableGroup(click.Group):
         except Stopped as stopped:
             name = signal.Signals(stopped.signum).name
             clear = "\r\033[K" if sys.stderr.isatty() else ""  # the progress line, if one was shown
-            sys.stderr.write(f"{clear}marklint: stopped by {name}\n")
+            sys.stderr.write(f"{clear}marklint: {self.stopped_words(name)}\n")
             sys.exit(128 + stopped.signum)
         finally:  # a caller that runs the command in its own process (a test, a host) gets its handlers back
             for stop_signal, handler in previous.items():
                 signal.signal(stop_signal, handler if handler is not None else signal.SIG_DFL)
+
+    def stopped_words(self, signal_name: str) -> str:
+        """What the line says after ``marklint: `` (the command line's group says it in the user's language)."""
+        return f"stopped by {signal_name}"
 
 
 _fork_hook_registered = False

@@ -10,7 +10,7 @@ from typing import BinaryIO
 import pytest
 
 from marklint.checks.context import Context
-from marklint.checks.registry import all_rules, run_checks
+from marklint.checks.registry import all_rules, catalogue, run_checks
 from marklint.config import Settings
 from marklint.model import Document, StyleSpan, TextUnit
 
@@ -32,7 +32,7 @@ def rules_for(doc: Document, as_of: date = date(2026, 11, 27), **options: object
     settings = Settings(as_of=as_of, **options)  # type: ignore[arg-type]
     all_rules()
     ctx = Context(doc, settings)
-    return sorted(f.rule for f in run_checks(ctx, settings.enabled_rules()))
+    return sorted(f.rule for f in run_checks(ctx, settings.enabled_rules(catalogue())))
 
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -141,28 +141,45 @@ def test_configuration_discovery_and_precedence(docs: Path, tmp_path: Path, monk
     other.write_text('per-file-ignores = { "*separator*" = ["ML1"] }\n', encoding="utf-8")
     assert rules_in(run("scan", str(docs), *AS_OF, "--format", "json", "--config", str(other))[1]) == ["ML203"]
     code, out = run("config", "--config", str(other))
-    assert code == 0 and out.startswith(f"# configuration: {other}\n")
+    assert code == 0 and out.startswith(f"# 配置文件：{other}\n")
+    assert run("config", "--config", str(other), "--lang", "en")[1].startswith(f"# configuration: {other}\n")
     assert tomllib.loads(out)["per-file-ignores"] == {"*separator*": ["ML1"]}
     code, out = run("config", "--config", str(other), "--format", "json")
     assert code == 0 and json.loads(out)["source"] == str(other)
     assert json.loads(out)["settings"]["per_file_ignores"] == {"*separator*": ["ML1"]}
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ('colour = "red"\n', "unknown key(s) colour"),
-    ('fail-on = "fatal"\n', "fail-on must be one of"),
-    ('select = "ML1"\n', "select must be a list of strings"),
-    ('ignore = ["XX1"]\n', "unknown rule or prefix 'XX1'"),
-    ('expiry-window = "ninety"\n', "expiry-window must be a whole number"),
-    ("[limits]\nmax_file_bytes = -1\n", "limit max_file_bytes must be a positive number"),
-    ("select = [\n", "marklint.toml"),
+@pytest.mark.parametrize(("content", "zh", "en"), [
+    ('colour = "red"\n', "未知的配置项 colour", "unknown key(s) colour"),
+    ('fail-on = "fatal"\n', "fail-on 只能是 error、warning、info 之一，不能是 'fatal'",
+     "fail-on must be one of error, warning, info, not 'fatal'"),
+    ('select = "ML1"\n', "select 必须是字符串列表", "select must be a list of strings"),
+    ('ignore = ["XX1"]\n', "未知的规则或前缀 'XX1'", "unknown rule or prefix 'XX1'"),
+    ('expiry-window = "ninety"\n', "expiry-window 必须是整数天数", "expiry-window must be a whole number"),
+    ("[limits]\nmax_file_bytes = -1\n", "限制 max_file_bytes 必须是正数",
+     "limit max_file_bytes must be a positive number"),
+    ("select = [\n", "marklint.toml：TOML 语法错误（在文件末尾）", "marklint.toml: Invalid value (at end of document)"),
+    ("select = [1 2]\n", "marklint.toml：TOML 语法错误（第 1 行第 13 列）", "marklint.toml: "),
 ])
-def test_bad_configuration_is_exit_2(docs: Path, tmp_path: Path, content: str, message: str) -> None:
+def test_bad_configuration_is_exit_2(docs: Path, tmp_path: Path, content: str, zh: str, en: str) -> None:
     config = tmp_path / "marklint.toml"
     config.write_text(content, encoding="utf-8")
+    for lang, message in (("zh", zh), ("en", en)):
+        result = CliRunner().invoke(main, ["scan", str(docs), "--config", str(config), "--lang", lang])
+        assert result.exit_code == 2
+        assert message in result.output, result.output
+    assert CliRunner().invoke(main, ["scan", str(docs), "--config", str(config)]).output.count(zh) == 1
+
+
+def test_the_configuration_says_its_own_errors_in_its_language(docs: Path, tmp_path: Path) -> None:
+    config = tmp_path / "marklint.toml"
+    config.write_text('lang = "en"\nfail-on = "fatal"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["scan", str(docs), "--config", str(config)])
-    assert result.exit_code == 2
-    assert message in result.output
+    assert (result.exit_code, result.output) == (2, f"marklint: {config}: fail-on must be one of error, warning, "
+                                                    "info, not 'fatal'\n")
+    result = CliRunner().invoke(main, ["scan", str(docs), "--config", str(config), "--lang", "zh"])
+    assert (result.exit_code, result.output) == (2, f"marklint: {config}：fail-on 只能是 error、warning、info 之一，"
+                                                    "不能是 'fatal'\n")
 
 
 def test_baseline_round_trip(docs: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from marklint.analysis import analyse
 from marklint.checks.context import Context
-from marklint.checks.registry import all_rules, run_checks
+from marklint.checks.registry import all_rules, catalogue, run_checks
 from marklint.config import Settings
 from marklint.driver import scan_paths
 from marklint.marking import CHANGED, DECISION_NOTES, DECLASSIFIED, EXTENDED, decision_note, recognise
@@ -26,7 +26,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 def findings(doc: Document, **options: object) -> list[tuple[str, str]]:
     settings = Settings(as_of=AS_OF, **options)  # type: ignore[arg-type]
     all_rules()
-    return sorted((f.rule, f.message) for f in run_checks(Context(doc, settings), settings.enabled_rules()))
+    return sorted((f.rule, f.message) for f in run_checks(Context(doc, settings), settings.enabled_rules(catalogue())))
 
 
 def with_header(header: str, *lines: str, properties: dict[str, str] | None = None) -> Document:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -24,6 +25,7 @@ from marklint.report.progress import Progress
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 AS_OF = ["--as-of", "2026-11-27"]
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 MARKLINT = [sys.executable, "-m", "marklint"]
 
 #: Characters of Chinese writing: CJK ideographs (with the compatibility and radical blocks), full-width
@@ -260,6 +262,31 @@ def test_a_finding_never_starts_on_the_progress_line() -> None:
     assert "files/s" in shown  # the progress line was drawn, and erased before each finding
 
 
+def test_on_a_terminal_the_progress_counts_to_the_total_once_the_walk_is_known() -> None:
+    shown = on_a_terminal("scan", str(FIXTURES), *AS_OF, "-j", "2", "--lang", "en", env={"NO_COLOR": "1"})
+    # Every piece after an erasing (\r ESC[K) is a drawing of the progress line (no newline: the next
+    # erasing follows), or what is printed after the line was cleared (findings, the summary).
+    pieces = shown.split("\r\x1b[K")[1:]
+    drawn = [piece for piece in pieces if "\n" not in piece and piece]
+    counts = [re.fullmatch(r"(\d+) files?, \d+ files/s", line) for line in drawn]
+    totals = [re.fullmatch(r"(\d+)/(\d+) files, \d+ files/s, about (?:\d+ min \d\d s|\d+ s) left", line)
+              for line in drawn]
+    assert all(count or total for count, total in zip(counts, totals, strict=True)), drawn
+    # Once the walk is known, done/total and the time left, to the end; the total is every file walked.
+    first = next(index for index, total in enumerate(totals) if total)
+    assert all(totals[first:]) and not any(totals[:first])
+    assert {int(total[2]) for total in totals if total} == {len(json_report_of(str(FIXTURES))["files"])}
+    done = [int(total[1]) for total in totals if total]
+    assert done == sorted(done)
+    # The line is erased before the summary, which is printed last, on a line of its own.
+    assert re.search(r"(?:^|\r\n)\d+ files scanned, [^\r\n]*\r\n\Z", pieces[-1]), pieces[-1]
+
+
+@functools.cache
+def json_report_of(path: str) -> dict:
+    return json.loads(run("scan", path, *AS_OF, "--format", "json")[1])
+
+
 def test_colour_on_a_terminal_unless_no_color() -> None:
     path = str(FIXTURES / "docx" / "ml101_separator.docx")
     red = "\x1b[31mML101 [error]\x1b[0m"
@@ -312,5 +339,72 @@ def test_every_summary_counts_the_skipped_and_the_partly_examined(tmp_path: Path
     assert (as_json["summary"], as_json["skipped"]) == (summary, skipped)
     last = json.loads(run("scan", str(tmp_path), missing, *AS_OF, "--format", "jsonl")[1].splitlines()[-1])
     assert (last["summary"], last["skipped"]) == (summary, skipped)
-    sarif = json.loads(run("scan", str(tmp_path), missing, *AS_OF, "--format", "sarif")[1])["runs"][0]["properties"]
-    assert sarif["summary"] == {key: value for key, value in summary.items() if key != "skipped"}
+    log = json.loads(run("scan", str(tmp_path), missing, *AS_OF, "--format", "sarif")[1])
+    jsonschema.validate(log, SARIF_SCHEMA)
+    sarif = log["runs"][0]
+    assert (sarif["properties"]["summary"], sarif["properties"]["skipped"]) == (summary, skipped)
+    assert sarif["invocations"][0]["toolExecutionNotifications"] == [
+        {"level": "note", "message": {"text": f"skipped: {item['reason']}"},
+         "locations": [{"physicalLocation": {"artifactLocation": {"uri": Path(item["path"]).as_uri()}}}]}
+        for item in skipped]
+
+
+def test_a_resume_state_names_the_skipped_paths_as_the_scan_does(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "docx" / "clean_gongwen.docx", folder / "clean.docx")
+    (folder / "notes.xyz").write_text("x", encoding="utf-8")
+    state = tmp_path / "state.jsonl"
+    scanned = json.loads(run("scan", str(folder), *AS_OF, "--format", "json", "--resume", str(state))[1])
+    assert scanned["skipped"] == [{"path": str(folder / "notes.xyz"),
+                                   "reason": "not a format that can carry a marking"}]
+    assert json.loads(state.read_text(encoding="utf-8").splitlines()[-1]) == {"skipped": scanned["skipped"]}
+    resumed = json.loads(run("scan", str(folder), *AS_OF, "--format", "json", "--resume", str(state))[1])
+    assert resumed == scanned
+    merged = json.loads(run("merge", str(state), "--format", "json")[1])
+    assert (merged["skipped"], merged["summary"]) == (scanned["skipped"], scanned["summary"])
+    merged_sarif = json.loads(run("merge", str(state), "--format", "sarif")[1])["runs"][0]
+    sarif = json.loads(run("scan", str(folder), *AS_OF, "--format", "sarif")[1])["runs"][0]
+    assert merged_sarif["properties"] == sarif["properties"]
+    assert merged_sarif["invocations"] == sarif["invocations"]
+
+
+#: Tokens either language shows as they are: rule IDs (and families, ML1xx) and names, severities (as the
+#: configuration writes them), the program's and its commands' names.
+def _technical(text: str) -> str:
+    from marklint.checks.registry import all_rules
+
+    names = sorted((rule.name for rule in all_rules()), key=len, reverse=True)
+    text = re.sub("|".join(map(re.escape, names)), " ", text)
+    return re.sub(r"\bML\d(?:\d\d|xx)\b|\b(?:error|warning|info)\b|\bmarklint(?: [a-z]+)?\b", " ", text)
+
+
+@pytest.mark.parametrize("args", [
+    ["scan", str(FIXTURES), *AS_OF, "-j", "2", "--statistics", "--show-files"],
+    ["stats", str(FIXTURES), *AS_OF, "-j", "2"],
+    ["rules"],
+    ["rule", "ML101"],
+    ["rule", "ML206"],
+    ["config"],
+    ["scan", str(FIXTURES / "nowhere.docx")],
+    ["scan", "--bogus", str(FIXTURES)],
+    ["rule", "ML999"],
+])
+def test_each_command_speaks_one_language(args: list[str]) -> None:
+    """A default run shows no English word, an English run no Chinese, outside paths, markings, the data
+    the documents hold (issuers), rule IDs and names and technical tokens."""
+    report = json_report_of(str(FIXTURES))
+    entries = [*report["files"], *report["skipped"]]
+    data = [entry["path"] for entry in entries] + [entry["issuer"] for entry in entries if entry.get("issuer")]
+    data.append(str(FIXTURES / "nowhere.docx"))
+    data += ["绝密", "机密", "秘密"]  # the levels as markings write them (stats' by-level rows), in either language
+    markings = {printable(marking["text"]) for entry in report["files"] for marking in entry["markings"]}
+    for lang, leak in (("zh", WORD), ("en", CJK)):
+        if lang == "en" and args[0] in ("rules", "rule"):
+            continue  # the English rule documentation names the law's Chinese terms of art (版头, 公文) as they are
+        result = CliRunner().invoke(main, [*args, "--lang", lang], prog_name="marklint")
+        shown = result.stdout + result.stderr
+        if args[0] == "config":  # the TOML is keys and values a configuration file writes: its comment is said
+            shown = shown.splitlines()[0]
+        left = _technical(words_left(shown, data, markings))
+        assert leak.findall(left) == [], (lang, sorted(set(leak.findall(left))))

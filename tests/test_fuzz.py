@@ -128,11 +128,11 @@ def check(folder: Path, name: str, data: bytes) -> None:
     path.write_bytes(data)
     document = driver.read_document(path, name, SETTINGS)
     assert isinstance(document, Document) and document.path == name
-    event(f"{document.status.value}: {(document.reason or '').split(' (')[0][:50]}")  # --hypothesis-show-statistics
+    event(f"{document.status.value}: {document.reason.kind if document.reason else ''}")  # --hypothesis-show-statistics
     assert document.status in Status
     if document.status != Status.COMPLETE:
-        assert document.reason is not None and document.reason.split(":")[0] in REASONS, document.reason
-        assert "internal error" not in document.reason, document.reason
+        assert document.reason is not None and document.reason.kind in REASONS, document.reason
+        assert "internal error" not in document.reason.detail, document.reason
     limit = SETTINGS.limits.max_unit_chars
     for unit in document.units:
         assert unit.part in PARTS and unit.line >= 1 and (unit.page is None or unit.page >= 1)

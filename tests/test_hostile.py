@@ -35,7 +35,7 @@ from marklint import baseline, driver, walk
 from marklint.checks.context import Context
 from marklint.checks.registry import RULES, get_rule
 from marklint.config import Settings
-from marklint.model import Finding, Status
+from marklint.model import Finding, Status, reason_words
 from marklint.parsers import pdf
 from marklint.parsers.ocr import installed as ocr_installed
 from tests.helpers import write_pdf_objects
@@ -454,7 +454,7 @@ def test_exclude_drops_unsupported_carriers(corpus: Path) -> None:
 def test_a_file_named_directly_is_examined_whatever_it_is(corpus: Path) -> None:
     names = ["y.docx", "z.pdf", "self.docx", "missing.docx", "x.pdf", "notes.py"]
     report = marklint.scan([str(corpus / name) for name in names], Settings(as_of=AS_OF), jobs=1)
-    got = {r.path.removeprefix(str(corpus) + "/"): (r.status.value, r.reason) for r in report.files}
+    got = {r.path.removeprefix(str(corpus) + "/"): (r.status.value, reason_words(r.reason)) for r in report.files}
     assert got == {
         "y.docx": ("not-examined", "unreadable: a FIFO (named pipe), not a file"),
         "z.pdf": ("not-examined", "unreadable: a socket, not a file"),
@@ -539,9 +539,17 @@ def test_cli_sarif_lists_every_file(corpus: Path, cli_runs: dict) -> None:
     for file, (status, reason, _rules) in EXPECTED.items():
         assert artifacts[file]["status"] == status, file
         assert (artifacts[file]["reason"] or "").startswith(reason or ""), file
-    notified = [name(n["locations"][0]["physicalLocation"]["artifactLocation"])
-                for n in run["invocations"][0]["toolExecutionNotifications"]]
+    notifications = run["invocations"][0]["toolExecutionNotifications"]
+    notified = [name(n["locations"][0]["physicalLocation"]["artifactLocation"]) for n in notifications
+                if n["level"] == "error"]
     assert sorted(notified) == sorted(file for file, expected in EXPECTED.items() if expected[0] == "not-examined")
+    # The paths the walk passed over are notes, as the run's properties list them (the JSON's skipped).
+    noted = [(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], n["message"]["text"])
+             for n in notifications if n["level"] == "note"]
+    skipped = run["properties"]["skipped"]
+    assert len(noted) == len(skipped) > 0
+    for (uri, said), item in zip(noted, skipped, strict=True):  # paths relative to the folder the scan ran in
+        assert (item["path"].endswith(f"/{uri}"), said) == (True, f"skipped: {item['reason']}")
     results = [(name(r["locations"][0]["physicalLocation"]["artifactLocation"]), r["ruleId"]) for r in run["results"]]
     assert sorted(results) == sorted((file, rule) for file, expected in EXPECTED.items() for rule in expected[2])
 
@@ -578,7 +586,7 @@ def test_a_file_that_vanishes_after_the_walk_is_reported(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(driver, "iter_paths", vanishing)
     report = marklint.scan([str(folder)], Settings(as_of=AS_OF), jobs=1)
-    got = {r.path.removeprefix(str(folder) + "/"): (r.status, r.reason, [f.rule for f in r.findings])
+    got = {r.path.removeprefix(str(folder) + "/"): (r.status, reason_words(r.reason), [f.rule for f in r.findings])
            for r in report.files}
     assert got["b.docx"] == (Status.NOT_EXAMINED, "unreadable: no such file", ["ML901"])
     assert got["a.txt"][0] == got["c.txt"][0] == Status.COMPLETE
@@ -595,7 +603,7 @@ def test_a_folder_that_vanishes_during_the_walk_is_reported(tmp_path: Path) -> N
     rest = list(walk)
     assert [display for _, display in rest] == [f"{folder}/sub"]
     document = driver.read_document(rest[0][0], rest[0][1], Settings())
-    assert (document.status, document.reason) == (Status.NOT_EXAMINED, "unreadable: no such file")
+    assert (document.status, reason_words(document.reason)) == (Status.NOT_EXAMINED, "unreadable: no such file")
 
 
 def test_a_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -611,7 +619,7 @@ def test_a_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(os, "scandir", refusing)
     report = marklint.scan([str(folder)], Settings(as_of=AS_OF), jobs=1)
-    got = {r.path.removeprefix(str(folder) + "/"): (r.status.value, r.reason) for r in report.files}
+    got = {r.path.removeprefix(str(folder) + "/"): (r.status.value, reason_words(r.reason)) for r in report.files}
     assert got == {"a.txt": ("complete", None),
                    "locked": ("not-examined", "unreadable: a folder that cannot be listed (permission denied)")}
 
@@ -625,7 +633,7 @@ def test_a_file_without_read_permission_is_reported(tmp_path: Path) -> None:
         document = driver.read_document(secret, "secret.docx", Settings())
     finally:
         secret.chmod(0o600)
-    assert (document.status, document.reason) == (Status.NOT_EXAMINED, "unreadable: permission denied")
+    assert (document.status, reason_words(document.reason)) == (Status.NOT_EXAMINED, "unreadable: permission denied")
 
 
 def test_an_unexpected_exception_in_a_parser_is_that_files_ml901(tmp_path: Path,
@@ -637,7 +645,7 @@ def test_an_unexpected_exception_in_a_parser_is_that_files_ml901(tmp_path: Path,
         shutil.copy(FIXTURES / "pdf" / "clean_gongwen.pdf", tmp_path / name)
     monkeypatch.setattr(pdf, "_parse", explode)
     report = marklint.scan([str(tmp_path)], Settings(as_of=AS_OF), jobs=1)
-    assert [(r.status, r.reason, [f.rule for f in r.findings]) for r in report.files] == [
+    assert [(r.status, reason_words(r.reason), [f.rule for f in r.findings]) for r in report.files] == [
         (Status.NOT_EXAMINED, "corrupt: malformed content", ["ML901"])] * 2
 
 
@@ -654,7 +662,7 @@ def test_an_unexpected_exception_in_a_check_is_that_files_ml901(tmp_path: Path,
     for name in ("bad.txt", "good.txt"):
         (tmp_path / name).write_text("秘密☆2年\n", encoding="utf-8")
     report = marklint.scan([str(tmp_path)], Settings(as_of=AS_OF), jobs=1)
-    assert [(r.path.removeprefix(f"{tmp_path}/"), r.status, r.reason, [f.rule for f in r.findings])
+    assert [(r.path.removeprefix(f"{tmp_path}/"), r.status, reason_words(r.reason), [f.rule for f in r.findings])
             for r in report.files] == [
         ("bad.txt", Status.NOT_EXAMINED, "corrupt: internal error in the checks", ["ML901"]),
         ("good.txt", Status.COMPLETE, None, ["ML101", "ML304"]),
@@ -720,11 +728,12 @@ def test_pdf_stream_limit_is_configurable_and_spares_page_one(tmp_path: Path) ->
     limits = dataclasses.replace(Settings().limits, max_pdf_stream_bytes=MiB)
     report = marklint.scan([str(path)], Settings(as_of=AS_OF, limits=limits), jobs=1)
     over = f"content, fonts and forms inflate to over {MiB} bytes"
-    assert [(r.status, r.reason, [f.rule for f in r.findings]) for r in report.files] == [
+    assert [(r.status, reason_words(r.reason), [f.rule for f in r.findings]) for r in report.files] == [
         (Status.PARTIAL, f"over a safety limit: page 3 {over}", ["ML903"])]
     write_pdf(path, [flate_bomb(4 * MiB)], b"/FlateDecode")
     document = driver.read_document(path, "three.pdf", Settings(limits=limits))
-    assert (document.status, document.reason) == (Status.NOT_EXAMINED, f"over a safety limit: page 1 {over}")
+    assert (document.status, reason_words(document.reason)) == (Status.NOT_EXAMINED,
+                                                               f"over a safety limit: page 1 {over}")
 
 
 @pytest.mark.parametrize("after_keyword", [b"\n", b"\r\n", b"\r", b"  \n", b" junk\n"])

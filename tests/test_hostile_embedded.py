@@ -26,6 +26,7 @@ import marklint
 from bench.serve import AS_OF as SERVE_AS_OF
 from bench.serve import serving
 from marklint.config import Settings
+from marklint.model import reason_words
 from marklint.serve.openapi import SCHEMAS
 from tests.helpers import PdfStream, write_pdf_objects
 from tests.test_hostile import CONTENT_TYPES, PACKAGE_RELS, W_NS, flate_bomb, word_binary, write_ole, write_pdf
@@ -103,7 +104,7 @@ def scan(tmp_path: Path, files: dict[str, bytes], **limits: int) -> list[tuple]:
         (tmp_path / name).write_bytes(data)
     settings = Settings(as_of=AS_OF, limits=dataclasses.replace(Settings().limits, **limits))
     report = marklint.scan([str(tmp_path / name) for name in files], settings)
-    return [(entry.path.removeprefix(f"{tmp_path}/"), entry.format, entry.status.value, entry.reason,
+    return [(entry.path.removeprefix(f"{tmp_path}/"), entry.format, entry.status.value, reason_words(entry.reason),
              next((m["text"] for m in entry.markings if m["primary"]), None), [f.rule for f in entry.findings])
             for top in report.files for entry in top.with_embedded()]
 

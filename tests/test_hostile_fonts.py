@@ -16,6 +16,7 @@ from pypdf.generic import NameObject, StreamObject
 
 import marklint
 from marklint.config import Settings
+from marklint.model import reason_words
 from marklint.parsers.ocr import installed as ocr_installed
 from marklint.parsers.pdf_fonts import unmapped_fonts
 from tests.helpers import PdfStream, write_pdf_objects
@@ -62,7 +63,7 @@ def without_unicode(fonts: set[str], broken: bool = False) -> bytes:
 def scan(path: Path) -> tuple[str, str | None, list[str], list[str]]:
     report = marklint.scan([str(path)], Settings(as_of=date(2026, 11, 27)))
     [result] = report.files
-    return (result.status.value, result.reason, [m["text"] for m in result.markings],
+    return (result.status.value, reason_words(result.reason), [m["text"] for m in result.markings],
             [f.rule for f in result.findings])
 
 

@@ -172,6 +172,14 @@ def test_a_read_only_folder_is_one_line_and_exit_2(memo: Path) -> None:
 LEDGER_HEADER = "文件,密级,保密期限\n"
 
 
+def test_a_ledger_row_the_csv_module_refuses_is_said_in_chinese_by_default(memo: Path) -> None:
+    (memo / "ledger.csv").write_text(LEDGER_HEADER + "memo.txt,机密,5年\nb.txt,秘\rx,1年\n", encoding="utf-8",
+                                     newline="")
+    done = marklint("scan", "memo.txt", *AS_OF, "--ledger", "ledger.csv", cwd=memo)
+    assert (done.returncode, done.stderr) == (
+        2, "marklint: 台账 ledger.csv 第 3 行：无法按 CSV 读取：未加引号的字段中有单独的回车符（CR）\n")
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (LEDGER_HEADER + "memo.txt,机密,5年\nb.txt,秘\rx,1年\n",
      "row 3: not readable as CSV: a bare CR (carriage return) in an unquoted field"),
@@ -180,7 +188,7 @@ LEDGER_HEADER = "文件,密级,保密期限\n"
 ], ids=["bare-cr", "over-long-field"])  # short ids: pytest puts the id in PYTEST_CURRENT_TEST, which the child inherits
 def test_a_ledger_the_csv_module_refuses_names_the_row(memo: Path, content: str, message: str) -> None:
     (memo / "ledger.csv").write_text(content, encoding="utf-8", newline="")
-    done = marklint("scan", "memo.txt", *AS_OF, "--ledger", "ledger.csv", cwd=memo)
+    done = marklint("scan", "memo.txt", *AS_OF, "--ledger", "ledger.csv", "--lang", "en", cwd=memo)
     assert (done.returncode, done.stdout, done.stderr) == (2, "", f"marklint: ledger ledger.csv, {message}\n")
 
 
@@ -188,7 +196,7 @@ def test_a_ledger_that_is_a_fifo_or_device_is_refused_without_hanging(memo: Path
     os.mkfifo(memo / "ledger.csv")
     for ledger in ("ledger.csv", "/dev/zero"):
         done = marklint("scan", "memo.txt", *AS_OF, "--ledger", ledger, cwd=memo, timeout=30)
-        assert (done.returncode, done.stderr) == (2, f"marklint: ledger {ledger}: not a regular file\n")
+        assert (done.returncode, done.stderr) == (2, f"marklint: 台账 {ledger}：不是普通文件\n")
 
 
 # --- class 8: UTF-32 --------------------------------------------------------------------------------------

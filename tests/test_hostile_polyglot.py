@@ -13,6 +13,7 @@ import pytest
 
 import marklint
 from marklint.config import Settings
+from marklint.model import reason_words
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PDF = (FIXTURES / "pdf" / "clean_gongwen.pdf").read_bytes()
@@ -39,7 +40,8 @@ def results(tmp_path: Path, files: dict[str, bytes]) -> list[tuple[str, str, str
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     report = marklint.scan([str(tmp_path / name) for name in files], Settings(as_of=date(2026, 11, 27)))
-    return [(Path(r.path).name, r.status.value, r.reason, [f.rule for f in r.findings]) for r in report.files]
+    return [(Path(r.path).name, r.status.value, reason_words(r.reason), [f.rule for f in r.findings])
+            for r in report.files]
 
 
 def test_a_pdf_and_zip_polyglot_is_ambiguous_both_ways(tmp_path: Path) -> None:

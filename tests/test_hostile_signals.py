@@ -64,7 +64,7 @@ def test_a_signal_stops_the_scan_cleanly(slow_folder: Path, tmp_path: Path, sign
         stdout, stderr = scan.communicate(timeout=60)
     finally:
         scan.kill()
-    assert (scan.returncode, stdout, stderr) == (status, "", f"marklint: stopped by {signal.Signals(signum).name}\n")
+    assert (scan.returncode, stdout, stderr) == (status, "", f"marklint: 已因 {signal.Signals(signum).name} 停止\n")
     assert os.listdir(out) == []  # no report and no temporary file
     time.sleep(0.2)
     assert [pid for pid in workers if alive(pid)] == []

@@ -14,9 +14,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from marklint.checks.registry import catalogue
 from marklint.cli import main
 from marklint.config import ReportSettings, Settings, load_settings
 from marklint.errors import ConfigError
+from marklint.model import Reason, ReasonKind
 from marklint.report import xlsx
 from marklint.report.html import css_string, render
 from marklint.report.inspection import ReportOptions, flatten, from_json
@@ -129,8 +131,8 @@ def test_expiry_buckets_relative_to_the_as_of_date(model) -> None:
 
 def test_not_examined_lists_unread_files_then_partly_read_ones(model) -> None:
     assert [(f.path, f.status, f.reason) for f in model.not_examined] == [
-        ("archive/b.pdf", "not-examined", "encrypted: password"),
-        ("archive/d.pdf", "partial", "over a safety limit: page 3"),
+        ("archive/b.pdf", "not-examined", Reason(ReasonKind.ENCRYPTED, "password")),
+        ("archive/d.pdf", "partial", Reason(ReasonKind.OVER_LIMIT, "page 3")),
     ]
 
 
@@ -190,7 +192,7 @@ def test_report_settings_from_the_configuration(tmp_path: Path) -> None:
     config = tmp_path / "marklint.toml"
     config.write_text('[report]\nunit = "江川市某局"\ninspectors = ["张某某", "李某某"]\nmarking = "秘密★1年"\n'
                       "rectify-days = 15\n", encoding="utf-8")
-    settings, _ = load_settings(config)
+    settings, _ = load_settings(catalogue(), config)
     assert settings.report == ReportSettings("江川市某局", ["张某某", "李某某"], "秘密★1年", 15)
     assert Settings().report == ReportSettings("", [], "", 30)
 
@@ -201,7 +203,7 @@ def test_bad_report_settings_are_errors(tmp_path: Path, table: str) -> None:
     config = tmp_path / "marklint.toml"
     config.write_text(f"[report]\n{table}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="report"):
-        load_settings(config)
+        load_settings(catalogue(), config)
 
 
 def test_command_line_does_not_import_jinja2() -> None:

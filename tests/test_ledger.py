@@ -95,15 +95,21 @@ def test_ledger_flag_beats_config(tmp_path: Path) -> None:
     assert report["files"][-1]["path"] == str(folder / "other.xlsx")
 
 
-@pytest.mark.parametrize(("ledger", "message"), [
-    ("missing_column.csv", "missing column(s) 密级 [level]"),
-    ("bad_date.csv", "row 4: bad date 定密日期 '2026-13-45'"),
+@pytest.mark.parametrize(("ledger", "zh", "en"), [
+    ("missing_column.csv", "missing_column.csv：缺少列 密级 [level]\n",
+     "missing column(s) 密级 [level]\n"),
+    ("bad_date.csv", "bad_date.csv 第 4 行：定密日期 的日期 '2026-13-45' 无效\n",
+     "row 4: bad date 定密日期 '2026-13-45'\n"),
 ])
-def test_malformed_ledger_is_exit_2_naming_the_problem(tmp_path: Path, ledger: str, message: str) -> None:
+def test_malformed_ledger_is_exit_2_naming_the_problem(tmp_path: Path, ledger: str, zh: str, en: str) -> None:
     folder = make_archive(tmp_path, ledger)
-    result = CliRunner().invoke(main, ["scan", str(folder / "archive"), "--config", str(folder / "marklint.toml")])
-    assert result.exit_code == 2
-    assert message in result.output
+    command = ["scan", str(folder / "archive"), "--config", str(folder / "marklint.toml")]
+    result = CliRunner().invoke(main, command)
+    said = result.output
+    assert (result.exit_code, said.startswith("marklint: 台账 "), said.endswith(zh)) == (2, True, True), said
+    result = CliRunner().invoke(main, [*command, "--lang", "en"])
+    said = result.output
+    assert (result.exit_code, said.startswith("marklint: ledger "), said.endswith(en)) == (2, True, True), said
 
 
 def test_header_aliases_order_and_encodings_read_the_same_rows() -> None:

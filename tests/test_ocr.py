@@ -14,7 +14,7 @@ import pytest
 
 from marklint.config import Settings
 from marklint.driver import scan_paths
-from marklint.model import Document, Status, TextUnit
+from marklint.model import Document, Status, TextUnit, reason_words
 from marklint.parsers import ocr
 from tests.helpers import rules_for
 
@@ -208,7 +208,8 @@ def test_bmp_and_an_undecodable_image(tmp_path: Path) -> None:
     with Image.open(SCANS / "ml202_term_exceeds.png") as image:
         image.save(tmp_path / "scan.bmp")
     (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(1000))
-    got = {Path(r.path).name: (r.format, [m["text"] for m in r.markings], sorted(f.rule for f in r.findings), r.reason)
+    got = {Path(r.path).name: (r.format, [m["text"] for m in r.markings], sorted(f.rule for f in r.findings),
+                               reason_words(r.reason))
            for r in scan_paths([str(tmp_path)], Settings(as_of=AS_OF)).files}
     assert got == {"scan.bmp": ("bmp", ["秘密★15年"], ["ML202", "ML304"], None),
                    "broken.jpg": ("jpg", [], ["ML901"], "corrupt: image cannot be decoded")}

@@ -15,7 +15,7 @@ import pytest
 from marklint import parsers
 from marklint.errors import NotExamined
 from marklint.limits import DEFAULT_LIMITS, Limits
-from marklint.model import Document, PageGeometry, Status, StyleSpan
+from marklint.model import Document, PageGeometry, Reason, ReasonKind, Status, StyleSpan, reason_words
 from marklint.parsers import pdf, pdf_metadata
 from tests.helpers import loaded_pages
 
@@ -46,7 +46,7 @@ def test_gongwen_document_facts():
     doc = read("gongwen.pdf")
     assert (doc.format, doc.path, doc.page_count) == ("pdf", "gongwen.pdf", 3)
     assert doc.geometry == PageGeometry(595.3, 841.89)
-    assert (doc.status, doc.reason, doc.no_text) == (Status.COMPLETE, None, False)
+    assert (doc.status, reason_words(doc.reason), doc.no_text) == (Status.COMPLETE, None, False)
 
 
 def test_masthead_is_red():
@@ -217,7 +217,8 @@ def test_unit_limits_apply():
 def test_last_page_failing_keeps_page_one():
     # The page tree names a missing object for page 3: PDFium counts it but cannot load it.
     doc = read("last_page_missing.pdf")
-    assert (doc.status, doc.reason, doc.page_count) == (Status.PARTIAL, "corrupt: page 3 cannot be loaded", 3)
+    assert (doc.status, doc.reason, doc.page_count) == (Status.PARTIAL,
+                                                        Reason(ReasonKind.CORRUPT, "page 3 cannot be loaded"), 3)
     assert {u.page for u in doc.units} == {1}
     assert texts(doc, 1)[:2] == ["000123", "机密★5年"]
 

@@ -29,7 +29,7 @@ from marklint.config import Settings
 from marklint.distributed import DaskRunner, shards
 from marklint.driver import scan_paths as run_scan
 from marklint.merge import walk_order
-from marklint.model import Status
+from marklint.model import Status, reason_words
 from marklint.saved import from_entry
 from tests.helpers import fixture_manifest
 from tests.test_hostile import AS_OF, EXPECTED, build_corpus
@@ -118,7 +118,7 @@ def test_a_slow_file_times_out_under_dask(archive: Path, cluster: LocalCluster) 
         elapsed = time.monotonic() - started
     finally:
         runner.close()
-    got = [(r.path, r.status, r.reason, [f.rule for f in r.findings]) for r in report.files]
+    got = [(r.path, r.status, reason_words(r.reason), [f.rule for f in r.findings]) for r in report.files]
     assert got == [(str(slow), Status.NOT_EXAMINED, "timed out: over 0.25 s", ["ML901"]),
                    (str(quick / "clean_notice.txt"), Status.COMPLETE, None, [])]
     assert elapsed < 20, elapsed
@@ -151,7 +151,9 @@ def test_a_killed_run_resumes_to_the_uninterrupted_report(archive: Path, local_r
                    "--dask", cluster.scheduler_address)
     assert resumed.stdout == local_run["json"]
     assert f"{judged} files taken from {state}".encode() in resumed.stderr
-    latest = {entry["result"]["path"]: entry for entry in map(json.loads, state.read_bytes().split(b"\n")[1:-1])}
+    lines = [json.loads(line) for line in state.read_bytes().split(b"\n")[1:-1]]
+    assert lines[-1] == {"skipped": json.loads(local_run["json"])["skipped"]}  # the walk's, once the run is over
+    latest = {entry["result"]["path"]: entry for entry in lines if "result" in entry}
     assert len(latest) == FILES
     regular = sum(entry["size"] is not None for entry in latest.values())
     assert 0 < FILES - regular < 10  # the hostile corpus's device, link loop and the like
@@ -277,7 +279,7 @@ def test_a_lost_worker_is_retried_and_a_shard_that_keeps_failing_is_ml901(
             for pid in orphans:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-    got = [(r.path, r.status, r.reason, [f.rule for f in r.findings]) for r in report.files]
+    got = [(r.path, r.status, reason_words(r.reason), [f.rule for f in r.findings]) for r in report.files]
     status, reason, rules = expected
     assert got[0] == (str(slow), status, reason, rules)
     assert got[1][:2] == (str(quick), status)  # the shard's other file shares its fate, and is never lost

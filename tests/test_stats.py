@@ -351,10 +351,10 @@ def test_csv_and_xlsx_hold_the_json_numbers(ledger_run: tuple[dict, dict, Path],
                                  for row in sheet.iter_rows(min_row=2, values_only=True)}
                    for sheet in book.worksheets}
     assert_tables_match_json(xlsx_tables, stats)
-    assert book["by_issuer"]["B1"].value == "机关 (issuer)"
+    assert book["by_issuer"]["B1"].value == "机关"  # one language, Chinese by default
 
 
-# Text: aligned tables with bilingual titles.
+# Text: aligned tables with titles in one language (Chinese by default, English with --lang en).
 
 def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -364,22 +364,24 @@ def test_text_tables_are_aligned_and_total_as_the_json(fixtures_run: tuple[dict,
     code, text = invoke("stats", str(FIXTURES), *AS_OF, "-j", "1")
     assert code == 0
     blocks = text.rstrip("\n").split("\n\n")
-    assert blocks[0] == "定密统计 (classification statistics) 2026-11-27"
+    assert blocks[0] == "定密统计 2026-11-27"
     titles = [block.splitlines()[0] for block in blocks[1:]]
-    assert titles == ["文件 (files)", "按密级 (by level)", "按保密期限 (by term)", "按届满年份 (by expiry year)",
-                      "期限状态 (expiry status)", "按问题类别 (findings by kind)", "按规则 (findings by rule)",
-                      "按定密机关 (by issuer)"]
+    assert titles == ["文件", "按密级", "按保密期限", "按届满年份", "期限状态", "按问题类别", "按规则", "按定密机关"]
+    english = invoke("stats", str(FIXTURES), *AS_OF, "-j", "1", "--lang", "en")[1].rstrip("\n").split("\n\n")
+    assert [english[0], *(block.splitlines()[0] for block in english[1:])] == [
+        "classification statistics 2026-11-27", "files", "by level", "by term", "by expiry year", "expiry status",
+        "findings by kind", "findings by rule", "by issuer"]
     for block in blocks[1:]:
         lines = block.splitlines()[1:]
         assert len({width(line) for line in lines}) == 1, block  # numbers right-aligned in CJK widths
     stats = fixtures_run[0]
-    totals = {block.splitlines()[0]: block.splitlines()[-1].split()[2:] for block in blocks[1:]
-              if "合计 (total)" in block}
-    assert totals["按密级 (by level)"] == [str(stats["files"]["scanned"])]
-    assert totals["按保密期限 (by term)"] == [str(stats["files"]["classified"])]
+    totals = {block.splitlines()[0]: block.splitlines()[-1].split()[1:] for block in blocks[1:]
+              if "合计" in block}
+    assert totals["按密级"] == [str(stats["files"]["scanned"])]
+    assert totals["按保密期限"] == [str(stats["files"]["classified"])]
     kinds = stats["findings_by_kind"].values()
-    assert totals["按问题类别 (findings by kind)"] == [str(sum(k[f] for k in kinds)) for f in (*SEVERITIES, "total")]
-    assert "  ML301        expired-term" in text
+    assert totals["按问题类别"] == [str(sum(k[f] for k in kinds)) for f in (*SEVERITIES, "total")]
+    assert "\n  ML301  expired-term  " in text
 
 
 # The definitions, on hand-made results.
@@ -456,4 +458,4 @@ def test_exit_status(tmp_path: Path) -> None:
     assert invoke("stats", str(FIXTURES), *AS_OF, "--select", "ML999")[0] == 2
     folder = make_archive(tmp_path, "missing_column.csv")
     code, output = invoke("stats", str(folder / "archive"), "--config", str(folder / "marklint.toml"))
-    assert code == 2 and "missing column(s) 密级 [level]" in output
+    assert code == 2 and "：缺少列 密级 [level]" in output

@@ -14,7 +14,7 @@ from marklint import workers
 from marklint.config import Settings
 from marklint.errors import FileTimeout
 from marklint.limits import DEFAULT_LIMITS
-from marklint.model import Status
+from marklint.model import Status, reason_words
 from marklint.results import FileResult
 from marklint.workers import run, time_limit
 
@@ -116,7 +116,8 @@ def over(path: Path, display: str, settings: Settings, detail: str) -> FileResul
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_dead_worker_is_replaced_and_only_its_file_is_over_the_limit(jobs: int) -> None:
     names = ("1", "2", "dies", "3", "hungry", "4", *(str(n) for n in range(5, 30)))
-    got = [(r.path, r.status, r.reason) for r in run(tasks(*names), settings(30), jobs, dies, expired, over)]
+    got = [(r.path, r.status, reason_words(r.reason))
+           for r in run(tasks(*names), settings(30), jobs, dies, expired, over)]
     assert got == [(name, Status.NOT_EXAMINED, "over a safety limit: its worker died (SIGKILL) under the 1024 MiB "
                     "memory ceiling of a worker") if name == "dies" else
                    (name, Status.NOT_EXAMINED, "over a safety limit: over the 1024 MiB memory ceiling of a worker")

@@ -7,11 +7,8 @@ from collections.abc import Iterator
 
 from marklint.checks.context import Context
 from marklint.checks.registry import rule
-from marklint.model import Finding, Location, Status, TextUnit
+from marklint.model import Finding, Location, ReasonKind, Status, TextUnit
 from marklint.reasons import say_reason
-
-#: The partial reason ML902 reports by itself: ML903 would say the same again.
-NO_TEXT_LAYER = "no text layer"
 
 
 def _reason(ctx: Context) -> tuple[str, str]:
@@ -80,7 +77,8 @@ def no_text_layer(ctx: Context) -> Iterator[Finding]:
     Right: the file reported as having no text layer
     """
     if ctx.document.no_text and ctx.document.status != Status.NOT_EXAMINED:
-        _, _, hint = (ctx.document.reason or "").partition("; ")
+        reason = ctx.document.reason
+        hint = reason.detail if reason and reason.kind is ReasonKind.NO_TEXT_LAYER else ""
         zh_hint = OCR_HINT_ZH.get(hint.split(";")[0], "")
         yield ctx.finding("ML902", WHOLE_FILE, "没有可读取的文字层（扫描件或字形无编码），无法核验密级标志" + zh_hint,
                           "no text layer to read (a scan, or glyphs without Unicode): the marking cannot be verified"
@@ -106,7 +104,9 @@ def partially_examined(ctx: Context) -> Iterator[Finding]:
 
     Right: the file reported as partially examined, with the reason
     """
-    if ctx.document.status == Status.PARTIAL and not (ctx.document.reason or "").startswith(NO_TEXT_LAYER):
+    # A partial read for want of a text layer is ML902's to report: ML903 would say the same again.
+    reason = ctx.document.reason
+    if ctx.document.status == Status.PARTIAL and not (reason and reason.kind is ReasonKind.NO_TEXT_LAYER):
         zh, en = _reason(ctx)
         yield ctx.finding("ML903", WHOLE_FILE, f"仅部分检查：{zh}", f"partially examined: {en}")
 

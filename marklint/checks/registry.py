@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from marklint.config import RuleCatalogue
 from marklint.messages import Message
 from marklint.model import DefectKind, Finding, Severity
 
@@ -138,6 +139,13 @@ def get_rule(rule_id: str) -> Rule:
 def always_on() -> tuple[str, ...]:
     """The IDs of the rules that cannot be switched off."""
     return tuple(declared.id for declared in all_rules() if declared.always_on)
+
+
+@functools.cache
+def catalogue() -> RuleCatalogue:
+    """The rules as the settings see them (``config.RuleCatalogue``): what selection and validation need."""
+    declared = all_rules()
+    return RuleCatalogue(tuple(r.id for r in declared), frozenset(r.id for r in declared if r.opt_in), always_on())
 
 
 def run_checks(ctx: Context, selected: Iterable[str]) -> Iterator[Finding]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from marklint.errors import NotExamined, os_error_words
 from marklint.limits import Limits
-from marklint.model import Document, PageGeometry, Status, TextUnit
+from marklint.model import Document, PageGeometry, Reason, ReasonKind, Status, TextUnit
 from marklint.parsers import doc_format as fmt
 from marklint.parsers.doc_properties import document_summary_properties, summary_properties
 from marklint.parsers.doc_story import Formatting, Section, StoryReader, TextBox
@@ -138,17 +138,17 @@ class _WordReader:
         # The text is what must be read; a damaged structure around it leaves the file partial, saying what.
         formatting = Formatting(word, table, fib, pieces)
         if formatting.damage:
-            self._partial(f"corrupt: {formatting.damage}")
+            self._partial(formatting.damage)
         try:
             sections = self._sections(word, table, fib, main_length)
         except fmt.DocFormatError as exc:
             sections = [Section(main_length, 2, False, None)]
-            self._partial(f"corrupt: sections not read ({exc})")
+            self._partial(f"sections not read ({exc})")
         try:
             boxes = self._text_boxes(table, fib, total)
         except fmt.DocFormatError as exc:
             boxes = {}
-            self._partial(f"corrupt: text boxes not read ({exc})")
+            self._partial(f"text boxes not read ({exc})")
 
         keeper = _BodyKeeper(self.limits)
         body = StoryReader(text, formatting, keeper.add, ("body", "table", "textbox"), 1, sections, boxes)
@@ -160,24 +160,25 @@ class _WordReader:
         footers: list[TextUnit] = []
         header_start, header_length = fib.story_start("header"), fib.story_lengths[2]
         if header_start + header_length > total:
-            self._partial("corrupt: the header story runs past the text; headers and footers not read")
+            self._partial("the header story runs past the text; headers and footers not read")
         elif header_length:
             try:
                 self._headers_footers(text, formatting, table, fib, sections, header_start, header_length,
                                       headers, footers)
             except fmt.DocFormatError as exc:
                 headers, footers = [], []
-                self._partial(f"corrupt: headers and footers not read ({exc})")
+                self._partial(f"headers and footers not read ({exc})")
         self.document.units = headers + units + footers
         self.document.geometry = sections[0].geometry if sections else None
         try:
             self._properties()
         except (struct.error, ValueError, UnicodeError):  # the text was read: say what was not
-            self._partial("corrupt: the document properties cannot be read")
+            self._partial("the document properties cannot be read")
         return self.document
 
-    def _partial(self, reason: str) -> None:
-        self.document.status, self.document.reason = Status.PARTIAL, reason
+    def _partial(self, detail: str) -> None:
+        """The document read in part, its structure damaged as ``detail`` says."""
+        self.document.status, self.document.reason = Status.PARTIAL, Reason(ReasonKind.CORRUPT, detail)
 
     # -- sections and headers --------------------------------------------------------------------------
     def _sections(self, word: bytes, table: bytes, fib: fmt.Fib, main_length: int) -> list[Section]:
@@ -238,7 +239,7 @@ class _WordReader:
             return {}
         if start + length > total:
             where = "header text box" if story == "header_textbox" else "text box"
-            self._partial(f"corrupt: the {where} story runs past the text; its text boxes not read")
+            self._partial(f"the {where} story runs past the text; its text boxes not read")
             return {}
         spa, txbx = (fmt.FC_PLCSPA_MOM, fmt.FC_PLCF_TXBX_TXT) if story == "textbox" else \
             (fmt.FC_PLCSPA_HDR, fmt.FC_PLCF_HDR_TXBX_TXT)

@@ -24,7 +24,7 @@ from typing import Any
 
 from marklint.errors import NotExamined
 from marklint.limits import Limits
-from marklint.model import Document, Status
+from marklint.model import Document, Reason, ReasonKind, Status
 from marklint.parsers.ole_package import packaged_file
 
 #: An embedded document found in a container: its name there, and how to get its bytes (raises NotExamined).
@@ -53,7 +53,7 @@ def attach(container: Document, payloads: list[Payload], limits: Limits) -> None
     for inner in container.embedded:
         if inner.status != Status.COMPLETE:
             container.status = Status.PARTIAL
-            container.reason = f"embedded document not read whole: {inner.path.rpartition('!/')[2]}"
+            container.reason = Reason(ReasonKind.EMBEDDED_PARTIAL, inner.path.rpartition('!/')[2])
             return
 
 
@@ -98,10 +98,10 @@ def read_embedded(payloads: list[Payload], container: str, limits: Limits) -> li
                 document.format = "html"
         except NotExamined as exc:
             document = Document(path=path, format=fmt, status=Status.NOT_EXAMINED,
-                                reason=f"{exc.reason}: {exc.detail}" if exc.detail else exc.reason)
+                                reason=exc.as_reason)
         except Exception:  # malformed input must never end the container's reading
             document = Document(path=path, format=fmt, status=Status.NOT_EXAMINED,
-                                reason="corrupt: internal error")
+                                reason=Reason(ReasonKind.CORRUPT, "internal error"))
         documents.append(document)
     return documents
 

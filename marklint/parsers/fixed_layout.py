@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from marklint.limits import Limits
-from marklint.model import Document, Status, TextUnit
+from marklint.model import Document, Reason, ReasonKind, Status, TextUnit
 from marklint.parsers.glyphs import PageText
 from marklint.parsers.pdf_lines import page_units
 
@@ -48,7 +48,7 @@ def add_page(doc: Document, read: PageText, index: int, limits: Limits) -> None:
         doc.no_text = no_text(read)
         if doc.no_text:
             # Read, but the marking place could not be: not complete (ML902 reports it).
-            doc.status, doc.reason = Status.PARTIAL, "no text layer"
+            doc.status, doc.reason = Status.PARTIAL, Reason(ReasonKind.NO_TEXT_LAYER)
     if index == (doc.page_count or 1) - 1 and index != 0:
         units = units[-limits.max_tail_units_kept :] if limits.max_tail_units_kept > 0 else []
     else:

@@ -18,7 +18,7 @@ from lxml import etree
 
 from marklint.errors import NotExamined
 from marklint.limits import Limits
-from marklint.model import Document, PageGeometry, Status
+from marklint.model import Document, PageGeometry, Reason, ReasonKind, Status
 from marklint.parsers.fixed_layout import add_page, mark_running_lines, pages_to_read, read_past_blank
 from marklint.parsers.ofd_package import ROOT_PART, OfdPackage, child, child_text, children, local_name
 from marklint.parsers.ofd_text import MM, PageReader, Resources, numbers, watermark_text
@@ -40,7 +40,7 @@ class _OfdReader:
         self.package = package
         self.display_path = display_path
         self.limits = limits
-        self.unread_resources: list[str] = []  # why a resource part could not be read
+        self.unread_resources: list[Reason] = []  # why a resource part could not be read
 
     def read(self) -> Document:
         package = self.package
@@ -70,7 +70,7 @@ class _OfdReader:
             except NotExamined as exc:
                 if index == 0:
                     raise
-                doc.status, doc.reason = Status.PARTIAL, f"{exc.reason}: page {index + 1}: {exc.detail}"
+                doc.status, doc.reason = Status.PARTIAL, Reason(exc.reason, f"page {index + 1}: {exc.detail}")
                 continue
             if index == 0:
                 doc.geometry = PageGeometry(round(box[2] * MM, 2), round(box[3] * MM, 2))
@@ -126,7 +126,7 @@ class _OfdReader:
             except NotExamined as exc:
                 if exc.reason != "corrupt":
                     raise  # a limit reached is never passed over
-                self.unread_resources.append(f"corrupt: resources: {exc.detail}")
+                self.unread_resources.append(Reason(ReasonKind.CORRUPT, f"resources: {exc.detail}"))
                 continue
             for font in children(child(root, "Fonts"), "Font"):
                 name = (font.get("FontName") or font.get("FamilyName") or "").strip()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from marklint.errors import NotExamined
 from marklint.limits import Limits
-from marklint.model import Document, PageGeometry, Status
+from marklint.model import Document, PageGeometry, Reason, ReasonKind, Status
 from marklint.parsers.embedded import attach_pdf
 from marklint.parsers.fixed_layout import add_page, mark_running_lines, no_text, pages_to_read, read_past_blank
 from marklint.parsers.glyphs import PageText
@@ -56,13 +56,14 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
             if index in oversized:
                 if index == 0:
                     raise NotExamined("over a safety limit", oversized[index])
-                doc.status, doc.reason = Status.PARTIAL, f"over a safety limit: {oversized[index]}"
+                doc.status, doc.reason = Status.PARTIAL, Reason(ReasonKind.OVER_LIMIT, oversized[index])
                 continue
             page = pdfium_c.FPDF_LoadPage(pdf, index)
             if not page:
                 if index == 0:
                     raise NotExamined("corrupt", "page 1 cannot be loaded")
-                doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} cannot be loaded"
+                doc.status, doc.reason = Status.PARTIAL, Reason(ReasonKind.CORRUPT,
+                                                                 f"page {index + 1} cannot be loaded")
                 continue
             try:
                 frame = Frame(page)
@@ -74,12 +75,14 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
             if read is None:
                 if index == 0:
                     raise NotExamined("corrupt", "page 1 has an unreadable text layer")
-                doc.status, doc.reason = Status.PARTIAL, f"corrupt: page {index + 1} has an unreadable text layer"
+                doc.status, doc.reason = Status.PARTIAL, Reason(ReasonKind.CORRUPT,
+                                                                 f"page {index + 1} has an unreadable text layer")
                 continue
             garbled = _glyph_codes(read, path, index, page_count)
             if garbled and not (index == 0 and no_text(read)) and doc.status == Status.COMPLETE:
                 doc.status = Status.PARTIAL
-                doc.reason = f"undecodable text: page {index + 1} has {garbled} glyphs in fonts without a Unicode map"
+                doc.reason = Reason(ReasonKind.UNDECODABLE,
+                                    f"page {index + 1} has {garbled} glyphs in fonts without a Unicode map")
             add_page(doc, read, index, limits)
             following = read_past_blank(doc, index, indices, limits)
             if following is not None and measured:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from marklint.errors import NotExamined
 from marklint.limits import Limits
-from marklint.model import Document, PageGeometry, Status, TextUnit
+from marklint.model import Document, PageGeometry, Reason, ReasonKind, Status, TextUnit
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -59,7 +59,7 @@ SURE_CHAR = 0.9
 def no_text(doc: Document, reason: str) -> Document:
     """``doc`` marked as read without its text: ML902, with the hint in the reason."""
     doc.no_text = True
-    doc.status, doc.reason = Status.PARTIAL, f"no text layer; {reason}"
+    doc.status, doc.reason = Status.PARTIAL, Reason(ReasonKind.NO_TEXT_LAYER, reason)
     return doc
 
 

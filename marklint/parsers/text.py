@@ -13,7 +13,7 @@ from pathlib import Path
 
 from marklint.errors import NotExamined, os_error_words
 from marklint.limits import Limits
-from marklint.model import Document, Status, TextUnit
+from marklint.model import Document, Reason, ReasonKind, Status, TextUnit
 
 #: The encoding is judged on this many bytes from the start.
 SNIFF_BYTES = 64 * 1024
@@ -69,12 +69,12 @@ def parse(path: Path, display_path: str, limits: Limits) -> Document:
     return document
 
 
-def middle_overflow(limits: Limits, what: str) -> str:
+def middle_overflow(limits: Limits, what: str) -> Reason:
     """The partial reason of a file with more possible markings between its first and last units than are
     kept (text lines, DOCX paragraphs): those past the limit were not judged."""
-    return (f"over a safety limit: more than {limits.max_middle_units_kept} short {what} with ★, 密 or 解 "
+    return Reason(ReasonKind.OVER_LIMIT, f"more than {limits.max_middle_units_kept} short {what} with ★, 密 or 解 "
             f"between the first {limits.max_body_units_kept} and the last {limits.max_tail_units_kept}; "
-            "those past it were not judged")
+                  "those past it were not judged")
 
 
 def _lines(stream: io.TextIOWrapper, cap: int) -> Iterator[str]:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from marklint.model import Finding, Location, Severity, Status
+from marklint.model import Finding, Location, Reason, Severity, Status
 from marklint.report.legal import Citation, rule_basis
 from marklint.report.stats import KINDS, OTHER_KIND, Statistics, classifying_marking, is_ledger_file, kind_of
 from marklint.results import FileResult
@@ -72,7 +72,7 @@ class FileRow:
     path: str
     format: str
     status: str
-    reason: str | None
+    reason: Reason | None
     markings: tuple[MarkingCell, ...]
     level: str | None  # the document's level (``level`` in the JSON report)
     findings: int
@@ -179,7 +179,7 @@ def file_result(entry: dict) -> FileResult:
     primary = next((m.get("level") for m in markings if m.get("primary")), None)
     level = entry.get("level", primary)
     return FileResult(path=entry["path"], format=entry.get("format", "unknown"), status=Status(entry["status"]),
-                      reason=entry.get("reason"), markings=markings,
+                      reason=Reason.parse(entry["reason"]) if entry.get("reason") else None, markings=markings,
                       issue_date=date.fromisoformat(issue) if issue else None, findings=findings, level=level,
                       signatures=entry.get("signatures"))
 

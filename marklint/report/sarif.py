@@ -14,7 +14,7 @@ from pathlib import Path
 
 from marklint import __version__
 from marklint.checks.registry import Rule, all_rules
-from marklint.model import Finding, Severity, Status
+from marklint.model import Finding, Severity, Status, reason_words
 from marklint.results import FileResult, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -81,7 +81,7 @@ def to_sarif(report: Report, root: Path | None = None) -> dict:
         # Every file scanned, with its coverage status, also the clean ones that have no result.
         uri, base = _uri(result.path, root)
         artifacts.append({"location": {"uri": uri, **({"uriBaseId": base} if base else {})},
-                          "properties": {"status": result.status.value, "reason": result.reason}})
+                          "properties": {"status": result.status.value, "reason": reason_words(result.reason)}})
         for finding in result.findings:
             uri, _ = _uri(result.path, root)
             results.append({
@@ -101,6 +101,14 @@ def to_sarif(report: Report, root: Path | None = None) -> dict:
                 "descriptor": {"id": "ML901"},
                 "locations": [{"physicalLocation": {"artifactLocation": artifact}}],
             })
+    for path, why in report.skipped_paths:  # passed over by the walk: named, as in the JSON report's ``skipped``
+        uri, base = _uri(path, root)
+        notifications.append({
+            "level": "note",
+            "message": {"text": f"skipped: {why}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri, **({"uriBaseId": base} if base
+                                                                                   else {})}}}],
+        })
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -117,11 +125,10 @@ def to_sarif(report: Report, root: Path | None = None) -> dict:
             "columnKind": "unicodeCodePoints",
             "artifacts": artifacts,
             "results": results,
-            # The JSON report's summary (files scanned, marked, not examined, partly examined, findings), as
-            # additive properties. Not the skipped paths: a resumable run's state does not record them, and a
-            # SARIF log merged from states must equal the one the scan wrote (marklint merge).
-            "properties": {"asOf": report.as_of.isoformat(),
-                           "summary": {k: v for k, v in report.summary.items() if k != "skipped"}},
+            # The JSON report's summary and skipped paths, as additive properties (a resumable run's state
+            # records the skipped paths too, so a log merged from states equals the one the scan wrote).
+            "properties": {"asOf": report.as_of.isoformat(), "summary": report.summary,
+                           "skipped": report.skipped_json()},
         }],
     }
 

@@ -41,7 +41,7 @@ def file_line(result: FileResult, lang: str = "zh") -> str:
     struck = [printable(m["text"]) for m in result.markings if m["struck"]]
     status = label(STATUSES, result.status.value, lang)
     if result.reason:
-        reason = say_reason(printable(result.reason), lang)
+        reason = printable(say_reason(result.reason, lang))
         status += f"（{reason}）" if lang != "en" else f" ({reason})"
     separator = TEXT["list separator"].say(lang)
     if result.status == Status.NOT_EXAMINED:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from marklint.errors import REASONS
 from marklint.messages import REASONS as REASON_WORDS
+from marklint.model import Reason
 from marklint.reasons import say_reason
 
 ZH = {
@@ -226,7 +227,7 @@ def words(lang: str) -> dict[str, str]:
     return EN if lang == "en" else ZH
 
 
-def reason_text(reason: str | None, lang: str) -> str:
+def reason_text(reason: Reason | None, lang: str) -> str:
     """``corrupt: bad ZIP archive`` -> ``文件损坏（ZIP 压缩包损坏）`` (``reasons.say_reason``)."""
     if not reason:
         return words(lang)["none"]

@@ -26,7 +26,7 @@ from pathlib import Path
 from marklint import workers
 from marklint.config import Settings
 from marklint.driver import judge
-from marklint.model import Document, Status
+from marklint.model import Document, Reason, ReasonKind, Status
 from marklint.results import FileResult
 from marklint.serve import worker
 
@@ -230,5 +230,5 @@ class WorkerPool:
 
     def _not_examined(self, job: _Job, reason: str, detail: str) -> FileResult:
         document = Document(path=job.upload.display, format=job.upload.suffix.lstrip(".").lower() or "unknown",
-                            status=Status.NOT_EXAMINED, reason=f"{reason}: {detail}")
+                            status=Status.NOT_EXAMINED, reason=Reason(ReasonKind(reason), detail))
         return judge(document, replace(self.settings, **job.overrides))
