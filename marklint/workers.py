@@ -8,6 +8,7 @@ stuck inside C code, which replaces the whole worker pool.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from marklint.config import Settings
 from marklint.errors import FileTimeout
@@ -102,8 +103,10 @@ _worker_settings: Settings | None = None
 _worker_functions: tuple[Examine, TimedOut, OverLimit] | None = None
 
 
-def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut, over_limit: OverLimit) -> None:
+def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut, over_limit: OverLimit,
+                 parent: int) -> None:
     global _worker_settings, _worker_functions
+    die_with_parent(parent)
     # Ctrl-C and SIGTERM are the parent's to handle (it stops the workers); a worker must not die of the
     # terminal's Ctrl-C before the parent has seen it, nor run the parent's handlers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -111,6 +114,25 @@ def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut, over
     set_memory_ceiling(settings.limits.max_worker_memory)
     _worker_settings = settings
     _worker_functions = (examine, timed_out, over_limit)
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel SIGKILL this process when its parent dies (Linux ``PR_SET_PDEATHSIG``): a parent
+    killed with SIGKILL (a Dask worker lost by its cluster, a run killed by an operator) cannot stop its
+    workers, which would otherwise wait for chunks forever. ``parent`` is the pid that forked this
+    process: if it died before the signal was set, exit now. Elsewhere than Linux, nothing."""
+    import sys
+
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1  # <linux/prctl.h>
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) != 0:
+        return  # refused (a seccomp filter, say): the pool's own checks still stop a worker
+    if os.getppid() != parent:  # reparented: the parent died between the fork and the prctl
+        os._exit(1)
 
 
 def set_memory_ceiling(allowed: int) -> None:
@@ -184,19 +206,74 @@ def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, 
     yield from _run_pool(chunks(tasks, max(jobs, 1)), settings, max(jobs, 1), examine, timed_out, over_limit)
 
 
-def run_isolated(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
-                 over_limit: OverLimit | None = None) -> Iterator[FileResult]:
-    """As ``run``, but always in worker processes, even for one job and without a memory ceiling: for a
-    caller that is not the main thread of its process (a Dask worker's task thread), where the alarm
-    cannot fire."""
-    yield from _run_pool(chunks(tasks, max(jobs, 1)), settings, max(jobs, 1), examine, timed_out,
-                         over_limit or _over_limit)
+def open_pool(settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
+              over_limit: OverLimit | None = None) -> _Pool:
+    """A pool of ``jobs`` worker processes that judges one batch of files after another (``run_on``) until
+    closed: for a caller that is not the main thread of its process (a Dask worker's task thread), where
+    the alarm cannot fire, and that would otherwise pay a pool's start for every batch."""
+    return _Pool(settings, max(jobs, 1), (examine, timed_out, over_limit or _over_limit))
+
+
+def run_on(pool: _Pool, tasks: Iterable[Task]) -> Iterator[FileResult]:
+    """As ``run``, on a pool from ``open_pool``, with the settings it was opened with. Consume it to the
+    end: the pool is reusable once every result is in."""
+    yield from _judge(pool, chunks(tasks, pool.jobs))
 
 
 def _over_limit(path: Path, display: str, settings: Settings, detail: str) -> FileResult:
     from marklint.model import Status
 
     return FileResult(display, "unknown", Status.NOT_EXAMINED, f"over a safety limit: {detail}")
+
+
+class _Forker:
+    """A thread that runs what it is given (a pool's forks) and lives until ``stop``."""
+
+    def __init__(self) -> None:
+        import queue
+
+        self._requests: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name="marklint-forker", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while (request := self._requests.get()) is not None:
+            call, answer, done = request
+            try:
+                answer.append(call())
+            except BaseException as error:  # raised again in the asking thread
+                answer.append(error)
+            done.set()
+
+    def run(self, call: Callable[[], object]) -> Any:
+        """``call()`` in this thread, its result or exception given back."""
+        if threading.current_thread() is self._thread:
+            return call()
+        answer: list = []
+        done = threading.Event()
+        self._requests.put((call, answer, done))
+        done.wait()
+        if isinstance(answer[0], BaseException):
+            raise answer[0]
+        return answer[0]
+
+    def stop(self) -> None:
+        self._requests.put(None)
+        self._thread.join()
+
+
+def _forked_by(forker: _Forker) -> type:
+    """A ``multiprocessing`` pool whose worker processes, replacements included, ``forker`` starts."""
+    from multiprocessing.pool import Pool
+
+    class ForkedBy(Pool):
+        def Process(self, ctx, *args, **kwds):  # type: ignore[no-untyped-def,override]
+            process = ctx.Process(*args, **kwds)
+            start = process.start
+            process.start = lambda: forker.run(start)
+            return process
+
+    return ForkedBy
 
 
 class _Pool:
@@ -207,12 +284,20 @@ class _Pool:
         import multiprocessing  # here, not at the top: a run in this process starts no pool
 
         self._context = multiprocessing.get_context("fork")
-        self._args = (jobs, settings, functions)
+        self.settings, self.jobs, self.functions = settings, jobs, functions
         self._start()
 
     def _start(self) -> None:
-        jobs, settings, functions = self._args
-        self.pool = self._context.Pool(jobs, initializer=_init_worker, initargs=(settings, *functions))
+        # The workers die with the thread that forked them (PR_SET_PDEATHSIG is per thread, see
+        # ``die_with_parent``), so a thread of the pool's own forks them all and lives until ``close`` has
+        # ended them: the caller's thread may end first (a host's or Dask's thread pool retires idle
+        # threads), and so does the pool's handler thread, which forks the replacement of a dead worker and
+        # ends inside ``terminate``, killing an idle worker that holds the task queue's lock, which
+        # ``terminate`` then waits for forever.
+        self._forker = _Forker()
+        pool = _forked_by(self._forker)
+        self.pool = self._forker.run(lambda: pool(self.jobs, initializer=_init_worker, context=self._context,
+                                                  initargs=(self.settings, *self.functions, os.getpid())))
         # Every worker process the pool has had: the pool replaces a dead one silently, and forgets it.
         self._seen = set(self.pool._pool)  # type: ignore[attr-defined]
 
@@ -244,21 +329,32 @@ class _Pool:
     def close(self) -> None:
         self.pool.terminate()
         self.pool.join()
+        self._forker.stop()
 
 
 def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
               over_limit: OverLimit) -> Iterator[FileResult]:
-    """Chunks of files to a pool of workers, a bounded window of chunks in flight, results in order.
-
-    A chunk that outlives the watchdog, or a worker that dies, replaces the pool; the files in flight then
-    run one at a time, so that only the file that is really stuck is reported as timed out, and only the
-    file that killed its worker as over the memory ceiling."""
+    """Chunks of files to a pool of workers started for them, results in order (``_judge``)."""
     if jobs > 1:
         # Import the parsers once here, so the forked workers share them instead of each importing its own.
         import marklint.parsers.docx
         import marklint.parsers.pdf  # noqa: F401
 
     workers = _Pool(settings, jobs, (examine, timed_out, over_limit))
+    try:
+        yield from _judge(workers, task_chunks)
+    finally:
+        workers.close()
+
+
+def _judge(workers: _Pool, task_chunks: Iterator[list[Task]]) -> Iterator[FileResult]:
+    """Chunks of files to the pool, a bounded window of chunks in flight, results in order.
+
+    A chunk that outlives the watchdog, or a worker that dies, replaces the pool; the files in flight then
+    run one at a time, so that only the file that is really stuck is reported as timed out, and only the
+    file that killed its worker as over the memory ceiling."""
+    settings, jobs = workers.settings, workers.jobs
+    _, timed_out, over_limit = workers.functions
     pending: deque[tuple[list[Task], AsyncResult]] = deque()
     per_file = settings.limits.per_file_seconds * WATCHDOG_FACTOR
 
@@ -272,36 +368,33 @@ def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, 
             return timed_out(task[0], task[1], settings)
         return over_limit(task[0], task[1], settings, ceiling_reason(settings, trouble))
 
-    try:
-        exhausted = False
-        while pending or not exhausted:
-            while not exhausted and len(pending) < jobs * WINDOW_PER_WORKER:
-                chunk = next(task_chunks, None)
-                if chunk is None:
-                    exhausted = True
-                    break
-                pending.append((chunk, workers.submit(chunk)))
-            if not pending:
+    exhausted = False
+    while pending or not exhausted:
+        while not exhausted and len(pending) < jobs * WINDOW_PER_WORKER:
+            chunk = next(task_chunks, None)
+            if chunk is None:
+                exhausted = True
                 break
-            chunk, handle = pending.popleft()
-            trouble = workers.wait(handle, per_file * len(chunk) + WATCHDOG_GRACE)
-            if trouble is None:
-                yield from handle.get()
-                continue
-            # Stuck beyond the alarm's reach, or a worker died: replace the pool, keep what finished, and
-            # judge the rest of what was in flight one file at a time, in order.
-            in_flight = [(chunk, handle), *pending]
-            pending.clear()
-            finished = [h.ready() and h.successful() for _, h in in_flight]
-            workers.replace()
-            if trouble == "stuck" and len(chunk) == 1:
-                yield timed_out(chunk[0][0], chunk[0][1], settings)
-                in_flight, finished = in_flight[1:], finished[1:]
-            for (waiting, old), done in zip(in_flight, finished, strict=True):
-                if done:
-                    yield from old.get()
-                else:
-                    for task in waiting:
-                        yield one_at_a_time(task)
-    finally:
-        workers.close()
+            pending.append((chunk, workers.submit(chunk)))
+        if not pending:
+            break
+        chunk, handle = pending.popleft()
+        trouble = workers.wait(handle, per_file * len(chunk) + WATCHDOG_GRACE)
+        if trouble is None:
+            yield from handle.get()
+            continue
+        # Stuck beyond the alarm's reach, or a worker died: replace the pool, keep what finished, and
+        # judge the rest of what was in flight one file at a time, in order.
+        in_flight = [(chunk, handle), *pending]
+        pending.clear()
+        finished = [h.ready() and h.successful() for _, h in in_flight]
+        workers.replace()
+        if trouble == "stuck" and len(chunk) == 1:
+            yield timed_out(chunk[0][0], chunk[0][1], settings)
+            in_flight, finished = in_flight[1:], finished[1:]
+        for (waiting, old), done in zip(in_flight, finished, strict=True):
+            if done:
+                yield from old.get()
+            else:
+                for task in waiting:
+                    yield one_at_a_time(task)
