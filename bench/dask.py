@@ -32,6 +32,9 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+from links import link_cycled  # noqa: E402  (bench/ is no package: its modules import each other by name)
+
 ROOT = BENCH.parent
 FIXTURES = ROOT / "fixtures"
 AS_OF = "2026-11-27"
@@ -55,14 +58,7 @@ def build(count: int) -> Path:
         return target
     log(f"building {target} ({count} files from {len(sources)} fixtures)")
     subprocess.run(["rm", "-rf", str(target)], check=True)
-    for index in range(count):
-        source = sources[index % len(sources)]
-        link = target / f"d{index % FOLDERS:02d}" / f"{index:06d}_{source.name}"
-        link.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, link)
-        except OSError:
-            link.write_bytes(source.read_bytes())
+    link_cycled(sources, count, target, FOLDERS)
     stamp.write_text(signature, encoding="utf-8")
     return target
 
