@@ -4,10 +4,10 @@ the files go to the workers in shards, and the results come back in walk order a
 Each shard is judged by the same code as a local run (``driver.examine`` under ``workers``), in a
 process of marklint's own pool started inside the Dask worker (once, then reused by its shards): Dask
 runs tasks in threads, where the per-file alarm cannot fire, so without that process a slow or hostile
-file would hold the worker. A
-worker that dies loses its shards; Dask runs them again elsewhere (up to its ``allowed-failures``), and a
-shard that still fails becomes ML901 for each of its files, never a lost file. The workers open the paths
-as the client walked them: they must see the same files (shared storage, mounted at the same place).
+file would hold the worker. A worker that dies loses its shards; Dask runs them again elsewhere (up to
+its ``allowed-failures``), and a shard that still fails becomes ML901 for each of its files, never a
+lost file. The workers open the paths as the client walked them: they must see the same files (shared
+storage, mounted at the same place).
 
 Only this module imports dask (the core install and ``import marklint.cli`` never do).
 """
@@ -111,8 +111,7 @@ class WorkerPools:
                 if pool.settings == settings:
                     self._idle.remove(pool)
                     return pool
-            stale = [pool for pool in self._idle if pool.settings != settings]
-            self._idle = [pool for pool in self._idle if pool.settings == settings]
+            stale, self._idle = self._idle, []
         for pool in stale:  # an earlier scan's settings: that scan is over, or it starts pools of its own
             pool.close()
         # A Dask worker process is started as a daemon, and multiprocessing refuses children to daemons
