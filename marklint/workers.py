@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from marklint.config import Settings
 from marklint.errors import FileTimeout
@@ -104,9 +104,15 @@ _worker_functions: tuple[Examine, TimedOut, OverLimit] | None = None
 
 
 def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut, over_limit: OverLimit,
-                 parent: int) -> None:
+                 parent: int, opener: int) -> None:
     global _worker_settings, _worker_functions
-    die_with_parent(parent)
+    if threading.get_ident() == opener:
+        # Forked by the thread that opened the pool. Not a replacement of a dead worker, which the pool's
+        # handler thread forks: that thread ends inside ``terminate``, and the signal would kill the
+        # replacement while it waits for a task holding the task queue's lock, which ``terminate`` then
+        # waits for forever. A replacement lives at most until ``_Pool.wait`` sees the death and the
+        # whole pool is replaced (POLL_SECONDS).
+        die_with_parent(parent)
     # Ctrl-C and SIGTERM are the parent's to handle (it stops the workers); a worker must not die of the
     # terminal's Ctrl-C before the parent has seen it, nor run the parent's handlers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -118,9 +124,12 @@ def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut, over
 
 def die_with_parent(parent: int) -> None:
     """Have the kernel SIGKILL this process when its parent dies (Linux ``PR_SET_PDEATHSIG``): a parent
-    killed with SIGKILL (a Dask worker lost by its cluster, a run killed by an operator) cannot stop its
-    workers, which would otherwise wait for chunks forever. ``parent`` is the pid that forked this
-    process: if it died before the signal was set, exit now. Elsewhere than Linux, nothing."""
+    killed with SIGKILL (a Dask worker lost by its cluster, a run killed by an operator) cannot stop a
+    worker busy with a file, which would go on to the end of it, or forever if it is stuck in C code.
+    ``parent`` is the pid that forked this process: if it died before the signal was set, exit now.
+    Linux sends the signal when the *thread* that forked this process ends: the pool's opener, which
+    must outlive the pool (the caller of ``run``; a Dask worker's task threads live as long as the
+    worker). Elsewhere than Linux, nothing."""
     import sys
 
     if sys.platform != "linux":
@@ -226,56 +235,6 @@ def _over_limit(path: Path, display: str, settings: Settings, detail: str) -> Fi
     return FileResult(display, "unknown", Status.NOT_EXAMINED, f"over a safety limit: {detail}")
 
 
-class _Forker:
-    """A thread that runs what it is given (a pool's forks) and lives until ``stop``."""
-
-    def __init__(self) -> None:
-        import queue
-
-        self._requests: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._serve, name="marklint-forker", daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while (request := self._requests.get()) is not None:
-            call, answer, done = request
-            try:
-                answer.append(call())
-            except BaseException as error:  # raised again in the asking thread
-                answer.append(error)
-            done.set()
-
-    def run(self, call: Callable[[], object]) -> Any:
-        """``call()`` in this thread, its result or exception given back."""
-        if threading.current_thread() is self._thread:
-            return call()
-        answer: list = []
-        done = threading.Event()
-        self._requests.put((call, answer, done))
-        done.wait()
-        if isinstance(answer[0], BaseException):
-            raise answer[0]
-        return answer[0]
-
-    def stop(self) -> None:
-        self._requests.put(None)
-        self._thread.join()
-
-
-def _forked_by(forker: _Forker) -> type:
-    """A ``multiprocessing`` pool whose worker processes, replacements included, ``forker`` starts."""
-    from multiprocessing.pool import Pool
-
-    class ForkedBy(Pool):
-        def Process(self, ctx, *args, **kwds):  # type: ignore[no-untyped-def,override]
-            process = ctx.Process(*args, **kwds)
-            start = process.start
-            process.start = lambda: forker.run(start)
-            return process
-
-    return ForkedBy
-
-
 class _Pool:
     """A pool of forked workers that can be replaced, and that tells when one of its workers died (a file
     that broke the memory ceiling inside C code, where no MemoryError can be raised)."""
@@ -288,16 +247,9 @@ class _Pool:
         self._start()
 
     def _start(self) -> None:
-        # The workers die with the thread that forked them (PR_SET_PDEATHSIG is per thread, see
-        # ``die_with_parent``), so a thread of the pool's own forks them all and lives until ``close`` has
-        # ended them: the caller's thread may end first (a host's or Dask's thread pool retires idle
-        # threads), and so does the pool's handler thread, which forks the replacement of a dead worker and
-        # ends inside ``terminate``, killing an idle worker that holds the task queue's lock, which
-        # ``terminate`` then waits for forever.
-        self._forker = _Forker()
-        pool = _forked_by(self._forker)
-        self.pool = self._forker.run(lambda: pool(self.jobs, initializer=_init_worker, context=self._context,
-                                                  initargs=(self.settings, *self.functions, os.getpid())))
+        # The thread that forks the workers, for ``die_with_parent``: the caller's, which outlives the pool.
+        self.pool = self._context.Pool(self.jobs, initializer=_init_worker,
+                                       initargs=(self.settings, *self.functions, os.getpid(), threading.get_ident()))
         # Every worker process the pool has had: the pool replaces a dead one silently, and forgets it.
         self._seen = set(self.pool._pool)  # type: ignore[attr-defined]
 
@@ -329,7 +281,6 @@ class _Pool:
     def close(self) -> None:
         self.pool.terminate()
         self.pool.join()
-        self._forker.stop()
 
 
 def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,

@@ -263,8 +263,11 @@ def test_a_lost_worker_is_retried_and_a_shard_that_keeps_failing_is_ml901(
         def kill_mid_shard() -> None:
             while not any(runner.client.processing().values()):
                 time.sleep(0.05)
-            time.sleep(0.5)
-            orphans.extend(children_of(worker_pid))  # marklint's worker process, left by its killed parent
+            # The worker starts its marklint process with its first shard: once it is there, the shard is
+            # being judged (the slow file first: a second or more).
+            while not (found := children_of(worker_pid)):
+                time.sleep(0.01)
+            orphans.extend(found)  # marklint's worker process, left by its killed parent
             os.kill(worker_pid, signal.SIGKILL)
 
         killer = threading.Thread(target=kill_mid_shard)

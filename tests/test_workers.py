@@ -160,7 +160,7 @@ def wait_gone(pids: list[int], seconds: float = 10) -> list[int]:
 
 
 POOL_PARENT = """
-import signal, sys, threading, time
+import signal, sys, time
 from pathlib import Path
 from marklint import driver, workers
 from marklint.config import Settings
@@ -173,23 +173,16 @@ def examine(path, display, settings):
     return driver.examine(path, display, settings)
 
 
-pools = []
-# Opened in a thread that ends at once: the workers must outlive it (the parent-death signal follows the
-# thread that forked them), and die only with this process.
-opener = threading.Thread(target=lambda: pools.append(
-    workers.open_pool(Settings(), 2, examine, driver.timed_out, driver.over_limit)))
-opener.start()
-opener.join()
+pool = workers.open_pool(Settings(), 2, examine, driver.timed_out, driver.over_limit)
+results = list(workers.run_on(pool, [(Path(sys.argv[1]), "a.txt"), (Path(sys.argv[1]), "b.txt")]))
+stuck = [pool.submit([(Path(sys.argv[1]), "stuck")]) for _ in range(2)]  # one in each worker
 time.sleep(0.5)
-results = list(workers.run_on(pools[0], [(Path(sys.argv[1]), "a.txt"), (Path(sys.argv[1]), "b.txt")]))
-stuck = [pools[0].submit([(Path(sys.argv[1]), "stuck")]) for _ in range(2)]  # one in each worker
-time.sleep(0.5)
-print(*(r.status.value for r in results), *(p.pid for p in pools[0].pool._pool), flush=True)
+print(*(r.status.value for r in results), *(p.pid for p in pool.pool._pool), flush=True)
 time.sleep(600)
 """
 
 
-def test_pool_workers_outlive_the_opening_thread_and_die_with_their_parent(tmp_path: Path) -> None:
+def test_pool_workers_die_with_their_parent(tmp_path: Path) -> None:
     # An idle worker ends by itself when its parent dies (its task queue closes); a busy one, stuck
     # where neither the alarm nor the parent's watchdog reaches it any more, only by the kernel's signal.
     notice = tmp_path / "notice.txt"
