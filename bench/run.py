@@ -31,6 +31,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import realistic  # noqa: E402  (bench/ is no package: its modules import each other by name)
+from links import link_cycled  # noqa: E402
 
 ROOT = BENCH.parent
 FIXTURES = ROOT / "fixtures"
@@ -195,14 +196,7 @@ def build_rss(count: int) -> None:
     target_dir = rss_dir(count)
     shutil.rmtree(target_dir, ignore_errors=True)
     sources = sorted(p for p in REALISTIC_DIR.rglob("*") if p.is_file())
-    for index in range(count):
-        source = sources[index % len(sources)]
-        target = target_dir / f"d{index % (SUBFOLDERS * 4):02d}" / f"{index:06d}_{source.name.split('_', 1)[1]}"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+    link_cycled(sources, count, target_dir, SUBFOLDERS * 4, lambda source: source.name.split("_", 1)[1])
 
 
 @dataclass

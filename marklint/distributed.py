@@ -2,25 +2,28 @@
 the files go to the workers in shards, and the results come back in walk order as the shards finish.
 
 Each shard is judged by the same code as a local run (``driver.examine`` under ``workers``), in a
-process of marklint's own pool started inside the Dask worker: Dask runs tasks in threads, where the
-per-file alarm cannot fire, so without that process a slow or hostile file would hold the worker. A
-worker that dies loses its shards; Dask runs them again elsewhere (up to its ``allowed-failures``), and a
-shard that still fails becomes ML901 for each of its files, never a lost file. The workers open the paths
-as the client walked them: they must see the same files (shared storage, mounted at the same place).
+process of marklint's own pool started inside the Dask worker (once, then reused by its shards): Dask
+runs tasks in threads, where the per-file alarm cannot fire, so without that process a slow or hostile
+file would hold the worker. A worker that dies loses its shards; Dask runs them again elsewhere (up to
+its ``allowed-failures``), and a shard that still fails becomes ML901 for each of its files, never a
+lost file. The workers open the paths as the client walked them: they must see the same files (shared
+storage, mounted at the same place).
 
 Only this module imports dask (the core install and ``import marklint.cli`` never do).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from uuid import uuid4
 
-from dask.distributed import Client, LocalCluster
+import dask
+from dask.distributed import Client, LocalCluster, WorkerPlugin
 
 from marklint import driver, workers
 from marklint.config import Settings
@@ -40,6 +43,19 @@ RETRIES = 2
 SHARD_JOBS = 1
 
 
+#: Dask's own monitors, slowed or off for a cluster that runs a few tasks of seconds each: the profiler
+#: samples every worker thread's stack every 10 ms, the system monitor reads the process's CPU, memory
+#: and disk every 500 ms, and every event loop checks its own health every 20 ms, in every worker and
+#: nanny. Set for ``local:N``; a real cluster's workers take them from their environment or a YAML file
+#: (docs/scale.md, "Running a cluster of N machines").
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.system-monitor.disk": False,
+    "distributed.admin.tick.interval": "1s",
+}
+
+
 def connect(address: str) -> Client:
     """A client of the scheduler at ``address`` (``tcp://host:8786``), or of a new local cluster of N
     worker processes (``local:N``), one thread each."""
@@ -50,7 +66,12 @@ def connect(address: str) -> Client:
             count = 0
         if count < 1:
             raise ConfigError(f"--dask {address}: local:N needs a number of workers, 1 or more")
-        cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None)
+        # Dask reads its config as each part starts; the worker processes get this process's config.
+        with dask.config.set(QUIET_WORKERS):
+            # memory_limit=0: marklint's processes have their own memory ceiling, which Dask's memory
+            # monitor (polled every 100 ms) does not see.
+            cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
+                                   memory_limit=0)
         return Client(cluster)
     try:
         return Client(address, timeout="30s")
@@ -66,20 +87,78 @@ def shards(tasks: Iterable[workers.Task], size: int, threads: int) -> Iterator[l
 
 
 def _import_parsers() -> None:
-    """Every parser imported in the Dask worker, once: each shard's marklint process is forked from it and
-    shares them, instead of importing its own for every shard."""
+    """Every parser imported in the Dask worker, once: its marklint processes are forked from it and
+    share them."""
     from marklint.parsers import docx, ofd, pdf, text  # noqa: F401
 
 
-def judge_shard(shard: list[workers.Task], settings: Settings) -> list[FileResult]:
-    """Runs on a Dask worker: every file of the shard, in a marklint worker process (alarm and watchdog)."""
-    # A Dask worker process is started as a daemon, and multiprocessing refuses children to daemons (so
-    # that none outlives its parent). marklint's pool ends with the shard, and its processes are daemons
-    # of their own: lift the flag, as Dask's ``distributed.worker.daemon: false`` would for every worker.
-    multiprocessing.current_process().daemon = False
-    _import_parsers()
-    return list(workers.run_isolated(shard, settings, SHARD_JOBS, driver.examine, driver.timed_out,
-                                     driver.over_limit))
+class WorkerPools:
+    """The marklint pools of one Dask worker process, started lazily by its first shard and reused by
+    every shard after it: forking a pool from a process that has dask loaded costs a process start and
+    the copy-on-write faults of a large parent, which a local run pays once and a pool per shard paid for
+    every 256 files. A pool serves one shard at a time (its watchdog replaces the whole pool, which must
+    not take another shard's files with it), so a worker of N threads keeps up to N pools of SHARD_JOBS
+    processes; a shard with other settings (another scan on the same cluster) gets a pool of its own.
+    ``close`` ends them all, when the worker closes (``PoolTeardown``)."""
+
+    def __init__(self) -> None:
+        self._idle: list[workers._Pool] = []
+        self._lock = threading.Lock()
+
+    def take(self, settings: Settings) -> workers._Pool:
+        with self._lock:
+            for pool in self._idle:
+                if pool.settings == settings:
+                    self._idle.remove(pool)
+                    return pool
+            stale, self._idle = self._idle, []
+        for pool in stale:  # an earlier scan's settings: that scan is over, or it starts pools of its own
+            pool.close()
+        _import_parsers()
+        return workers.open_pool(settings, SHARD_JOBS, driver.examine, driver.timed_out, driver.over_limit)
+
+    def give_back(self, pool: workers._Pool) -> None:
+        with self._lock:
+            self._idle.append(pool)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for pool in idle:
+            pool.close()
+
+
+#: This process's pools, when it is a Dask worker (empty elsewhere).
+POOLS = WorkerPools()
+
+
+class PoolTeardown(WorkerPlugin):
+    """Closes a worker's marklint pools when the worker closes (registered once per cluster)."""
+
+    idempotent = True  # a second scan on the same cluster keeps the pools the first one started
+    name = "marklint-pools"
+
+    def teardown(self, worker: object) -> None:
+        POOLS.close()
+
+
+def judge_shard(shard: list[workers.Task], settings: Settings) -> bytes:
+    """Runs on a Dask worker: every file of the shard in the worker's marklint pool (alarm, watchdog and
+    memory ceiling, as a local run); the results pickled as one list (``unpack``). Dask would serialise a
+    list item by item, with framing for each: 4% of a run's CPU time at 20,000 files (bench/dask.py)."""
+    pool = POOLS.take(settings)
+    try:
+        results = list(workers.run_on(pool, shard))
+    except BaseException:
+        pool.close()  # left in an unknown state: Dask retries the shard, with a new pool
+        raise
+    POOLS.give_back(pool)
+    return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(judged: bytes) -> list[FileResult]:
+    """The results of ``judge_shard``, on the client."""
+    return pickle.loads(judged)  # the client's own cluster, which runs this module's code: trusted
 
 
 def lost_shard(shard: list[workers.Task], settings: Settings, error: BaseException) -> list[FileResult]:
@@ -93,6 +172,7 @@ class DaskRunner:
 
     def __init__(self, address: str, shard_size: int = SHARD) -> None:
         self.client = connect(address)
+        self.client.register_plugin(PoolTeardown(), name=PoolTeardown.name)
         self.shard_size = shard_size
         self.lost = 0  # shards that ended as ML901
 
@@ -122,7 +202,7 @@ class DaskRunner:
                 return
             shard, future = pending.popleft()
             try:
-                results = future.result()  # type: ignore[attr-defined]
+                results = unpack(future.result())  # type: ignore[attr-defined]
             except Exception as error:  # KilledWorker, or the shard's own failure after its retries
                 self.lost += 1
                 results = lost_shard(shard, settings, error)

@@ -8,6 +8,7 @@ stuck inside C code, which replaces the whole worker pool.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -101,8 +102,10 @@ _worker_settings: Settings | None = None
 _worker_functions: tuple[Examine, TimedOut, OverLimit] | None = None
 
 
-def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut, over_limit: OverLimit) -> None:
+def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut, over_limit: OverLimit,
+                 parent: int) -> None:
     global _worker_settings, _worker_functions
+    die_with_parent(parent)
     # Ctrl-C and SIGTERM are the parent's to handle (it stops the workers); a worker must not die of the
     # terminal's Ctrl-C before the parent has seen it, nor run the parent's handlers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -110,6 +113,28 @@ def _init_worker(settings: Settings, examine: Examine, timed_out: TimedOut, over
     set_memory_ceiling(settings.limits.max_worker_memory)
     _worker_settings = settings
     _worker_functions = (examine, timed_out, over_limit)
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel SIGKILL this process when its parent dies (Linux ``PR_SET_PDEATHSIG``): a parent
+    killed with SIGKILL (a Dask worker lost by its cluster, a run killed by an operator) cannot stop a
+    worker busy with a file, which would go on to the end of it, or forever if it is stuck in C code.
+    ``parent`` is the pid that forked this process: if it died before the signal was set, exit now.
+    Linux sends the signal when the *thread* that forked this process ends: the pool's opener, which
+    must outlive the pool (the caller of ``run``; a Dask worker's task threads live as long as the
+    worker). Elsewhere than Linux, nothing."""
+    import sys
+
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1  # <linux/prctl.h>
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) != 0:
+        return  # refused (a seccomp filter, say): the pool's own checks still stop a worker
+    if os.getppid() != parent:  # reparented: the parent died between the fork and the prctl
+        os._exit(1)
 
 
 def set_memory_ceiling(allowed: int) -> None:
@@ -183,13 +208,18 @@ def run(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, 
     yield from _run_pool(chunks(tasks, max(jobs, 1)), settings, max(jobs, 1), examine, timed_out, over_limit)
 
 
-def run_isolated(tasks: Iterable[Task], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
-                 over_limit: OverLimit | None = None) -> Iterator[FileResult]:
-    """As ``run``, but always in worker processes, even for one job and without a memory ceiling: for a
-    caller that is not the main thread of its process (a Dask worker's task thread), where the alarm
-    cannot fire."""
-    yield from _run_pool(chunks(tasks, max(jobs, 1)), settings, max(jobs, 1), examine, timed_out,
-                         over_limit or _over_limit)
+def open_pool(settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
+              over_limit: OverLimit | None = None) -> _Pool:
+    """A pool of ``jobs`` worker processes that judges one batch of files after another (``run_on``) until
+    closed: for a caller that is not the main thread of its process (a Dask worker's task thread), where
+    the alarm cannot fire, and that would otherwise pay a pool's start for every batch."""
+    return _Pool(settings, max(jobs, 1), (examine, timed_out, over_limit or _over_limit))
+
+
+def run_on(pool: _Pool, tasks: Iterable[Task]) -> Iterator[FileResult]:
+    """As ``run``, on a pool from ``open_pool``, with the settings it was opened with. Consume it to the
+    end: the pool is reusable once every result is in."""
+    yield from _judge(pool, chunks(tasks, pool.jobs))
 
 
 def _over_limit(path: Path, display: str, settings: Settings, detail: str) -> FileResult:
@@ -203,14 +233,16 @@ class _Pool:
     workers died (a file that broke the memory ceiling inside C code, where no MemoryError can be raised)."""
 
     def __init__(self, settings: Settings, jobs: int, functions: tuple[Examine, TimedOut, OverLimit]) -> None:
-        self._args = (jobs, settings, functions)
+        self.settings, self.jobs, self.functions = settings, jobs, functions
         self._start()
 
     def _start(self) -> None:
         from marklint import forked  # here, not at the top: a run in this process starts no pool
 
-        jobs, settings, functions = self._args
-        self.pool = forked.Pool(jobs, partial(_init_worker, settings, *functions), _work)
+        # Forked by the calling thread, which outlives the pool: the workers' parent-death signal is tied to
+        # the thread that forked them (``die_with_parent``).
+        self.pool = forked.Pool(self.jobs, partial(_init_worker, self.settings, *self.functions, os.getpid()),
+                                _work)
 
     def submit(self, chunk: list[Task]) -> Handle:
         return self.pool.submit(chunk)
@@ -230,17 +262,27 @@ class _Pool:
 
 def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, examine: Examine, timed_out: TimedOut,
               over_limit: OverLimit) -> Iterator[FileResult]:
-    """Chunks of files to a pool of workers, a bounded window of chunks in flight, results in order.
-
-    A chunk that outlives the watchdog, or a worker that dies, replaces the pool; the files in flight then
-    run one at a time, so that only the file that is really stuck is reported as timed out, and only the
-    file that killed its worker as over the memory ceiling."""
+    """Chunks of files to a pool of workers started for them, results in order (``_judge``)."""
     if jobs > 1:
         # Import the parsers once here, so the forked workers share them instead of each importing its own.
         import marklint.parsers.docx
         import marklint.parsers.pdf  # noqa: F401
 
     workers = _Pool(settings, jobs, (examine, timed_out, over_limit))
+    try:
+        yield from _judge(workers, task_chunks)
+    finally:
+        workers.close()
+
+
+def _judge(workers: _Pool, task_chunks: Iterator[list[Task]]) -> Iterator[FileResult]:
+    """Chunks of files to the pool, a bounded window of chunks in flight, results in order.
+
+    A chunk that outlives the watchdog, or a worker that dies, replaces the pool; the files in flight then
+    run one at a time, so that only the file that is really stuck is reported as timed out, and only the
+    file that killed its worker as over the memory ceiling."""
+    settings, jobs = workers.settings, workers.jobs
+    _, timed_out, over_limit = workers.functions
     pending: deque[tuple[list[Task], Handle]] = deque()
     per_file = settings.limits.per_file_seconds * WATCHDOG_FACTOR
 
@@ -254,36 +296,33 @@ def _run_pool(task_chunks: Iterator[list[Task]], settings: Settings, jobs: int, 
             return timed_out(task[0], task[1], settings)
         return over_limit(task[0], task[1], settings, ceiling_reason(settings, trouble))
 
-    try:
-        exhausted = False
-        while pending or not exhausted:
-            while not exhausted and len(pending) < jobs * WINDOW_PER_WORKER:
-                chunk = next(task_chunks, None)
-                if chunk is None:
-                    exhausted = True
-                    break
-                pending.append((chunk, workers.submit(chunk)))
-            if not pending:
+    exhausted = False
+    while pending or not exhausted:
+        while not exhausted and len(pending) < jobs * WINDOW_PER_WORKER:
+            chunk = next(task_chunks, None)
+            if chunk is None:
+                exhausted = True
                 break
-            chunk, handle = pending.popleft()
-            trouble = workers.wait(handle, per_file * len(chunk) + WATCHDOG_GRACE)
-            if trouble is None:
-                yield from handle.get()
-                continue
-            # Stuck beyond the alarm's reach, or a worker died: replace the pool, keep what finished, and
-            # judge the rest of what was in flight one file at a time, in order.
-            in_flight = [(chunk, handle), *pending]
-            pending.clear()
-            finished = [h.ready() and h.successful() for _, h in in_flight]
-            workers.replace()
-            if trouble == "stuck" and len(chunk) == 1:
-                yield timed_out(chunk[0][0], chunk[0][1], settings)
-                in_flight, finished = in_flight[1:], finished[1:]
-            for (waiting, old), done in zip(in_flight, finished, strict=True):
-                if done:
-                    yield from old.get()
-                else:
-                    for task in waiting:
-                        yield one_at_a_time(task)
-    finally:
-        workers.close()
+            pending.append((chunk, workers.submit(chunk)))
+        if not pending:
+            break
+        chunk, handle = pending.popleft()
+        trouble = workers.wait(handle, per_file * len(chunk) + WATCHDOG_GRACE)
+        if trouble is None:
+            yield from handle.get()
+            continue
+        # Stuck beyond the alarm's reach, or a worker died: replace the pool, keep what finished, and
+        # judge the rest of what was in flight one file at a time, in order.
+        in_flight = [(chunk, handle), *pending]
+        pending.clear()
+        finished = [h.ready() and h.successful() for _, h in in_flight]
+        workers.replace()
+        if trouble == "stuck" and len(chunk) == 1:
+            yield timed_out(chunk[0][0], chunk[0][1], settings)
+            in_flight, finished = in_flight[1:], finished[1:]
+        for (waiting, old), done in zip(in_flight, finished, strict=True):
+            if done:
+                yield from old.get()
+            else:
+                for task in waiting:
+                    yield one_at_a_time(task)

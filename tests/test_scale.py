@@ -33,6 +33,7 @@ from marklint.model import Status, reason_words
 from marklint.saved import from_entry
 from tests.helpers import fixture_manifest
 from tests.test_hostile import AS_OF, EXPECTED, build_corpus
+from tests.test_workers import wait_gone
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FORMATS = ("docx", "ofd", "pdf", "text")
@@ -264,8 +265,11 @@ def test_a_lost_worker_is_retried_and_a_shard_that_keeps_failing_is_ml901(
         def kill_mid_shard() -> None:
             while not any(runner.client.processing().values()):
                 time.sleep(0.05)
-            time.sleep(0.5)
-            orphans.extend(children_of(worker_pid))  # marklint's worker process, left by its killed parent
+            # The worker starts its marklint process with its first shard: once it is there, the shard is
+            # being judged (the slow file first: a second or more).
+            while not (found := children_of(worker_pid)):
+                time.sleep(0.01)
+            orphans.extend(found)  # marklint's worker process, left by its killed parent
             os.kill(worker_pid, signal.SIGKILL)
 
         killer = threading.Thread(target=kill_mid_shard)
@@ -279,8 +283,40 @@ def test_a_lost_worker_is_retried_and_a_shard_that_keeps_failing_is_ml901(
             for pid in orphans:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+    # The marklint process busy with the slow file when its Dask worker was killed died with it.
+    assert orphans and wait_gone(orphans) == []
     got = [(r.path, r.status, reason_words(r.reason), [f.rule for f in r.findings]) for r in report.files]
     status, reason, rules = expected
     assert got[0] == (str(slow), status, reason, rules)
     assert got[1][:2] == (str(quick), status)  # the shard's other file shares its fate, and is never lost
     assert lost == (allowed_failures == 0)
+
+
+def pool_processes() -> list[list[int]]:
+    """On a Dask worker: the processes of each marklint pool it keeps."""
+    from marklint.distributed import POOLS
+
+    return [[worker.pid for worker in pool.pool.workers] for pool in POOLS._idle]
+
+
+def test_each_dask_worker_keeps_one_pool_for_all_its_shards(archive: Path) -> None:
+    paths = [str(archive / name) for name in ("text", "docx")]
+    settings = Settings(as_of=AS_OF, lang="en")
+    local = run_scan(paths, settings)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as running:
+        runner = DaskRunner(running.scheduler_address, shard_size=4)  # many shards for each worker
+        try:
+            first = run_scan(paths, settings, runner=runner)
+            pools = runner.client.run(pool_processes)
+            second = run_scan(paths, settings, runner=runner)  # another scan: the same pools again
+            assert runner.client.run(pool_processes) == pools
+        finally:
+            runner.close()
+    assert [r.to_json() for r in first.files] == [r.to_json() for r in second.files] == [
+        r.to_json() for r in local.files]
+    assert len(first.files) > 8 * 4
+    # One pool of one process in each worker, started by its first shard and used by all the others ...
+    processes = [pids for worker in pools.values() for pids in worker]
+    assert len(pools) == 2 and [len(pids) for pids in processes] == [1, 1]
+    # ... and ended with the cluster.
+    assert wait_gone([pid for pids in processes for pid in pids]) == []

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -161,3 +164,77 @@ def test_one_file_over_the_time_limit_times_out(examine: workers.Examine, monkey
     [got] = run(tasks(name), settings(0.3), 1, examine, expired)
     assert (got.path, got.status, got.reason) == (name, Status.NOT_EXAMINED, "timed out")
     assert time.monotonic() - started < 10
+
+
+def gone(pid: int) -> bool:
+    """The process has ended (reaped, or a zombie that nothing will reap here)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def wait_gone(pids: list[int], seconds: float = 10) -> list[int]:
+    """The pids still running after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not all(map(gone, pids)):
+        time.sleep(0.05)
+    return [pid for pid in pids if not gone(pid)]
+
+
+POOL_PARENT = """
+import signal, sys, time
+from pathlib import Path
+from marklint import driver, workers
+from marklint.config import Settings
+
+
+def examine(path, display, settings):
+    if display == "stuck":  # a parse stuck in C code: the alarm never reaches it, and only the parent's
+        signal.signal(signal.SIGALRM, signal.SIG_IGN)  # watchdog would end it
+        time.sleep(600)
+    return driver.examine(path, display, settings)
+
+
+pool = workers.open_pool(Settings(), 2, examine, driver.timed_out, driver.over_limit)
+results = list(workers.run_on(pool, [(Path(sys.argv[1]), "a.txt"), (Path(sys.argv[1]), "b.txt")]))
+stuck = [pool.submit([(Path(sys.argv[1]), "stuck")]) for _ in range(2)]  # one in each worker
+time.sleep(0.5)
+print(*(r.status.value for r in results), *(w.pid for w in pool.pool.workers), flush=True)
+time.sleep(600)
+"""
+
+
+def test_pool_workers_die_with_their_parent(tmp_path: Path) -> None:
+    # An idle worker ends by itself when its parent dies (its task queue closes); a busy one, stuck
+    # where neither the alarm nor the parent's watchdog reaches it any more, only by the kernel's signal.
+    notice = tmp_path / "notice.txt"
+    notice.write_text("机密★5年\n", encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, "-c", POOL_PARENT, str(notice)], stdout=subprocess.PIPE, text=True)
+    children: list[int] = []
+    try:
+        first, second, *pids = parent.stdout.readline().split()  # type: ignore[union-attr]
+        assert (first, second) == ("complete", "complete")
+        children = [int(pid) for pid in pids]
+        assert len(children) == 2 and not any(map(gone, children))
+        parent.kill()  # SIGKILL: the parent can stop nothing
+        assert parent.wait() == -signal.SIGKILL
+        assert wait_gone(children) == []
+    finally:
+        parent.kill()
+        parent.wait()
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_worker_whose_parent_died_before_the_signal_was_set_exits() -> None:
+    for parent, status in ((os.getpid(), 0), (1, 1)):  # 1: not this test's process, as if reparented to init
+        child = os.fork()
+        if child == 0:
+            try:
+                workers.die_with_parent(parent)
+            finally:
+                os._exit(0)
+        assert os.waitpid(child, 0)[1] == status << 8
