@@ -49,13 +49,13 @@ def connect(address: str) -> Client:
         except ValueError:
             count = 0
         if count < 1:
-            raise ConfigError(f"--dask {address}: local:N needs a number of workers, 1 or more")
+            raise ConfigError.said("dask.workers", address=address)
         cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster)
     try:
         return Client(address, timeout="30s")
     except OSError as exc:
-        raise ConfigError(f"--dask {address}: no scheduler answers there ({exc})") from exc
+        raise ConfigError.said("dask.no scheduler", address=address) from exc
 
 
 def shards(tasks: Iterable[workers.Task], size: int, threads: int) -> Iterator[list[workers.Task]]:
