@@ -104,11 +104,11 @@ def read_report(path: str | Path) -> SavedReport:
                                [from_entry(entry) for entry in whole["files"]], whole.get("scan"),
                                _skipped(whole))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ConfigError.said("saved.not one", source=path, what=_defect(exc)) from exc
+            raise ConfigError.said("saved.not one", source=path, what=defect_of(exc)) from exc
     return _read_lines(str(path), text)
 
 
-def _defect(exc: Exception) -> Both:
+def defect_of(exc: Exception) -> Both:
     """What a report lacks or holds wrongly, from the error reading it: the key, never Python's words."""
     if isinstance(exc, KeyError) and isinstance(exc.args[0], str):
         return in_both(SAVED_DEFECTS["key"], key=exc.args[0])

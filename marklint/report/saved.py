@@ -39,9 +39,9 @@ def load(path: Path, options: ReportOptions) -> InspectionReport:
     except _NotAReport as exc:
         raise SavedReportError.said("saved.not one", source=path, what=in_both(SAVED_DEFECTS[exc.args[0]])) from exc
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        what = (in_both(SAVED_DEFECTS["key"], key=exc.args[0]) if isinstance(exc, KeyError)
-                and isinstance(exc.args[0], str) else in_both(SAVED_DEFECTS["object"]))
-        raise SavedReportError.said("saved.not one", source=path, what=what) from exc
+        from marklint.saved import defect_of
+
+        raise SavedReportError.said("saved.not one", source=path, what=defect_of(exc)) from exc
 
 
 class _NotAReport(Exception):
