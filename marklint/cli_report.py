@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 import click
 
 from marklint.errors import ConfigError
+from marklint.messages import say
 
 if TYPE_CHECKING:
     from marklint.config import Settings
@@ -28,6 +29,7 @@ INSPECTION_FLAGS = ("html_output", "pdf_output", "unit", "browser")
 
 
 def _fail(message: str) -> NoReturn:
+    """``message``, already said in the run's language, and exit 2."""
     click.echo(f"marklint: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
@@ -90,11 +92,11 @@ class InspectionOutputs:
         if not wanted:
             return None
         if output_format == "xlsx" and output is None:
-            _fail("--format xlsx needs --output FILE (a workbook is not for a terminal)")
+            _fail(say("error.xlsx output", settings.lang))
         try:
             outputs = cls(report_options(settings, unit), output_format, html_output, pdf_output, browser)
         except ConfigError as exc:
-            _fail(str(exc))
+            _fail(exc.say(settings.lang))
         from marklint.report.inspection import ReportBuilder
 
         outputs.builder = ReportBuilder(settings.as_of, outputs.options, facts["roots"],
@@ -131,7 +133,7 @@ class InspectionOutputs:
             try:
                 write_atomic_bytes(self.pdf_output, print_pdf(text, self.browser))
             except PrintError as exc:
-                _fail(str(exc))
+                _fail(exc.say(self.options.lang or "zh"))
 
 
 @click.command("report")
@@ -155,17 +157,19 @@ def report_command(saved: Path, output_format: str, output: Path | None, html_ou
     for usage, configuration and output errors."""
     from marklint.checks.registry import catalogue
     from marklint.config import load_settings
-    from marklint.report.saved import SavedReportError, load
+    from marklint.report.saved import load
+    from marklint.usage import usage_lang
 
+    said_in = lang or usage_lang(["--config", str(config)] if config else [])  # else the configuration's, else zh
     if output_format == "xlsx" and output is None:
-        _fail("--format xlsx needs --output FILE (a workbook is not for a terminal)")
+        _fail(say("error.xlsx output", said_in))
     try:
         settings, _ = load_settings(catalogue(), config)
         settings.lang = lang or ""  # none given: the saved report's (ReportOptions.lang)
         outputs = InspectionOutputs(report_options(settings, unit), output_format, html_output, pdf_output, browser)
         model = load(saved, outputs.options)
-    except (ConfigError, SavedReportError) as exc:
-        _fail(str(exc))
+    except ConfigError as exc:  # a saved report that cannot be read too (SavedReportError)
+        _fail(exc.say(said_in))
     if output_format == "xlsx" or output is None:
         outputs.workbook, outputs.stream = output, sys.stdout
         outputs.write(model)

@@ -65,7 +65,7 @@ def connect(address: str) -> Client:
         except ValueError:
             count = 0
         if count < 1:
-            raise ConfigError(f"--dask {address}: local:N needs a number of workers, 1 or more")
+            raise ConfigError.said("dask.workers", address=address)
         # Dask reads its config as each part starts; the worker processes get this process's config.
         with dask.config.set(QUIET_WORKERS):
             # memory_limit=0: marklint's processes have their own memory ceiling, which Dask's memory
@@ -76,7 +76,7 @@ def connect(address: str) -> Client:
     try:
         return Client(address, timeout="30s")
     except OSError as exc:
-        raise ConfigError(f"--dask {address}: no scheduler answers there ({exc})") from exc
+        raise ConfigError.said("dask.no scheduler", address=address) from exc
 
 
 def shards(tasks: Iterable[workers.Task], size: int, threads: int) -> Iterator[list[workers.Task]]:
@@ -163,7 +163,10 @@ def unpack(judged: bytes) -> list[FileResult]:
 
 def lost_shard(shard: list[workers.Task], settings: Settings, error: BaseException) -> list[FileResult]:
     """ML901 for every file of a shard the cluster could not judge."""
-    detail = f"the cluster could not judge its shard ({type(error).__name__})"
+    from distributed import KilledWorker
+
+    lost = isinstance(error, KilledWorker)  # Dask gave up on the shard after its workers died
+    detail = "the cluster lost the worker judging its shard" if lost else "the cluster could not judge its shard"
     return [driver.not_judged(path, display, settings, "unreadable", detail) for path, display in shard]
 
 

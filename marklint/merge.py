@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import click
 
@@ -140,13 +140,20 @@ def merged_report(combined: Combined, as_of: date | None) -> Report:
     return report
 
 
-def say_what_was_merged(combined: Combined, count: int) -> None:
-    click.echo(f"marklint: merged {count} reports: {len(combined.results)} files, {combined.replaced} found in "
-               "more than one (the later report's result kept)", err=True)
+def say_what_was_merged(combined: Combined, count: int, lang: str) -> None:
+    from marklint.messages import say
+
+    click.echo("marklint: " + say("merged", lang, count=count, files=len(combined.results),
+                                  replaced=combined.replaced), err=True)
     if len(combined.dates) > 1:
         shown = ", ".join(sorted(d.isoformat() for d in combined.dates))
-        click.echo(f"marklint: the reports judged as of different dates ({shown}); the report says "
-                   f"{max(combined.dates).isoformat()}", err=True)
+        click.echo("marklint: " + say("merged.dates", lang, dates=shown, latest=max(combined.dates).isoformat()),
+                   err=True)
+
+
+def _refuse(error: ConfigError, lang: str) -> NoReturn:
+    click.echo(f"marklint: {error.say(lang)}", err=True)
+    sys.exit(2)
 
 
 @click.command("merge")
@@ -167,13 +174,17 @@ def merge_command(reports: tuple[str, ...], output_format: str, output: Path | N
     A file in several reports is taken from the later one; the merge says how many. Exit 0, or 2 when a
     report cannot be read."""
     from marklint.output import atomic_file
+    from marklint.usage import usage_lang
 
+    said_in = lang or usage_lang([])  # --lang, else the configuration's, else Chinese
+    try:
+        date_given = date.fromisoformat(as_of) if as_of is not None else None
+    except ValueError:
+        _refuse(ConfigError.said("merge.as of", value=as_of), said_in)
     try:
         combined = combine(list(reports))
-        date_given = date.fromisoformat(as_of) if as_of is not None else None
-    except (ConfigError, ValueError) as exc:
-        click.echo(f"marklint: {exc}", err=True)
-        sys.exit(2)
+    except ConfigError as exc:
+        _refuse(exc, said_in)
     report = merged_report(combined, date_given)
     facts = combined.facts
     if lang is not None and output_format == "text":  # the one format the option is for
@@ -183,4 +194,4 @@ def merge_command(reports: tuple[str, ...], output_format: str, output: Path | N
             WRITERS[output_format](report, stream, facts)
     else:
         WRITERS[output_format](report, sys.stdout, facts)
-    say_what_was_merged(combined, len(reports))
+    say_what_was_merged(combined, len(reports), said_in)

@@ -7,6 +7,7 @@ errors) is here. ``say(key, lang, **values)`` picks the language and fills in th
 
 from __future__ import annotations
 
+import errno
 from typing import NamedTuple
 
 LANGS = ("zh", "en")
@@ -97,6 +98,16 @@ TEXT = {
     "rule.always on": Message("始终启用，不能关闭", "always on, cannot be ignored"),
     "config.source": Message("配置文件：{source}", "configuration: {source}"),
     "config.none": Message("未找到配置文件，使用默认设置", "none found, defaults"),
+    "standard output": Message("标准输出", "standard output"),
+    "resume.kept": Message("从 {state} 沿用 {kept} 个文件（此前已检查且未改动）",
+                           "{kept_n} taken from {state}, judged before and unchanged"),
+    "dask.lost": Message("集群上有 {lost} 个分片失败：其中的文件报告为 ML901",
+                         "{lost_n} failed on the cluster: their files are reported as ML901"),
+    "merged": Message("已合并 {count} 份报告：{files} 个文件，其中 {replaced} 个出现在多份报告中（保留较晚报告的结果）",
+                      "merged {count_n}: {files_n}, {replaced} found in more than one "
+                      "(the later report's result kept)"),
+    "merged.dates": Message("各报告的检查日期不同（{dates}）；合并的报告采用 {latest}",
+                            "the reports judged as of different dates ({dates}); the report says {latest}"),
 }
 
 
@@ -222,6 +233,59 @@ ERRORS = {
     "usage.other": Message("命令行用法有误", "the command line is not right"),
     "usage.help": Message("运行 {command} -h 查看用法", "run {command} -h for its usage"),
     "stopped": Message("已因 {signal} 停止", "stopped by {signal}"),
+    "output.cannot write": Message("无法写入 {path}：{why}", "cannot write {path}: {why}"),
+    "saved.unreadable": Message("{source}：无法读取报告（{why}）", "{source}: cannot read the report ({why})"),
+    "saved.not utf8": Message("{source}：无法读取报告（不是 UTF-8 文本）",
+                              "{source}: cannot read the report (not UTF-8 text)"),
+    "saved.not one": Message("{source}：不是 marklint 报告（{what}）", "{source}: not a marklint report ({what})"),
+    "merge.as of": Message("--as-of {value} 不是 YYYY-MM-DD 格式的日期", "--as-of {value} is not a date YYYY-MM-DD"),
+    "dask.extra": Message("--dask 需要 dask 扩展：pip install 'marklint[dask]'",
+                          "--dask needs the dask extra: pip install 'marklint[dask]'"),
+    "dask.workers": Message("--dask {address}：local:N 的 N 必须是工作进程数（1 或更多）",
+                            "--dask {address}: local:N needs a number of workers, 1 or more"),
+    "serve.extra": Message("marklint serve 需要 serve 扩展：pip install 'marklint[serve]'",
+                           "marklint serve needs the serve extra: pip install 'marklint[serve]'"),
+    "serve.token unreadable": Message("serve.token-file {name}：读不出令牌",
+                                      "serve.token-file {name}: no token can be read from it"),
+    "serve.token empty": Message("serve.token-file {name}：文件为空", "serve.token-file {name}: the file is empty"),
+    "serve.no token": Message(
+        "拒绝在 {host} 上无令牌监听：请设置 MARKLINT_TOKEN 或 [serve] token-file，或只监听 127.0.0.1",
+        "refusing to listen on {host} without a token: set MARKLINT_TOKEN or [serve] token-file, "
+        "or listen on 127.0.0.1"),
+    "pdf.no browser": Message(
+        "--pdf-output 需要无界面的 Chromium，但在 PATH 中没有找到（查找了 {browsers}）；"
+        "请安装一个，或用 --browser PATH 指定",
+        "--pdf-output needs a headless Chromium and none was found ({browsers} are looked for on PATH); "
+        "install one, or name it with --browser PATH"),
+    "pdf.no such browser": Message("--browser {browser}：没有这个可执行文件",
+                                   "--browser {browser}: no such executable"),
+    "pdf.timed out": Message("{browser} 在 {seconds} 秒内未打印完报告",
+                             "{browser} did not print the report in {seconds} s"),
+    "pdf.not started": Message("{browser} 无法运行（{why}）", "{browser} could not be run ({why})"),
+    "pdf.not printed": Message("{browser} 未能打印报告：{detail}", "{browser} did not print the report: {detail}"),
+    "dask.no scheduler": Message("--dask {address}：该地址没有调度器应答",
+                                 "--dask {address}: no scheduler answers there"),
+}
+
+#: What a saved report lacks or holds wrongly (``saved.read_report``): what failed, never Python's words.
+SAVED_DEFECTS = {
+    "object": Message("不是报告对象", "not a report object"),
+    "line": Message("第 {line} 行不是报告条目", "line {line} is not a report entry"),
+    "key": Message("缺少 {key}", "no {key}"),
+    "no summary": Message("最后没有汇总对象", "no summary object at the end"),
+    "no as_of": Message("汇总对象没有 as_of，由较早的 marklint 写成",
+                        "the summary object has no as_of: written by an earlier marklint"),
+}
+
+#: Why a report could not be written, for the common OS errors (``output.OutputError``); any other error
+#: is said in the OS's own words.
+WRITE_ERRORS = {
+    errno.ENOSPC: Message("磁盘已满", "no space left on the device"),
+    errno.EACCES: Message("没有权限", "permission denied"),
+    errno.EPERM: Message("没有权限", "permission denied"),
+    errno.ENOENT: Message("文件夹不存在", "no such folder"),
+    errno.EROFS: Message("只读文件系统", "read-only file system"),
+    errno.EISDIR: Message("这是文件夹", "it is a folder"),
 }
 
 
@@ -237,7 +301,8 @@ def say(key: str, lang: str, **values: object) -> str:
 #: English nouns that agree with their counts: value name -> (singular, plural).
 PLURALS = {
     "files": ("file", "files"), "errors": ("error", "errors"), "warnings": ("warning", "warnings"),
-    "stale": ("stale entry", "stale entries"), "done": ("file", "files"),
+    "stale": ("stale entry", "stale entries"), "done": ("file", "files"), "kept": ("file", "files"),
+    "lost": ("shard", "shards"), "count": ("report", "reports"),
 }
 
 

@@ -12,6 +12,7 @@ one line, exit status 2, and no temporary file left.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import sys
@@ -23,25 +24,32 @@ from typing import IO, TextIO
 
 import click
 
+from marklint.messages import ERRORS, TEXT, WRITE_ERRORS, Both, in_both
+
 STDOUT = "-"
 
 
 class OutputError(click.ClickException):
-    """A report that cannot be written: one line on stderr and exit status 2 (README, exit status)."""
+    """A report that cannot be written: one line on stderr and exit status 2 (README, exit status), in the
+    run's language (``lang``: set by the command group, ``usage.CatalogueGroup``; else Chinese)."""
 
     exit_code = 2
 
-    def __init__(self, path: Path | str, exc: OSError) -> None:
-        super().__init__(f"cannot write {path}: {exc.strerror or 'write error'}")
+    def __init__(self, path: Path | str | Both, exc: OSError) -> None:
+        known = WRITE_ERRORS.get(exc.errno or 0)
+        why = Both(known.zh, known.en) if known else Both(exc.strerror or "写入错误", exc.strerror or "write error")
+        self.said = in_both(ERRORS["output.cannot write"], path=path, why=why)
+        self.lang: str | None = None
+        super().__init__(self.said.en)
 
     def show(self, file: IO | None = None) -> None:
-        click.echo(f"marklint: {self.message}", err=True)
+        click.echo(f"marklint: {self.said.say(self.lang or 'zh')}", err=True)
 
 
 class _Checked:
     """A report stream whose write and flush errors (ENOSPC above all) become an OutputError naming it."""
 
-    def __init__(self, stream: IO, path: Path | str) -> None:
+    def __init__(self, stream: IO, path: Path | str | Both) -> None:
         self._stream, self._path = stream, path
 
     def write(self, data: str | bytes) -> int:
@@ -65,8 +73,9 @@ def _open_mode(binary: bool) -> dict:
 def _report_stream(path: Path, binary: bool) -> Iterator[_Checked]:
     if str(path) == STDOUT:
         stream = sys.stdout.buffer if binary else sys.stdout
-        yield _Checked(stream, "standard output")
-        _Checked(stream, "standard output").flush()
+        shown = in_both(TEXT["standard output"])
+        yield _Checked(stream, shown)
+        _Checked(stream, shown).flush()
         return
     try:
         existing: os.stat_result | None = os.stat(path)  # through a symlink: what it points to
@@ -75,7 +84,7 @@ def _report_stream(path: Path, binary: bool) -> Iterator[_Checked]:
     except OSError as exc:
         raise OutputError(path, exc) from None
     if existing is not None and stat.S_ISDIR(existing.st_mode):
-        raise OutputError(path, IsADirectoryError(21, "it is a folder"))
+        raise OutputError(path, IsADirectoryError(errno.EISDIR, "it is a folder"))
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         with _straight_through(path, binary) as stream:
             yield stream
@@ -96,7 +105,7 @@ def _straight_through(path: Path, binary: bool) -> Iterator[_Checked]:
 
 
 @contextmanager
-def _closing(stream: IO, shown: Path | str) -> Iterator[_Checked]:
+def _closing(stream: IO, shown: Path | str | Both) -> Iterator[_Checked]:
     """``stream`` checked, and closed after the block; an error closing it (a full disk) is an OutputError,
     unless the block already failed."""
     try:

@@ -30,6 +30,8 @@ DETAILS: tuple[tuple[regex.Pattern, str], ...] = tuple((regex_cache.compile(patt
     (r"a password is needed to open it", "需要密码才能打开"),
     (r"ZIP member (?P<name>.+) is encrypted", "ZIP 成员 {name} 已加密"),
     (r"cannot open the file", "无法打开文件"),
+    (r"the cluster lost the worker judging its shard", "集群失去了检查其分片的工作进程"),
+    (r"the cluster could not judge its shard", "集群未能检查其分片"),
     (r"not a readable PDF structure", "不是可读的 PDF 结构"),
     (r"PDFium error (?P<code>\d+)", "PDF 读取错误 {code}"),
     (r"no pages", "没有页面"),

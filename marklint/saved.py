@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from marklint.errors import ConfigError, os_error_words
+from marklint.messages import SAVED_DEFECTS, Both, in_both
 from marklint.model import Finding, Location, Reason, Severity, Status
 from marklint.results import FileResult
 
@@ -81,52 +82,72 @@ class SavedReport:
 
 
 def read_report(path: str | Path) -> SavedReport:
-    """A JSON report (one object), a JSONL report (one file per line, then a summary) or a state file."""
+    """A JSON report (one object), a JSONL report (one file per line, then a summary) or a state file.
+    Raises ConfigError saying what failed (a line that is not an entry, a key missing), in both languages."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the report ({os_error_words(exc)})") from exc
+        from marklint.reasons import translate_detail
+
+        words = os_error_words(exc)
+        raise ConfigError.said("saved.unreadable", source=path,
+                               why=Both(translate_detail(words) or "读取错误", words)) from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: cannot read the report (not UTF-8)") from exc
+        raise ConfigError.said("saved.not utf8", source=path) from exc
     try:
         whole = json.loads(text)
     except json.JSONDecodeError:
         whole = None  # several lines: JSONL or a state file
-    try:
-        if isinstance(whole, dict) and "files" in whole:
+    if isinstance(whole, dict) and "files" in whole:
+        try:
             return SavedReport(str(path), date.fromisoformat(whole["as_of"]),
                                [from_entry(entry) for entry in whole["files"]], whole.get("scan"),
                                _skipped(whole))
-        return _read_lines(str(path), text)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"{path}: not a marklint report ({exc})") from exc
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ConfigError.said("saved.not one", source=path, what=defect_of(exc)) from exc
+    return _read_lines(str(path), text)
+
+
+def defect_of(exc: Exception) -> Both:
+    """What a report lacks or holds wrongly, from the error reading it: the key, never Python's words."""
+    if isinstance(exc, KeyError) and isinstance(exc.args[0], str):
+        return in_both(SAVED_DEFECTS["key"], key=exc.args[0])
+    return in_both(SAVED_DEFECTS["object"])
 
 
 def _read_lines(path: str, text: str) -> SavedReport:
     saved = SavedReport(path, None)
     latest: dict[str, int] = {}  # a state file may judge a file again (it changed): the later line counts
-    for line in _complete_lines(text):
-        entry = json.loads(line)
-        if entry.get("kind") == STATE_KIND:
-            saved.as_of = date.fromisoformat(entry["settings"]["as_of"])
-        elif "skipped" in entry and "result" not in entry and "path" not in entry and "summary" not in entry:
-            saved.skipped = _skipped(entry)  # a resume state's paths passed over (resume.State.record_skipped)
-        elif "summary" in entry and "path" not in entry:  # JSONL's last line: as_of and scan where written
-            saved.as_of = date.fromisoformat(entry["as_of"]) if entry.get("as_of") else saved.as_of
-            saved.scan = entry.get("scan")
-            saved.skipped = _skipped(entry)
-        else:
-            result = from_entry(entry.get("result", entry))
-            if result.path in latest:
-                saved.results[latest[result.path]] = result
-            else:
-                latest[result.path] = len(saved.results)
-                saved.results.append(result)
+    for number, line in _complete_lines(text):
+        try:
+            _read_line(saved, latest, json.loads(line))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ConfigError.said("saved.not one", source=path,
+                                   what=in_both(SAVED_DEFECTS["line"], line=number)) from exc
     return saved
 
 
-def _complete_lines(text: str) -> Iterator[str]:
-    """The lines of a JSONL file; a last line cut short by a killed writer (no newline) is left out."""
+def _read_line(saved: SavedReport, latest: dict[str, int], entry: dict) -> None:
+    if entry.get("kind") == STATE_KIND:
+        saved.as_of = date.fromisoformat(entry["settings"]["as_of"])
+    elif "skipped" in entry and "result" not in entry and "path" not in entry and "summary" not in entry:
+        saved.skipped = _skipped(entry)  # a resume state's paths passed over (resume.State.record_skipped)
+    elif "summary" in entry and "path" not in entry:  # JSONL's last line: as_of and scan where written
+        saved.as_of = date.fromisoformat(entry["as_of"]) if entry.get("as_of") else saved.as_of
+        saved.scan = entry.get("scan")
+        saved.skipped = _skipped(entry)
+    else:
+        result = from_entry(entry.get("result", entry))
+        if result.path in latest:
+            saved.results[latest[result.path]] = result
+        else:
+            latest[result.path] = len(saved.results)
+            saved.results.append(result)
+
+
+def _complete_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The lines of a JSONL file, numbered from 1; a last line cut short by a killed writer (no newline)
+    is left out."""
     lines = text.split("\n")
     for index, line in enumerate(lines):
         if not line.strip():
@@ -136,7 +157,7 @@ def _complete_lines(text: str) -> Iterator[str]:
                 json.loads(line)
             except json.JSONDecodeError:
                 return
-        yield line
+        yield index + 1, line
 
 
 def _skipped(data: dict) -> list[tuple[str, str]]:

@@ -27,8 +27,10 @@ def scale_options(command: Callable) -> Callable:
                              "(N local worker processes). Needs the dask extra; workers see the same paths.")(command)
 
 
-def _say(message: str) -> None:
-    click.echo(f"marklint: {message}", err=True)
+def _say(key: str, lang: str, **values: object) -> None:
+    from marklint.messages import say
+
+    click.echo(f"marklint: {say(key, lang, **values)}", err=True)
 
 
 def enter_runner(stack: ExitStack, settings: Settings, jobs: int, dask: str | None = None,
@@ -45,11 +47,10 @@ def enter_runner(stack: ExitStack, settings: Settings, jobs: int, dask: str | No
         try:
             from marklint.distributed import DaskRunner
         except ImportError as exc:
-            raise ConfigError(f"--dask needs the dask extra: pip install 'marklint[dask]' ({exc})") from exc
+            raise ConfigError.said("dask.extra") from exc
         cluster = DaskRunner(dask)
         stack.callback(cluster.close)
-        stack.callback(lambda: cluster.lost and _say(f"{cluster.lost} shards failed on the cluster: "
-                                                     "their files are reported as ML901"))
+        stack.callback(lambda: cluster.lost and _say("dask.lost", settings.lang, lost=cluster.lost))
         runner = cluster
     else:
         def runner(tasks, run_settings):  # type: ignore[no-untyped-def]
@@ -59,6 +60,6 @@ def enter_runner(stack: ExitStack, settings: Settings, jobs: int, dask: str | No
 
         state = State(resume, settings)
         stack.callback(state.close)
-        stack.callback(lambda: _say(f"{state.kept} files taken from {resume}, judged before and unchanged"))
+        stack.callback(lambda: _say("resume.kept", settings.lang, kept=state.kept, state=resume))
         runner = state.runner(runner)
     return runner

@@ -19,16 +19,21 @@ from marklint.errors import ConfigError
               help="Configuration file (default: the nearest marklint.toml, .marklint.toml or pyproject.toml).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes judging documents (default: the number of CPUs).")
-def serve(host: str, port: int, config: Path | None, workers: int | None) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of start-up errors (default zh, or the configuration's lang); the API's JSON is one.")
+def serve(host: str, port: int, config: Path | None, workers: int | None, lang: str | None) -> None:
     """Run the pre-release gate as an HTTP service (needs pip install 'marklint[serve]'; docs/api.md)."""
     from marklint.checks.registry import catalogue
     from marklint.config import load_settings
+    from marklint.usage import usage_lang
+
+    said_in = lang or usage_lang(["--config", str(config)] if config else [])  # else the configuration's, else zh
 
     try:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:
-        click.echo("marklint: marklint serve needs the serve extra: pip install 'marklint[serve]'", err=True)
+        click.echo(f"marklint: {ConfigError.said('serve.extra').say(said_in)}", err=True)
         sys.exit(2)
     from marklint.serve.server import run
 
@@ -36,5 +41,5 @@ def serve(host: str, port: int, config: Path | None, workers: int | None) -> Non
         settings, _ = load_settings(catalogue(), config)
         run(settings, host, port, workers or os.cpu_count() or 1)
     except ConfigError as exc:
-        click.echo(f"marklint: {exc}", err=True)
+        click.echo(f"marklint: {exc.say(said_in)}", err=True)
         sys.exit(2)

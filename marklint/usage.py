@@ -17,21 +17,25 @@ from typing import IO, Any
 import click
 
 from marklint.messages import ERRORS, Both, did_you_mean, in_both, listed
+from marklint.output import OutputError
 from marklint.stopping import StoppableGroup
 
 
 def usage_lang(args: list[str]) -> str:
-    """The language of a usage error: ``--lang`` (``--lang en``, ``--lang=en``), else the nearest
-    configuration file's ``lang``, else Chinese."""
+    """The language of a usage error: ``--lang`` (``--lang en``, ``--lang=en``), else the ``lang`` of the
+    configuration file given (``--config``) or nearest, else Chinese."""
     for index, arg in enumerate(args):
         value = arg.partition("=")[2] if arg.startswith("--lang=") else (
             args[index + 1] if arg == "--lang" and index + 1 < len(args) else None)
         if value in ("zh", "en"):
             return value
+    given = [arg.partition("=")[2] if arg.startswith("--config=") else args[index + 1]
+             for index, arg in enumerate(args)
+             if arg.startswith("--config=") or (arg == "--config" and index + 1 < len(args))]
     try:
         from marklint.config import _read_toml, find_config
 
-        found = find_config(Path.cwd())
+        found = Path(given[-1]) if given else find_config(Path.cwd())
         data = _read_toml(found) if found is not None else {}
         if found is not None and found.name == "pyproject.toml":
             data = data.get("tool", {}).get("marklint", {})
@@ -111,6 +115,9 @@ class CatalogueGroup(StoppableGroup):
         try:
             return super().invoke(ctx)
         except (SaidUsageError, click.exceptions.NoArgsIsHelpError):
+            raise
+        except OutputError as error:  # a report that cannot be written, said in the run's language
+            error.lang = error.lang or getattr(self, "_usage_lang", "zh")
             raise
         except click.UsageError as error:
             raise SaidUsageError(error, getattr(self, "_usage_lang", "zh")) from None

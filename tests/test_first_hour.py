@@ -389,6 +389,7 @@ def _technical(text: str) -> str:
     ["scan", str(FIXTURES / "nowhere.docx")],
     ["scan", "--bogus", str(FIXTURES)],
     ["rule", "ML999"],
+    ["merge", str(ROOT / "pyproject.toml")],  # not a saved report: refused, saying what failed
 ])
 def test_each_command_speaks_one_language(args: list[str]) -> None:
     """A default run shows no English word, an English run no Chinese, outside paths, markings, the data
@@ -397,6 +398,7 @@ def test_each_command_speaks_one_language(args: list[str]) -> None:
     entries = [*report["files"], *report["skipped"]]
     data = [entry["path"] for entry in entries] + [entry["issuer"] for entry in entries if entry.get("issuer")]
     data.append(str(FIXTURES / "nowhere.docx"))
+    data.append(str(ROOT / "pyproject.toml"))
     data += ["绝密", "机密", "秘密"]  # the levels as markings write them (stats' by-level rows), in either language
     markings = {printable(marking["text"]) for entry in report["files"] for marking in entry["markings"]}
     for lang, leak in (("zh", WORD), ("en", CJK)):
@@ -408,3 +410,37 @@ def test_each_command_speaks_one_language(args: list[str]) -> None:
             shown = shown.splitlines()[0]
         left = _technical(words_left(shown, data, markings))
         assert leak.findall(left) == [], (lang, sorted(set(leak.findall(left))))
+
+
+def test_a_corrupt_saved_report_is_refused_in_the_runs_language(tmp_path: Path) -> None:
+    """``merge`` says what failed in the report, in the run's language, never Python's exception text."""
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text('{"path": "a.docx"}\n{"summary": {}}\n', encoding="utf-8")  # an entry without its keys
+    partial = tmp_path / "partial.json"
+    partial.write_text('{"as_of": "2026-11-27", "files": [{"path": "a.docx"}]}', encoding="utf-8")
+    assert run("merge", str(cut)) == (2, "", f"marklint: {cut}：不是 marklint 报告（第 1 行不是报告条目）\n")
+    assert run("merge", str(cut), "--lang", "en") == (
+        2, "", f"marklint: {cut}: not a marklint report (line 1 is not a report entry)\n")
+    assert run("merge", str(partial)) == (2, "", f"marklint: {partial}：不是 marklint 报告（缺少 format）\n")
+    assert run("merge", str(partial), "--lang", "en") == (
+        2, "", f"marklint: {partial}: not a marklint report (no format)\n")
+    assert run("merge", str(partial), "--as-of", "2026-13") == (
+        2, "", "marklint: --as-of 2026-13 不是 YYYY-MM-DD 格式的日期\n")
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("zh", ["marklint: 从 {state} 沿用 0 个文件（此前已检查且未改动）",
+            "marklint: 从 {state} 沿用 1 个文件（此前已检查且未改动）",
+            "marklint: 已合并 1 份报告：1 个文件，其中 0 个出现在多份报告中（保留较晚报告的结果）"]),
+    ("en", ["marklint: 0 files taken from {state}, judged before and unchanged",
+            "marklint: 1 file taken from {state}, judged before and unchanged",
+            "marklint: merged 1 report: 1 file, 0 found in more than one (the later report's result kept)"]),
+])
+def test_a_resumed_run_and_a_merge_say_what_they_took_in_the_runs_language(tmp_path: Path, lang: str,
+                                                                           said: list[str]) -> None:
+    shutil.copy(FIXTURES / "docx" / "clean_gongwen.docx", tmp_path / "clean.docx")
+    state = tmp_path / "state.jsonl"
+    args = ["scan", str(tmp_path / "clean.docx"), *AS_OF, "--lang", lang, "--resume", str(state), "-q"]
+    first, again = run(*args), run(*args)
+    merged = run("merge", str(state), "--lang", lang)
+    assert [first[2], again[2], merged[2]] == [line.format(state=state) + "\n" for line in said]

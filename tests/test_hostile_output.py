@@ -68,11 +68,12 @@ def test_output_to_a_device_writes_through_and_keeps_it_a_device(memo: Path) -> 
 def test_a_full_disk_is_one_line_and_exit_2(memo: Path, option: str) -> None:
     done = marklint("scan", "memo.txt", *AS_OF, "-q", option, "/dev/full", cwd=memo)
     assert done.returncode == 2
-    assert done.stderr == "marklint: cannot write /dev/full: No space left on device\n"
+    assert done.stderr == "marklint: 无法写入 /dev/full：磁盘已满\n"
     for output_format in ("csv", "xlsx"):
-        stats = marklint("stats", "memo.txt", *AS_OF, "--format", output_format, "-o", "/dev/full", cwd=memo)
+        stats = marklint("stats", "memo.txt", *AS_OF, "--format", output_format, "-o", "/dev/full", "--lang", "en",
+                         cwd=memo)
         assert (stats.returncode, stats.stderr.splitlines()[-1]) == (
-            2, "marklint: cannot write /dev/full: No space left on device")
+            2, "marklint: cannot write /dev/full: no space left on the device")
     assert leftovers(Path("/dev")) == []
 
 
@@ -135,14 +136,17 @@ def test_a_missing_folder_is_one_line_and_exit_2(memo: Path) -> None:
                  ["stats", "memo.txt", "-o", "no/such/stats.csv", "--format", "csv"]):
         done = marklint(*args, *AS_OF, "-q" if args[0] == "scan" else "--as-of=2026-11-27", cwd=memo)
         assert done.returncode == 2
-        assert done.stderr.splitlines()[-1].startswith("marklint: cannot write no/") and "Traceback" not in done.stderr
-        assert done.stderr.splitlines()[-1].endswith(": No such file or directory")
+        shown = next(arg for arg in args if arg.startswith("no/"))
+        assert done.stderr.splitlines()[-1] == f"marklint: 无法写入 {shown}：文件夹不存在"
+        assert "Traceback" not in done.stderr
     assert sorted(os.listdir(memo)) == ["memo.txt"]
 
 
 def test_a_folder_is_refused(memo: Path) -> None:
     (memo / "out").mkdir()
     done = marklint("scan", "memo.txt", *AS_OF, "-q", "-o", "out", cwd=memo)
+    assert (done.returncode, done.stderr) == (2, "marklint: 无法写入 out：这是文件夹\n")
+    done = marklint("scan", "memo.txt", *AS_OF, "-q", "-o", "out", "--lang", "en", cwd=memo)
     assert (done.returncode, done.stderr) == (2, "marklint: cannot write out: it is a folder\n")
     assert os.listdir(memo / "out") == []
 
@@ -151,7 +155,7 @@ def test_a_read_only_folder_is_one_line_and_exit_2(memo: Path) -> None:
     folder = memo / "ro"
     folder.mkdir()
     (folder / "old.txt").write_text("old report\n", encoding="utf-8")
-    command = [sys.executable, "-m", "marklint", "scan", "memo.txt", *AS_OF, "-q", "-o", "ro/old.txt"]
+    command = [sys.executable, "-m", "marklint", "scan", "memo.txt", *AS_OF, "-q", "-o", "ro/old.txt", "--lang", "en"]
     if os.geteuid() == 0:  # root writes into any folder: make it a read-only file system (a bind mount)
         if shutil.which("unshare") is None or subprocess.run(["unshare", "-m", "true"]).returncode != 0:
             pytest.skip("root without a mount namespace: no folder is read-only to root")
@@ -161,8 +165,8 @@ def test_a_read_only_folder_is_one_line_and_exit_2(memo: Path) -> None:
     done = subprocess.run(command, cwd=memo, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     folder.chmod(0o755)
     assert done.returncode == 2, done.stderr
-    assert done.stderr in ("marklint: cannot write ro/old.txt: Read-only file system\n",
-                           "marklint: cannot write ro/old.txt: Permission denied\n")
+    assert done.stderr in ("marklint: cannot write ro/old.txt: read-only file system\n",
+                           "marklint: cannot write ro/old.txt: permission denied\n")
     assert sorted(os.listdir(folder)) == ["old.txt"]
     assert (folder / "old.txt").read_text(encoding="utf-8") == "old report\n"
 

@@ -176,15 +176,22 @@ def test_jsonl_gives_the_same_report(tmp_path: Path) -> None:
     assert load(saved, options).files == from_json(REPORT, options).files
 
 
-@pytest.mark.parametrize("text", ["not json", '{"files": [{"path": 1}]}', '{"summary": {}}\n'])
-def test_a_file_that_is_not_a_report_is_an_error(tmp_path: Path, text: str) -> None:
+@pytest.mark.parametrize(("text", "zh", "en"), [
+    ("not json", "不是报告对象", "not a report object"),
+    ('{"files": [{"path": 1}]}', "缺少 as_of", "no as_of"),
+    ('{"summary": {}}\n', "汇总对象没有 as_of，由较早的 marklint 写成",
+     "the summary object has no as_of: written by an earlier marklint"),
+])
+def test_a_file_that_is_not_a_report_is_an_error(tmp_path: Path, text: str, zh: str, en: str) -> None:
     saved = tmp_path / "r.json"
     saved.write_text(text, encoding="utf-8")
     with pytest.raises(SavedReportError):
         load(saved, ReportOptions())
     result = CliRunner().invoke(main, ["report", str(saved), "-o", str(tmp_path / "r.html")])
     assert result.exit_code == 2
-    assert "not a marklint JSON or JSONL report" in result.output
+    assert result.output == f"marklint: {saved}：不是 marklint 报告（{zh}）\n"
+    result = CliRunner().invoke(main, ["report", str(saved), "-o", str(tmp_path / "r.html"), "--lang", "en"])
+    assert (result.exit_code, result.output) == (2, f"marklint: {saved}: not a marklint report ({en})\n")
     assert not (tmp_path / "r.html").exists()
 
 
@@ -284,7 +291,7 @@ def _sheets(path: Path) -> tuple[list[str], list]:
 def test_xlsx_needs_an_output_file() -> None:
     result = CliRunner().invoke(main, ["scan", str(FIXTURES / "text"), "--format", "xlsx"])
     assert result.exit_code == 2
-    assert "--format xlsx needs --output" in result.output
+    assert result.output == "marklint: --format xlsx 需要 --output 文件（工作簿不能输出到终端）\n"
 
 
 def test_pdf_without_a_browser_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -293,10 +300,11 @@ def test_pdf_without_a_browser_is_a_usage_error(tmp_path: Path, monkeypatch: pyt
     target = tmp_path / "r.pdf"
     result = CliRunner().invoke(main, ["scan", str(FIXTURES / "text"), "--pdf-output", str(target)])
     assert result.exit_code == 2
-    assert "--pdf-output needs a headless Chromium and none was found" in result.output
+    assert result.output == ("marklint: --pdf-output 需要无界面的 Chromium，但在 PATH 中没有找到（查找了 chromium、"
+                             "chromium-browser、google-chrome）；请安装一个，或用 --browser PATH 指定\n")
     result = CliRunner().invoke(main, ["scan", str(FIXTURES / "text"), "--pdf-output", str(target),
-                                       "--browser", str(tmp_path / "nope")])
-    assert (result.exit_code, "no such executable" in result.output) == (2, True)
+                                       "--browser", str(tmp_path / "nope"), "--lang", "en"])
+    assert (result.exit_code, result.output) == (2, f"marklint: --browser {tmp_path / 'nope'}: no such executable\n")
     assert not target.exists()
 
 

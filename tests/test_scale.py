@@ -151,7 +151,7 @@ def test_a_killed_run_resumes_to_the_uninterrupted_report(archive: Path, local_r
     resumed = scan(archive.parent, "archive", "--format", "json", "--resume", str(state),
                    "--dask", cluster.scheduler_address)
     assert resumed.stdout == local_run["json"]
-    assert f"{judged} files taken from {state}".encode() in resumed.stderr
+    assert f"{judged} files taken from {state}, judged before and unchanged".encode() in resumed.stderr
     lines = [json.loads(line) for line in state.read_bytes().split(b"\n")[1:-1]]
     assert lines[-1] == {"skipped": json.loads(local_run["json"])["skipped"]}  # the walk's, once the run is over
     latest = {entry["result"]["path"]: entry for entry in lines if "result" in entry}
@@ -187,7 +187,7 @@ def test_a_changed_file_is_judged_again_and_other_settings_are_refused(tmp_path:
     fresh = scan(tmp_path, "docs", "--format", "json")
     assert resumed.stdout == fresh.stdout
     assert [f["rule"] for f in json.loads(resumed.stdout)["files"][1]["findings"]] == ["ML101", "ML304"]
-    assert b"1 files taken from" in resumed.stderr
+    assert f"marklint: 1 file taken from {state}, judged before and unchanged\n".encode() in resumed.stderr
     refused = marklint_cli(tmp_path, "scan", "docs", "--as-of", "2027-01-01", "--lang", "en", "--resume", str(state),
                            check_exit=(2,))
     assert b"made with other settings (as_of)" in refused.stderr
@@ -207,7 +207,7 @@ def test_merged_halves_equal_the_whole(archive: Path, local_run: dict[str, bytes
     assert merged.stdout == whole.stdout
     assert json.loads(whole.stdout)["files"] == json.loads(local_run["json"])["files"]
     texts = sum(path.startswith("archive/text/") for path in ARCHIVE_FILES)
-    assert f"merged 3 reports: {FILES} files, {texts} found in more than one".encode() in merged.stderr
+    assert f"已合并 3 份报告：{FILES} 个文件，其中 {texts} 个出现在多份报告中".encode() in merged.stderr
     # SARIF's fingerprints hash the marking each finding is about, which only the state files keep.
     as_sarif = marklint_cli(work, "merge", "a.state", "b.state", "--format", "sarif", "-o", "m.sarif")
     assert (work / "m.sarif").read_bytes() == local_run["sarif"] and as_sarif.stdout == b""
@@ -231,7 +231,9 @@ def test_the_command_line_does_not_import_dask() -> None:
 
 def test_local_needs_a_number_of_workers(tmp_path: Path) -> None:
     refused = marklint_cli(tmp_path, "scan", str(tmp_path), "--dask", "local:0", check_exit=(2,))
-    assert refused.stderr == b"marklint: --dask local:0: local:N needs a number of workers, 1 or more\n"
+    assert refused.stderr == "marklint: --dask local:0：local:N 的 N 必须是工作进程数（1 或更多）\n".encode()
+    in_english = marklint_cli(tmp_path, "scan", str(tmp_path), "--dask", "local:0", "--lang", "en", check_exit=(2,))
+    assert in_english.stderr == b"marklint: --dask local:0: local:N needs a number of workers, 1 or more\n"
 
 
 def children_of(pid: int) -> list[int]:
@@ -250,7 +252,7 @@ def children_of(pid: int) -> list[int]:
 
 @pytest.mark.parametrize(("allowed_failures", "expected"), [
     (3, (Status.COMPLETE, None, ["ML304"])),  # the worker comes back and Dask runs the shard again
-    (0, (Status.NOT_EXAMINED, "unreadable: the cluster could not judge its shard (KilledWorker)", ["ML901"])),
+    (0, (Status.NOT_EXAMINED, "unreadable: the cluster lost the worker judging its shard", ["ML901"])),
 ])
 def test_a_lost_worker_is_retried_and_a_shard_that_keeps_failing_is_ml901(
         archive: Path, allowed_failures: int, expected: tuple) -> None:

@@ -330,6 +330,9 @@ def test_a_token_file_from_the_configuration(tmp_path: Path) -> None:
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "example.org"])
 def test_refuses_to_listen_beyond_loopback_without_a_token(host: str) -> None:
     run = serve_command("--host", host, "--port", "1")
+    assert (run.returncode, run.stderr) == (
+        2, f"marklint: 拒绝在 {host} 上无令牌监听：请设置 MARKLINT_TOKEN 或 [serve] token-file，或只监听 127.0.0.1\n")
+    run = serve_command("--host", host, "--port", "1", "--lang", "en")
     assert run.returncode == 2
     assert run.stderr == (f"marklint: refusing to listen on {host} without a token: set MARKLINT_TOKEN or "
                           "[serve] token-file, or listen on 127.0.0.1\n")
@@ -473,11 +476,14 @@ def serve_command(*args: str, prelude: str = "") -> subprocess.CompletedProcess:
 def test_a_bad_serve_configuration_is_exit_2(tmp_path: Path, table: str, message: str) -> None:
     config = tmp_path / "marklint.toml"
     config.write_text(table, encoding="utf-8")
-    run = serve_command("--config", str(config), "--port", "1")
+    run = serve_command("--config", str(config), "--port", "1", "--lang", "en")
     assert run.returncode == 2 and message in run.stderr and run.stderr.startswith("marklint: ")
 
 
 def test_without_the_serve_extra_the_command_says_what_to_install() -> None:
     run = serve_command(prelude="import sys; sys.modules['uvicorn'] = None; ")  # as if it were not installed
+    assert (run.returncode, run.stderr) == (
+        2, "marklint: marklint serve 需要 serve 扩展：pip install 'marklint[serve]'\n")
+    run = serve_command("--lang", "en", prelude="import sys; sys.modules['uvicorn'] = None; ")
     assert run.returncode == 2
     assert run.stderr == "marklint: marklint serve needs the serve extra: pip install 'marklint[serve]'\n"

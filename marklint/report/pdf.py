@@ -13,7 +13,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from marklint.errors import ConfigError
+from marklint.errors import ConfigError, os_error_words
+from marklint.messages import Both, listed
+from marklint.reasons import translate_detail
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 PRINT_SECONDS = 600  # a report of 50,000 findings is thousands of pages; a hung browser is stopped
@@ -23,8 +25,8 @@ FLAGS = ("--headless", "--disable-gpu", "--disable-background-networking", "--di
          "--no-pdf-header-footer")
 
 
-class PrintError(Exception):
-    """The browser did not produce the PDF."""
+class PrintError(ConfigError):
+    """The browser did not produce the PDF (exit status 2, said in the run's language: ``say``)."""
 
 
 def find_browser(explicit: str | None = None) -> str:
@@ -32,14 +34,13 @@ def find_browser(explicit: str | None = None) -> str:
     if explicit:
         found = shutil.which(explicit)
         if found is None:
-            raise ConfigError(f"--browser {explicit}: no such executable")
+            raise ConfigError.said("pdf.no such browser", browser=explicit)
         return found
     for name in BROWSERS:
         found = shutil.which(name)
         if found:
             return found
-    raise ConfigError(f"--pdf-output needs a headless Chromium and none was found ({', '.join(BROWSERS)} are "
-                      "looked for on PATH); install one, or name it with --browser PATH")
+    raise ConfigError.said("pdf.no browser", browsers=listed(list(BROWSERS)))
 
 
 def print_pdf(html: str, browser: str) -> bytes:
@@ -54,10 +55,14 @@ def print_pdf(html: str, browser: str) -> bytes:
         command.append(page.as_uri())
         try:
             done = subprocess.run(command, capture_output=True, timeout=PRINT_SECONDS, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise PrintError(f"{browser}: {exc}") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise PrintError.said("pdf.timed out", browser=browser, seconds=PRINT_SECONDS) from exc
+        except OSError as exc:
+            words = os_error_words(exc)
+            raise PrintError.said("pdf.not started", browser=browser,
+                                  why=Both(translate_detail(words) or "无法运行", words)) from exc
         data = target.read_bytes() if target.is_file() else b""
         if done.returncode != 0 or not data.startswith(b"%PDF"):
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {done.returncode}"]
-            raise PrintError(f"{browser} did not print the report: {detail[0]}")
+            raise PrintError.said("pdf.not printed", browser=browser, detail=detail[0])  # the browser's own words
         return data

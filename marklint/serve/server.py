@@ -35,9 +35,9 @@ def find_token(settings: Settings) -> str | None:
     try:
         token = Path(str(name)).read_text(encoding="utf-8").strip().splitlines()[0].strip()
     except (OSError, UnicodeDecodeError, IndexError) as exc:
-        raise ConfigError(f"serve.token-file {name}: no token can be read from it") from exc
+        raise ConfigError.said("serve.token unreadable", name=name) from exc
     if not token:
-        raise ConfigError(f"serve.token-file {name}: the file is empty")
+        raise ConfigError.said("serve.token empty", name=name)
     return token
 
 
@@ -45,8 +45,7 @@ def run(settings: Settings, host: str, port: int, workers: int) -> None:
     """Serve until stopped. Raises ConfigError when the address needs a token and none is set."""
     token = find_token(settings)
     if token is None and not is_loopback(host):
-        raise ConfigError(f"refusing to listen on {host} without a token: set MARKLINT_TOKEN or "
-                          "[serve] token-file, or listen on 127.0.0.1")
+        raise ConfigError.said("serve.no token", host=host)
     queue = int(settings.serve.get("queue") or QUEUE_PER_WORKER * workers)
     import uvicorn
 
