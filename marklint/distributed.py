@@ -67,7 +67,10 @@ def connect(address: str) -> Client:
         if count < 1:
             raise ConfigError.said("dask.workers", address=address)
         # Dask reads its config as each part starts; the worker processes get this process's config.
-        with dask.config.set(QUIET_WORKERS):
+        # forkserver: the worker processes are forked from one server that imported distributed once,
+        # where spawn starts each as a fresh interpreter importing it (bench/dask.py, 20,000 files: 1.4 CPU
+        # seconds and 0.7 s less, BENCHMARKS.md).
+        with dask.config.set({**QUIET_WORKERS, "distributed.worker.multiprocessing-method": "forkserver"}):
             # memory_limit=0: marklint's processes have their own memory ceiling, which Dask's memory
             # monitor (polled every 100 ms) does not see.
             cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
