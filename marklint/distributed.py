@@ -30,9 +30,10 @@ from marklint.config import Settings
 from marklint.errors import ConfigError
 from marklint.results import FileResult
 
-#: Files per shard. At ~250 files a second per worker process, 256 files are a second of work: the
-#: scheduler's round trip and the shard's process start are a few milliseconds of it (bench/dask.py).
-SHARD = 256
+#: Files per shard. At ~400 files a second per worker process, 512 files are a second or so of work; each
+#: shard costs a round trip to the scheduler, a pickle of its results and the tail of its chunks, and at
+#: 512 Dask's overhead measured 12% in wall time against 15-17% at 256 (bench/dask.py, BENCHMARKS.md).
+SHARD = 512
 #: The smallest share of the last files of a walk.
 MIN_SHARD = 16
 #: Shards in flight per worker thread: one running, the next ones already there when it ends.
