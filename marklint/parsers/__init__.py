@@ -154,12 +154,13 @@ def _parse(path: Path, display_path: str, limits: Limits, ocr: str = "auto") -> 
     if size > limits.max_file_bytes:
         raise NotExamined("over a safety limit", f"file size {size} bytes")
     if kind == "zip":
-        from marklint.parsers import docx, ofd_package
+        from marklint.parsers import ofd_package
 
         if ofd_package.is_ofd(path):  # a ZIP with OFD.xml at its root, whatever its name
             from marklint.parsers import ofd
 
             return ofd.parse(path, display_path, limits)
+        from marklint.parsers import docx  # here: an OFD does not need the OOXML reader's import
 
         return docx.parse(path, display_path, limits)
     if kind == "pdf":
