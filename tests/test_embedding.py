@@ -21,7 +21,7 @@ import pytest
 import marklint
 from marklint.config import Settings
 from marklint.limits import DEFAULT_LIMITS
-from marklint.parsers import compiled_chars
+from marklint.parsers import compiled
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -102,12 +102,25 @@ def test_the_hosts_resource_limits_are_kept(docs: Path) -> None:
 # --- the compiled character loop ----------------------------------------------------------------------------
 
 
-def test_the_digest_in_the_c_source_is_up_to_date() -> None:
-    source = compiled_chars.SOURCE.read_bytes()
-    written = re.search(rb'#define SOURCE_SHA256 "([0-9a-f]{64})"', source)
+COMPILED_SOURCES = sorted((ROOT / "marklint" / "parsers").glob("_marklint_*.c"))
+
+
+def test_every_compiled_module_is_declared_and_shipped() -> None:
+    toml = (ROOT / "pyproject.toml").read_text()
+    names = [source.stem for source in COMPILED_SOURCES]
+    assert "_marklint_chars" in names
+    for name in names:
+        assert f'name = "marklint.parsers.{name}", sources = ["marklint/parsers/{name}.c"]' in toml, name
+    assert '"marklint.parsers" = ["_marklint_*.c"]' in toml  # each source ships beside its binary
+
+
+@pytest.mark.parametrize("source", COMPILED_SOURCES, ids=lambda path: path.name)
+def test_the_digest_in_each_c_source_is_up_to_date(source: Path) -> None:
+    text = source.read_bytes()
+    written = re.search(rb'#define SOURCE_SHA256 "([0-9a-f]{64})"', text)
     assert written is not None
-    assert written.group(1).decode() == compiled_chars.source_sha256(source), (
-        "update SOURCE_SHA256 in marklint/parsers/_marklint_chars.c to compiled_chars.source_sha256 of it")
+    assert written.group(1).decode() == compiled.source_sha256(text), (
+        f"update SOURCE_SHA256 in {source.name} to marklint.parsers.compiled.source_sha256 of it")
 
 
 def _loop_in(tree: Path) -> str:

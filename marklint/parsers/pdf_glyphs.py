@@ -255,9 +255,9 @@ def _look_of(raw: _RawLook) -> tuple[_Look, bool, int]:
 
 
 try:
-    from marklint.parsers.compiled_chars import load_compiled_chars
+    from marklint.parsers import compiled
 
-    _marklint_chars = load_compiled_chars()  # ImportError when not built, or built from other source
+    _marklint_chars = compiled.load("_marklint_chars")  # ImportError when not built, or built from other source
     _marklint_chars.bind(*(_address(f) for f in (
         _count_chars, _unicode_of, _is_generated, _text_object_address, _loose_box,
         _has_map_error, _font_info, _char_matrix, _font_size, _fill_color)))
