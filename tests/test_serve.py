@@ -242,8 +242,8 @@ def test_rules_come_from_the_registry(server: Server) -> None:
 
 def test_health_and_readiness(server: Server) -> None:
     assert httpx.get(server.url + "/healthz").json() == {"status": "ok"}
-    assert httpx.get(server.url + "/readyz").json() == {"status": "ready", "workers": 2, "ready": 2, "queued": 0,
-                                                        "queue": 16}
+    assert httpx.get(server.url + "/readyz").json() == {"status": "ready", "workers": 2, "ready": 2, "busy": 0,
+                                                        "queued": 0, "queue": 16}
 
 
 def test_openapi_describes_every_route(server: Server) -> None:
@@ -362,6 +362,18 @@ def slow_server(tmp_path_factory: pytest.TempPathFactory, slow_config: Path) -> 
         yield running
 
 
+def wait_until(server: Server, **state: int) -> dict:
+    """/readyz's counts once they are ``state`` (the workers holding a document, the queue...); fails after 20 s.
+    The tests of one server wait for its state rather than sleep: a loaded machine is slower than any sleep."""
+    deadline = time.monotonic() + 20
+    while True:
+        counts = httpx.get(server.url + "/readyz", timeout=10).json()
+        if all(counts[key] == value for key, value in state.items()) or time.monotonic() > deadline:
+            assert {key: counts[key] for key in state} == state
+            return counts
+        time.sleep(0.05)
+
+
 def quick(server: Server, url: str) -> tuple[int, float]:
     started = time.monotonic()
     status = httpx.get(server.url + url, timeout=10).status_code
@@ -394,9 +406,10 @@ def test_bombs_cost_one_slot_not_the_server(server: Server, config: Path, tmp_pa
 
 def test_a_slow_file_costs_one_slot_not_the_server(slow_server: Server, slow_config: Path, tmp_path: Path) -> None:
     slow = slow_pdf(tmp_path / "slow.pdf")
+    wait_until(slow_server, ready=2, busy=0, queued=0)
     with ThreadPoolExecutor(max_workers=1) as pool:
         judging = pool.submit(post, slow_server, slow)
-        time.sleep(0.3)  # the slow file holds one worker now
+        wait_until(slow_server, busy=1)  # the slow file holds one worker now
         health = [quick(slow_server, "/healthz") for _ in range(5)]
         clean = post(slow_server, MARKED).json()  # judged by the other worker meanwhile
         assert not judging.done()  # all of the above was answered while the slow file was still being read
@@ -409,14 +422,12 @@ def test_a_slow_file_costs_one_slot_not_the_server(slow_server: Server, slow_con
 
 def test_a_full_queue_is_503_with_retry_after(slow_server: Server, tmp_path: Path) -> None:
     slow = slow_pdf(tmp_path / "slow.pdf")
+    wait_until(slow_server, ready=2, busy=0, queued=0)
     with ThreadPoolExecutor(max_workers=3) as pool:
         held = []
-        for _ in range(3):  # the two workers, then the one place in the queue
-            held.append(pool.submit(post, slow_server, slow))
-            time.sleep(0.3)  # a worker takes it from the queue before the next comes
-        deadline = time.monotonic() + 10
-        while httpx.get(slow_server.url + "/readyz").json()["queued"] < 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        for state in ({"busy": 1, "queued": 0}, {"busy": 2, "queued": 0}, {"busy": 2, "queued": 1}):
+            held.append(pool.submit(post, slow_server, slow))  # the two workers, then the one place in the queue
+            wait_until(slow_server, **state)
         ready = httpx.get(slow_server.url + "/readyz")
         refused = post(slow_server, MARKED)
         assert [h.result().json()["verdict"] for h in held] == ["block"] * 3
@@ -427,13 +438,16 @@ def test_a_full_queue_is_503_with_retry_after(slow_server: Server, tmp_path: Pat
 
 
 def test_a_stuck_worker_is_504_and_replaced(slow_server: Server) -> None:
+    wait_until(slow_server, ready=2, busy=0, queued=0)
     stuck = slow_server.workers()
     assert len(stuck) == 2
     for pid in stuck:
         os.kill(pid, signal.SIGSTOP)  # as a parse stuck in C code: no alarm reaches it
     with ThreadPoolExecutor(max_workers=2) as pool:
-        answers = [pool.submit(post, slow_server, MARKED) for _ in range(2)]
-        time.sleep(0.5)
+        answers = []
+        for busy in (1, 2):  # one at a time: the queue holds one document
+            answers.append(pool.submit(post, slow_server, MARKED))
+            wait_until(slow_server, busy=busy, queued=0)
         assert quick(slow_server, "/healthz")[0] == 200
         results = [a.result() for a in answers]
     for answer in results:
@@ -449,9 +463,10 @@ def test_a_stuck_worker_is_504_and_replaced(slow_server: Server) -> None:
 
 def test_a_worker_that_dies_under_a_document_blocks_it(slow_server: Server, tmp_path: Path) -> None:
     slow = slow_pdf(tmp_path / "slow.pdf")
+    wait_until(slow_server, ready=2, busy=0, queued=0)
     with ThreadPoolExecutor(max_workers=1) as pool:
         judging = pool.submit(post, slow_server, slow)
-        time.sleep(0.5)
+        wait_until(slow_server, busy=1)  # the worker has the document
         for pid in slow_server.workers():  # the one reading the slow file, and the idle one
             os.kill(pid, signal.SIGKILL)
         answer = judging.result().json()

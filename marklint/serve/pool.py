@@ -72,6 +72,8 @@ class _Slot:
     connection: Connection | None = None
     ready: bool = False
     served: int = 0
+    #: A document has been handed to the worker and its answer is awaited.
+    busy: bool = False
 
 
 class WorkerPool:
@@ -124,7 +126,7 @@ class WorkerPool:
         slot.process, slot.connection, slot.ready, slot.served = process, ours, True, 0
 
     def _kill(self, slot: _Slot) -> None:
-        slot.ready = False
+        slot.ready = slot.busy = False
         if slot.connection is not None:
             slot.connection.close()
         if slot.process is not None:
@@ -140,6 +142,11 @@ class WorkerPool:
     @property
     def ready_workers(self) -> int:
         return sum(slot.ready and slot.process is not None and slot.process.is_alive() for slot in self._slots)
+
+    @property
+    def busy_workers(self) -> int:
+        """Workers holding a document now (handed over, answer awaited)."""
+        return sum(slot.busy for slot in self._slots)
 
     @property
     def queued(self) -> int:
@@ -191,13 +198,16 @@ class WorkerPool:
                     await loop.run_in_executor(self._threads, self._replace, slot)
                     result = await loop.run_in_executor(self._threads, self._exchange, slot, job)
             except WorkerStuck as exc:
+                slot.busy = False
                 self._set(job, exception=exc)
                 slot.ready = False
             except (EOFError, OSError):
+                slot.busy = False
                 # The worker died under this document (a crash in a parser library): never a pass.
                 self._set(job, result=self._not_examined(job, "corrupt", "the worker examining it stopped"))
                 slot.ready = False
             else:
+                slot.busy = False
                 self._set(job, result=result)
                 slot.served += 1
                 slot.ready = slot.served < self.RECYCLE_AFTER
@@ -211,6 +221,7 @@ class WorkerPool:
             slot.connection.send((upload.display, upload.suffix, upload.data, job.overrides))
         except OSError as exc:
             raise WorkerGone() from exc
+        slot.busy = True  # once the worker has the document, not before
         if not slot.connection.poll(self.deadline):
             raise WorkerStuck()
         return slot.connection.recv()

@@ -193,7 +193,8 @@ async def healthz(request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     """GET /readyz: every worker is up and the queue has room."""
     pool = service(request).pool
-    body = {"workers": pool.size, "ready": pool.ready_workers, "queued": pool.queued, "queue": pool.queue_size}
+    body = {"workers": pool.size, "ready": pool.ready_workers, "busy": pool.busy_workers, "queued": pool.queued,
+            "queue": pool.queue_size}
     if pool.ready_workers == pool.size and pool.queued < pool.queue_size:
         return JSONResponse({"status": "ready", **body}, headers=NO_STORE)
     return JSONResponse({"status": "not ready", **body}, status_code=503,
