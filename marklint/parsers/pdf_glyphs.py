@@ -13,10 +13,12 @@ import functools
 import math
 import struct
 from collections.abc import Callable, Iterable
+from types import ModuleType
 from typing import Any
 
 from marklint.parsers.glyphs import STRIKE_MAX_THICKNESS, Glyph, PageText
 from marklint.parsers.glyphs import Look as _Look
+from marklint.parsers.pdf_lines import GlyphTable
 from marklint.parsers.pdfium import pdfium_c
 
 #: Page objects examined for strike-through lines and images; a vector drawing may hold far more.
@@ -61,15 +63,19 @@ def read_page(page: ctypes.c_void_p, frame: Frame) -> PageText | None:
     text_page = pdfium_c.FPDFText_LoadPage(page)
     if not text_page:
         return None
+    table = None
     try:
-        glyphs, decodable, undecodable, turned = _glyphs(text_page, frame)
+        if _marklint_lines is not None and char_records is _compiled_records:
+            glyphs, (table, decodable, undecodable, turned) = [], _table(text_page, frame)
+        else:
+            glyphs, decodable, undecodable, turned = _glyphs(text_page, frame)
     finally:
         pdfium_c.FPDFText_ClosePage(text_page)
     scan = _ObjectScan(frame)
     scan.page(page)
     scan.strikes.sort()
     scan.rules.sort()
-    return PageText(glyphs, scan.strikes, decodable, undecodable, scan.has_image, turned, scan.rules)
+    return PageText(glyphs, scan.strikes, decodable, undecodable, scan.has_image, turned, scan.rules, table)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -192,6 +198,16 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[Glyph], int,
     return glyphs, decodable, undecodable, len(angles) > 1
 
 
+def _table(text_page: ctypes.c_void_p, frame: Frame) -> tuple[GlyphTable, int, int, bool]:
+    """What ``_glyphs`` finds, built by ``_marklint_lines`` from the compiled records into a GlyphTable: the
+    same glyphs without a Glyph object each (pdf_lines.page_units reads the table in C too)."""
+    page_address = ctypes.cast(text_page, ctypes.c_void_p).value
+    data, looks, chars, decodable, undecodable, turned = _marklint_lines.glyphs(
+        _marklint_chars.records(page_address), frame.rotation, frame.left, frame.bottom, frame.right, frame.top,
+        _object_look, page_address)
+    return GlyphTable(data, looks, chars), decodable, undecodable, turned
+
+
 _has_map_error = _plain(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
 _font_info = _plain(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p,
                     ctypes.c_ulong, ctypes.c_void_p)
@@ -266,6 +282,10 @@ try:
 except ImportError:  # installed without a C compiler: the same records and looks, a few times slower
     char_records = _python_records
     raw_look = _python_look
+try:
+    _marklint_lines: ModuleType | None = compiled.load("_marklint_lines")
+except ImportError:  # not built: _glyphs builds Glyph objects and pdf_lines groups them in Python
+    _marklint_lines = None
 
 
 _Matrix = tuple[float, float, float, float, float, float]
