@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from marklint.limits import Limits
-from marklint.model import StyleSpan, TextUnit
+from marklint.model import Part, StyleSpan, TextUnit
 from marklint.parsers import pdf_glyphs, pdf_lines
 from marklint.parsers.glyphs import Glyph, PageText, make_glyph
 from marklint.parsers.pdfium import pdfium_c
@@ -145,7 +145,7 @@ def test_a_nan_coordinate_is_left_to_the_python_code():
                                                                                    look, False, 0)]
     table = _table_of(glyphs)
     arguments = (table.data, table.looks, [], [], False, 1, 100, 0.8, 4.0, 0.3, 0.7, 3.0, 0.05, 0.5, TextUnit,
-                 StyleSpan)
+                 StyleSpan, Part.BODY)
     assert lines_c.units(*arguments) is None
     page = PageText([], [], 2, 0, False, False, [], table)
     assert [u.text for u in pdf_lines.page_units(page, 1, LIMITS)] == ["机密"]  # the Python code decided
@@ -156,7 +156,7 @@ def test_a_nan_coordinate_is_left_to_the_python_code():
 
 def _units(data: bytes, looks: list, strikes: object = (), rules: object = ()) -> object:
     return lines_c.units(data, looks, strikes, rules, True, 1, 100, 0.8, 4.0, 0.3, 0.7, 3.0, 0.05, 0.5, TextUnit,
-                         StyleSpan)
+                         StyleSpan, Part.BODY)
 
 
 def test_units_refuses_malformed_input():

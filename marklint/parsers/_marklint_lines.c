@@ -16,13 +16,13 @@
  *   pdf_glyphs._object_look, called where pdf_glyphs._glyphs calls it. ``table`` packs one GLYPH_FORMAT
  *   struct a glyph (pdf_lines.TABLE unpacks it), ``looks`` holds the looks the table's indices name.
  * units(table, looks, strikes, rules, turned, page_number, max_chars, space_gap_em, split_gap_em,
- *       band_low, band_high, off_axis, hidden_width, hidden_share, TextUnit, StyleSpan) -> list or None
+ *       band_low, band_high, off_axis, hidden_width, hidden_share, TextUnit, StyleSpan, part) -> list or None
  *   pdf_lines.page_units on the glyphs of ``table``; None where it declines.
  *
  * SOURCE_SHA256 is the SHA-256 of this file with the digest's own 64 characters written as zeros
  * (marklint.parsers.compiled refuses a binary built from other source).
  */
-#define SOURCE_SHA256 "99f94a0844af140f8b66bab8cf8d4b7dc3c4581f3808277a96f4a864f3b7cf94"
+#define SOURCE_SHA256 "43e62ddf21ed0f3c3587c6a8a7711caa6b4c9ab785e9b0e558bcaedb72f1916f"
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
@@ -57,7 +57,6 @@ typedef struct {
 #pragma pack(pop)
 
 static PyObject *round_function; /* builtins.round */
-static PyObject *body_part;      /* "body" */
 
 static int is_space_code(uint32_t code) { return code == 0x20 || code == 0x3000 || code == 0xA0; }
 
@@ -391,7 +390,7 @@ static int segments(Page *page, const Py_ssize_t *line, Py_ssize_t n, const doub
 /* pdf_lines._unit */
 static PyObject *make_unit(const Page *page, const Py_ssize_t *items, Py_ssize_t n, PyObject *looks,
                            long page_number, Py_ssize_t line_number, PyObject *text_unit, PyObject *style_span,
-                           Py_UCS4 *codes) {
+                           PyObject *part, Py_UCS4 *codes) {
     const Glyph *g = page->g;
     PyObject *spans = PyList_New(0), *result = NULL, *text = NULL, *box = NULL, *spans_tuple = NULL;
     if (!spans)
@@ -457,7 +456,7 @@ static PyObject *make_unit(const Page *page, const Py_ssize_t *items, Py_ssize_t
     if (!spans_tuple)
         goto done;
     /* Positional (text, part, page, line, bbox, spans), as pdf_lines._unit calls it. */
-    result = PyObject_CallFunction(text_unit, "OOlnOO", text, body_part, page_number, line_number, box, spans_tuple);
+    result = PyObject_CallFunction(text_unit, "OOlnOO", text, part, page_number, line_number, box, spans_tuple);
 done:
     Py_DECREF(spans);
     Py_XDECREF(text);
@@ -500,15 +499,15 @@ static int read_triples(PyObject *list, const char *what, Py_ssize_t *n, double 
 
 static PyObject *units(PyObject *self, PyObject *args) {
     Py_buffer table;
-    PyObject *looks, *strikes_in, *rules_in, *text_unit, *style_span;
+    PyObject *looks, *strikes_in, *rules_in, *text_unit, *style_span, *part;
     int turned;
     long page_number;
     Py_ssize_t max_chars;
     double band_low, band_high, off_axis;
     Rules rules = {0};
-    if (!PyArg_ParseTuple(args, "y*O!OOplndddddddOO", &table, &PyList_Type, &looks, &strikes_in, &rules_in, &turned,
+    if (!PyArg_ParseTuple(args, "y*O!OOplndddddddOOO", &table, &PyList_Type, &looks, &strikes_in, &rules_in, &turned,
                           &page_number, &max_chars, &rules.space_gap_em, &rules.split_gap_em, &band_low, &band_high,
-                          &off_axis, &rules.hidden_width, &rules.hidden_share, &text_unit, &style_span))
+                          &off_axis, &rules.hidden_width, &rules.hidden_share, &text_unit, &style_span, &part))
         return NULL;
     PyObject *result = NULL, *out = NULL;
     Page page = {NULL, 0};
@@ -735,7 +734,7 @@ static PyObject *units(PyObject *self, PyObject *args) {
         if (end == start)
             continue;
         PyObject *unit = make_unit(&page, pieces.items + start, end - start, looks, page_number, p + 1, text_unit,
-                                   style_span, codes);
+                                   style_span, part, codes);
         if (!unit)
             goto done;
         int failed = PyList_Append(out, unit);
@@ -790,8 +789,7 @@ PyMODINIT_FUNC PyInit__marklint_lines(void) {
         return NULL;
     round_function = PyObject_GetAttrString(builtins, "round");
     Py_DECREF(builtins);
-    body_part = PyUnicode_InternFromString("body");
-    if (!round_function || !body_part)
+    if (!round_function)
         return NULL;
     PyObject *created = PyModule_Create(&module);
     if (created != NULL && PyModule_AddStringConstant(created, "source_sha256", SOURCE_SHA256) < 0) {

@@ -17,7 +17,7 @@ from operator import attrgetter
 from types import ModuleType
 
 from marklint.limits import Limits
-from marklint.model import StyleSpan, TextUnit
+from marklint.model import Part, StyleSpan, TextUnit
 from marklint.parsers.glyphs import Glyph, Look, PageText, make_glyph
 
 #: A gap wider than this many ems between two glyphs of one font, with no space glyph, reads as a space
@@ -286,7 +286,7 @@ def _unit(glyphs: list[Glyph], page_number: int, line_number: int) -> TextUnit:
     spans.append(StyleSpan(start, len(glyphs), look[0], look[1], struck, look[2]))
     bbox = (round(left, 2), round(top, 2), round(right, 2), round(bottom, 2))
     # Positional (text, part, page, line, bbox, spans): keywords make the call dearer.
-    return TextUnit("".join(chars), "body", page_number, line_number, bbox, tuple(spans))
+    return TextUnit("".join(chars), Part.BODY, page_number, line_number, bbox, tuple(spans))
 
 
 # --- the compiled path -------------------------------------------------------------------------------------
@@ -338,4 +338,4 @@ def _compiled_units(page: PageText, page_number: int, limits: Limits) -> list[Te
     low, high = STRIKE_BAND
     return module.units(table.data, table.looks, page.strikes, page.rules, page.turned, page_number,
                         max(limits.max_unit_chars, 0), SPACE_GAP_EM, SPLIT_GAP_EM, low, high, OFF_AXIS_DEGREES,
-                        HIDDEN_MAX_WIDTH, HIDDEN_OVERLAP_SHARE, TextUnit, StyleSpan)
+                        HIDDEN_MAX_WIDTH, HIDDEN_OVERLAP_SHARE, TextUnit, StyleSpan, Part.BODY)
