@@ -241,3 +241,37 @@ def test_documents_read_with_and_without_the_compiled_lines_are_equal(monkeypatc
     compiled = documents()
     monkeypatch.setattr(pdf_glyphs, "_marklint_lines", None)
     assert documents() == compiled
+
+
+def test_compiled_object_walk_equals_the_python_walk():
+    if pdf_glyphs.page_objects is not pdf_glyphs._compiled_objects:
+        pytest.skip("_marklint_chars was not built")
+    import ctypes
+
+    strikes = rules = images = 0
+    for path in PDFS:
+        for _, page, frame in _pages(path):
+            address = ctypes.cast(page, ctypes.c_void_p).value
+            compiled = pdf_glyphs._compiled_objects(address, frame)
+            assert repr(compiled) == repr(pdf_glyphs._python_objects(address, frame)), path.name
+            strikes += len(compiled[0])
+            rules += len(compiled[1])
+            images += compiled[2]
+    assert strikes > 10 and rules > 10 and images > 5, (strikes, rules, images)
+
+
+def test_object_walk_stops_at_its_budget():
+    if pdf_glyphs.page_objects is not pdf_glyphs._compiled_objects:
+        pytest.skip("_marklint_chars was not built")
+    import ctypes
+
+    path = ROOT / "fixtures" / "pdf" / "clean_struck_change.pdf"
+    for _, page, frame in _pages(path):
+        address = ctypes.cast(page, ctypes.c_void_p).value
+        whole = pdf_glyphs._compiled_objects(address, frame)
+        arguments = (address, frame.rotation, frame.left, frame.bottom, frame.right, frame.top, 3.0,
+                     pdf_glyphs._IMAGE, pdf_glyphs._PATH, pdf_glyphs._FORM)
+        assert pdf_glyphs._marklint_chars.objects(*arguments, 0, 4) == ([], [], False)
+        assert pdf_glyphs._marklint_chars.objects(*arguments, 50_000, 4) == whole
+        with pytest.raises(ValueError, match="NULL"):
+            pdf_glyphs._marklint_chars.objects(0, *arguments[1:], 10, 4)
