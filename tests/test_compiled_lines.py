@@ -5,6 +5,7 @@ and refusals of malformed input."""
 
 from __future__ import annotations
 
+import ctypes
 import math
 import random
 from collections.abc import Iterator
@@ -246,8 +247,6 @@ def test_documents_read_with_and_without_the_compiled_lines_are_equal(monkeypatc
 def test_compiled_object_walk_equals_the_python_walk():
     if pdf_glyphs.page_objects is not pdf_glyphs._compiled_objects:
         pytest.skip("_marklint_chars was not built")
-    import ctypes
-
     strikes = rules = images = 0
     for path in PDFS:
         for _, page, frame in _pages(path):
@@ -263,8 +262,6 @@ def test_compiled_object_walk_equals_the_python_walk():
 def test_object_walk_stops_at_its_budget():
     if pdf_glyphs.page_objects is not pdf_glyphs._compiled_objects:
         pytest.skip("_marklint_chars was not built")
-    import ctypes
-
     path = ROOT / "fixtures" / "pdf" / "clean_struck_change.pdf"
     for _, page, frame in _pages(path):
         address = ctypes.cast(page, ctypes.c_void_p).value
@@ -275,3 +272,30 @@ def test_object_walk_stops_at_its_budget():
         assert pdf_glyphs._marklint_chars.objects(*arguments, 50_000, 4) == whole
         with pytest.raises(ValueError, match="NULL"):
             pdf_glyphs._marklint_chars.objects(0, *arguments[1:], 10, 4)
+
+
+def test_compiled_info_values_equal_the_python_ones():
+    from marklint.parsers import pdf_metadata
+
+    if pdf_metadata.meta_texts is not pdf_metadata._compiled_meta_texts:
+        pytest.skip("_marklint_chars was not built")
+    keys = (*pdf_metadata.STANDARD_INFO_KEYS, *pdf_metadata.CLASSIFICATION_INFO_KEYS,
+            "MSIP_Label_0a1b2c3d-0000-4000-8000-000000000001_Enabled", "NoSuchKey", "")
+    found = 0
+    for path in PDFS:
+        document = pdfium_c.FPDF_LoadDocument(str(path).encode() + b"\0", None)
+        if not document:
+            continue
+        try:
+            address = ctypes.cast(document, ctypes.c_void_p).value
+            compiled = pdf_metadata._compiled_meta_texts(address, keys)
+            assert compiled == pdf_metadata._python_meta_texts(address, keys), path.name
+            found += sum(1 for value in compiled if value)
+        finally:
+            pdfium_c.FPDF_CloseDocument(document)
+    assert found > 100
+    assert pdf_metadata._compiled_meta_texts(None, keys) == [""] * len(keys)
+    with pytest.raises(TypeError, match="bytes"):
+        pdf_glyphs._marklint_chars.meta_texts(1, ("Title",))
+    with pytest.raises(ValueError, match="NULL"):
+        pdf_glyphs._marklint_chars.meta_texts(0, (b"Title",))

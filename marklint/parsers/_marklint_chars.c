@@ -12,7 +12,7 @@
  * pdf_glyphs compares it with the source shipped beside the binary and refuses a binary built from other
  * source (the Python loop runs then). tests/test_embedding.py checks that it is up to date.
  */
-#define SOURCE_SHA256 "41bd9e1652fd079922e575a668b5b53d7460832931863d72f20772f543252cb6"
+#define SOURCE_SHA256 "df74132c1ca9a15d48cecbd200ad2ae25674cc7b8b175f98536ae9dda843a145"
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
@@ -335,11 +335,86 @@ static PyObject *objects(PyObject *self, PyObject *args) {
     return result;
 }
 
+/* --- Info entries: pdf_metadata._meta_text for each key ------------------------------------------------- */
+
+typedef unsigned long (*GetMetaText)(void *document, const char *tag, void *buffer, unsigned long length);
+static GetMetaText get_meta_text;
+
+static PyObject *bind_metadata(PyObject *self, PyObject *arg) {
+    void *address = PyLong_AsVoidPtr(arg);
+    if (!address) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "a PDFium function address is 0");
+        return NULL;
+    }
+    get_meta_text = (GetMetaText)(uintptr_t)address;
+    Py_RETURN_NONE;
+}
+
+/* meta_texts(document_address, keys) -> each key's Info value decoded from UTF-16LE (errors replaced), ""
+ * where PDFium has none; as pdf_metadata._meta_text reads them, unstripped. */
+static PyObject *meta_texts(PyObject *self, PyObject *args) {
+    unsigned long long address;
+    PyObject *keys;
+    if (!PyArg_ParseTuple(args, "KO!", &address, &PyTuple_Type, &keys))
+        return NULL;
+    if (!get_meta_text) {
+        PyErr_SetString(PyExc_RuntimeError, "bind_metadata() was not called");
+        return NULL;
+    }
+    void *document = (void *)(uintptr_t)address;
+    if (!document) {
+        PyErr_SetString(PyExc_ValueError, "the document is NULL");
+        return NULL;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(keys);
+    PyObject *values = PyList_New(count);
+    if (!values)
+        return NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *key = PyTuple_GET_ITEM(keys, i), *value;
+        if (!PyBytes_Check(key)) {
+            Py_DECREF(values);
+            PyErr_SetString(PyExc_TypeError, "meta_texts: each key must be bytes");
+            return NULL;
+        }
+        const char *tag = PyBytes_AS_STRING(key);
+        unsigned long length = get_meta_text(document, tag, NULL, 0);
+        if (length > (unsigned long)PY_SSIZE_T_MAX) {
+            Py_DECREF(values);
+            return PyErr_NoMemory(); /* as a buffer that large fails in Python */
+        }
+        if (length <= 2) {
+            value = PyUnicode_New(0, 0);
+        } else {
+            char *buffer = PyMem_Malloc(length);
+            if (!buffer) {
+                Py_DECREF(values);
+                return PyErr_NoMemory();
+            }
+            memset(buffer, 0, length); /* as ctypes.create_string_buffer hands it over */
+            get_meta_text(document, tag, buffer, length);
+            int order = -1; /* little-endian: "utf-16-le" */
+            value = PyUnicode_DecodeUTF16(buffer, (Py_ssize_t)(length - 2), "replace", &order);
+            PyMem_Free(buffer);
+        }
+        if (!value) {
+            Py_DECREF(values);
+            return NULL;
+        }
+        PyList_SET_ITEM(values, i, value);
+    }
+    return values;
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS,
      "bind(*addresses): the PDFium functions, in the order pdf_glyphs passes them."},
     {"records", records, METH_O, "records(text_page_address) -> bytes of packed character records."},
     {"look", look, METH_VARARGS, "look(text_page_address, index) -> what PDFium says of the character's text object."},
+    {"bind_metadata", bind_metadata, METH_O, "bind_metadata(address): FPDF_GetMetaText."},
+    {"meta_texts", meta_texts, METH_VARARGS,
+     "meta_texts(document_address, keys) -> each key's Info value as PDFium gives it, or \"\"."},
     {"bind_objects", bind_objects, METH_VARARGS,
      "bind_objects(*addresses): the PDFium functions of the object walk, in the order pdf_glyphs passes them."},
     {"objects", objects, METH_VARARGS,

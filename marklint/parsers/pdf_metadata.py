@@ -34,8 +34,8 @@ def metadata(pdf: ctypes.c_void_p, path: Path) -> dict[str, str]:
             xmp, purview = _compressed_metadata(path, xmp, purview)
     properties: dict[str, str] = {}
     document = ctypes.cast(pdf, ctypes.c_void_p).value
-    for key in (*STANDARD_INFO_KEYS, *CLASSIFICATION_INFO_KEYS, *purview):
-        value = _meta_text(document, key)
+    keys = (*STANDARD_INFO_KEYS, *CLASSIFICATION_INFO_KEYS, *purview)
+    for key, value in zip(keys, meta_texts(document, keys), strict=True):
         if value:
             properties[f"info:{key}"] = value
     with contextlib.suppress(Exception):  # metadata is a bonus: a file whose text was read is kept
@@ -56,6 +56,33 @@ def _meta_text(document: int | None, key: str) -> str:
     buffer = ctypes.create_string_buffer(length)
     _get_meta_text(document, tag, buffer, length)
     return buffer.raw[: length - 2].decode("utf-16-le", errors="replace").strip()
+
+
+def _python_meta_texts(document: int | None, keys: tuple[str, ...]) -> list[str]:
+    """Each key's Info value (stripped; "" where there is none), asked through ctypes."""
+    return [_meta_text(document, key) for key in keys]
+
+
+#: The keys always asked, as the C strings FPDF_GetMetaText takes.
+_ENCODED_KEYS = {key: key.encode("utf-8") for key in (*STANDARD_INFO_KEYS, *CLASSIFICATION_INFO_KEYS)}
+
+
+def _compiled_meta_texts(document: int | None, keys: tuple[str, ...]) -> list[str]:
+    """The same values, asked by the compiled helper in one call."""
+    if not document:
+        return ["" for _ in keys]  # what PDFium answers for no document
+    encoded = tuple(_ENCODED_KEYS.get(key) or key.encode("utf-8") for key in keys)
+    return [value.strip() for value in _marklint_chars.meta_texts(document or 0, encoded)]
+
+
+try:
+    from marklint.parsers import compiled
+
+    _marklint_chars = compiled.load("_marklint_chars")  # ImportError when not built, or built from other source
+    _marklint_chars.bind_metadata(ctypes.cast(_get_meta_text, ctypes.c_void_p).value)
+    meta_texts = _compiled_meta_texts
+except ImportError:
+    meta_texts = _python_meta_texts
 
 
 PURVIEW_KEY = re.compile(rb"/(MSIP_Label_[0-9A-Fa-f-]{8,40}_(?:Enabled|Name|Method|SetDate|SiteId))")
