@@ -299,3 +299,24 @@ def test_compiled_info_values_equal_the_python_ones():
         pdf_glyphs._marklint_chars.meta_texts(1, ("Title",))
     with pytest.raises(ValueError, match="NULL"):
         pdf_glyphs._marklint_chars.meta_texts(0, (b"Title",))
+
+
+def test_compiled_find_and_rfind_equal_bytes_find_and_rfind():
+    from marklint.parsers import pdf_metadata
+
+    if pdf_metadata.find is pdf_metadata._python_find:
+        pytest.skip("_marklint_chars was not built")
+    rng = random.Random(5)
+    for _ in range(2000):
+        data = bytes(rng.choice(b"ab/<x") for _ in range(rng.randint(0, 40)))
+        needle = bytes(rng.choice(b"ab/<x") for _ in range(rng.randint(0, 4)))
+        start = rng.randint(-50, 50)
+        assert pdf_metadata.find(data, needle, start) == data.find(needle, start), (data, needle, start)
+        assert pdf_metadata.find(data, needle) == data.find(needle)
+        assert pdf_metadata.rfind(data, needle) == data.rfind(needle), (data, needle)
+    needles = (b"/MSIP_Label_", b"<x:xmpmeta", b"/ObjStm", b"/Metadata", b"/Font")
+    for path in PDFS:
+        data = path.read_bytes()
+        for needle in needles:
+            assert (pdf_metadata.find(data, needle), pdf_metadata.rfind(data, needle)) == (
+                data.find(needle), data.rfind(needle)), (path.name, needle)

@@ -12,8 +12,9 @@
  * pdf_glyphs compares it with the source shipped beside the binary and refuses a binary built from other
  * source (the Python loop runs then). tests/test_embedding.py checks that it is up to date.
  */
-#define SOURCE_SHA256 "df74132c1ca9a15d48cecbd200ad2ae25674cc7b8b175f98536ae9dda843a145"
+#define SOURCE_SHA256 "e8182e0435d16ce606f0de6abaea796005a764ec7f4d5483e6c3b651dc2e1bdc"
 #define PY_SSIZE_T_CLEAN
+#define _GNU_SOURCE /* memmem */
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
@@ -407,11 +408,79 @@ static PyObject *meta_texts(PyObject *self, PyObject *args) {
     return values;
 }
 
+/* --- searching a file's bytes: bytes.find and bytes.rfind, through the C library's memmem ----------------- */
+
+#if defined(__GLIBC__) || defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+#define first_match(haystack, length, needle, size) memmem((haystack), (length), (needle), (size))
+#else
+static void *first_match(const void *haystack, size_t length, const void *needle, size_t size) {
+    const char *h = haystack, *end = h + length;
+    const unsigned char lead = *(const unsigned char *)needle;
+    while (length >= size) {
+        const char *at = memchr(h, lead, length - size + 1);
+        if (!at)
+            return NULL;
+        if (!memcmp(at, needle, size))
+            return (void *)at;
+        h = at + 1;
+        length = (size_t)(end - h);
+    }
+    return NULL;
+}
+#endif
+
+/* find(buffer, needle, start) -> the first offset of needle at or after start, or -1 (bytes.find). */
+static PyObject *find(PyObject *self, PyObject *args) {
+    Py_buffer haystack, needle;
+    Py_ssize_t start = 0, found = -1;
+    if (!PyArg_ParseTuple(args, "y*y*|n", &haystack, &needle, &start))
+        return NULL;
+    if (start < 0)
+        start = start + haystack.len < 0 ? 0 : start + haystack.len;
+    if (start <= haystack.len) {
+        if (needle.len == 0) {
+            found = start;
+        } else {
+            const char *at = first_match((const char *)haystack.buf + start, (size_t)(haystack.len - start), needle.buf,
+                                         (size_t)needle.len);
+            found = at ? at - (const char *)haystack.buf : -1;
+        }
+    }
+    PyBuffer_Release(&haystack);
+    PyBuffer_Release(&needle);
+    return PyLong_FromSsize_t(found);
+}
+
+/* rfind(buffer, needle) -> the last offset of needle, or -1 (bytes.rfind): the matches are walked forward,
+ * which is quick where a needle is rare, as the ones pdf_metadata looks for are. */
+static PyObject *rfind(PyObject *self, PyObject *args) {
+    Py_buffer haystack, needle;
+    Py_ssize_t found = -1;
+    if (!PyArg_ParseTuple(args, "y*y*", &haystack, &needle))
+        return NULL;
+    if (needle.len == 0) {
+        found = haystack.len;
+    } else {
+        const char *base = haystack.buf, *at = base;
+        size_t left = (size_t)haystack.len;
+        while ((at = first_match(at, left, needle.buf, (size_t)needle.len)) != NULL) {
+            found = at - base;
+            at++;
+            left = (size_t)(haystack.len - found - 1);
+        }
+    }
+    PyBuffer_Release(&haystack);
+    PyBuffer_Release(&needle);
+    return PyLong_FromSsize_t(found);
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS,
      "bind(*addresses): the PDFium functions, in the order pdf_glyphs passes them."},
     {"records", records, METH_O, "records(text_page_address) -> bytes of packed character records."},
     {"look", look, METH_VARARGS, "look(text_page_address, index) -> what PDFium says of the character's text object."},
+    {"find", find, METH_VARARGS, "find(buffer, needle, start=0) -> offset or -1, as bytes.find."},
+    {"rfind", rfind, METH_VARARGS, "rfind(buffer, needle) -> offset or -1, as bytes.rfind."},
     {"bind_metadata", bind_metadata, METH_O, "bind_metadata(address): FPDF_GetMetaText."},
     {"meta_texts", meta_texts, METH_VARARGS,
      "meta_texts(document_address, keys) -> each key's Info value as PDFium gives it, or \"\"."},

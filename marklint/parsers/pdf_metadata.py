@@ -8,6 +8,7 @@ import ctypes
 import mmap
 import re
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,14 +76,27 @@ def _compiled_meta_texts(document: int | None, keys: tuple[str, ...]) -> list[st
     return [value.strip() for value in _marklint_chars.meta_texts(document or 0, encoded)]
 
 
+def _python_find(data: bytes | mmap.mmap, needle: bytes, start: int = 0) -> int:
+    return data.find(needle, start)
+
+
+def _python_rfind(data: bytes | mmap.mmap, needle: bytes) -> int:
+    return data.rfind(needle)
+
+
 try:
     from marklint.parsers import compiled
 
     _marklint_chars = compiled.load("_marklint_chars")  # ImportError when not built, or built from other source
     _marklint_chars.bind_metadata(ctypes.cast(_get_meta_text, ctypes.c_void_p).value)
     meta_texts = _compiled_meta_texts
+    # The C library's memmem: a whole file's bytes are searched for each of these words, three or four times
+    # faster than bytes.find and bytes.rfind search them.
+    find: Callable[..., int] = _marklint_chars.find
+    rfind: Callable[[bytes | mmap.mmap, bytes], int] = _marklint_chars.rfind
 except ImportError:
     meta_texts = _python_meta_texts
+    find, rfind = _python_find, _python_rfind
 
 
 PURVIEW_KEY = re.compile(rb"/(MSIP_Label_[0-9A-Fa-f-]{8,40}_(?:Enabled|Name|Method|SetDate|SiteId))")
@@ -99,14 +113,14 @@ def _raw_metadata(path: Path) -> tuple[bytes, list[str], bool]:
     packet (a compressed one) is read again through pypdf."""
     with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         keys: list[str] = []
-        at = data.find(b"/MSIP_Label_")
+        at = find(data, b"/MSIP_Label_")
         while at >= 0 and len(keys) < 20:
             match = PURVIEW_KEY.match(data, at)
             if match and match.group(1).decode("ascii") not in keys:
                 keys.append(match.group(1).decode("ascii"))
-            at = data.find(b"/MSIP_Label_", at + 1)
+            at = find(data, b"/MSIP_Label_", at + 1)
         packet = _last_packet(data)
-        hidden = data.find(b"/ObjStm") >= 0 or (not packet and data.find(b"/Metadata") >= 0)
+        hidden = find(data, b"/ObjStm") >= 0 or (not packet and find(data, b"/Metadata") >= 0)
     return packet, keys, hidden
 
 
@@ -145,7 +159,7 @@ def _inflated_packet(stream: Any) -> bytes:
 
 def _last_packet(data: bytes | mmap.mmap) -> bytes:
     """The last XMP packet in ``data`` (``<x:xmpmeta>`` to its end tag, at most MAX_XMP_BYTES), or b""."""
-    start = data.rfind(b"<x:xmpmeta")
+    start = rfind(data, b"<x:xmpmeta")
     end = data.find(b"</x:xmpmeta>", start, start + MAX_XMP_BYTES) if start >= 0 else -1
     return data[start: end + len(b"</x:xmpmeta>")] if end > 0 else b""
 
