@@ -302,21 +302,31 @@ def test_compiled_info_values_equal_the_python_ones():
 
 
 def test_compiled_find_and_rfind_equal_bytes_find_and_rfind():
-    from marklint.parsers import pdf_metadata
+    from marklint.parsers import pdf_streams
 
-    if pdf_metadata.find is pdf_metadata._python_find:
+    if pdf_streams.find is pdf_streams._python_find:
         pytest.skip("_marklint_chars was not built")
     rng = random.Random(5)
     for _ in range(2000):
         data = bytes(rng.choice(b"ab/<x") for _ in range(rng.randint(0, 40)))
         needle = bytes(rng.choice(b"ab/<x") for _ in range(rng.randint(0, 4)))
         start = rng.randint(-50, 50)
-        assert pdf_metadata.find(data, needle, start) == data.find(needle, start), (data, needle, start)
-        assert pdf_metadata.find(data, needle) == data.find(needle)
-        assert pdf_metadata.rfind(data, needle) == data.rfind(needle), (data, needle)
+        assert pdf_streams.find(data, needle, start) == data.find(needle, start), (data, needle, start)
+        assert pdf_streams.find(data, needle) == data.find(needle)
+        assert pdf_streams.rfind(data, needle) == data.rfind(needle), (data, needle)
     needles = (b"/MSIP_Label_", b"<x:xmpmeta", b"/ObjStm", b"/Metadata", b"/Font")
     for path in PDFS:
         data = path.read_bytes()
         for needle in needles:
-            assert (pdf_metadata.find(data, needle), pdf_metadata.rfind(data, needle)) == (
+            assert (pdf_streams.find(data, needle), pdf_streams.rfind(data, needle)) == (
                 data.find(needle), data.rfind(needle)), (path.name, needle)
+
+
+def test_filter_values_are_the_ones_finditer_finds():
+    from marklint.parsers import pdf_streams
+
+    samples = [b"/Filter/FlateDecode /Filter /Filter [/A /Filter/B] /Filter 12 0 R /Filte /Filter",
+               b"", b"/Filter", b"x/Filter\n/LZW/Filter[/Fl/RL]"]
+    for data in samples + [path.read_bytes() for path in PDFS]:
+        found = [(m.start(), m.end()) for m in pdf_streams._filter_values(data)]
+        assert found == [(m.start(), m.end()) for m in pdf_streams._FILTER_VALUE.finditer(data)]

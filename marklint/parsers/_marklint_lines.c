@@ -22,7 +22,7 @@
  * SOURCE_SHA256 is the SHA-256 of this file with the digest's own 64 characters written as zeros
  * (marklint.parsers.compiled refuses a binary built from other source).
  */
-#define SOURCE_SHA256 "43e62ddf21ed0f3c3587c6a8a7711caa6b4c9ab785e9b0e558bcaedb72f1916f"
+#define SOURCE_SHA256 "4513e87a73931706bc492d7911941a82ea7565cf8e62f4c15561c20f31e0e734"
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
@@ -57,6 +57,7 @@ typedef struct {
 #pragma pack(pop)
 
 static PyObject *round_function; /* builtins.round */
+static PyObject *two;            /* its ndigits */
 
 static int is_space_code(uint32_t code) { return code == 0x20 || code == 0x3000 || code == 0xA0; }
 
@@ -417,9 +418,15 @@ static PyObject *make_unit(const Page *page, const Py_ssize_t *items, Py_ssize_t
         }
         if (close) {
             PyObject *shown = PyList_GET_ITEM(looks, look);
-            PyObject *span = PyObject_CallFunction(style_span, "nnOOOO", start, i, PyTuple_GET_ITEM(shown, 0),
-                                                   PyTuple_GET_ITEM(shown, 1), struck ? Py_True : Py_False,
-                                                   PyTuple_GET_ITEM(shown, 2));
+            PyObject *from = PyLong_FromSsize_t(start), *to = PyLong_FromSsize_t(i), *span = NULL;
+            if (from && to) {
+                /* StyleSpan(start, end, font, size, struck, color), positional as pdf_lines._unit calls it */
+                PyObject *span_args[6] = {from, to, PyTuple_GET_ITEM(shown, 0), PyTuple_GET_ITEM(shown, 1),
+                                          struck ? Py_True : Py_False, PyTuple_GET_ITEM(shown, 2)};
+                span = PyObject_Vectorcall(style_span, span_args, 6, NULL);
+            }
+            Py_XDECREF(from);
+            Py_XDECREF(to);
             if (!span)
                 goto done;
             int failed = PyList_Append(spans, span);
@@ -447,7 +454,12 @@ static PyObject *make_unit(const Page *page, const Py_ssize_t *items, Py_ssize_t
     if (!box)
         goto done;
     for (int k = 0; k < 4; k++) {
-        PyObject *value = PyObject_CallFunction(round_function, "di", bounds[k], 2);
+        PyObject *bound = PyFloat_FromDouble(bounds[k]), *value = NULL;
+        if (bound) {
+            PyObject *round_args[2] = {bound, two};
+            value = PyObject_Vectorcall(round_function, round_args, 2, NULL);
+            Py_DECREF(bound);
+        }
         if (!value)
             goto done;
         PyTuple_SET_ITEM(box, k, value);
@@ -456,7 +468,13 @@ static PyObject *make_unit(const Page *page, const Py_ssize_t *items, Py_ssize_t
     if (!spans_tuple)
         goto done;
     /* Positional (text, part, page, line, bbox, spans), as pdf_lines._unit calls it. */
-    result = PyObject_CallFunction(text_unit, "OOlnOO", text, part, page_number, line_number, box, spans_tuple);
+    PyObject *page_value = PyLong_FromLong(page_number), *line_value = PyLong_FromSsize_t(line_number);
+    if (page_value && line_value) {
+        PyObject *unit_args[6] = {text, part, page_value, line_value, box, spans_tuple};
+        result = PyObject_Vectorcall(text_unit, unit_args, 6, NULL);
+    }
+    Py_XDECREF(page_value);
+    Py_XDECREF(line_value);
 done:
     Py_DECREF(spans);
     Py_XDECREF(text);
@@ -789,7 +807,8 @@ PyMODINIT_FUNC PyInit__marklint_lines(void) {
         return NULL;
     round_function = PyObject_GetAttrString(builtins, "round");
     Py_DECREF(builtins);
-    if (!round_function)
+    two = PyLong_FromLong(2);
+    if (!round_function || !two)
         return NULL;
     PyObject *created = PyModule_Create(&module);
     if (created != NULL && PyModule_AddStringConstant(created, "source_sha256", SOURCE_SHA256) < 0) {

@@ -8,10 +8,10 @@ import ctypes
 import mmap
 import re
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from marklint.parsers.pdf_streams import find, rfind
 from marklint.parsers.pdfium import pdfium_c
 
 #: Longest XMP packet that is parsed.
@@ -76,27 +76,14 @@ def _compiled_meta_texts(document: int | None, keys: tuple[str, ...]) -> list[st
     return [value.strip() for value in _marklint_chars.meta_texts(document or 0, encoded)]
 
 
-def _python_find(data: bytes | mmap.mmap, needle: bytes, start: int = 0) -> int:
-    return data.find(needle, start)
-
-
-def _python_rfind(data: bytes | mmap.mmap, needle: bytes) -> int:
-    return data.rfind(needle)
-
-
 try:
     from marklint.parsers import compiled
 
     _marklint_chars = compiled.load("_marklint_chars")  # ImportError when not built, or built from other source
     _marklint_chars.bind_metadata(ctypes.cast(_get_meta_text, ctypes.c_void_p).value)
     meta_texts = _compiled_meta_texts
-    # The C library's memmem: a whole file's bytes are searched for each of these words, three or four times
-    # faster than bytes.find and bytes.rfind search them.
-    find: Callable[..., int] = _marklint_chars.find
-    rfind: Callable[[bytes | mmap.mmap, bytes], int] = _marklint_chars.rfind
 except ImportError:
     meta_texts = _python_meta_texts
-    find, rfind = _python_find, _python_rfind
 
 
 PURVIEW_KEY = re.compile(rb"/(MSIP_Label_[0-9A-Fa-f-]{8,40}_(?:Enabled|Name|Method|SetDate|SiteId))")
