@@ -186,6 +186,14 @@ def test_units_refuses_malformed_input():
         _units(pdf_lines.TABLE.pack(0.0, 0.0, 10.0, 10.0, 5.0, 0x110000, 0, 0, 0, 0), [LOOKS[0]])
     assert _units(b"", []) == []
 
+    class Emptying:  # a size whose conversion empties the list of looks under the reader's feet
+        def __float__(self) -> float:
+            looks.clear()
+            return 16.0
+
+    looks = [("SimSun", Emptying(), None)]
+    assert [u.text for u in _units(one, looks)] == ["机"]
+
 
 def _record(index: int, code: int, text_object: int, has_box: int = 1) -> bytes:
     return pdf_glyphs.RECORD.pack(index, code, text_object, has_box, 10.0, 700.0, 26.0, 716.0)

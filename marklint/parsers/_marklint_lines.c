@@ -22,7 +22,7 @@
  * SOURCE_SHA256 is the SHA-256 of this file with the digest's own 64 characters written as zeros
  * (marklint.parsers.compiled refuses a binary built from other source).
  */
-#define SOURCE_SHA256 "4513e87a73931706bc492d7911941a82ea7565cf8e62f4c15561c20f31e0e734"
+#define SOURCE_SHA256 "4d9c01b829713d2349c1dbff34af9d34f202575645eed53e1a991b5a772bbb9d"
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
@@ -409,7 +409,7 @@ static PyObject *make_unit(const Page *page, const Py_ssize_t *items, Py_ssize_t
             codes[i] = glyph->code;
             int differs = 0;
             if (glyph->look != look) {
-                differs = PyObject_RichCompareBool(PyList_GET_ITEM(looks, glyph->look), PyList_GET_ITEM(looks, look),
+                differs = PyObject_RichCompareBool(PyTuple_GET_ITEM(looks, glyph->look), PyTuple_GET_ITEM(looks, look),
                                                    Py_NE);
                 if (differs < 0)
                     goto done;
@@ -417,7 +417,7 @@ static PyObject *make_unit(const Page *page, const Py_ssize_t *items, Py_ssize_t
             close = differs || glyph->struck != struck;
         }
         if (close) {
-            PyObject *shown = PyList_GET_ITEM(looks, look);
+            PyObject *shown = PyTuple_GET_ITEM(looks, look);
             PyObject *from = PyLong_FromSsize_t(start), *to = PyLong_FromSsize_t(i), *span = NULL;
             if (from && to) {
                 /* StyleSpan(start, end, font, size, struck, color), positional as pdf_lines._unit calls it */
@@ -517,13 +517,13 @@ static int read_triples(PyObject *list, const char *what, Py_ssize_t *n, double 
 
 static PyObject *units(PyObject *self, PyObject *args) {
     Py_buffer table;
-    PyObject *looks, *strikes_in, *rules_in, *text_unit, *style_span, *part;
+    PyObject *given_looks, *looks = NULL, *strikes_in, *rules_in, *text_unit, *style_span, *part;
     int turned;
     long page_number;
     Py_ssize_t max_chars;
     double band_low, band_high, off_axis;
     Rules rules = {0};
-    if (!PyArg_ParseTuple(args, "y*O!OOplndddddddOOO", &table, &PyList_Type, &looks, &strikes_in, &rules_in, &turned,
+    if (!PyArg_ParseTuple(args, "y*O!OOplndddddddOOO", &table, &PyList_Type, &given_looks, &strikes_in, &rules_in, &turned,
                           &page_number, &max_chars, &rules.space_gap_em, &rules.split_gap_em, &band_low, &band_high,
                           &off_axis, &rules.hidden_width, &rules.hidden_share, &text_unit, &style_span, &part))
         return NULL;
@@ -543,7 +543,12 @@ static PyObject *units(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "table: not a whole number of glyphs");
         goto done;
     }
-    Py_ssize_t n = table.len / (Py_ssize_t)sizeof(Glyph), n_looks = PyList_GET_SIZE(looks);
+    /* A tuple of the looks: what Python code run from here (a size's __float__, the constructors) might do
+     * to the list cannot move them. */
+    looks = PyList_AsTuple(given_looks);
+    if (!looks)
+        goto done;
+    Py_ssize_t n = table.len / (Py_ssize_t)sizeof(Glyph), n_looks = PyTuple_GET_SIZE(looks);
     size_t room = (size_t)n * 2 + 2; /* every glyph, a space between any two, and an end mark */
     page.g = PyMem_Malloc(room * sizeof(Glyph));
     sizes = PyMem_Malloc((size_t)(n_looks ? n_looks : 1) * sizeof(double));
@@ -569,7 +574,7 @@ static PyObject *units(PyObject *self, PyObject *args) {
     page.count = n;
     Glyph *g = page.g;
     for (Py_ssize_t i = 0; i < n_looks; i++) {
-        PyObject *look = PyList_GET_ITEM(looks, i);
+        PyObject *look = PyTuple_GET_ITEM(looks, i);
         if (!PyTuple_Check(look) || PyTuple_GET_SIZE(look) != 3) {
             PyErr_SetString(PyExc_TypeError, "looks: each must be a (font, size, colour) tuple");
             goto done;
@@ -763,6 +768,7 @@ static PyObject *units(PyObject *self, PyObject *args) {
     result = Py_NewRef(out);
 done:
     PyBuffer_Release(&table);
+    Py_XDECREF(looks);
     Py_XDECREF(out);
     PyMem_Free(page.g);
     PyMem_Free(sizes);
