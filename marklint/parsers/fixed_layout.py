@@ -75,16 +75,19 @@ def in_zones(units: list[TextUnit], height: float) -> list[TextUnit]:
     edge counts only when blank space separates it from the type area: on a page with narrow margins the
     first and last lines of the body stand that close to the edge too, with no such gap."""
     boxes = [unit.bbox for unit in units if unit.bbox is not None]
-    below_header = [box[1] for box in boxes if not _in_band(box, height, True)]
-    above_footer = [box[3] for box in boxes if not _in_band(box, height, False)]
+    # Only lines that start above the type area can deny a header its gap (and only lines that end below it
+    # a footer): the same test as all(top >= TYPE_AREA_TOP - ZONE_SLACK for top in ... if top > box[3]),
+    # against these few instead of every line.
+    header_edge, footer_edge = TYPE_AREA_TOP - ZONE_SLACK, height - TYPE_AREA_BOTTOM + ZONE_SLACK
+    high_tops = [box[1] for box in boxes if not _in_band(box, height, True) and not box[1] >= header_edge]
+    low_bottoms = [box[3] for box in boxes if not _in_band(box, height, False) and not box[3] <= footer_edge]
     out = []
     for unit in units:
         box = unit.bbox
-        if box is not None and _in_band(box, height, True) and all(
-                top >= TYPE_AREA_TOP - ZONE_SLACK for top in below_header if top > box[3]):
+        if box is not None and _in_band(box, height, True) and not any(top > box[3] for top in high_tops):
             unit = replace(unit, part="header")
-        elif box is not None and _in_band(box, height, False) and all(
-                bottom <= height - TYPE_AREA_BOTTOM + ZONE_SLACK for bottom in above_footer if bottom < box[1]):
+        elif box is not None and _in_band(box, height, False) and not any(
+                bottom < box[1] for bottom in low_bottoms):
             unit = replace(unit, part="footer")
         out.append(unit)
     return out
@@ -109,9 +112,15 @@ def mark_running_lines(doc: Document) -> None:
         top = unit.bbox[1] if unit.bbox else height / 2
         return "header" if top < height * RUNNING_BAND else "footer" if top > height * (1 - RUNNING_BAND) else None
 
+    # The tops of the first and last pages' lines by page and text: a line repeats where a line of the
+    # other page with the same text stands within 3 pt of it (only parts change below, never these).
+    tops: dict[tuple[int | None, str], list[float]] = {}
+    for other in doc.units:
+        if other.page in (1, last) and other.bbox:
+            tops.setdefault((other.page, other.text.strip()), []).append(other.bbox[1])
+
     def repeats(unit: TextUnit, page: int | None) -> bool:
-        return any(other.page == page and other.text.strip() == unit.text.strip() and other.bbox and unit.bbox
-                   and abs(other.bbox[1] - unit.bbox[1]) < 3 for other in doc.units)
+        return bool(unit.bbox) and any(abs(top - unit.bbox[1]) < 3 for top in tops.get((page, unit.text.strip()), ()))
 
     for position, unit in enumerate(doc.units):
         part = band(unit) if unit.page in (1, last) else None

@@ -5,6 +5,7 @@ never loads PDFium."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 #: A strike-through is a horizontal path no thicker than this (LibreOffice strokes 1.2 pt lines, whose
 #: bounds are 2.4 pt high; Word fills thin rectangles).
@@ -60,3 +61,6 @@ class PageText:
     has_image: bool
     turned: bool = True  # text objects run in more than one direction (False: no watermark to set apart)
     rules: list[tuple[float, float, float]] = field(default_factory=list)  # thin vertical paths (x, top, bottom)
+    #: The glyphs as the compiled PDF reader packed them (``pdf_lines.GlyphTable``), ``glyphs`` left empty
+    #: until ``pdf_lines.expand_table`` unpacks them; None where ``glyphs`` holds them (OFD, the Python loop).
+    table: Any = None

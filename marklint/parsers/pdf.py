@@ -20,6 +20,7 @@ from marklint.parsers.fixed_layout import add_page, mark_running_lines, no_text,
 from marklint.parsers.glyphs import PageText
 from marklint.parsers.pdf_fonts import font_key, suspect_fonts, unmapped_fonts
 from marklint.parsers.pdf_glyphs import Frame, read_page
+from marklint.parsers.pdf_lines import expand_table
 from marklint.parsers.pdf_metadata import metadata
 from marklint.parsers.pdf_streams import oversized_pages, streams_within
 from marklint.parsers.pdfium import pdfium_c
@@ -113,6 +114,7 @@ def _glyph_codes(page: PageText, path: Path, index: int, page_count: int) -> int
     if not unmapped:
         return 0
     garbled = 0
+    expand_table(page)
     for glyph in page.glyphs:
         if not glyph.is_space and glyph.char != "\ufffd" and font_key(glyph.look[0]) in unmapped:
             glyph.char = "\ufffd"

@@ -19,6 +19,7 @@ from typing import Any
 
 from marklint.parsers.glyphs import PageText
 from marklint.parsers.pdf_glyphs import MAX_FORM_DEPTH
+from marklint.parsers.pdf_lines import expand_table
 
 #: A font is suspect when more than this share of its glyphs on the page is implausible text.
 IMPLAUSIBLE_SHARE = 0.3
@@ -49,8 +50,10 @@ def font_key(name: str | None) -> str:
 
 def suspect_fonts(page: PageText) -> set[str]:
     """Names (``font_key``) of the fonts whose glyphs on the page read as implausible text."""
-    if len(_IMPLAUSIBLE_TEXT.findall("".join([glyph.char for glyph in page.glyphs]))) < MIN_SUSPECT_GLYPHS:
+    text = page.table.chars if page.table is not None else "".join([glyph.char for glyph in page.glyphs])
+    if len(_IMPLAUSIBLE_TEXT.findall(text)) < MIN_SUSPECT_GLYPHS:
         return set()
+    expand_table(page)
     drawn: Counter[str] = Counter()
     odd: Counter[str] = Counter()
     for glyph in page.glyphs:

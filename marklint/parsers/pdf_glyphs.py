@@ -13,10 +13,12 @@ import functools
 import math
 import struct
 from collections.abc import Callable, Iterable
+from types import ModuleType
 from typing import Any
 
 from marklint.parsers.glyphs import STRIKE_MAX_THICKNESS, Glyph, PageText
 from marklint.parsers.glyphs import Look as _Look
+from marklint.parsers.pdf_lines import GlyphTable
 from marklint.parsers.pdfium import pdfium_c
 
 #: Page objects examined for strike-through lines and images; a vector drawing may hold far more.
@@ -61,15 +63,18 @@ def read_page(page: ctypes.c_void_p, frame: Frame) -> PageText | None:
     text_page = pdfium_c.FPDFText_LoadPage(page)
     if not text_page:
         return None
+    table = None
     try:
-        glyphs, decodable, undecodable, turned = _glyphs(text_page, frame)
+        if _marklint_lines is not None and char_records is _compiled_records:
+            glyphs, (table, decodable, undecodable, turned) = [], _table(text_page, frame)
+        else:
+            glyphs, decodable, undecodable, turned = _glyphs(text_page, frame)
     finally:
         pdfium_c.FPDFText_ClosePage(text_page)
-    scan = _ObjectScan(frame)
-    scan.page(page)
-    scan.strikes.sort()
-    scan.rules.sort()
-    return PageText(glyphs, scan.strikes, decodable, undecodable, scan.has_image, turned, scan.rules)
+    strikes, rules, has_image = page_objects(ctypes.cast(page, ctypes.c_void_p).value, frame)
+    strikes.sort()
+    rules.sort()
+    return PageText(glyphs, strikes, decodable, undecodable, has_image, turned, rules, table)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -192,6 +197,16 @@ def _glyphs(text_page: ctypes.c_void_p, frame: Frame) -> tuple[list[Glyph], int,
     return glyphs, decodable, undecodable, len(angles) > 1
 
 
+def _table(text_page: ctypes.c_void_p, frame: Frame) -> tuple[GlyphTable, int, int, bool]:
+    """What ``_glyphs`` finds, built by ``_marklint_lines`` from the compiled records into a GlyphTable: the
+    same glyphs without a Glyph object each (pdf_lines.page_units reads the table in C too)."""
+    page_address = ctypes.cast(text_page, ctypes.c_void_p).value
+    data, looks, chars, decodable, undecodable, turned = _marklint_lines.glyphs(
+        _marklint_chars.records(page_address), frame.rotation, frame.left, frame.bottom, frame.right, frame.top,
+        _object_look, page_address)
+    return GlyphTable(data, looks, chars), decodable, undecodable, turned
+
+
 _has_map_error = _plain(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
 _font_info = _plain(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p,
                     ctypes.c_ulong, ctypes.c_void_p)
@@ -254,20 +269,6 @@ def _look_of(raw: _RawLook) -> tuple[_Look, bool, int]:
     return (font, size, color), bool(map_error), angle
 
 
-try:
-    from marklint.parsers import compiled
-
-    _marklint_chars = compiled.load("_marklint_chars")  # ImportError when not built, or built from other source
-    _marklint_chars.bind(*(_address(f) for f in (
-        _count_chars, _unicode_of, _is_generated, _text_object_address, _loose_box,
-        _has_map_error, _font_info, _char_matrix, _font_size, _fill_color)))
-    char_records: Callable[[int], Iterable[_Record]] = _compiled_records
-    raw_look: Callable[[int, int], _RawLook] = _marklint_chars.look
-except ImportError:  # installed without a C compiler: the same records and looks, a few times slower
-    char_records = _python_records
-    raw_look = _python_look
-
-
 _Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -282,6 +283,23 @@ _object_matrix = _plain(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_v
 _form_count = _plain(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int, ctypes.c_void_p)
 _form_object = _plain(pdfium_c.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)
 _IMAGE, _PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+
+
+_Lines = list[tuple[float, float, float]]
+
+
+def _python_objects(page_address: int, frame: Frame) -> tuple[_Lines, _Lines, bool]:
+    """The page's thin horizontal and vertical paths (unsorted) and whether it draws an image, found by
+    walking its objects through ctypes."""
+    scan = _ObjectScan(frame)
+    scan.page(page_address)
+    return scan.strikes, scan.rules, scan.has_image
+
+
+def _compiled_objects(page_address: int, frame: Frame) -> tuple[_Lines, _Lines, bool]:
+    """The same, walked by the compiled helper in one call."""
+    return _marklint_chars.objects(page_address, frame.rotation, frame.left, frame.bottom, frame.right, frame.top,
+                                   STRIKE_MAX_THICKNESS, _IMAGE, _PATH, _FORM, MAX_PAGE_OBJECTS, MAX_FORM_DEPTH)
 
 
 class _ObjectScan:
@@ -299,8 +317,7 @@ class _ObjectScan:
         self._matrix = pdfium_c.FS_MATRIX()
         self._matrix_at = ctypes.addressof(self._matrix)
 
-    def page(self, page: ctypes.c_void_p) -> None:
-        address = ctypes.cast(page, ctypes.c_void_p).value
+    def page(self, address: int) -> None:
         count = _count_objects(address)
         self._walk([_page_object(address, i) for i in range(min(count, self.budget))], _IDENTITY, MAX_FORM_DEPTH)
 
@@ -350,3 +367,25 @@ def _concat(first: _Matrix, then: _Matrix) -> _Matrix:
         c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
         e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2,
     )
+
+
+try:
+    from marklint.parsers import compiled
+
+    _marklint_chars = compiled.load("_marklint_chars")  # ImportError when not built, or built from other source
+    _marklint_chars.bind(*(_address(f) for f in (
+        _count_chars, _unicode_of, _is_generated, _text_object_address, _loose_box,
+        _has_map_error, _font_info, _char_matrix, _font_size, _fill_color)))
+    char_records: Callable[[int], Iterable[_Record]] = _compiled_records
+    raw_look: Callable[[int, int], _RawLook] = _marklint_chars.look
+    _marklint_chars.bind_objects(*(_address(f) for f in (
+        _count_objects, _page_object, _object_type, _object_bounds, _object_matrix, _form_count, _form_object)))
+    page_objects: Callable[[int, Frame], tuple[_Lines, _Lines, bool]] = _compiled_objects
+except ImportError:  # installed without a C compiler: the same records and looks, a few times slower
+    char_records = _python_records
+    raw_look = _python_look
+    page_objects = _python_objects
+try:
+    _marklint_lines: ModuleType | None = compiled.load("_marklint_lines")
+except ImportError:  # not built: _glyphs builds Glyph objects and pdf_lines groups them in Python
+    _marklint_lines = None

@@ -9,12 +9,16 @@ crosses a glyph, rotated watermark text kept apart.
 from __future__ import annotations
 
 import bisect
+import functools
+import struct
 from collections import Counter
+from dataclasses import dataclass
 from operator import attrgetter
+from types import ModuleType
 
 from marklint.limits import Limits
-from marklint.model import StyleSpan, TextUnit
-from marklint.parsers.glyphs import Glyph, PageText, make_glyph
+from marklint.model import Part, StyleSpan, TextUnit
+from marklint.parsers.glyphs import Glyph, Look, PageText, make_glyph
 
 #: A gap wider than this many ems between two glyphs of one font, with no space glyph, reads as a space
 #: (producers that place each word on its own and draw no space glyphs).
@@ -28,6 +32,10 @@ STRIKE_BAND = (0.3, 0.7)
 #: Glyphs more than this many degrees off the page's main text direction (a diagonal watermark) are
 #: kept out of the horizontal lines and read as their own units.
 OFF_AXIS_DEGREES = 3.0
+#: A space glyph at most this wide is a space even where it overlaps its neighbours (``_hidden``) ...
+HIDDEN_MAX_WIDTH = 0.05
+#: ... and a wider one is hidden under them when either overlaps more than this share of its width.
+HIDDEN_OVERLAP_SHARE = 0.5
 
 
 def _mark_struck(glyphs: list[Glyph], top: float, bottom: float, strikes: list[tuple[float, float, float]],
@@ -188,10 +196,10 @@ def _space_between(left: Glyph, right: Glyph, spaces: list[Glyph], wide_gap: boo
 
 def _hidden(space: Glyph, left: Glyph, right: Glyph) -> bool:
     width = space.x1 - space.x0
-    if width <= 0.05:
+    if width <= HIDDEN_MAX_WIDTH:
         return False  # a zero-width space glyph is still a space typed in the content
     overlap = max(_overlap(space, left), _overlap(space, right))
-    return overlap > 0.5 * width
+    return overlap > HIDDEN_OVERLAP_SHARE * width
 
 
 def _overlap(a: Glyph, b: Glyph) -> float:
@@ -222,6 +230,11 @@ def _runs_off_axis(glyphs: list[Glyph]) -> tuple[list[Glyph], list[list[Glyph]]]
 
 
 def page_units(page: PageText, page_number: int, limits: Limits) -> list[TextUnit]:
+    if page.table is not None:
+        units = _compiled_units(page, page_number, limits)
+        if units is not None:
+            return units
+        expand_table(page)
     upright, rotated = _runs_off_axis(page.glyphs) if page.turned else (page.glyphs, [])
     lines, bands = _lines(upright)
     if page.strikes:
@@ -273,4 +286,56 @@ def _unit(glyphs: list[Glyph], page_number: int, line_number: int) -> TextUnit:
     spans.append(StyleSpan(start, len(glyphs), look[0], look[1], struck, look[2]))
     bbox = (round(left, 2), round(top, 2), round(right, 2), round(bottom, 2))
     # Positional (text, part, page, line, bbox, spans): keywords make the call dearer.
-    return TextUnit("".join(chars), "body", page_number, line_number, bbox, tuple(spans))
+    return TextUnit("".join(chars), Part.BODY, page_number, line_number, bbox, tuple(spans))
+
+
+# --- the compiled path -------------------------------------------------------------------------------------
+
+#: One glyph of a GlyphTable: x0, top, x1, bottom, middle, character, look index, angle, is_space, struck.
+TABLE = struct.Struct("=dddddIiiBB")
+
+
+@dataclass(slots=True)
+class GlyphTable:
+    """A page's glyphs as ``_marklint_lines.glyphs`` packs them (``TABLE``), without a Glyph object each."""
+
+    data: bytes
+    looks: list[Look]  # the looks the glyphs' look indices name
+    chars: str  # every glyph's character, in order
+
+
+def expand_table(page: PageText) -> None:
+    """Unpack the page's GlyphTable into ``page.glyphs`` (what the Python loop of pdf_glyphs builds), for the
+    code that needs Glyph objects: a page whose fonts may lack a Unicode map, a page the compiled path
+    declines."""
+    table = page.table
+    if table is None:
+        return
+    looks = table.looks
+    page.glyphs = [make_glyph(chr(code), x0, top, x1, bottom, looks[look], bool(space), angle, bool(struck))
+                   for x0, top, x1, bottom, _, code, look, angle, space, struck in TABLE.iter_unpack(table.data)]
+    page.table = None
+
+
+@functools.cache
+def _compiled() -> ModuleType | None:
+    """``_marklint_lines``, loaded the first time a page has a GlyphTable (an OFD read never loads it)."""
+    from marklint.parsers import compiled
+
+    try:
+        return compiled.load("_marklint_lines")
+    except ImportError:
+        return None
+
+
+def _compiled_units(page: PageText, page_number: int, limits: Limits) -> list[TextUnit] | None:
+    """page_units run by ``_marklint_lines`` on the page's GlyphTable: None where it declines (a NaN
+    coordinate) or is not built."""
+    module = _compiled()
+    if module is None:
+        return None
+    table = page.table
+    low, high = STRIKE_BAND
+    return module.units(table.data, table.looks, page.strikes, page.rules, page.turned, page_number,
+                        max(limits.max_unit_chars, 0), SPACE_GAP_EM, SPLIT_GAP_EM, low, high, OFF_AXIS_DEGREES,
+                        HIDDEN_MAX_WIDTH, HIDDEN_OVERLAP_SHARE, TextUnit, StyleSpan, Part.BODY)

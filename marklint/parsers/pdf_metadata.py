@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from marklint.parsers.pdf_streams import find, rfind
 from marklint.parsers.pdfium import pdfium_c
 
 #: Longest XMP packet that is parsed.
@@ -34,8 +35,8 @@ def metadata(pdf: ctypes.c_void_p, path: Path) -> dict[str, str]:
             xmp, purview = _compressed_metadata(path, xmp, purview)
     properties: dict[str, str] = {}
     document = ctypes.cast(pdf, ctypes.c_void_p).value
-    for key in (*STANDARD_INFO_KEYS, *CLASSIFICATION_INFO_KEYS, *purview):
-        value = _meta_text(document, key)
+    keys = (*STANDARD_INFO_KEYS, *CLASSIFICATION_INFO_KEYS, *purview)
+    for key, value in zip(keys, meta_texts(document, keys), strict=True):
         if value:
             properties[f"info:{key}"] = value
     with contextlib.suppress(Exception):  # metadata is a bonus: a file whose text was read is kept
@@ -58,6 +59,33 @@ def _meta_text(document: int | None, key: str) -> str:
     return buffer.raw[: length - 2].decode("utf-16-le", errors="replace").strip()
 
 
+def _python_meta_texts(document: int | None, keys: tuple[str, ...]) -> list[str]:
+    """Each key's Info value (stripped; "" where there is none), asked through ctypes."""
+    return [_meta_text(document, key) for key in keys]
+
+
+#: The keys always asked, as the C strings FPDF_GetMetaText takes.
+_ENCODED_KEYS = {key: key.encode("utf-8") for key in (*STANDARD_INFO_KEYS, *CLASSIFICATION_INFO_KEYS)}
+
+
+def _compiled_meta_texts(document: int | None, keys: tuple[str, ...]) -> list[str]:
+    """The same values, asked by the compiled helper in one call."""
+    if not document:
+        return ["" for _ in keys]  # what PDFium answers for no document
+    encoded = tuple(_ENCODED_KEYS.get(key) or key.encode("utf-8") for key in keys)
+    return [value.strip() for value in _marklint_chars.meta_texts(document or 0, encoded)]
+
+
+try:
+    from marklint.parsers import compiled
+
+    _marklint_chars = compiled.load("_marklint_chars")  # ImportError when not built, or built from other source
+    _marklint_chars.bind_metadata(ctypes.cast(_get_meta_text, ctypes.c_void_p).value)
+    meta_texts = _compiled_meta_texts
+except ImportError:
+    meta_texts = _python_meta_texts
+
+
 PURVIEW_KEY = re.compile(rb"/(MSIP_Label_[0-9A-Fa-f-]{8,40}_(?:Enabled|Name|Method|SetDate|SiteId))")
 
 
@@ -72,14 +100,14 @@ def _raw_metadata(path: Path) -> tuple[bytes, list[str], bool]:
     packet (a compressed one) is read again through pypdf."""
     with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         keys: list[str] = []
-        at = data.find(b"/MSIP_Label_")
+        at = find(data, b"/MSIP_Label_")
         while at >= 0 and len(keys) < 20:
             match = PURVIEW_KEY.match(data, at)
             if match and match.group(1).decode("ascii") not in keys:
                 keys.append(match.group(1).decode("ascii"))
-            at = data.find(b"/MSIP_Label_", at + 1)
+            at = find(data, b"/MSIP_Label_", at + 1)
         packet = _last_packet(data)
-        hidden = data.find(b"/ObjStm") >= 0 or (not packet and data.find(b"/Metadata") >= 0)
+        hidden = find(data, b"/ObjStm") >= 0 or (not packet and find(data, b"/Metadata") >= 0)
     return packet, keys, hidden
 
 
@@ -118,7 +146,7 @@ def _inflated_packet(stream: Any) -> bytes:
 
 def _last_packet(data: bytes | mmap.mmap) -> bytes:
     """The last XMP packet in ``data`` (``<x:xmpmeta>`` to its end tag, at most MAX_XMP_BYTES), or b""."""
-    start = data.rfind(b"<x:xmpmeta")
+    start = rfind(data, b"<x:xmpmeta")
     end = data.find(b"</x:xmpmeta>", start, start + MAX_XMP_BYTES) if start >= 0 else -1
     return data[start: end + len(b"</x:xmpmeta>")] if end > 0 else b""
 
