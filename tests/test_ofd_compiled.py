@@ -47,6 +47,7 @@ def test_compiled_glyphs_equal_the_python_loop_on_every_fixture(monkeypatch: pyt
         with monkeypatch.context() as patch:
             patch.setattr(ofd_text, "upright_glyphs", ofd_text._python_upright_glyphs)
             patch.setattr(ofd_text, "code_deltas", ofd_text.deltas)
+            patch.setattr(ofd_text, "numbers", ofd_text._python_numbers)
             slow = _pages_drawn(path, monkeypatch)
         assert fast == slow, path.name
         glyphs += sum(len(page[0]) for page in fast[:-1])
@@ -127,3 +128,25 @@ def test_bind_refuses_a_class_it_cannot_fill() -> None:
             module.bind(wrong, ofd_text._em)
     module.bind(Glyph, ofd_text._em)  # still bound to the real class after the refusals
     _both("机密", [])
+
+
+NUMBER_TOKENS = st.sampled_from(["1", "2.5", "-0", "1e400", "nan", "inf", "x", "1_0", "٣", "+.5", "0x1", ""])
+
+
+@compiled
+@settings(max_examples=400, deadline=None)
+@given(st.lists(NUMBER_TOKENS, max_size=8), st.sampled_from([" ", ",", ", ", "\t", "\u3000", ",,"]),
+       st.sampled_from([None, 0, 1, 3, 4, 6]))
+def test_compiled_numbers_equal_the_python_ones(tokens: list[str], separator: str, count: int | None) -> None:
+    value = separator.join(tokens)
+    assert ofd_text.numbers(value, count) == ofd_text._python_numbers(value, count)
+    assert ofd_text.numbers(value) == ofd_text._python_numbers(value)
+
+
+@compiled
+def test_compiled_numbers_edge_cases() -> None:
+    for value in (None, "", " ", "1 2 3", "1,2,3,4", "1 2 x 4", "1 2 3 nan", "1 2 inf", "0 0 210 297 extra"):
+        for count in (None, 1, 3, 4, 6):
+            assert ofd_text.numbers(value, count) == ofd_text._python_numbers(value, count), (value, count)
+    with pytest.raises(TypeError):
+        ofd_text.numbers(b"1 2")

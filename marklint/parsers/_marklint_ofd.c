@@ -2,8 +2,9 @@
  *
  * An OFD page draws a few thousand characters; building one glyph record for each in Python, and reading
  * each TextCode's DeltaX list token by token, is most of what marklint spends on an OFD beyond parsing its
- * XML. This module runs the same two loops in C: ``deltas`` (ofd_text.deltas) and ``upright_glyphs`` (the
- * glyph loop of ofd_text.PageReader.text_object for a code on one baseline, its usual form). It decides
+ * XML. This module runs the same loops in C: ``numbers`` and ``deltas`` (the attribute readers of ofd_text)
+ * and ``upright_glyphs`` (the glyph loop of ofd_text.PageReader.text_object for a code on one baseline, its
+ * usual form). It decides
  * nothing: the pure-Python loops in ofd_text produce the very same values when this module is not built,
  * and the tests hold the two equal on the OFD fixtures. The arithmetic is the Python loop's, operation by
  * operation in the same order, in doubles, with no fused multiply-add, so every coordinate is the same.
@@ -12,7 +13,7 @@
  * compiled.load compares it with the source shipped beside the binary and refuses a binary built from other
  * source (the Python loops run then). tests/test_embedding.py checks that it is up to date.
  */
-#define SOURCE_SHA256 "5432e40cf0c16a358f66a8bf4c22cfa5ca9e7c6f042b30cc1447062c973b5923"
+#define SOURCE_SHA256 "2b45629c1c7862d36901ed5cb4318d4414784aba349e538df41ffb79a64f7ffe"
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
@@ -175,6 +176,82 @@ error:
     return NULL;
 }
 
+/* ofd_text.numbers: the finite numbers of a space-separated attribute (the first ``count``), or None. */
+static PyObject *numbers(PyObject *self, PyObject *args) {
+    PyObject *value, *count = Py_None;
+    if (!PyArg_ParseTuple(args, "O|O", &value, &count))
+        return NULL;
+    if (value == Py_None)
+        Py_RETURN_NONE;
+    if (!PyUnicode_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "numbers: value must be str or None");
+        return NULL;
+    }
+    if (PyUnicode_GET_LENGTH(value) == 0)
+        Py_RETURN_NONE;
+    Py_ssize_t wanted = -1;
+    if (count != Py_None) {
+        wanted = PyLong_AsSsize_t(count);
+        if (wanted == -1 && PyErr_Occurred())
+            return NULL;
+        if (wanted < 0) {
+            PyErr_SetString(PyExc_ValueError, "numbers: count must not be negative");
+            return NULL;
+        }
+    }
+    PyObject *separated;
+    int has_comma = PyUnicode_FindChar(value, ',', 0, PyUnicode_GET_LENGTH(value), 1) >= 0;
+    if (has_comma) {
+        PyObject *comma = PyUnicode_FromString(","), *space = comma ? PyUnicode_FromString(" ") : NULL;
+        separated = space ? PyUnicode_Replace(value, comma, space, -1) : NULL;
+        Py_XDECREF(comma);
+        Py_XDECREF(space);
+    } else {
+        separated = Py_NewRef(value);
+    }
+    if (!separated)
+        return NULL;
+    PyObject *tokens = PyUnicode_Split(separated, NULL, -1);
+    Py_DECREF(separated);
+    if (!tokens)
+        return NULL;
+    Py_ssize_t total = PyList_GET_SIZE(tokens);
+    PyObject *found = PyList_New(0);
+    if (!found)
+        goto error;
+    /* Every token is a number, or there are none (as list(map(float, ...)) raising ValueError). */
+    for (Py_ssize_t i = 0; i < total; i++) {
+        double number;
+        int parsed = parse_float(PyList_GET_ITEM(tokens, i), &number);
+        if (parsed < 0)
+            goto error;
+        if (!parsed) {
+            Py_DECREF(found);
+            Py_DECREF(tokens);
+            Py_RETURN_NONE;
+        }
+        if (wanted < 0 || i < wanted) {
+            if (!isfinite(number)) {
+                Py_DECREF(found);
+                Py_DECREF(tokens);
+                Py_RETURN_NONE;
+            }
+            if (append_float(found, number) < 0)
+                goto error;
+        }
+    }
+    Py_DECREF(tokens);
+    if (wanted >= 0 && total < wanted) {
+        Py_DECREF(found);
+        Py_RETURN_NONE;
+    }
+    return found;
+error:
+    Py_XDECREF(found);
+    Py_DECREF(tokens);
+    return NULL;
+}
+
 /* 4 x ofd_text._em(char), asked of the Python function (cached for the BMP); 0 on error. */
 static int em_quarters(Py_UCS4 code) {
     if (code < 0x10000 && bmp_em[code])
@@ -284,6 +361,7 @@ static PyObject *upright_glyphs(PyObject *self, PyObject *args) {
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS, "bind(glyph_class, em): the Glyph class built and ofd_text._em."},
     {"deltas", deltas, METH_VARARGS, "deltas(value, wanted) -> list of floats, as ofd_text.deltas."},
+    {"numbers", numbers, METH_VARARGS, "numbers(value, count=None) -> list of floats or None, as ofd_text.numbers."},
     {"upright_glyphs", upright_glyphs, METH_VARARGS,
      "upright_glyphs(glyphs, text, x, steps, size, a, e, top, bottom, middle, look, angle) -> (x, drawn, decodable)."},
     {NULL, NULL, 0, NULL},

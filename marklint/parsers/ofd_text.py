@@ -66,8 +66,9 @@ class PageDrawing:
                         len(self.angles) > 1, self.rules)
 
 
-def numbers(value: str | None, count: int | None = None) -> list[float] | None:
-    """The finite numbers of a space-separated attribute (the first ``count``), or None."""
+def _python_numbers(value: str | None, count: int | None = None) -> list[float] | None:
+    """The finite numbers of a space-separated attribute (the first ``count``), or None. ``numbers`` is this,
+    or ``_marklint_ofd.numbers``, which does the same in C."""
     if not value:
         return None
     try:
@@ -206,9 +207,11 @@ try:
 
     _marklint_ofd = compiled.load("_marklint_ofd")  # ImportError when not built, or built from other source
     _marklint_ofd.bind(Glyph, _em)
+    numbers: Callable[[str | None, int | None], list[float] | None] = _marklint_ofd.numbers
     code_deltas: Callable[[str | None, int], list[float]] = _marklint_ofd.deltas
     upright_glyphs: Callable[..., tuple[float, int, int]] = _marklint_ofd.upright_glyphs
 except (ImportError, TypeError):  # no C compiler at install, or a Glyph class it cannot fill: the same glyphs
+    numbers = _python_numbers
     code_deltas = deltas
     upright_glyphs = _python_upright_glyphs
 
