@@ -93,7 +93,7 @@ def read_fib(word: bytes) -> Fib:
     if at + count * 8 > len(word):
         raise DocFormatError("truncated FIB")
     pairs = struct.unpack_from(f"<{count * 2}I", word, at)
-    fc_lcb = tuple((pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2))
+    fc_lcb = tuple(zip(pairs[0::2], pairs[1::2], strict=True))
     return Fib("1Table" if flags & _F_WHICH_TABLE else "0Table", bool(flags & _F_ENCRYPTED),
                bool(flags & _F_OBFUSCATED), lengths, fc_lcb)
 
