@@ -84,6 +84,7 @@ class _Streams:
         self.file_size = file_size
         self.handle = handle
         self._mini_stream: bytes | None = None
+        self._mini_stream_checked = False
 
     def has(self, name: str) -> bool:
         return bool(self.ole.exists(name))
@@ -112,7 +113,9 @@ class _Streams:
         if entry is None:
             raise fmt.DocFormatError(f"the {name} stream is not under the root storage")
         if size < ole.minisectorcutoff:
-            _follow(name, ole.fat, ole.root.isectStart, -(-ole.root.size // ole.sectorsize))
+            if not self._mini_stream_checked:  # the chain of the mini stream itself, followed once
+                _follow(name, ole.fat, ole.root.isectStart, -(-ole.root.size // ole.sectorsize))
+                self._mini_stream_checked = True
             if ole.minifat is None:
                 ole.loadminifat()
             _follow(name, ole.minifat, entry.isectStart, -(-size // ole.minisectorsize))

@@ -132,20 +132,26 @@ class Formatting:
         # Character runs in CP space: piece boundaries and CHPX boundaries, each with its grpprl.
         self.run_starts: list[int] = []
         self.run_grpprls: list[bytes] = []
+        run_starts, run_grpprls = self.run_starts, self.run_grpprls
+        runs, starts = len(chpx), len(chpx_starts)
         for piece in pieces:
+            # Piece.fc_at inlined: a document has a few dozen runs, each looked at here.
+            start, fc, end, modifier = piece.start, piece.fc, piece.end, piece.modifier
             width = 1 if piece.compressed else 2
-            fc_end = piece.fc_at(piece.end)
-            index = max(bisect_right(chpx_starts, piece.fc) - 1, 0)
-            cp = piece.start
-            while cp < piece.end:
-                grpprl = chpx[index] if index < len(chpx) and chpx_starts[index] <= piece.fc_at(cp) else b""
-                grpprl += piece.modifier
-                self.run_starts.append(cp)
-                self.run_grpprls.append(grpprl)
-                next_fc = chpx_starts[index + 1] if index + 1 < len(chpx_starts) else fc_end
+            fc_end = fc + (end - start) * width
+            index = max(bisect_right(chpx_starts, fc) - 1, 0)
+            cp = start
+            while cp < end:
+                grpprl = chpx[index] if index < runs and chpx_starts[index] <= fc + (cp - start) * width else b""
+                if modifier:
+                    grpprl += modifier
+                run_starts.append(cp)
+                run_grpprls.append(grpprl)
+                next_fc = chpx_starts[index + 1] if index + 1 < starts else fc_end
                 if next_fc >= fc_end:
                     break
-                cp = max(piece.start + -(-(next_fc - piece.fc) // width), cp + 1)
+                step = start + -(-(next_fc - fc) // width)
+                cp = step if step > cp else cp + 1
                 index += 1
 
     def paragraph(self, mark: int) -> tuple[int, ParagraphLook]:
