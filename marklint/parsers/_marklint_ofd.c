@@ -13,7 +13,7 @@
  * compiled.load compares it with the source shipped beside the binary and refuses a binary built from other
  * source (the Python loops run then). tests/test_embedding.py checks that it is up to date.
  */
-#define SOURCE_SHA256 "2b45629c1c7862d36901ed5cb4318d4414784aba349e538df41ffb79a64f7ffe"
+#define SOURCE_SHA256 "271e86b436488902025a398da8dae1b87cdfdb2195067a0f13fb73f3c0665df5"
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
@@ -295,6 +295,10 @@ static PyObject *upright_glyphs(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
         return NULL;
     }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0)  /* a legacy string made by the old API: its characters laid out first */
+        return NULL;
+#endif
     Py_ssize_t length = PyUnicode_GET_LENGTH(text), step_count = PyList_GET_SIZE(steps);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
