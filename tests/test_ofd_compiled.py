@@ -3,9 +3,6 @@ the same glyphs, coordinate for coordinate, on every OFD fixture, and the same D
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -154,26 +151,3 @@ def test_compiled_numbers_edge_cases() -> None:
     with pytest.raises(TypeError):
         ofd_text.numbers(b"1 2")
 
-
-def _ofd_loop_in(tree: Path) -> str:
-    """Which glyph loop a copy of the package in ``tree`` uses: ``compiled`` or ``python``."""
-    code = ("from marklint.parsers import ofd_text as t; "
-            "print('python' if t.upright_glyphs is t._python_upright_glyphs else 'compiled', t.__file__)")
-    done = subprocess.run([sys.executable, "-c", code], cwd=tree, capture_output=True, text=True, check=True,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"})
-    loop, where = done.stdout.split()
-    assert where == str(tree / "marklint" / "parsers" / "ofd_text.py")
-    return loop
-
-
-@compiled
-def test_a_stale_build_of_the_ofd_loops_is_refused(tmp_path: Path) -> None:
-    tree = tmp_path / "tree"
-    shutil.copytree(Path(ofd_text.__file__).parent.parent, tree / "marklint",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    assert _ofd_loop_in(tree) == "compiled"
-    source = tree / "marklint" / "parsers" / "_marklint_ofd.c"
-    source.write_bytes(source.read_bytes().replace(b"built in C.", b"built in C (changed).", 1))
-    assert _ofd_loop_in(tree) == "python"  # the binary was built from the source before the change
-    source.unlink()
-    assert _ofd_loop_in(tree) == "python"  # nothing to check it against
