@@ -123,14 +123,15 @@ def test_the_digest_in_each_c_source_is_up_to_date(source: Path) -> None:
         f"update SOURCE_SHA256 in {source.name} to marklint.parsers.compiled.source_sha256 of it")
 
 
-def _loop_in(tree: Path) -> str:
-    """Which character loop a copy of the package in ``tree`` uses: ``compiled`` or ``python``."""
-    code = ("from marklint.parsers import pdf_glyphs as g; "
-            "print('compiled' if g.char_records is g._compiled_records else 'python', g.__file__)")
+def _loop_in(tree: Path, module: str = "pdf_glyphs", python_loop: str = "char_records is g._python_records") -> str:
+    """Which loop a copy of the package in ``tree`` uses in ``module``: ``compiled`` or ``python`` (when
+    ``python_loop``, said of the module as ``g``, holds)."""
+    code = (f"from marklint.parsers import {module} as g; "
+            f"print('python' if g.{python_loop} else 'compiled', g.__file__)")
     done = subprocess.run([sys.executable, "-c", code], cwd=tree, capture_output=True, text=True, check=True,
                           env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"})
     loop, where = done.stdout.split()
-    assert where == str(tree / "marklint" / "parsers" / "pdf_glyphs.py")
+    assert where == str(tree / "marklint" / "parsers" / f"{module}.py")
     return loop
 
 
@@ -147,6 +148,20 @@ def test_a_stale_build_of_the_character_loop_is_refused(tmp_path: Path) -> None:
     assert _loop_in(tree) == "python"  # the binary was built from the source before the change
     source.unlink()
     assert _loop_in(tree) == "python"  # nothing to check it against
+
+
+def test_a_stale_build_of_the_ofd_loops_is_refused(tmp_path: Path) -> None:
+    if not list((ROOT / "marklint" / "parsers").glob("_marklint_ofd*.so")):
+        pytest.skip("_marklint_ofd was not built (no C compiler at install): only the Python loops run")
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "marklint", tree / "marklint", ignore=shutil.ignore_patterns("__pycache__"))
+    ofd_loop = "upright_glyphs is g._python_upright_glyphs"
+    assert _loop_in(tree, "ofd_text", ofd_loop) == "compiled"
+    source = tree / "marklint" / "parsers" / "_marklint_ofd.c"
+    source.write_bytes(source.read_bytes().replace(b"built in C.", b"built in C (changed).", 1))
+    assert _loop_in(tree, "ofd_text", ofd_loop) == "python"  # the binary was built from the source before the change
+    source.unlink()
+    assert _loop_in(tree, "ofd_text", ofd_loop) == "python"  # nothing to check it against
 
 
 def test_running_the_command_in_process_keeps_the_callers_signal_handlers() -> None:

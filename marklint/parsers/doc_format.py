@@ -12,7 +12,7 @@ import itertools
 import struct
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: FIB wIdent of a Word binary document ([MS-DOC] 2.5.2).
 WORD_IDENT = 0xA5EC
@@ -48,8 +48,7 @@ def u32(data: bytes, at: int) -> int:
     return struct.unpack_from("<I", data, at)[0]
 
 
-@dataclass(frozen=True, slots=True)
-class Fib:
+class Fib(NamedTuple):
     """What the File Information Block says: flags, story lengths and where the table structures are."""
 
     table_stream: str  # 0Table or 1Table
@@ -94,7 +93,7 @@ def read_fib(word: bytes) -> Fib:
     if at + count * 8 > len(word):
         raise DocFormatError("truncated FIB")
     pairs = struct.unpack_from(f"<{count * 2}I", word, at)
-    fc_lcb = tuple((pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2))
+    fc_lcb = tuple(zip(pairs[0::2], pairs[1::2], strict=True))
     return Fib("1Table" if flags & _F_WHICH_TABLE else "0Table", bool(flags & _F_ENCRYPTED),
                bool(flags & _F_OBFUSCATED), lengths, fc_lcb)
 
@@ -123,8 +122,7 @@ def plc(data: bytes, item_size: int) -> tuple[list[int], list[bytes]]:
 # --- the piece table -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """CPs ``[start, end)`` stored from byte ``fc`` of the WordDocument stream, 8-bit or UTF-16."""
 
     start: int
@@ -287,16 +285,14 @@ def font_names(table: bytes, fib: Fib) -> list[str]:
     return names
 
 
-@dataclass(frozen=True, slots=True)
-class Style:
+class Style(NamedTuple):
     base: int  # istdBase, 0x0FFF for none
     kind: int  # 1 paragraph, 2 character
     paragraph: bytes  # grpprl of paragraph properties (paragraph styles)
     character: bytes  # grpprl of character properties
 
 
-@dataclass(frozen=True, slots=True)
-class StyleSheet:
+class StyleSheet(NamedTuple):
     styles: dict[int, Style]
     default_fonts: tuple[int, int]  # ftc of the ASCII and East Asian default font
 

@@ -16,7 +16,7 @@ import re
 import struct
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from marklint.model import PageGeometry
 from marklint.parsers import doc_format as fmt
@@ -47,25 +47,29 @@ _UNKNOWN_LOOK = RunLook(None, None, False, None, False)
 _MAX_CACHED = 4096
 
 
-@dataclass(slots=True)
 class Section:
-    """A section: the CP after its end in the main text, how it starts, its title page and page size."""
+    """A section: the CP after its end in the main text, how it starts, its title page and page size.
 
-    end: int
-    start_kind: int  # bkc
-    title_page: bool
-    geometry: PageGeometry | None
-    start_page: int = 1
+    A plain class, not a dataclass: this module is imported by every worker that meets a Word binary file,
+    and making a dataclass costs about half a millisecond each time."""
+
+    __slots__ = ("end", "geometry", "start_kind", "start_page", "title_page")
+
+    def __init__(self, end: int, start_kind: int, title_page: bool, geometry: PageGeometry | None,
+                 start_page: int = 1) -> None:
+        self.end = end
+        self.start_kind = start_kind  # bkc
+        self.title_page = title_page
+        self.geometry = geometry
+        self.start_page = start_page
 
 
-@dataclass(frozen=True, slots=True)
-class TextBox:
+class TextBox(NamedTuple):
     start: int
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class ParagraphLook:
+class ParagraphLook(NamedTuple):
     align: str | None
     indent: float | None
     page_break_before: bool
@@ -128,20 +132,26 @@ class Formatting:
         # Character runs in CP space: piece boundaries and CHPX boundaries, each with its grpprl.
         self.run_starts: list[int] = []
         self.run_grpprls: list[bytes] = []
+        run_starts, run_grpprls = self.run_starts, self.run_grpprls
+        runs, starts = len(chpx), len(chpx_starts)
         for piece in pieces:
+            # Piece.fc_at inlined: a document has a few dozen runs, each looked at here.
+            start, fc, end, modifier = piece.start, piece.fc, piece.end, piece.modifier
             width = 1 if piece.compressed else 2
-            fc_end = piece.fc_at(piece.end)
-            index = max(bisect_right(chpx_starts, piece.fc) - 1, 0)
-            cp = piece.start
-            while cp < piece.end:
-                grpprl = chpx[index] if index < len(chpx) and chpx_starts[index] <= piece.fc_at(cp) else b""
-                grpprl += piece.modifier
-                self.run_starts.append(cp)
-                self.run_grpprls.append(grpprl)
-                next_fc = chpx_starts[index + 1] if index + 1 < len(chpx_starts) else fc_end
+            fc_end = fc + (end - start) * width
+            index = max(bisect_right(chpx_starts, fc) - 1, 0)
+            cp = start
+            while cp < end:
+                grpprl = chpx[index] if index < runs and chpx_starts[index] <= fc + (cp - start) * width else b""
+                if modifier:
+                    grpprl += modifier
+                run_starts.append(cp)
+                run_grpprls.append(grpprl)
+                next_fc = chpx_starts[index + 1] if index + 1 < starts else fc_end
                 if next_fc >= fc_end:
                     break
-                cp = max(piece.start + -(-(next_fc - piece.fc) // width), cp + 1)
+                step = start + -(-(next_fc - fc) // width)
+                cp = step if step > cp else cp + 1
                 index += 1
 
     def paragraph(self, mark: int) -> tuple[int, ParagraphLook]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -33,25 +33,31 @@ _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 Affine = tuple[float, float, float, float, float, float]
 
 
-@dataclass
+# Plain classes, not dataclasses: making a dataclass costs about half a millisecond in every worker that
+# imports this module.
 class Resources:
     """What a page's text objects refer to: font ID -> font name, composite unit ID -> the unit."""
 
-    fonts: dict[str, str]
-    units: dict[str, etree._Element]
+    __slots__ = ("fonts", "units")
+
+    def __init__(self, fonts: dict[str, str], units: dict[str, etree._Element]) -> None:
+        self.fonts = fonts
+        self.units = units
 
 
-@dataclass
 class PageDrawing:
     """What the read layers of one page draw, gathered object by object."""
 
-    glyphs: list[Glyph] = field(default_factory=list)
-    strikes: list[tuple[float, float, float]] = field(default_factory=list)
-    rules: list[tuple[float, float, float]] = field(default_factory=list)
-    decodable: int = 0
-    undecodable: int = 0
-    has_image: bool = False
-    angles: set[int] = field(default_factory=set)
+    __slots__ = ("angles", "decodable", "glyphs", "has_image", "rules", "strikes", "undecodable")
+
+    def __init__(self) -> None:
+        self.glyphs: list[Glyph] = []
+        self.strikes: list[tuple[float, float, float]] = []
+        self.rules: list[tuple[float, float, float]] = []
+        self.decodable = 0
+        self.undecodable = 0
+        self.has_image = False
+        self.angles: set[int] = set()
 
     def page_text(self) -> PageText:
         self.strikes.sort()
@@ -60,8 +66,9 @@ class PageDrawing:
                         len(self.angles) > 1, self.rules)
 
 
-def numbers(value: str | None, count: int | None = None) -> list[float] | None:
-    """The finite numbers of a space-separated attribute (the first ``count``), or None."""
+def _python_numbers(value: str | None, count: int | None = None) -> list[float] | None:
+    """The finite numbers of a space-separated attribute (the first ``count``), or None. ``numbers`` is this,
+    or ``_marklint_ofd.numbers``, which does the same in C."""
     if not value:
         return None
     try:
@@ -159,6 +166,56 @@ def _readable(char: str) -> bool:
     return not (code < 0x20 or code == 0xFFFD or 0xD800 <= code <= 0xF8FF or code >= 0xF0000)
 
 
+def _python_upright_glyphs(glyphs: list[Glyph], text: str, x: float, step_x: list[float], size: float, a: float,
+                           e: float, top: float, bottom: float, middle: float, look: Look, angle: int
+                           ) -> tuple[float, int, int]:
+    """The glyphs of a text code on one baseline (the usual code: every glyph's top and bottom the same),
+    each built here rather than by a call, appended to ``glyphs``; the x after the last, and how many
+    non-space glyphs were drawn and how many of those are readable. ``_marklint_ofd.upright_glyphs`` does
+    the same in C."""
+    drawn = decodable = 0
+    steps = len(step_x)
+    for index, char in enumerate(text):
+        kept, em, is_space, readable = _char(char)
+        own = em * size
+        advance = step_x[index] if index < steps else own
+        width = advance if 0 < advance < own else own
+        left, right = a * x + e, a * (x + width) + e
+        if left > right:
+            left, right = right, left
+        if not is_space:
+            drawn += 1
+            decodable += readable
+        glyph = Glyph()
+        glyph.char = kept
+        glyph.x0 = left * MM
+        glyph.top = top
+        glyph.x1 = right * MM
+        glyph.bottom = bottom
+        glyph.look = look
+        glyph.is_space = is_space
+        glyph.angle = angle
+        glyph.struck = False
+        glyph.middle = middle
+        glyphs.append(glyph)
+        x += advance
+    return x, drawn, decodable
+
+
+try:
+    from marklint.parsers import compiled
+
+    _marklint_ofd = compiled.load("_marklint_ofd")  # ImportError when not built, or built from other source
+    _marklint_ofd.bind(Glyph, _em)
+    numbers: Callable[[str | None, int | None], list[float] | None] = _marklint_ofd.numbers
+    code_deltas: Callable[[str | None, int], list[float]] = _marklint_ofd.deltas
+    upright_glyphs: Callable[..., tuple[float, int, int]] = _marklint_ofd.upright_glyphs
+except (ImportError, TypeError):  # no C compiler at install, or a Glyph class it cannot fill: the same glyphs
+    numbers = _python_numbers
+    code_deltas = deltas
+    upright_glyphs = _python_upright_glyphs
+
+
 class PageReader:
     """Draws the content layers of a page (and of its templates) into one ``PageDrawing``."""
 
@@ -238,8 +295,8 @@ class PageReader:
             y = _number(code.get("Y"), y)
             if len(glyphs) + len(text) > self.max_glyphs:
                 raise NotExamined(OVER_LIMIT, f"over {self.max_glyphs} characters on one page")
-            step_x = deltas(code.get("DeltaX"), len(text) - 1)
-            step_y = deltas(code.get("DeltaY"), len(text) - 1)
+            step_x = code_deltas(code.get("DeltaX"), len(text) - 1)
+            step_y = code_deltas(code.get("DeltaY"), len(text) - 1)
             steps = len(step_x)
             if upright and not step_y:
                 # The usual code: one baseline, so every glyph's top and bottom are the same (computed as
@@ -249,30 +306,10 @@ class PageReader:
                     top, bottom = bottom, top
                 top, bottom = top * MM, bottom * MM
                 middle = (top + bottom) * 0.5  # as make_glyph sets it
-                for index, char in enumerate(text):
-                    kept, em, is_space, readable = _char(char)
-                    own = em * size
-                    advance = step_x[index] if index < steps else own
-                    width = advance if 0 < advance < own else own
-                    left, right = a * x + e, a * (x + width) + e
-                    if left > right:
-                        left, right = right, left
-                    if not is_space:
-                        drawn += 1
-                        decodable += readable
-                    glyph = Glyph()
-                    glyph.char = kept
-                    glyph.x0 = left * MM
-                    glyph.top = top
-                    glyph.x1 = right * MM
-                    glyph.bottom = bottom
-                    glyph.look = look
-                    glyph.is_space = is_space
-                    glyph.angle = angle
-                    glyph.struck = False
-                    glyph.middle = middle
-                    glyphs.append(glyph)
-                    x += advance
+                x, code_drawn, code_decodable = upright_glyphs(glyphs, text, x, step_x, size, a, e, top, bottom,
+                                                               middle, look, angle)
+                drawn += code_drawn
+                decodable += code_decodable
                 continue
             for index, char in enumerate(text):
                 kept, em, is_space, readable = _char(char)

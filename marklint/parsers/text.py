@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import io
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from marklint.errors import NotExamined, os_error_words
 from marklint.limits import Limits
-from marklint.model import Document, Reason, ReasonKind, Status, TextUnit
+from marklint.model import Document, Part, Reason, ReasonKind, Status, TextUnit
 
 #: The encoding is judged on this many bytes from the start.
 SNIFF_BYTES = 64 * 1024
@@ -54,13 +54,20 @@ def encoding_of(head: bytes) -> str:
 
 
 def parse(path: Path, display_path: str, limits: Limits) -> Document:
+    cap = max(limits.max_unit_chars, MIN_LINE_CHARS)
+    overflow = [False]
     try:
         with open(path, "rb") as raw:
-            encoding = encoding_of(raw.read(SNIFF_BYTES))
-            raw.seek(0)
-            stream = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None)
-            overflow = [False]
-            units = _units(_lines(stream, max(limits.max_unit_chars, MIN_LINE_CHARS)), limits, overflow)
+            head = raw.read(SNIFF_BYTES)
+            encoding = encoding_of(head)
+            if len(head) <= cap and not raw.read(1):
+                # The whole file, and no longer than a line may be: decoded at once, its lines those the stream
+                # below gives (a character takes at least one byte, so no line reaches the cap).
+                lines: Iterable[str] = head.decode(encoding, "replace").splitlines()
+            else:
+                raw.seek(0)
+                lines = _lines(io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None), cap)
+            units = _units(lines, limits, overflow)
     except OSError as exc:
         raise NotExamined("unreadable", os_error_words(exc)) from exc
     document = Document(path=display_path, format="text", units=units)
@@ -86,14 +93,16 @@ def _lines(stream: io.TextIOWrapper, cap: int) -> Iterator[str]:
         yield from piece.splitlines() or [""]
 
 
-def _units(lines: Iterator[str], limits: Limits, overflow: list[bool]) -> list[TextUnit]:
+def _units(lines: Iterable[str], limits: Limits, overflow: list[bool]) -> list[TextUnit]:
     keep_head, keep_tail = limits.max_body_units_kept, max(limits.max_tail_units_kept, 0)
     kept: list[TextUnit] = []
     tail: deque[tuple[int, str]] = deque()
 
+    cap = limits.max_unit_chars
+
     def keep(index: int, line: str) -> None:
         if line.strip():
-            kept.append(TextUnit(text=line[: limits.max_unit_chars], part="body", page=1, line=index))
+            kept.append(TextUnit(line[:cap], Part.BODY, 1, index))  # the Part itself: not converted again
 
     middle_left = limits.max_middle_units_kept
     for index, line in enumerate(lines, start=1):
