@@ -16,6 +16,7 @@ parse alone has the part parsed whole after all, with the errors and limits of a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -117,7 +118,7 @@ class StyleIndex:
         ):
             return None
         index = cls(name, data, limits, prefix, root_tag)
-        return index if index._scan(end + 1) else None
+        return index if scan(index, end + 1) else None
 
     def _scan(self, start: int) -> bool:
         """Index every style start tag after ``start``; False when one cannot be read without the parser."""
@@ -154,6 +155,14 @@ class StyleIndex:
                     elif kind == b"character" and self.default_character is None:
                         self.default_character = style_id
             start = end
+        return True
+
+    def _compiled_scan(self, start: int) -> bool:
+        """``_scan`` by the compiled scan (``_marklint_styles.scan``): the same offsets, defaults and answer."""
+        found = _marklint_styles.scan(self._data, start, self._prefix)
+        if found is None:
+            return False
+        self.offsets, self.default_paragraph, self.default_character = found
         return True
 
     def style(self, style_id: str, offset: int) -> etree._Element | None:
@@ -211,3 +220,12 @@ class StyleIndex:
         ):
             raise NotExamined(OVER_LIMIT, f"XML elements in {self._name}")
         return root
+
+
+try:
+    from marklint.parsers import compiled
+
+    _marklint_styles = compiled.load("_marklint_styles")  # ImportError when not built, or built from other source
+    scan: Callable[[StyleIndex, int], bool] = StyleIndex._compiled_scan
+except ImportError:  # installed without a C compiler: the same index, found in Python
+    scan = StyleIndex._scan
