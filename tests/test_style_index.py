@@ -332,3 +332,54 @@ def test_the_compiled_scan_refuses_bad_arguments() -> None:
             scan(b"<w:style", start, prefix)
     with pytest.raises(TypeError):
         scan("<w:style", 0, b"w")
+
+
+# --- styles derived once for the same bytes (style_index._DERIVED) -----------------------------------------
+
+
+def test_a_style_seen_in_an_earlier_sheet_is_not_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    style_index._DERIVED.clear()
+    template = word_styles()
+    own = b'<w:style w:type="paragraph" w:styleId="GW1"><w:name w:val="x"/><w:basedOn w:val="Heading1"/></w:style>'
+    first = template.replace(b"</w:styles>", own + b"</w:styles>")
+    # The second document's Heading 1 is another colour: its bytes differ, so it is read anew.
+    second = first.replace(b"GW1", b"GW2").replace(b'<w:color w:val="365F91" w:themeColor="accent1" '
+                                                   b'w:themeShade="BF"/>', b'<w:color w:val="FF0000"/>', 1)
+    assert second.count(b'w:val="FF0000"') == 1
+    parsed: list[bytes] = []
+    element = style_index.StyleIndex._element
+
+    def counted(self, own: bytes):
+        found = re.search(rb'w:styleId="([^"]*)"', own[: own.index(b">")])
+        parsed.append(found.group(1) if found else own[: own.index(b">") + 1])
+        return element(self, own)
+
+    monkeypatch.setattr(style_index.StyleIndex, "_element", counted)
+    eager_first, lazy_first = sheets(first)
+    assert lazy_first._style("GW1") == eager_first._style("GW1")
+    assert parsed == [b"<w:docDefaults>", b"GW1", b"Heading1", b"Normal"]
+    parsed.clear()
+    eager_second, lazy_second = sheets(second)
+    assert lazy_second._style("GW2") == eager_second._style("GW2")
+    assert parsed == [b"GW2", b"Heading1"]  # Normal and docDefaults were kept
+    assert lazy_second._style("GW2")[0]["color"] == "FF0000"
+    assert lazy_first._style("GW1")[0]["color"] == "365F91"
+    for style_id in style_ids(second):
+        assert lazy_second._style(style_id) == eager_second._style(style_id), style_id
+
+
+def test_what_is_derived_of_styles_is_bounded() -> None:
+    kept = style_index._Derived(max_entries=2, max_bytes=64 * 100)
+    kept.put(("a",), 1, 10)
+    kept.put(("b",), 2, 10)
+    assert (kept.get(("a",), None), kept.get(("b",), None)) == (1, 2)
+    kept.put(("c",), 3, 10)  # a third entry: it starts again
+    assert (kept.get(("a",), None), kept.get(("c",), None)) == (None, 3)
+    kept.put(("d",), 4, 101)  # larger than a 64th of the bytes allowed: not kept
+    assert kept.get(("d",), None) is None
+    kept = style_index._Derived(max_entries=1000, max_bytes=64 * 100)
+    for number in range(64):
+        kept.put((number,), number, 100)
+    assert kept.get((0,), None) == 0 and kept.get((63,), None) == 63
+    kept.put((64,), 64, 1)  # one byte over: it starts again
+    assert (kept.get((0,), None), kept.get((64,), None)) == (None, 64)
