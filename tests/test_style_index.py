@@ -383,3 +383,17 @@ def test_what_is_derived_of_styles_is_bounded() -> None:
     assert kept.get((0,), None) == 0 and kept.get((63,), None) == 63
     kept.put((64,), 64, 1)  # one byte over: it starts again
     assert (kept.get((0,), None), kept.get((64,), None)) == (None, 64)
+
+
+@needs_compiled
+def test_the_compiled_scan_finds_a_tag_at_every_place() -> None:
+    # Sixteen places are searched at once (SSE2) and the last few bytes one by one: a tag before, across and
+    # after each block boundary, near the end, and false starts ("<" and the last byte of the name) around it.
+    scan = style_index._marklint_styles.scan
+    for prefix in (b"w", b"ns0", b"a" * 40):
+        tag = b"<" + prefix + b':style ' + prefix + b':styleId="S"/>'
+        for before in range(40):
+            for after in (0, 1, 7, 15, 16, 17, 40):
+                data = b"<e" * (before // 2) + b"e" * (before % 2) + tag + b"<x:style"[: after % 9] + b"e" * after
+                assert scan(data, 0, prefix) == ({"S": before}, None, None), (prefix, before, after)
+                assert scan(data, before + 1, prefix) == ({}, None, None)
