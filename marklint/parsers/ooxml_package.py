@@ -423,18 +423,11 @@ class Package:
         would return without an error: the data inflates to exactly the declared size and ends its deflate
         stream, and the CRC matches. None otherwise."""
         size = info.file_size
-        if info.compress_type == zipfile.ZIP_STORED:
-            if info.compress_size != size:
-                return None
-            data = compressed
-        else:
-            inflater = zlib.decompressobj(-15)
-            try:
-                data = inflater.decompress(compressed, size + 1)
-            except zlib.error:
-                return None
-            if not inflater.eof or len(data) != size:
-                return None
+        if info.compress_type != zipfile.ZIP_STORED:
+            return inflate(compressed, size, info.CRC)
+        if info.compress_size != size:
+            return None
+        data = bytes(compressed)  # plain bytes: content is hashed as content
         return data if crc32(data) == info.CRC else None
 
     def xml(self, part: str) -> etree._Element | None:
@@ -638,10 +631,28 @@ def _depth(element: etree._Element) -> int:
     return deepest
 
 
+def _python_inflate(stored: bytes, size: int, crc: int) -> bytes | None:
+    """The content of a deflated member from its stored bytes when they inflate to exactly ``size`` bytes and
+    end their deflate stream (bytes after its end are left), and the content's CRC is ``crc``; None otherwise
+    (zipfile then reads the member itself and reports what is wrong)."""
+    inflater = zlib.decompressobj(-15)
+    try:
+        data = inflater.decompress(stored, size + 1)
+    except zlib.error:
+        return None
+    if not inflater.eof or len(data) != size:
+        return None
+    return data if zlib.crc32(data) == crc else None
+
+
 try:
     from marklint.parsers import compiled
 
-    # zlib.crc32's value, folded with carry-less multiplication: Word's 430 KB styles.xml in a third of the time.
-    crc32: Callable[[bytes], int] = compiled.load("_marklint_crc").crc32  # ImportError: not built, or stale
+    _marklint_zip = compiled.load("_marklint_zip")  # ImportError when not built, or built from other source
+    # The same answers: inflated into one buffer of the declared size, its CRC folded with carry-less
+    # multiplication (Word's 430 KB styles.xml: 0.19 -> 0.12 ms, BENCHMARKS.md "Session 6: DOCX").
+    inflate: Callable[[bytes, int, int], bytes | None] = _marklint_zip.inflate
+    crc32: Callable[[bytes], int] = _marklint_zip.crc32
 except ImportError:
+    inflate = _python_inflate
     crc32 = zlib.crc32
