@@ -146,3 +146,24 @@ def test_the_compiled_inflate_refuses_bad_arguments() -> None:
         _crc.inflate(stored, -1, 0)
     with pytest.raises(TypeError):
         _crc.inflate("abc", 3, 0)
+
+
+def test_a_member_over_one_buffer_is_inflated_as_it_grows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The compiled inflate takes the declared size at once: only members up to ONE_BUFFER_BYTES go to it.
+    document = docx.Document()
+    document.add_paragraph("机密★5年")
+    path = tmp_path / "a.docx"
+    document.save(str(path))
+    grown: list[int] = []
+    python_inflate = ooxml_package._python_inflate
+
+    def counted(stored: bytes, size: int, crc: int) -> bytes | None:
+        grown.append(size)
+        return python_inflate(stored, size, crc)
+
+    monkeypatch.setattr(ooxml_package, "_python_inflate", counted)
+    monkeypatch.setattr(ooxml_package, "ONE_BUFFER_BYTES", 20_000)
+    ooxml_package.PART_MEMO.clear()
+    read = docx_parser.parse(path, "a.docx", Limits())
+    assert [unit.text for unit in read.units] == ["机密★5年"]
+    assert grown and min(grown) > 20_000  # styles.xml (and no smaller part) grew in Python

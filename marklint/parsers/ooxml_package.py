@@ -42,6 +42,8 @@ IN_MEMORY_BYTES = 256 * 1024
 #: The smallest element (``<a/>``) takes 4 bytes: a part smaller than 4 x the element limit is safe.
 MIN_ELEMENT_BYTES = 4
 CHUNK_BYTES = 64 * 1024
+#: A deflated member up to this size is inflated into one buffer of its declared size (``_marklint_zip``).
+ONE_BUFFER_BYTES = 4 * MiB
 #: The prolog (declaration, comments, processing instructions) before the root element is looked at up to
 #: this many bytes for a DTD; a longer prolog is refused.
 MAX_PROLOG_BYTES = MiB
@@ -424,7 +426,9 @@ class Package:
         stream, and the CRC matches. None otherwise."""
         size = info.file_size
         if info.compress_type != zipfile.ZIP_STORED:
-            return inflate(compressed, size, info.CRC)
+            # The compiled inflate takes the declared size at once; a larger member (perhaps declaring more than
+            # it holds) grows as Python's zlib object grows it, as it always did.
+            return (inflate if size <= ONE_BUFFER_BYTES else _python_inflate)(compressed, size, info.CRC)
         if info.compress_size != size:
             return None
         data = bytes(compressed)  # plain bytes: content is hashed as content
