@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from marklint.model import PageGeometry, StyleSpan, TextUnit
+from marklint.model import PageGeometry, Part, StyleSpan, TextUnit
 from marklint.parsers.ooxml_package import MC_NS, R_NS, w
 from marklint.parsers.ooxml_styles import ParagraphLook, RunLook, StyleSheet, first_child, on, points
 
@@ -37,6 +37,8 @@ BLOCK_WRAPPERS = frozenset((W_SDT, W_SDT_CONTENT, W_CUSTOM_XML))
 _SHAPE_HOLDERS = frozenset((w("drawing"), w("pict"), w("object"), MC_ALTERNATE))
 _TABS = frozenset((W_TAB, W_PTAB))
 _W_CHAR = w("char")
+
+_PARTS = {part.value: part for part in Part}
 
 # Paragraph content, flattened: (kind, value, look).
 TEXT, LINE_BREAK, PAGE_BREAK, RENDERED_BREAK, TEXT_BOX = range(5)
@@ -66,7 +68,8 @@ def build_unit(raw: RawUnit, max_chars: int) -> TextUnit:
         spans = tuple([StyleSpan(start, min(end, max_chars), look.font, look.size, look.struck, look.color)
                        for start, end, look in raw_spans if start < max_chars])
     # Positional (bbox None): a frozen dataclass takes keywords at a cost, and this runs for every unit kept.
-    return TextUnit(text, part, page, line, None, spans, align, indent)
+    # The part as its enum member, looked up: TextUnit would otherwise call the enum for every unit.
+    return TextUnit(text, _PARTS.get(part, part), page, line, None, spans, align, indent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +189,11 @@ class FlowReader:
 
     def paragraph(self, p: etree._Element) -> None:
         # Held while the paragraph is read: lxml then keeps its proxy, and the tag it has worked out once.
-        ppr = first_child(p, W_PPR)
+        ppr = None
+        for child in p:  # first_child(p, W_PPR), without a call: this runs for every paragraph
+            if child.tag == W_PPR:
+                ppr = child
+                break
         pstyle, look, sectpr = self.styles.paragraph(ppr)
         if look.page_break_before and self.track_pages and self._started:
             self._new_page()
@@ -299,7 +306,11 @@ class FlowReader:
             # w:del and w:moveFrom (tracked deletions), bookmarks, math and the like show no text we read.
 
     def _run(self, run: etree._Element, pstyle: str | None, items: list[_Item]) -> None:
-        rpr = first_child(run, W_RPR)  # held while the run is read (see ``paragraph``)
+        rpr = None  # held while the run is read (see ``paragraph``)
+        for child in run:  # first_child(run, W_RPR), without a call
+            if child.tag == W_RPR:
+                rpr = child
+                break
         look = self.styles.run_look(pstyle, rpr)
         if look.hidden:
             return

@@ -177,6 +177,40 @@ def theme_schemes(theme: etree._Element | None) -> dict[str, etree._Element]:
     return schemes
 
 
+class OwnProperties(NamedTuple):
+    """What one style says itself, its basedOn chain aside; shared by every sheet with the same style bytes
+    (``StyleIndex.style``), so never changed."""
+
+    run: dict[str, object]
+    paragraph: dict[str, object]
+    based_on: str | None
+
+
+def own_properties(style: etree._Element) -> OwnProperties:
+    """The run and paragraph properties a style element sets itself, and the style it is based on."""
+    based_on = first_child(style, _BASED_ON)
+    rpr = first_child(style, _RPR)
+    ppr = first_child(style, _PPR)
+    return OwnProperties(dict(run_properties(rpr)[0]) if rpr is not None else {},
+                         paragraph_properties(ppr) if ppr is not None else {},
+                         based_on.get(W_VAL) if based_on is not None else None)
+
+
+def document_defaults(defaults: etree._Element | None) -> tuple[dict[str, object], dict[str, object]]:
+    """The run and paragraph properties of a ``docDefaults`` element (none when there is none); shared like
+    ``OwnProperties``."""
+    rprops: dict[str, object] = {}
+    pprops: dict[str, object] = {}
+    if defaults is not None:
+        rpr = defaults.find(f"{w('rPrDefault')}/{_RPR}")
+        if rpr is not None:
+            rprops = dict(run_properties(rpr)[0])
+        ppr = defaults.find(f"{w('pPrDefault')}/{_PPR}")
+        if ppr is not None:
+            pprops = paragraph_properties(ppr)
+    return rprops, pprops
+
+
 class ThemeFonts:
     """The major and minor font schemes of a DrawingML theme (from ``theme_schemes``)."""
 
@@ -238,7 +272,7 @@ class StyleSheet:
         if index is not None:
             self._styles.update(index.offsets)
             self._default_paragraph, self._default_character = index.default_paragraph, index.default_character
-            self._read_defaults(index.doc_defaults())
+            self._default_rpr, self._default_ppr = index.doc_defaults(document_defaults)
             return
         if styles is None:
             return
@@ -253,7 +287,7 @@ class StyleSheet:
                     self._default_paragraph = style_id
                 elif kind == "character" and self._default_character is None:
                     self._default_character = style_id
-        self._read_defaults(styles.find(_DOC_DEFAULTS))
+        self._default_rpr, self._default_ppr = document_defaults(styles.find(_DOC_DEFAULTS))
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes, theme: ThemeFonts, limits: Limits,
@@ -265,15 +299,6 @@ class StyleSheet:
             return cls(parse(name, data), theme)
         return cls(None, theme, index)
 
-    def _read_defaults(self, defaults: etree._Element | None) -> None:
-        if defaults is not None:
-            rpr = defaults.find(f"{w('rPrDefault')}/{_RPR}")
-            if rpr is not None:
-                self._default_rpr = dict(run_properties(rpr)[0])
-            ppr = defaults.find(f"{w('pPrDefault')}/{_PPR}")
-            if ppr is not None:
-                self._default_ppr = paragraph_properties(ppr)
-
     def _style(self, style_id: str | None) -> tuple[dict[str, object], dict[str, object]]:
         """(run properties, paragraph properties) of a style with its basedOn chain merged in."""
         if style_id is None:
@@ -281,31 +306,29 @@ class StyleSheet:
         cached = self._resolved.get(style_id)
         if cached is not None:
             return cached
-        chain = []
+        chain: list[OwnProperties] = []
         seen = set()
         current: str | None = style_id
         while current is not None and current not in seen and len(chain) < _MAX_CHAIN:
             style = self._styles.get(current)
             if style is None:
                 break
-            if isinstance(style, int):  # indexed, not parsed yet
-                found = self._index.style(current, style)  # type: ignore[union-attr]
-                if found is None:
-                    break
+            if not isinstance(style, OwnProperties):
+                if isinstance(style, int):  # indexed, not parsed yet
+                    found = self._index.style(current, style, own_properties)  # type: ignore[union-attr]
+                    if found is None:
+                        break
+                else:  # an element of a sheet parsed whole
+                    found = own_properties(style)
                 style = self._styles[current] = found
             seen.add(current)
             chain.append(style)
-            based_on = first_child(style, _BASED_ON)
-            current = based_on.get(W_VAL) if based_on is not None else None
+            current = style.based_on
         rprops: dict[str, object] = {}
         pprops: dict[str, object] = {}
-        for style in reversed(chain):  # base first, so the derived style overrides
-            rpr = first_child(style, _RPR)
-            if rpr is not None:
-                rprops.update(run_properties(rpr)[0])
-            ppr = first_child(style, _PPR)
-            if ppr is not None:
-                pprops.update(paragraph_properties(ppr))
+        for own in reversed(chain):  # base first, so the derived style overrides
+            rprops.update(own.run)
+            pprops.update(own.paragraph)
         self._resolved[style_id] = (rprops, pprops)
         return rprops, pprops
 

@@ -16,11 +16,13 @@ parse alone has the part parsed whole after all, with the errors and limits of a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from lxml import etree
 
 from marklint.errors import NotExamined
-from marklint.limits import Limits
+from marklint.limits import Limits, MiB
 from marklint.parsers.ooxml_package import (
     _PARSER_OPTIONS,
     LIBXML_MAX_DEPTH,
@@ -45,6 +47,44 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 #: normalises to spaces) holding no ">" (``_element`` takes the first ">" after a style's start as its end).
 _TAG_ATTRIBUTE = rb'[ \t\r\n]++(?!xmlns[:=])[A-Za-z_][\w.-]*+(?::[A-Za-z_][\w.-]*+)?+="[^"&<>\t\r\n]*+"'
 _STYLE_TAGS: dict[bytes, re.Pattern[bytes]] = {}
+T = TypeVar("T")
+_NOT_ALONE = object()
+_MISSING = object()
+
+
+class _Derived:
+    """What was made of one style's (or the document defaults') bytes, kept for the next style sheet with
+    the same bytes: documents made from one template carry its styles byte for byte, each in a styles.xml
+    of its own (a user's style added), so the part as a whole is seldom seen twice (``PART_MEMO``) but its
+    styles are. What is kept depends on nothing but the key: the function that made it, the root's start
+    tag (the namespaces the bytes are parsed in), the bytes, and the depth limit checked when parsing them.
+    Bounded in entries and in the bytes behind them: when either is full, it starts again empty."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._entries: dict[tuple, object] = {}
+        self._bytes = 0
+
+    def get(self, key: tuple, default: object) -> object:
+        return self._entries.get(key, default)
+
+    def put(self, key: tuple, value: object, size: int) -> None:
+        if size > self._max_bytes // 64:
+            return  # a style this large is no template's: not worth keeping
+        if len(self._entries) >= self._max_entries or self._bytes + size > self._max_bytes:
+            self._entries = {}
+            self._bytes = 0
+        self._entries[key] = value
+        self._bytes += size
+
+    def clear(self) -> None:
+        self._entries = {}
+        self._bytes = 0
+
+
+#: Some 4 templates' worth of styles (Word's: 165 styles, 100 KB of style bytes) per process.
+_DERIVED = _Derived(max_entries=1024, max_bytes=MiB)
 
 
 def _style_tags(prefix: bytes) -> re.Pattern[bytes]:
@@ -117,7 +157,7 @@ class StyleIndex:
         ):
             return None
         index = cls(name, data, limits, prefix, root_tag)
-        return index if index._scan(end + 1) else None
+        return index if scan(index, end + 1) else None
 
     def _scan(self, start: int) -> bool:
         """Index every style start tag after ``start``; False when one cannot be read without the parser."""
@@ -156,36 +196,59 @@ class StyleIndex:
             start = end
         return True
 
-    def style(self, style_id: str, offset: int) -> etree._Element | None:
-        """Style ``style_id``, which starts at ``offset``, parsed now (None if the part, parsed whole after
-        all, has no such style child)."""
-        element = self._element(offset, self._close)
-        if element is None or element.tag != _STYLE:
-            whole = self._whole()
-            return next((s for s in whole.iterchildren(_STYLE) if s.get(_STYLE_ID) == style_id), None)
-        return element
+    def _compiled_scan(self, start: int) -> bool:
+        """``_scan`` by the compiled scan (``_marklint_styles.scan``): the same offsets, defaults and answer."""
+        found = _marklint_styles.scan(self._data, start, self._prefix)
+        if found is None:
+            return False
+        self.offsets, self.default_paragraph, self.default_character = found
+        return True
 
-    def doc_defaults(self) -> etree._Element | None:
-        """The first ``docDefaults`` child, parsed, or None."""
+    def style(self, style_id: str, offset: int, derive: Callable[[etree._Element], T]) -> T | None:
+        """``derive`` of style ``style_id``, which starts at ``offset``, parsed now (None if the part, parsed
+        whole after all, has no such style child)."""
+        found = self._derived(offset, self._close, _STYLE, derive)
+        if found is _NOT_ALONE:
+            whole = self._whole()
+            element = next((s for s in whole.iterchildren(_STYLE) if s.get(_STYLE_ID) == style_id), None)
+            return derive(element) if element is not None else None
+        return found  # type: ignore[return-value]
+
+    def doc_defaults(self, derive: Callable[[etree._Element | None], T]) -> T:
+        """``derive`` of the first ``docDefaults`` child, parsed, or of None."""
         start = self._data.find(b"<" + self._prefix + b":docDefaults", len(self._root_tag))
         if start < 0:
-            return None
+            return derive(None)
         close = re.compile(rb"</" + re.escape(self._prefix) + rb":docDefaults\s*>")
-        element = self._element(start, close)
-        return element if element is not None else self._whole().find(_DOC_DEFAULTS)
+        found = self._derived(start, close, None, derive)
+        return derive(self._whole().find(_DOC_DEFAULTS)) if found is _NOT_ALONE else found  # type: ignore[return-value]
 
-    def _element(self, start: int, close: re.Pattern[bytes]) -> etree._Element | None:
-        """The element that starts at ``start`` and ends at the first ``close`` after it, parsed inside the
-        root's start tag (its namespace declarations); None when those bytes are no single element (a
-        nested element of the same name, or damage): the part is then parsed whole."""
+    def _derived(self, start: int, close: re.Pattern[bytes], tag: str | None,
+                 derive: Callable[[etree._Element], T]) -> T | object:
+        """``derive`` of the element that starts at ``start`` and ends at the first ``close`` after it,
+        parsed inside the root's start tag (its namespace declarations); ``_NOT_ALONE`` when those bytes
+        are no single element (with ``tag``, when given: a nested element of the same name, or damage),
+        and the part must be parsed whole. Remembered for the same bytes (``_DERIVED``)."""
         data = self._data
         end = data.find(b">", start)
         if data[end - 1 : end] != b"/":
             found = close.search(data, end)
             if found is None:
-                return None
+                return _NOT_ALONE
             end = found.end() - 1
-        wrapped = self._root_tag + data[start : end + 1] + b"</" + self._prefix + b":styles>"
+        own = data[start : end + 1]
+        key = (derive, self._root_tag, own, self._limits.max_xml_depth)
+        value = _DERIVED.get(key, _MISSING)
+        if value is _MISSING:
+            element = self._element(own)
+            value = _NOT_ALONE if element is None or (tag is not None and element.tag != tag) else derive(element)
+            _DERIVED.put(key, value, len(own))
+        return value
+
+    def _element(self, own: bytes) -> etree._Element | None:
+        """The element of bytes ``own``, parsed inside the root's start tag; None when they are no single
+        element."""
+        wrapped = self._root_tag + own + b"</" + self._prefix + b":styles>"
         try:
             root = etree.fromstring(wrapped, self._parser)
         except etree.XMLSyntaxError:
@@ -211,3 +274,12 @@ class StyleIndex:
         ):
             raise NotExamined(OVER_LIMIT, f"XML elements in {self._name}")
         return root
+
+
+try:
+    from marklint.parsers import compiled
+
+    _marklint_styles = compiled.load("_marklint_styles")  # ImportError when not built, or built from other source
+    scan: Callable[[StyleIndex, int], bool] = StyleIndex._compiled_scan
+except ImportError:  # installed without a C compiler: the same index, found in Python
+    scan = StyleIndex._scan
