@@ -107,7 +107,20 @@ class Analysis:
 
     def expiry(self, marking: Marking) -> tuple[date | None, str | None]:
         """When a state-secret marking's term ends, and on what basis. 长期 and conditions have no date;
-        a missing term counts the statutory default (30/20/10 years) and says it assumed it."""
+        a missing term counts the statutory default (30/20/10 years) and says it assumed it. Kept for each
+        marking: ML301, ML302 and the report ask it of the same one."""
+        known = self._expiries.get(id(marking))
+        if known is not None and known[0] is marking:
+            return known[1]
+        expiry = self._expiry(marking)
+        self._expiries[id(marking)] = (marking, expiry)
+        return expiry
+
+    @cached
+    def _expiries(self) -> dict[int, tuple[Marking, tuple[date | None, str | None]]]:
+        return {}
+
+    def _expiry(self, marking: Marking) -> tuple[date | None, str | None]:
         term = marking.term
         if not marking.is_state_secret:
             return None, None
@@ -277,8 +290,11 @@ def _title_rows(doc: Document, rows: list[list[int]]) -> tuple[int, int] | None:
     search = rows[:TITLE_SEARCH_ROWS]
     start = 0
     for position, row in enumerate(search):
-        if any("号" in doc.units[i].text and DOC_NUMBER.search(doc.units[i].text) for i in row):  # 号: the cheap test
-            start = position + 1
+        for index in row:
+            text = doc.units[index].text
+            if "号" in text and DOC_NUMBER.search(text):  # 号 first: the cheap test
+                start = position + 1
+                break
     first = None
     for position in range(start, len(search)):
         unit = doc.units[search[position][0]]

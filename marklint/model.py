@@ -130,6 +130,8 @@ class TextUnit:
 
     def is_struck(self, start: int = 0, end: int | None = None) -> bool:
         """True when every non-space character of ``[start, end)`` is struck through."""
+        if not any(span.struck for span in self.spans):  # almost every unit: nothing is struck
+            return False
         end = len(self.text) if end is None else end
         chars = [i for i in range(start, end) if not self.text[i].isspace()]
         if not chars:
