@@ -509,12 +509,14 @@ def _accompanies_marking(text: str) -> bool:
     """A line that stands with the markings at the top of page 1: a 份号, 紧急程度, a form label or term
     field, a 知悉范围. The marking lines above the first other line are the canonical place (GB/T 9704-2012
     7.2: the 版头; 定密管理规定: the top of the cover or first page)."""
-    return bool(COPY_LINE.match(text) or _companion_only(text) or FIELD_LABEL.match(text)
-                or TERM_FIELD.fullmatch(text) or find_scope(text))
+    # A 份号 ends in a digit, and every form label and term field spells 密: the cheap tests first.
+    return bool((text[-1] in COPY_DIGITS and COPY_LINE.match(text)) or _companion_only(text)
+                or ("密" in text and (FIELD_LABEL.match(text) or TERM_FIELD.fullmatch(text))) or find_scope(text))
 
 
 #: A 份号 line as the 版头 writes it, 6 digits or not (``000123``, ``份号：000123``).
 COPY_LINE = regex_cache.compile(r"^(?:份号[：:]?)?[ \u3000]*[0-9０-９]{1,12}$")
+COPY_DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 def _companion_only(text: str) -> bool:

@@ -6,9 +6,12 @@ the marking recogniser turns units into ``Marking``s; checks turn those into ``F
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
+
+_Class = TypeVar("_Class", bound=type)
 
 
 class Part(StrEnum):
@@ -23,6 +26,7 @@ class Part(StrEnum):
 
 
 PARTS = tuple(part.value for part in Part)
+_PART_OF_WORD = {part.value: part for part in Part}
 
 
 class Severity(StrEnum):
@@ -86,6 +90,30 @@ def reason_words(reason: Reason | None) -> str | None:
     return str(reason) if reason else None
 
 
+def _init_through_slots(cls: _Class) -> _Class:
+    """``cls``, a frozen dataclass with slots, with an ``__init__`` that sets each field through its slot's
+    descriptor, as ``object.__setattr__`` does in the one dataclasses writes, at half its cost: parsers
+    make a StyleSpan and a TextUnit for every run and line of a file (BENCHMARKS.md, Session 6: judging)."""
+    params, lines, namespace = [], [], {}
+    for item in fields(cls):
+        assert item.init and not item.kw_only and item.default_factory is MISSING, "plain fields only"
+        namespace[f"_set_{item.name}"] = getattr(cls, item.name).__set__
+        if item.default is MISSING:
+            params.append(item.name)
+        else:
+            namespace[f"_default_{item.name}"] = item.default
+            params.append(f"{item.name}=_default_{item.name}")
+        lines.append(f"    _set_{item.name}(self, {item.name})")
+    if hasattr(cls, "__post_init__"):
+        lines.append("    self.__post_init__()")
+    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines), namespace)  # as dataclasses does
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
+
+
+@_init_through_slots
 @dataclass(frozen=True, slots=True)
 class StyleSpan:
     """Character range ``[start, end)`` of a unit's text that shares one appearance."""
@@ -98,6 +126,7 @@ class StyleSpan:
     color: str | None = None  # RGB hex such as ``FF0000`` where known
 
 
+@_init_through_slots
 @dataclass(frozen=True, slots=True)
 class TextUnit:
     """One stand-alone piece of text: a paragraph, a table cell, a text-box paragraph, a header or
@@ -117,7 +146,10 @@ class TextUnit:
 
     def __post_init__(self) -> None:
         if type(self.part) is not Part:
-            object.__setattr__(self, "part", Part(self.part))
+            # A part's word looked up in a dict: Part(word) goes through the Enum machinery, dearer than
+            # the rest of the unit's making. Anything else is still Part's to accept or refuse.
+            known = _PART_OF_WORD.get(self.part) if type(self.part) is str else None
+            object.__setattr__(self, "part", known or Part(self.part))
 
     def spans_over(self, start: int, end: int) -> list[StyleSpan]:
         """The style spans that overlap ``[start, end)`` and cover a non-space character."""
