@@ -109,6 +109,7 @@ def _init_through_slots(cls: _Class) -> _Class:
     exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines), namespace)  # as dataclasses does
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = cls.__init__.__annotations__  # the signature dataclasses gave it, types and all
     cls.__init__ = init  # type: ignore[misc]
     return cls
 
