@@ -90,13 +90,16 @@ def reason_words(reason: Reason | None) -> str | None:
     return str(reason) if reason else None
 
 
-def _init_through_slots(cls: _Class) -> _Class:
+def _made_quickly(cls: _Class) -> _Class:
     """``cls``, a frozen dataclass with slots, with an ``__init__`` that sets each field through its slot's
-    descriptor, as ``object.__setattr__`` does in the one dataclasses writes, at half its cost: parsers
-    make a StyleSpan and a TextUnit for every run and line of a file (BENCHMARKS.md, Session 6: judging)."""
-    params, lines, namespace = [], [], {}
+    descriptor, as ``object.__setattr__`` does in the one dataclasses writes, at half its cost (parsers make
+    a StyleSpan and a TextUnit for every run and line of a file), and a ``__reduce__`` that pickles the
+    fields as the constructor's arguments, without the ``fields()`` walk of dataclasses' ``__getstate__``
+    and ``__setstate__`` (a worker sends every Finding to the parent). BENCHMARKS.md, Session 6: judging."""
+    params, lines, namespace, names = [], [], {"_class": cls}, []
     for item in fields(cls):
         assert item.init and not item.kw_only and item.default_factory is MISSING, "plain fields only"
+        names.append(item.name)
         namespace[f"_set_{item.name}"] = getattr(cls, item.name).__set__
         if item.default is MISSING:
             params.append(item.name)
@@ -106,15 +109,18 @@ def _init_through_slots(cls: _Class) -> _Class:
         lines.append(f"    _set_{item.name}(self, {item.name})")
     if hasattr(cls, "__post_init__"):
         lines.append("    self.__post_init__()")
-    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines), namespace)  # as dataclasses does
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__annotations__ = cls.__init__.__annotations__  # the signature dataclasses gave it, types and all
-    cls.__init__ = init  # type: ignore[misc]
+    source = (f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines) + "\n"
+              f"def __reduce__(self):\n    return _class, ({''.join(f'self.{name}, ' for name in names)})\n")
+    exec(source, namespace)  # as dataclasses writes its own methods
+    namespace["__init__"].__annotations__ = cls.__init__.__annotations__  # the signature dataclasses gave it
+    for name in ("__init__", "__reduce__"):
+        method = namespace[name]
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        setattr(cls, name, method)
     return cls
 
 
-@_init_through_slots
+@_made_quickly
 @dataclass(frozen=True, slots=True)
 class StyleSpan:
     """Character range ``[start, end)`` of a unit's text that shares one appearance."""
@@ -127,7 +133,7 @@ class StyleSpan:
     color: str | None = None  # RGB hex such as ``FF0000`` where known
 
 
-@_init_through_slots
+@_made_quickly
 @dataclass(frozen=True, slots=True)
 class TextUnit:
     """One stand-alone piece of text: a paragraph, a table cell, a text-box paragraph, a header or
@@ -314,6 +320,7 @@ LEVELS = ("绝密", "机密", "秘密")
 LEVEL_RANK = {"绝密": 3, "机密": 2, "秘密": 1}
 
 
+@_made_quickly
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a finding points in a file: the page, part and line, and the box where known."""
@@ -342,6 +349,7 @@ class Location:
         } | ({"source": "ocr", "confidence": self.confidence} if self.confidence is not None else {})
 
 
+@_made_quickly
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a rule reports: the rule, its severity, the message and where."""

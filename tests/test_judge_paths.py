@@ -1,6 +1,6 @@
 """The shortcuts judging takes for speed (BENCHMARKS.md, Session 6: judging) give what the long way gives:
-the model's quicker constructors, the first page's rows read only as far as the marking places need, the
-form and content rules' defects sorted out once per document."""
+the model's quicker constructors and pickling, the first page's rows read only as far as the marking places
+need, the form and content rules' defects sorted out once per document."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from marklint.checks.context import Context
 from marklint.checks.form import with_defect
 from marklint.checks.registry import RULES, all_rules
 from marklint.config import Settings
-from marklint.driver import read_document
-from marklint.model import Part, StyleSpan, TextUnit
+from marklint.driver import judge, read_document
+from marklint.model import Location, Part, Severity, StyleSpan, TextUnit
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 #: Fixture documents of every text kind (the scans, read by OCR, are left out: slow, and no different here).
@@ -91,3 +91,15 @@ def test_the_defects_sorted_out_once_are_those_each_rule_reports(documents: list
             assert list(with_defect(ctx, rule_id)) == expected, (doc.path, rule_id)
             seen += len(expected)
     assert seen > 50  # the fixtures show every defect kind: the comparison is not of empty lists
+
+
+def test_results_pickle_back_to_the_same_report(documents: list) -> None:
+    """What a worker hands the parent: every result of the fixtures, pickled and read back, reports the same."""
+    settings = Settings(as_of=date(2026, 11, 27))
+    results = [judge(doc, settings) for doc in documents]
+    back = pickle.loads(pickle.dumps(results, pickle.HIGHEST_PROTOCOL))
+    assert [result.to_json() for result in back] == [result.to_json() for result in results]
+    assert [result.findings for result in back] == [result.findings for result in results]
+    assert sum(len(result.findings) for result in back) > 50
+    finding = back[0].findings[0] if back[0].findings else next(f for r in back for f in r.findings)
+    assert type(finding.severity) is Severity and type(finding.location) is Location
