@@ -14,18 +14,17 @@ Needs the realistic corpus (``python bench/run.py`` builds it).
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
+
+from kind_instructions import callgrind_instructions  # noqa: E402
 
 from marklint.config import Settings  # noqa: E402
 from marklint.driver import judge, read_document  # noqa: E402
@@ -71,15 +70,7 @@ def child(folders: list[str], rounds: int) -> None:
 
 
 def instructions(folders: list[str], rounds: int) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "callgrind.out")
-        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__,
-                   "--child", "--rounds", str(rounds), "--folders", *folders]
-        subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": "0"})
-        with open(out, encoding="utf-8") as handle:
-            totals = re.search(r"^(?:summary|totals): (\d+)", handle.read(), re.MULTILINE)
-        assert totals, "callgrind wrote no total"
-        return int(totals.group(1))
+    return callgrind_instructions(__file__, ["--child", "--rounds", str(rounds), "--folders", *folders])
 
 
 def main(argv: list[str] | None = None) -> int:
