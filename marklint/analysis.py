@@ -295,7 +295,7 @@ def _title_rows(doc: Document, rows: list[list[int]]) -> tuple[int, int] | None:
             if "号" in text and DOC_NUMBER.search(text):  # 号 first: the cheap test
                 start = position + 1
                 break
-    first = None
+    first = first_size = None
     for position in range(start, len(search)):
         unit = doc.units[search[position][0]]
         size = _size(unit)
@@ -305,8 +305,8 @@ def _title_rows(doc: Document, rows: list[list[int]]) -> tuple[int, int] | None:
                       and not ISSUER_MARK.match(text) and not recognise(text, bare_level_ok=True))
         if first is None:
             if title_like:
-                first = position
-        elif not (title_like and size == _size(doc.units[search[first][0]])):
+                first, first_size = position, size
+        elif not (title_like and size == first_size):
             return first, position - 1
     return (first, len(search) - 1) if first is not None else None
 
@@ -348,14 +348,16 @@ def analyse(doc: Document) -> Analysis:
     joined = joined_fields(doc)
     tops = page_tops(doc, places.first_page)
     tables = level_columns(doc)
+    substituted = bool(joined or tables.forms)
     seen_running: set[str] = set()
     units = doc.units
     top_open = True  # still among the marking lines at the top of page 1 (the canonical place)
     recent: deque[str] = deque(maxlen=SIGNATURE_LOOKBACK)  # the last non-empty lines: where a signature stands
     for index, original in enumerate(units):
-        if original.part == "metadata" or index - 1 in joined:
+        if original.part == "metadata" or (joined and index - 1 in joined):
             continue
-        unit = joined.get(index) or tables.forms.get(index) or original
+        # Most documents have no joined field and no form column: no lookups for them.
+        unit = (joined.get(index) or tables.forms.get(index) or original) if substituted else original
         text = unit.text
         in_place = index in result.place_indices
         # Mid-body, a ★ marking quotes one (README "Where marklint looks"): only marking places, the tops of
