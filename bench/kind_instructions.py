@@ -60,10 +60,15 @@ def child(kind: str, files: int, use_floor: bool) -> None:
 
 
 def instructions(kind: str, files: int, use_floor: bool) -> int:
+    floor_flag = ["--floor"] if use_floor else []
+    return callgrind_instructions(__file__, ["--child", "--files", str(files), kind, *floor_flag])
+
+
+def callgrind_instructions(script: str, arguments: list[str]) -> int:
+    """The instructions ``python script arguments`` runs, counted by callgrind (bench/judge_cost.py too)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "callgrind.out")
-        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__,
-                   "--child", "--files", str(files), kind] + (["--floor"] if use_floor else [])
+        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, script, *arguments]
         # A fixed hash seed: string hashing (dict and set layouts) then costs the same in every run.
         subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": "0"})
         with open(out, encoding="utf-8") as handle:

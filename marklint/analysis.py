@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import regex
 
 from marklint import regex_cache
+from marklint.cached import cached
 from marklint.dates import DATE_PATTERN, add_term, make_date
 from marklint.marking import (
     CHANGED,
@@ -20,6 +21,7 @@ from marklint.marking import (
     TERM_FIELD,
     decision_note,
     find_scope,
+    may_hold_marking,
     recognise,
     with_term_field,
 )
@@ -79,7 +81,7 @@ class Analysis:
     # issue_date, live, secret and primary are read thousands of times by the checks; they are cached
     # because the analysis is complete (analyse() has returned) before anything reads them.
 
-    @cached_property
+    @cached
     def issue_date(self) -> date | None:
         """The 制发日: the later of 成文日期 and 印发日期, so expiry is never reported early."""
         dates = [d for d in (self.written_date, self.printed_date) if d]
@@ -105,7 +107,20 @@ class Analysis:
 
     def expiry(self, marking: Marking) -> tuple[date | None, str | None]:
         """When a state-secret marking's term ends, and on what basis. 长期 and conditions have no date;
-        a missing term counts the statutory default (30/20/10 years) and says it assumed it."""
+        a missing term counts the statutory default (30/20/10 years) and says it assumed it. Kept for each
+        marking: ML301, ML302 and the report ask it of the same one."""
+        known = self._expiries.get(id(marking))
+        if known is not None and known[0] is marking:
+            return known[1]
+        expiry = self._expiry(marking)
+        self._expiries[id(marking)] = (marking, expiry)
+        return expiry
+
+    @cached
+    def _expiries(self) -> dict[int, tuple[Marking, tuple[date | None, str | None]]]:
+        return {}
+
+    def _expiry(self, marking: Marking) -> tuple[date | None, str | None]:
         term = marking.term
         if not marking.is_state_secret:
             return None, None
@@ -145,27 +160,27 @@ class Analysis:
         """No longer in force though not struck: declassified, or changed (a 变更 note beside it)."""
         return self.declassified(found) or self.decision(found) == CHANGED
 
-    @cached_property
+    @cached
     def _declassified_markings(self) -> set[str]:
         return {m.marking.canonical or m.marking.text for m in self.live if self.decision(m) == DECLASSIFIED}
 
-    @cached_property
+    @cached
     def live(self) -> list[FoundMarking]:
         """Markings not cancelled by strike-through."""
         return [m for m in self.markings if not m.struck]
 
-    @cached_property
+    @cached
     def secret(self) -> list[FoundMarking]:
         return [m for m in self.live if m.is_state_secret]
 
-    @cached_property
+    @cached
     def standing(self) -> list[FoundMarking]:
         """The state-secret markings in force: live, not declassified, not changed. Markings are only read in marking
         places (the first lines of page 1, the tops of later pages where an attachment or a compilation's
         part starts, headers, footers, text boxes), so these are all in one."""
         return [m for m in self.secret if not self.superseded(m)]
 
-    @cached_property
+    @cached
     def level(self) -> str | None:
         """The document's level: the highest live marking in force (``standing``) in its marking places
         (README "Where marklint looks"); None for a document with none. Statistics count the document by it: a
@@ -180,7 +195,7 @@ class Analysis:
             return False
         return found.unit.part == "textbox" or (found.unit.part in ("body", "table") and found.index < self.top_end)
 
-    @cached_property
+    @cached
     def primary(self) -> FoundMarking | None:
         """The marking that form and terms are judged by, expiry counted from and metadata compared with:
         the live state-secret marking in the canonical place, else the highest (the first of the highest
@@ -241,16 +256,23 @@ class Places:
     under_title: set[int]  # the row just under the title: a marking place, but misplaced on a 公文
 
 
-def _rows(doc: Document, page: int) -> list[list[int]]:
+#: How many rows of the first page ``marking_places`` reads: the title's search and the row under it.
+PLACE_ROWS = TITLE_SEARCH_ROWS + 1
+
+
+def _rows(doc: Document, page: int, limit: int = PLACE_ROWS) -> list[list[int]]:
     """The indices of the body units on ``page`` grouped into rows (a table row's cells, a PDF line's
     segments), in reading order: positions are counted in rows so that a row read as one unit in one
-    format and as several in another takes the same place."""
+    format and as several in another takes the same place. The first ``limit`` rows, whole: the walk
+    ends where the row after them starts (a long document's later pages are not read)."""
     rows: list[list[int]] = []
     for index, unit in enumerate(doc.units):
         if unit.page != page or unit.part not in BODY_PARTS or not unit.text.strip():
             continue
         if rows and same_row(doc.units[rows[-1][-1]], unit):
             rows[-1].append(index)
+        elif len(rows) == limit:
+            break
         else:
             rows.append([index])
     return rows
@@ -268,9 +290,12 @@ def _title_rows(doc: Document, rows: list[list[int]]) -> tuple[int, int] | None:
     search = rows[:TITLE_SEARCH_ROWS]
     start = 0
     for position, row in enumerate(search):
-        if any(DOC_NUMBER.search(doc.units[i].text) for i in row):
-            start = position + 1
-    first = None
+        for index in row:
+            text = doc.units[index].text
+            if "号" in text and DOC_NUMBER.search(text):  # 号 first: the cheap test
+                start = position + 1
+                break
+    first = first_size = None
     for position in range(start, len(search)):
         unit = doc.units[search[position][0]]
         size = _size(unit)
@@ -280,8 +305,8 @@ def _title_rows(doc: Document, rows: list[list[int]]) -> tuple[int, int] | None:
                       and not ISSUER_MARK.match(text) and not recognise(text, bare_level_ok=True))
         if first is None:
             if title_like:
-                first = position
-        elif not (title_like and size == _size(doc.units[search[first][0]])):
+                first, first_size = position, size
+        elif not (title_like and size == first_size):
             return first, position - 1
     return (first, len(search) - 1) if first is not None else None
 
@@ -323,14 +348,16 @@ def analyse(doc: Document) -> Analysis:
     joined = joined_fields(doc)
     tops = page_tops(doc, places.first_page)
     tables = level_columns(doc)
+    substituted = bool(joined or tables.forms)
     seen_running: set[str] = set()
     units = doc.units
     top_open = True  # still among the marking lines at the top of page 1 (the canonical place)
     recent: deque[str] = deque(maxlen=SIGNATURE_LOOKBACK)  # the last non-empty lines: where a signature stands
     for index, original in enumerate(units):
-        if original.part == "metadata" or index - 1 in joined:
+        if original.part == "metadata" or (joined and index - 1 in joined):
             continue
-        unit = joined.get(index) or tables.forms.get(index) or original
+        # Most documents have no joined field and no form column: no lookups for them.
+        unit = (joined.get(index) or tables.forms.get(index) or original) if substituted else original
         text = unit.text
         in_place = index in result.place_indices
         # Mid-body, a ★ marking quotes one (README "Where marklint looks"): only marking places, the tops of
@@ -338,7 +365,7 @@ def analyse(doc: Document) -> Analysis:
         # not even there when the sentence before introduces an example (asked last: it is the dearest test).
         marked = False
         if (in_place or index in tops or unit.part in ("header", "footer", "textbox")) and index not in tables.data \
-                and not (index > 0 and _introduces_example(units[index - 1].text)):
+                and may_hold_marking(text) and not (index > 0 and _introduces_example(units[index - 1].text)):
             for found in _markings_in(unit, index, in_place, seen_running):
                 marked = True
                 result.markings.append(found)
@@ -353,22 +380,30 @@ def analyse(doc: Document) -> Analysis:
                 previous_field = None
             elif index - previous_field[1].index > 2:
                 previous_field = None
-        if result.scope is None:
-            result.scope = find_scope(text)
-        meaning = decision_note(text)
-        if meaning is not None:
-            result.notes[index] = meaning
-            if unit.part == "textbox":
-                result.seals[index] = unit.page
+        stripped = text.strip()
+        # A 知悉范围, a decision note and every 公文 sign spell out one of these words (find_scope,
+        # decision_note, _read_gongwen_signs ask for them): most units hold none, and are passed over here.
+        signs = ("号" in text or "日" in text or "发" in text or "文件" in text or "阅" in text or "解" in text
+                 or "延" in text or "变更" in text or "知悉范围" in text)
+        meaning = None
+        if signs:
+            if result.scope is None:
+                result.scope = find_scope(text)
+            meaning = decision_note(text)
+            if meaning is not None:
+                result.notes[index] = meaning
+                if unit.part == "textbox":
+                    result.seals[index] = unit.page
         if top_open and unit.part in ("body", "table") and unit.page is not None and (
                 unit.page > places.first_page
-                or not (marked or meaning or not text.strip() or _accompanies_marking(text.strip()))):
+                or not (marked or meaning or not stripped or _accompanies_marking(stripped))):
             # The body runs in page order: a line that is no marking, or page 2, ends the top of page 1.
             top_open = False
             result.top_end = index
-        _read_gongwen_signs(result, unit, recent, places.first_page)
-        if unit.part in ("body", "table") and not text.isspace() and text:
-            recent.append(text.strip())
+        if signs:
+            _read_gongwen_signs(result, unit, stripped, recent, places.first_page)
+        if stripped and unit.part in ("body", "table"):
+            recent.append(stripped)
     if top_open:
         result.top_end = len(units)
     if result.issuer is None and result.signature:
@@ -410,8 +445,8 @@ def _markings_in(unit: TextUnit, index: int, in_place: bool, seen_running: set[s
     return found
 
 
-def _read_gongwen_signs(result: Analysis, unit: TextUnit, recent: deque[str], first_page: int = 1) -> None:
-    text = unit.text.strip()
+def _read_gongwen_signs(result: Analysis, unit: TextUnit, text: str, recent: deque[str], first_page: int = 1) -> None:
+    """The 公文 signs ``unit`` shows (``text``: its text stripped): 发文字号, 发文机关标志, 印发日期, 成文日期."""
     if not text or len(text) > 80:
         return
     # Every sign is looked for only where the words it must contain are there (号, 文件 at the end, 印发
@@ -476,12 +511,14 @@ def _accompanies_marking(text: str) -> bool:
     """A line that stands with the markings at the top of page 1: a 份号, 紧急程度, a form label or term
     field, a 知悉范围. The marking lines above the first other line are the canonical place (GB/T 9704-2012
     7.2: the 版头; 定密管理规定: the top of the cover or first page)."""
-    return bool(COPY_LINE.match(text) or _companion_only(text) or FIELD_LABEL.match(text)
-                or TERM_FIELD.fullmatch(text) or find_scope(text))
+    # A 份号 ends in a digit, and every form label and term field spells 密: the cheap tests first.
+    return bool((text[-1] in COPY_DIGITS and COPY_LINE.match(text)) or _companion_only(text)
+                or ("密" in text and (FIELD_LABEL.match(text) or TERM_FIELD.fullmatch(text))) or find_scope(text))
 
 
 #: A 份号 line as the 版头 writes it, 6 digits or not (``000123``, ``份号：000123``).
 COPY_LINE = regex_cache.compile(r"^(?:份号[：:]?)?[ \u3000]*[0-9０-９]{1,12}$")
+COPY_DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 def _companion_only(text: str) -> bool:

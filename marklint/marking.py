@@ -134,8 +134,7 @@ def recognise(text: str, *, bare_level_ok: bool = False) -> list[Marking]:
     marking only in the marking places (the first lines of page 1, headers, covers). Invisible characters
     and look-alikes (``marklint.lookalikes``) are read as what they stand for and reported as defects;
     the markings' spans and texts are those of ``text`` as written."""
-    # Look-alikes never bring a 密 or a separator the text lacks (機密 and 祕密 keep 密): filter first.
-    if len(text) > 120 or not QUICK_FILTER.search(text):
+    if not may_hold_marking(text):
         return []
     normalised = normalise(text)
     read = text if normalised is None else normalised.text
@@ -143,6 +142,13 @@ def recognise(text: str, *, bare_level_ok: bool = False) -> list[Marking]:
     if normalised is None:
         return list(found)
     return [_as_written(marking, text, normalised) for marking in found]
+
+
+def may_hold_marking(text: str) -> bool:
+    """Whether ``text`` may hold a marking at all: the cheap test ``recognise`` starts with, for callers
+    that would do dearer work before asking it. Look-alikes never bring a 密 or a separator the text
+    lacks (機密 and 祕密 keep 密)."""
+    return len(text) <= 120 and QUICK_FILTER.search(text) is not None
 
 
 @functools.lru_cache(maxsize=4096)

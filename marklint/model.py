@@ -6,9 +6,12 @@ the marking recogniser turns units into ``Marking``s; checks turn those into ``F
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
+
+_Class = TypeVar("_Class", bound=type)
 
 
 class Part(StrEnum):
@@ -23,6 +26,7 @@ class Part(StrEnum):
 
 
 PARTS = tuple(part.value for part in Part)
+_PART_OF_WORD = {part.value: part for part in Part}
 
 
 class Severity(StrEnum):
@@ -86,6 +90,37 @@ def reason_words(reason: Reason | None) -> str | None:
     return str(reason) if reason else None
 
 
+def _made_quickly(cls: _Class) -> _Class:
+    """``cls``, a frozen dataclass with slots, with an ``__init__`` that sets each field through its slot's
+    descriptor, as ``object.__setattr__`` does in the one dataclasses writes, at half its cost (parsers make
+    a StyleSpan and a TextUnit for every run and line of a file), and a ``__reduce__`` that pickles the
+    fields as the constructor's arguments, without the ``fields()`` walk of dataclasses' ``__getstate__``
+    and ``__setstate__`` (a worker sends every Finding to the parent). BENCHMARKS.md, Session 6: judging."""
+    params, lines, namespace, names = [], [], {"_class": cls}, []
+    for item in fields(cls):
+        assert item.init and not item.kw_only and item.default_factory is MISSING, "plain fields only"
+        names.append(item.name)
+        namespace[f"_set_{item.name}"] = getattr(cls, item.name).__set__
+        if item.default is MISSING:
+            params.append(item.name)
+        else:
+            namespace[f"_default_{item.name}"] = item.default
+            params.append(f"{item.name}=_default_{item.name}")
+        lines.append(f"    _set_{item.name}(self, {item.name})")
+    if hasattr(cls, "__post_init__"):
+        lines.append("    self.__post_init__()")
+    source = (f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines) + "\n"
+              f"def __reduce__(self):\n    return _class, ({''.join(f'self.{name}, ' for name in names)})\n")
+    exec(source, namespace)  # as dataclasses writes its own methods
+    namespace["__init__"].__annotations__ = cls.__init__.__annotations__  # the signature dataclasses gave it
+    for name in ("__init__", "__reduce__"):
+        method = namespace[name]
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        setattr(cls, name, method)
+    return cls
+
+
+@_made_quickly
 @dataclass(frozen=True, slots=True)
 class StyleSpan:
     """Character range ``[start, end)`` of a unit's text that shares one appearance."""
@@ -98,6 +133,7 @@ class StyleSpan:
     color: str | None = None  # RGB hex such as ``FF0000`` where known
 
 
+@_made_quickly
 @dataclass(frozen=True, slots=True)
 class TextUnit:
     """One stand-alone piece of text: a paragraph, a table cell, a text-box paragraph, a header or
@@ -117,7 +153,10 @@ class TextUnit:
 
     def __post_init__(self) -> None:
         if type(self.part) is not Part:
-            object.__setattr__(self, "part", Part(self.part))
+            # A part's word looked up in a dict: Part(word) goes through the Enum machinery, dearer than
+            # the rest of the unit's making. Anything else is still Part's to accept or refuse.
+            known = _PART_OF_WORD.get(self.part) if type(self.part) is str else None
+            object.__setattr__(self, "part", known or Part(self.part))
 
     def spans_over(self, start: int, end: int) -> list[StyleSpan]:
         """The style spans that overlap ``[start, end)`` and cover a non-space character."""
@@ -130,6 +169,8 @@ class TextUnit:
 
     def is_struck(self, start: int = 0, end: int | None = None) -> bool:
         """True when every non-space character of ``[start, end)`` is struck through."""
+        if not any(span.struck for span in self.spans):  # almost every unit: nothing is struck
+            return False
         end = len(self.text) if end is None else end
         chars = [i for i in range(start, end) if not self.text[i].isspace()]
         if not chars:
@@ -279,6 +320,7 @@ LEVELS = ("绝密", "机密", "秘密")
 LEVEL_RANK = {"绝密": 3, "机密": 2, "秘密": 1}
 
 
+@_made_quickly
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a finding points in a file: the page, part and line, and the box where known."""
@@ -307,6 +349,7 @@ class Location:
         } | ({"source": "ocr", "confidence": self.confidence} if self.confidence is not None else {})
 
 
+@_made_quickly
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a rule reports: the rule, its severity, the message and where."""

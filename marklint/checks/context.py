@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 from marklint.analysis import Analysis, FoundMarking, analyse
-from marklint.checks.registry import RULES
+from marklint.cached import cached
+from marklint.checks.registry import RULE_OF_DEFECT, RULES
 from marklint.config import Settings
 from marklint.ledger import LedgerMatch
-from marklint.model import Document, Finding, Location, Severity, TextUnit
+from marklint.model import Defect, Document, Finding, Location, Severity, TextUnit
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Context:
     def expiry_window(self) -> int:
         return self.settings.expiry_window
 
-    @cached_property
+    @cached
     def analysis(self) -> Analysis:
         """The document's analysis, with the ledger's 定密日期 where a row matches (terms count from it
         when the document shows no date of its own)."""
@@ -47,17 +47,30 @@ class Context:
             analysis.ledger_date = row.classified_on
         return analysis
 
-    @cached_property
+    @cached
     def _document_facts(self) -> Analysis:
         return analyse(self.document)
 
-    @cached_property
+    @cached
     def ledger_match(self) -> LedgerMatch:
         """The ledger row for this document (none without a ledger; ambiguous rows are not guessed)."""
         ledger = self.settings.ledger
         if ledger is None:
             return LedgerMatch()
         return ledger.match(self.document.path, self._document_facts.doc_no)
+
+    @cached
+    def defects(self) -> dict[str, list[tuple[FoundMarking, Defect]]]:
+        """The live markings' defects by the rule that reports their kind, in the order of the markings and
+        of their defects: one pass for the form and content rules, which most documents give nothing to
+        report (``form.with_defect``)."""
+        by_rule: dict[str, list[tuple[FoundMarking, Defect]]] = {}
+        for found in self.analysis.live:
+            for defect in found.marking.defects:
+                rule_id = RULE_OF_DEFECT.get(defect.kind)
+                if rule_id is not None:
+                    by_rule.setdefault(rule_id, []).append((found, defect))
+        return by_rule
 
     def say(self, zh: str, en: str) -> str:
         return en if self.lang == "en" else zh

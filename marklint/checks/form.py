@@ -6,7 +6,7 @@ them, on every marking that is not cancelled by strike-through.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
 from marklint.analysis import FoundMarking
@@ -20,13 +20,10 @@ from marklint.model import Defect, DefectKind, Finding
 GB9704_2012_IN_FORCE = date(2012, 7, 1)
 
 
-def with_defect(ctx: Context, rule_id: str) -> Iterator[tuple[FoundMarking, Defect]]:
-    """The live markings with each of their defects that rule ``rule_id`` reports."""
-    kinds = RULES[rule_id].defects
-    for found in ctx.analysis.live:
-        for defect in found.marking.defects:
-            if defect.kind in kinds:
-                yield found, defect
+def with_defect(ctx: Context, rule_id: str) -> Sequence[tuple[FoundMarking, Defect]]:
+    """The live markings with each of their defects that rule ``rule_id`` reports, in the order of the
+    markings and of their defects (sorted out for every rule at once: ``Context.defects``)."""
+    return ctx.defects.get(rule_id, ())
 
 
 def defect_findings(ctx: Context, rule_id: str, keep: Callable[[FoundMarking], bool] | None = None

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import regex
 
 from marklint import regex_cache
-from marklint.analysis import ISSUER_MARK, FoundMarking
+from marklint.analysis import COPY_DIGITS, ISSUER_MARK, FoundMarking
 from marklint.checks.context import Context
 from marklint.checks.embedded import container_lower
 from marklint.checks.form import GB9704_2012_IN_FORCE
@@ -27,7 +27,6 @@ SIZE_TOLERANCE = 0.5
 COPY_NUMBER = regex_cache.compile(r"^(?:份号[：:]?)?\s*(?P<number>[0-9０-９]{1,12})$")
 #: Where a metadata finding points (a Location is immutable, so one serves every file).
 METADATA = Location(page=None, part="metadata", line=None)
-COPY_DIGITS = frozenset("0123456789０１２３４５６７８９")
 URGENCY_LIKE = regex_cache.compile(r"^[\p{Han}]{0,2}急[\p{Han}]{0,1}$|^特提$|^平急$")
 
 

@@ -63,7 +63,7 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
-_RULE_OF_DEFECT: dict[DefectKind, str] = {}
+RULE_OF_DEFECT: dict[DefectKind, str] = {}
 
 
 def rule(rule_id: str, name: str, severity: str, *, opt_in: bool = False,
@@ -78,9 +78,9 @@ def rule(rule_id: str, name: str, severity: str, *, opt_in: bool = False,
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} declared twice")
         for kind in defects or {}:
-            if kind in _RULE_OF_DEFECT:
-                raise ValueError(f"defect kind {kind} reported by {_RULE_OF_DEFECT[kind]} and {rule_id}")
-            _RULE_OF_DEFECT[kind] = rule_id
+            if kind in RULE_OF_DEFECT:
+                raise ValueError(f"defect kind {kind} reported by {RULE_OF_DEFECT[kind]} and {rule_id}")
+            RULE_OF_DEFECT[kind] = rule_id
         RULES[rule_id] = Rule(rule_id, name, Severity(severity), inspect.getdoc(check) or "", check, opt_in,
                               dict(defects or {}), coverage, always_on, doc_zh=doc_zh)
         return check
@@ -127,7 +127,7 @@ def _import_rule_modules() -> None:
 def rule_of_defect(kind: DefectKind) -> str:
     """The ID of the rule that reports a defect kind."""
     all_rules()
-    return _RULE_OF_DEFECT[kind]
+    return RULE_OF_DEFECT[kind]
 
 
 def get_rule(rule_id: str) -> Rule:
