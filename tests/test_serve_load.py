@@ -31,4 +31,4 @@ def test_200_uploads_from_20_clients(tmp_path: Path) -> None:
     assert outcome.errors == [] and outcome.wrong == []
     assert len(outcome.latencies) == 200
     assert outcome.peak_rss - idle < GROWTH_LIMIT, (idle, outcome.peak_rss)
-    assert after == {"status": "ready", "workers": 2, "ready": 2, "queued": 0, "queue": 16}
+    assert after == {"status": "ready", "workers": 2, "ready": 2, "busy": 0, "queued": 0, "queue": 16}
