@@ -28,8 +28,8 @@ def said():
     used = resource.getrusage(resource.RUSAGE_SELF)
     sys.stderr.write(f"parent-cpu {used.ru_utime + used.ru_stime}\\n")
 atexit.register(said)
-from marklint.cli import main
-main()
+from marklint.cli import run
+run()
 """
 
 

@@ -306,8 +306,9 @@ def warm_page_cache(folder: Path) -> None:
 def marklint_command() -> list[str]:
     """marklint from this checkout, run by this interpreter (not a version-manager shim on PATH, which would
     add its own start-up to every run of (a) only). Run from ROOT, ``-c`` puts the checkout first on the
-    path: an installed copy, which may be older than the checkout, is never what is measured."""
-    return [sys.executable, "-c", "from marklint.cli import main; main()"]
+    path: an installed copy, which may be older than the checkout, is never what is measured. ``cli.run`` is
+    what the installed ``marklint`` command runs."""
+    return [sys.executable, "-c", "from marklint.cli import run; run()"]
 
 
 def measured_marklint() -> str:

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     print(row("python -c pass (the interpreter alone)", times([sys.executable, "-c", "pass"], args.runs)))
     medians = []
     for path in files:
-        command = [sys.executable, "-c", "from marklint.cli import main; main()", "scan", str(path),
+        command = [sys.executable, "-c", "from marklint.cli import run; run()", "scan", str(path),  # the command
                    "--as-of", "2026-11-27"]
         values = times(command, args.runs)
         medians.append(statistics.median(values))

@@ -1,5 +1,5 @@
 """``python -m marklint`` runs the command line."""
 
-from marklint.cli import main
+from marklint.cli import run
 
-main()
+run()

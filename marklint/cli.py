@@ -82,6 +82,19 @@ def main() -> None:
     """marklint: check the state-secret markings (国家秘密标志) on DOCX, PDF and text files."""
 
 
+def run() -> None:
+    """The ``marklint`` command as installed (and ``python -m marklint``): ``main``, then the process ends
+    without the interpreter's teardown (``marklint.ending``)."""
+    from marklint.ending import end_process
+
+    try:
+        main()
+    except SystemExit as done:
+        end_process(done.code)
+    else:
+        end_process(0)
+
+
 def _settings(config: Path | None, **flags: object) -> Settings:
     """Settings from the configuration file, then the command-line flags over them."""
     from marklint.checks.registry import catalogue
