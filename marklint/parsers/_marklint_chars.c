@@ -12,7 +12,7 @@
  * pdf_glyphs compares it with the source shipped beside the binary and refuses a binary built from other
  * source (the Python loop runs then). tests/test_embedding.py checks that it is up to date.
  */
-#define SOURCE_SHA256 "e8182e0435d16ce606f0de6abaea796005a764ec7f4d5483e6c3b651dc2e1bdc"
+#define SOURCE_SHA256 "7bf30392417d2f459db93e73506af1b1d95d64e33371fa5ee142489530d2b14d"
 #define PY_SSIZE_T_CLEAN
 #define _GNU_SOURCE /* memmem */
 #include <Python.h>
@@ -474,6 +474,78 @@ static PyObject *rfind(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(found);
 }
 
+/* name_offsets(buffer, names, most) -> one list per name: its offsets in buffer, ascending, at most most[i].
+ * The names share their first byte (a PDF name's slash): one pass finds that byte with memchr and compares
+ * each name there, where searching for each name would pass over the file once per name. */
+#define MAX_NAMES 16
+
+static PyObject *name_offsets(PyObject *self, PyObject *args) {
+    Py_buffer haystack;
+    PyObject *names, *most, *result = NULL;
+    Py_ssize_t count, i, caps[MAX_NAMES], sizes[MAX_NAMES], wanted = 0;
+    const char *texts[MAX_NAMES];
+    if (!PyArg_ParseTuple(args, "y*O!O!", &haystack, &PyTuple_Type, &names, &PyTuple_Type, &most))
+        return NULL;
+    count = PyTuple_GET_SIZE(names);
+    if (count < 1 || count > MAX_NAMES || PyTuple_GET_SIZE(most) != count) {
+        PyErr_SetString(PyExc_ValueError, "1 to 16 names, and one most for each");
+        goto done;
+    }
+    for (i = 0; i < count; i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        if (!PyBytes_Check(name) || PyBytes_GET_SIZE(name) < 1) {
+            PyErr_SetString(PyExc_TypeError, "names must be non-empty bytes");
+            goto done;
+        }
+        texts[i] = PyBytes_AS_STRING(name);
+        sizes[i] = PyBytes_GET_SIZE(name);
+        if (texts[i][0] != texts[0][0]) {
+            PyErr_SetString(PyExc_ValueError, "names must share their first byte");
+            goto done;
+        }
+        caps[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(most, i));
+        if (caps[i] == -1 && PyErr_Occurred())
+            goto done;
+        if (caps[i] > 0)
+            wanted += 1;
+    }
+    result = PyTuple_New(count);
+    if (result == NULL)
+        goto done;
+    for (i = 0; i < count; i++) {
+        PyObject *list = PyList_New(0);
+        if (list == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyTuple_SET_ITEM(result, i, list);
+    }
+    {
+        const char *base = haystack.buf, *at = base, *end = base + haystack.len;
+        while (wanted > 0 && at < end && (at = memchr(at, (unsigned char)texts[0][0], (size_t)(end - at))) != NULL) {
+            Py_ssize_t left = end - at, offset = at - base;
+            for (i = 0; i < count; i++) {
+                PyObject *list = PyTuple_GET_ITEM(result, i);
+                if (PyList_GET_SIZE(list) >= caps[i] || sizes[i] > left || memcmp(at, texts[i], (size_t)sizes[i]))
+                    continue;
+                PyObject *value = PyLong_FromSsize_t(offset);
+                if (value == NULL || PyList_Append(list, value) < 0) {
+                    Py_XDECREF(value);
+                    Py_CLEAR(result);
+                    goto done;
+                }
+                Py_DECREF(value);
+                if (PyList_GET_SIZE(list) >= caps[i])
+                    wanted -= 1;
+            }
+            at++;
+        }
+    }
+done:
+    PyBuffer_Release(&haystack);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS,
      "bind(*addresses): the PDFium functions, in the order pdf_glyphs passes them."},
@@ -481,6 +553,8 @@ static PyMethodDef methods[] = {
     {"look", look, METH_VARARGS, "look(text_page_address, index) -> what PDFium says of the character's text object."},
     {"find", find, METH_VARARGS, "find(buffer, needle, start=0) -> offset or -1, as bytes.find."},
     {"rfind", rfind, METH_VARARGS, "rfind(buffer, needle) -> offset or -1, as bytes.rfind."},
+    {"name_offsets", name_offsets, METH_VARARGS,
+     "name_offsets(buffer, names, most) -> for each name its offsets, ascending, at most most[i] of them."},
     {"bind_metadata", bind_metadata, METH_O, "bind_metadata(address): FPDF_GetMetaText."},
     {"meta_texts", meta_texts, METH_VARARGS,
      "meta_texts(document_address, keys) -> each key's Info value as PDFium gives it, or \"\"."},

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 import zipfile
+from collections.abc import Callable
 from typing import BinaryIO
 
 #: The ZIP end of central directory record, and how far from the end it can stand (its comment is at most
@@ -21,14 +22,33 @@ _EOCD_REACH = 22 + 0xFFFF
 _PDF_HEADER_REACH = 1024
 
 
+def _python_last(tail: bytes, end: int) -> int:
+    return tail.rfind(_EOCD, 0, end)
+
+
+def _compiled_last(tail: bytes, end: int) -> int:
+    """The same offset, found by the C library's memmem: bytes.rfind walks the tail a byte at a time."""
+    with memoryview(tail) as view, view[:end] as before:
+        return _marklint_chars.rfind(before, _EOCD)
+
+
+try:
+    from marklint.parsers import compiled
+
+    _marklint_chars = compiled.load("_marklint_chars")  # ImportError when not built, or built from other source
+    last_end_record: Callable[[bytes, int], int] = _compiled_last
+except ImportError:
+    last_end_record = _python_last
+
+
 def _zip_ends_file(tail: bytes) -> bool:
     """Whether the file ends with a ZIP end record, its comment running to the last byte. A PDF holding a
     stored ZIP (a DOCX attachment, read as an embedded document) has its own trailer after that ZIP."""
-    at = tail.rfind(_EOCD)
+    at = last_end_record(tail, len(tail))
     while at >= 0:
         if at + 22 <= len(tail) and at + 22 + struct.unpack_from("<H", tail, at + 20)[0] == len(tail):
             return True
-        at = tail.rfind(_EOCD, 0, at)
+        at = last_end_record(tail, at)
     return False
 
 
