@@ -12,7 +12,7 @@
  * pdf_glyphs compares it with the source shipped beside the binary and refuses a binary built from other
  * source (the Python loop runs then). tests/test_embedding.py checks that it is up to date.
  */
-#define SOURCE_SHA256 "7bf30392417d2f459db93e73506af1b1d95d64e33371fa5ee142489530d2b14d"
+#define SOURCE_SHA256 "e845f154a334fc36f3d7de6f1d1c9c3615b482eea41f9c8dabca4bceaec0dd1c"
 #define PY_SSIZE_T_CLEAN
 #define _GNU_SOURCE /* memmem */
 #include <Python.h>
@@ -451,8 +451,35 @@ static PyObject *find(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(found);
 }
 
-/* rfind(buffer, needle) -> the last offset of needle, or -1 (bytes.rfind): the matches are walked forward,
- * which is quick where a needle is rare, as the ones pdf_metadata looks for are. */
+/* The last place in haystack where its first `size` bytes equal needle's, or NULL: walked back from the end,
+ * the needle's first byte found by memrchr, so a needle near the end (a ZIP end record, an XMP packet) costs
+ * no pass over the file. */
+static const char *last_match(const char *haystack, size_t length, const char *needle, size_t size) {
+    if (size > length)
+        return NULL;
+    size_t span = length - size + 1; /* the places a match can start: haystack[0 .. span - 1] */
+    const unsigned char lead = (unsigned char)needle[0];
+    while (span > 0) {
+#if defined(__GLIBC__)
+        const char *at = memrchr(haystack, lead, span);
+        if (at == NULL)
+            return NULL;
+#else
+        size_t place = span;
+        while (place > 0 && (unsigned char)haystack[place - 1] != lead)
+            place--;
+        if (place == 0)
+            return NULL;
+        const char *at = haystack + place - 1;
+#endif
+        if (!memcmp(at, needle, size))
+            return at;
+        span = (size_t)(at - haystack);
+    }
+    return NULL;
+}
+
+/* rfind(buffer, needle) -> the last offset of needle, or -1 (bytes.rfind). */
 static PyObject *rfind(PyObject *self, PyObject *args) {
     Py_buffer haystack, needle;
     Py_ssize_t found = -1;
@@ -461,13 +488,8 @@ static PyObject *rfind(PyObject *self, PyObject *args) {
     if (needle.len == 0) {
         found = haystack.len;
     } else {
-        const char *base = haystack.buf, *at = base;
-        size_t left = (size_t)haystack.len;
-        while ((at = first_match(at, left, needle.buf, (size_t)needle.len)) != NULL) {
-            found = at - base;
-            at++;
-            left = (size_t)(haystack.len - found - 1);
-        }
+        const char *at = last_match(haystack.buf, (size_t)haystack.len, needle.buf, (size_t)needle.len);
+        found = at ? at - (const char *)haystack.buf : -1;
     }
     PyBuffer_Release(&haystack);
     PyBuffer_Release(&needle);

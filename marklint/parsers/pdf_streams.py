@@ -7,6 +7,7 @@ page tree's /Count, from the nearer end) and they are inflated piece by piece an
 
 from __future__ import annotations
 
+import functools
 import io
 import mmap
 import re
@@ -142,15 +143,27 @@ def _filters_beyond_raw_scan(data: bytes | mmap.mmap, within_one_flate: bool, of
     where /Filter stands, found already (PdfBytes)."""
     for match in _filter_values(data, offsets):
         value = match.group(1)
-        if value[:1].isdigit() or re.search(rb"\d\s+R", value):
-            return True
-        names = re.findall(rb"/([^\s/\[\]]+)", value)
-        expanding = [name for name in names if name in _EXPANDING]
-        if any(name not in _FLATE_NAMES for name in expanding) or len(expanding) > 1:
-            return True
-        if expanding and len(names) > 1 and not within_one_flate:
+        # Files repeat a few values (/FlateDecode on every stream): a short one is judged once.
+        judge = _value_expands_beyond if len(value) <= _CACHED_VALUE_BYTES else _value_expands_beyond.__wrapped__
+        if judge(value, within_one_flate):
             return True
     return False
+
+
+#: /Filter values at most this long are cached by _value_expands_beyond (a hostile one can run to the file's end).
+_CACHED_VALUE_BYTES = 64
+
+
+@functools.lru_cache(maxsize=256)
+def _value_expands_beyond(value: bytes, within_one_flate: bool) -> bool:
+    """``_filters_beyond_raw_scan`` of one /Filter value."""
+    if value[:1].isdigit() or re.search(rb"\d\s+R", value):
+        return True
+    names = re.findall(rb"/([^\s/\[\]]+)", value)
+    expanding = [name for name in names if name in _EXPANDING]
+    if any(name not in _FLATE_NAMES for name in expanding) or len(expanding) > 1:
+        return True
+    return bool(expanding and len(names) > 1 and not within_one_flate)
 
 
 def streams_within(file: PdfBytes, limit: int) -> bool:
