@@ -101,3 +101,27 @@ def test_polyglot_end_record_search_equals_bytes_rfind():
         tail = b"".join(rng.choice((b"P", b"K", b"\x05", b"\x06", eocd, b"x")) for _ in range(rng.randint(0, 30)))
         end = rng.randint(0, len(tail))
         assert polyglot.last_end_record(tail, end) == polyglot._python_last(tail, end) == tail.rfind(eocd, 0, end)
+
+
+def test_every_pdf_reads_the_same_through_the_python_searches(monkeypatch):
+    """The whole reading (streams measured or not, metadata, attachments, polyglot refusals) is the same
+    with the Python fallbacks of the searches as with the compiled ones."""
+    from marklint.limits import Limits
+    from marklint.parsers import parse, pdf_metadata
+
+    def outcome(path: Path) -> object:
+        try:
+            return parse(path, path.name, Limits(), ocr="off")
+        except Exception as exc:  # NotExamined: the refusal and its reason
+            return type(exc).__name__, str(exc)
+
+    expected = [outcome(path) for path in PDFS]
+    monkeypatch.setattr(pdf_streams, "name_offsets", pdf_streams._python_name_offsets)
+    monkeypatch.setattr(pdf_streams, "find", pdf_streams._python_find)
+    monkeypatch.setattr(pdf_streams, "rfind", pdf_streams._python_rfind)
+    monkeypatch.setattr(pdf_metadata, "find", pdf_streams._python_find)
+    monkeypatch.setattr(pdf_metadata, "rfind", pdf_streams._python_rfind)
+    monkeypatch.setattr(polyglot, "last_end_record", polyglot._python_last)
+    pdf_streams._value_expands_beyond.cache_clear()
+    assert [outcome(path) for path in PDFS] == expected
+    assert sum(1 for document in expected if not isinstance(document, tuple)) > 40
