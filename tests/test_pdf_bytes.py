@@ -95,6 +95,8 @@ def test_name_offsets_refuses_what_it_cannot_search():
 
 
 def test_polyglot_end_record_search_equals_bytes_rfind():
+    if pdf_streams.name_offsets is not pdf_streams._python_name_offsets:  # built: polyglot searches in C too
+        assert polyglot._compiled_rfind() is pdf_streams._marklint_chars.rfind
     rng = random.Random(7)
     eocd = polyglot._EOCD
     for _ in range(2000):
@@ -121,7 +123,7 @@ def test_every_pdf_reads_the_same_through_the_python_searches(monkeypatch):
     monkeypatch.setattr(pdf_streams, "rfind", pdf_streams._python_rfind)
     monkeypatch.setattr(pdf_metadata, "find", pdf_streams._python_find)
     monkeypatch.setattr(pdf_metadata, "rfind", pdf_streams._python_rfind)
-    monkeypatch.setattr(polyglot, "last_end_record", polyglot._python_last)
+    monkeypatch.setattr(polyglot, "_compiled_rfind", lambda: None)
     pdf_streams._value_expands_beyond.cache_clear()
     assert [outcome(path) for path in PDFS] == expected
     assert sum(1 for document in expected if not isinstance(document, tuple)) > 40

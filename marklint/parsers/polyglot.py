@@ -9,6 +9,7 @@ passed on what one reader saw.
 
 from __future__ import annotations
 
+import functools
 import struct
 import zipfile
 from collections.abc import Callable
@@ -26,19 +27,24 @@ def _python_last(tail: bytes, end: int) -> int:
     return tail.rfind(_EOCD, 0, end)
 
 
-def _compiled_last(tail: bytes, end: int) -> int:
-    """The same offset, found by the C library's memmem: bytes.rfind walks the tail a byte at a time."""
+def last_end_record(tail: bytes, end: int) -> int:
+    """Where the last ZIP end record in ``tail[:end]`` starts, or -1: found by the C library's memrchr
+    (``_marklint_chars.rfind``) where it is built, bytes.rfind (a byte at a time) where not."""
+    rfind = _compiled_rfind()
+    if rfind is None:
+        return _python_last(tail, end)
     with memoryview(tail) as view, view[:end] as before:
-        return _marklint_chars.rfind(before, _EOCD)
+        return rfind(before, _EOCD)
 
 
-try:
-    from marklint.parsers import compiled
+@functools.cache
+def _compiled_rfind() -> Callable[[memoryview, bytes], int] | None:
+    from marklint.parsers import compiled  # here: the package imports this module
 
-    _marklint_chars = compiled.load("_marklint_chars")  # ImportError when not built, or built from other source
-    last_end_record: Callable[[bytes, int], int] = _compiled_last
-except ImportError:
-    last_end_record = _python_last
+    try:
+        return compiled.load("_marklint_chars").rfind  # ImportError when not built, or built from other source
+    except ImportError:
+        return None
 
 
 def _zip_ends_file(tail: bytes) -> bool:
