@@ -12,7 +12,7 @@
  * pdf_glyphs compares it with the source shipped beside the binary and refuses a binary built from other
  * source (the Python loop runs then). tests/test_embedding.py checks that it is up to date.
  */
-#define SOURCE_SHA256 "e8182e0435d16ce606f0de6abaea796005a764ec7f4d5483e6c3b651dc2e1bdc"
+#define SOURCE_SHA256 "e845f154a334fc36f3d7de6f1d1c9c3615b482eea41f9c8dabca4bceaec0dd1c"
 #define PY_SSIZE_T_CLEAN
 #define _GNU_SOURCE /* memmem */
 #include <Python.h>
@@ -451,8 +451,35 @@ static PyObject *find(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(found);
 }
 
-/* rfind(buffer, needle) -> the last offset of needle, or -1 (bytes.rfind): the matches are walked forward,
- * which is quick where a needle is rare, as the ones pdf_metadata looks for are. */
+/* The last place in haystack where its first `size` bytes equal needle's, or NULL: walked back from the end,
+ * the needle's first byte found by memrchr, so a needle near the end (a ZIP end record, an XMP packet) costs
+ * no pass over the file. */
+static const char *last_match(const char *haystack, size_t length, const char *needle, size_t size) {
+    if (size > length)
+        return NULL;
+    size_t span = length - size + 1; /* the places a match can start: haystack[0 .. span - 1] */
+    const unsigned char lead = (unsigned char)needle[0];
+    while (span > 0) {
+#if defined(__GLIBC__)
+        const char *at = memrchr(haystack, lead, span);
+        if (at == NULL)
+            return NULL;
+#else
+        size_t place = span;
+        while (place > 0 && (unsigned char)haystack[place - 1] != lead)
+            place--;
+        if (place == 0)
+            return NULL;
+        const char *at = haystack + place - 1;
+#endif
+        if (!memcmp(at, needle, size))
+            return at;
+        span = (size_t)(at - haystack);
+    }
+    return NULL;
+}
+
+/* rfind(buffer, needle) -> the last offset of needle, or -1 (bytes.rfind). */
 static PyObject *rfind(PyObject *self, PyObject *args) {
     Py_buffer haystack, needle;
     Py_ssize_t found = -1;
@@ -461,17 +488,84 @@ static PyObject *rfind(PyObject *self, PyObject *args) {
     if (needle.len == 0) {
         found = haystack.len;
     } else {
-        const char *base = haystack.buf, *at = base;
-        size_t left = (size_t)haystack.len;
-        while ((at = first_match(at, left, needle.buf, (size_t)needle.len)) != NULL) {
-            found = at - base;
-            at++;
-            left = (size_t)(haystack.len - found - 1);
-        }
+        const char *at = last_match(haystack.buf, (size_t)haystack.len, needle.buf, (size_t)needle.len);
+        found = at ? at - (const char *)haystack.buf : -1;
     }
     PyBuffer_Release(&haystack);
     PyBuffer_Release(&needle);
     return PyLong_FromSsize_t(found);
+}
+
+/* name_offsets(buffer, names, most) -> one list per name: its offsets in buffer, ascending, at most most[i].
+ * The names share their first byte (a PDF name's slash): one pass finds that byte with memchr and compares
+ * each name there, where searching for each name would pass over the file once per name. */
+#define MAX_NAMES 16
+
+static PyObject *name_offsets(PyObject *self, PyObject *args) {
+    Py_buffer haystack;
+    PyObject *names, *most, *result = NULL;
+    Py_ssize_t count, i, caps[MAX_NAMES], sizes[MAX_NAMES], wanted = 0;
+    const char *texts[MAX_NAMES];
+    if (!PyArg_ParseTuple(args, "y*O!O!", &haystack, &PyTuple_Type, &names, &PyTuple_Type, &most))
+        return NULL;
+    count = PyTuple_GET_SIZE(names);
+    if (count < 1 || count > MAX_NAMES || PyTuple_GET_SIZE(most) != count) {
+        PyErr_SetString(PyExc_ValueError, "1 to 16 names, and one most for each");
+        goto done;
+    }
+    for (i = 0; i < count; i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        if (!PyBytes_Check(name) || PyBytes_GET_SIZE(name) < 1) {
+            PyErr_SetString(PyExc_TypeError, "names must be non-empty bytes");
+            goto done;
+        }
+        texts[i] = PyBytes_AS_STRING(name);
+        sizes[i] = PyBytes_GET_SIZE(name);
+        if (texts[i][0] != texts[0][0]) {
+            PyErr_SetString(PyExc_ValueError, "names must share their first byte");
+            goto done;
+        }
+        caps[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(most, i));
+        if (caps[i] == -1 && PyErr_Occurred())
+            goto done;
+        if (caps[i] > 0)
+            wanted += 1;
+    }
+    result = PyTuple_New(count);
+    if (result == NULL)
+        goto done;
+    for (i = 0; i < count; i++) {
+        PyObject *list = PyList_New(0);
+        if (list == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyTuple_SET_ITEM(result, i, list);
+    }
+    {
+        const char *base = haystack.buf, *at = base, *end = base + haystack.len;
+        while (wanted > 0 && at < end && (at = memchr(at, (unsigned char)texts[0][0], (size_t)(end - at))) != NULL) {
+            Py_ssize_t left = end - at, offset = at - base;
+            for (i = 0; i < count; i++) {
+                PyObject *list = PyTuple_GET_ITEM(result, i);
+                if (PyList_GET_SIZE(list) >= caps[i] || sizes[i] > left || memcmp(at, texts[i], (size_t)sizes[i]))
+                    continue;
+                PyObject *value = PyLong_FromSsize_t(offset);
+                if (value == NULL || PyList_Append(list, value) < 0) {
+                    Py_XDECREF(value);
+                    Py_CLEAR(result);
+                    goto done;
+                }
+                Py_DECREF(value);
+                if (PyList_GET_SIZE(list) >= caps[i])
+                    wanted -= 1;
+            }
+            at++;
+        }
+    }
+done:
+    PyBuffer_Release(&haystack);
+    return result;
 }
 
 static PyMethodDef methods[] = {
@@ -481,6 +575,8 @@ static PyMethodDef methods[] = {
     {"look", look, METH_VARARGS, "look(text_page_address, index) -> what PDFium says of the character's text object."},
     {"find", find, METH_VARARGS, "find(buffer, needle, start=0) -> offset or -1, as bytes.find."},
     {"rfind", rfind, METH_VARARGS, "rfind(buffer, needle) -> offset or -1, as bytes.rfind."},
+    {"name_offsets", name_offsets, METH_VARARGS,
+     "name_offsets(buffer, names, most) -> for each name its offsets, ascending, at most most[i] of them."},
     {"bind_metadata", bind_metadata, METH_O, "bind_metadata(address): FPDF_GetMetaText."},
     {"meta_texts", meta_texts, METH_VARARGS,
      "meta_texts(document_address, keys) -> each key's Info value as PDFium gives it, or \"\"."},

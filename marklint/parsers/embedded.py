@@ -12,7 +12,6 @@ documents and their total size are bounded (``limits.py``).
 from __future__ import annotations
 
 import codecs
-import mmap
 import os
 import posixpath
 import re
@@ -202,15 +201,13 @@ def docx_payloads(package: Any, main_rels: dict[str, tuple[str, str]]) -> list[P
 _PDF_ATTACHMENT_SIGNS = (b"/EmbeddedFile", b"/FileAttachment")
 
 
-def attach_pdf(container: Document, path: Path, attachment_count: int, limits: Limits) -> None:
+def attach_pdf(container: Document, path: Path, attachment_count: int, limits: Limits, file: Any) -> None:
     """Read the files attached to a PDF as its embedded documents: its /EmbeddedFiles name tree and its
     file-attachment annotations, decoded by pypdf (whose decoders stop at its own cap). Looked for only
-    where PDFium counts attachments or the file's bytes name one."""
+    where PDFium counts attachments or the file's bytes (``file``, a pdf_streams.PdfBytes) name one."""
+    if attachment_count <= 0 and not file.names(*_PDF_ATTACHMENT_SIGNS):
+        return
     with open(path, "rb") as handle:
-        if attachment_count <= 0:
-            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                if all(data.find(sign) < 0 for sign in _PDF_ATTACHMENT_SIGNS):
-                    return
         from marklint.parsers.pdf_streams import open_reader
 
         try:

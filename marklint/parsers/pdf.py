@@ -9,6 +9,8 @@ page shows ``机密★5年``) and ML103 must judge the page, not the extractor.
 
 from __future__ import annotations
 
+import ctypes
+import mmap
 import os
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from marklint.parsers.pdf_fonts import font_key, suspect_fonts, unmapped_fonts
 from marklint.parsers.pdf_glyphs import Frame, read_page
 from marklint.parsers.pdf_lines import expand_table
 from marklint.parsers.pdf_metadata import metadata
-from marklint.parsers.pdf_streams import oversized_pages, streams_within
+from marklint.parsers.pdf_streams import PdfBytes, oversized_pages, streams_within
 from marklint.parsers.pdfium import pdfium_c
 
 
@@ -41,59 +43,66 @@ def _parse(path: Path, display_path: str, limits: Limits) -> Document:
     if not pdf:
         raise _load_error(pdfium_c.FPDF_GetLastError())
     try:
-        page_count = pdfium_c.FPDF_GetPageCount(pdf)
-        if page_count < 1:
-            raise NotExamined("corrupt", "no pages")
-        doc = Document(path=display_path, format="pdf", page_count=page_count)
-        indices = pages_to_read(page_count, limits)
-        # PDFium inflates a page's streams whole when it loads the page: a bomb is measured first, unless
-        # the whole file cannot inflate past the limit (pdf_streams.streams_within).
-        oversized = {}
-        limit = limits.max_pdf_stream_bytes
-        measured = not streams_within(path, limit)
-        if measured:
-            oversized = oversized_pages(path, indices, page_count, limit)
-        for index in indices:  # read_past_blank may add the next page: the loop reaches it
-            if index in oversized:
-                if index == 0:
-                    raise NotExamined("over a safety limit", oversized[index])
-                doc.status, doc.reason = Status.PARTIAL, Reason(ReasonKind.OVER_LIMIT, oversized[index])
-                continue
-            page = pdfium_c.FPDF_LoadPage(pdf, index)
-            if not page:
-                if index == 0:
-                    raise NotExamined("corrupt", "page 1 cannot be loaded")
-                doc.status, doc.reason = Status.PARTIAL, Reason(ReasonKind.CORRUPT,
-                                                                 f"page {index + 1} cannot be loaded")
-                continue
-            try:
-                frame = Frame(page)
-                if index == 0:
-                    doc.geometry = PageGeometry(*frame.size())
-                read = read_page(page, frame)
-            finally:
-                pdfium_c.FPDF_ClosePage(page)
-            if read is None:
-                if index == 0:
-                    raise NotExamined("corrupt", "page 1 has an unreadable text layer")
-                doc.status, doc.reason = Status.PARTIAL, Reason(ReasonKind.CORRUPT,
-                                                                 f"page {index + 1} has an unreadable text layer")
-                continue
-            garbled = _glyph_codes(read, path, index, page_count)
-            if garbled and not (index == 0 and no_text(read)) and doc.status == Status.COMPLETE:
-                doc.status = Status.PARTIAL
-                doc.reason = Reason(ReasonKind.UNDECODABLE,
-                                    f"page {index + 1} has {garbled} glyphs in fonts without a Unicode map")
-            add_page(doc, read, index, limits)
-            following = read_past_blank(doc, index, indices, limits)
-            if following is not None and measured:
-                oversized.update(oversized_pages(path, [following], page_count, limit))
-        mark_running_lines(doc)
-        doc.properties = metadata(pdf, path)
-        attach_pdf(doc, path, pdfium_c.FPDFDoc_GetAttachmentCount(pdf), limits)
-        return doc
+        # One mapping of the file serves every search of its bytes (pdf_streams.PdfBytes), which finds the
+        # names they look for in one pass.
+        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return _read(pdf, path, display_path, limits, PdfBytes(data, limits.max_pdf_stream_bytes))
     finally:
         pdfium_c.FPDF_CloseDocument(pdf)
+
+
+def _read(pdf: ctypes.c_void_p, path: Path, display_path: str, limits: Limits, file: PdfBytes) -> Document:
+    page_count = pdfium_c.FPDF_GetPageCount(pdf)
+    if page_count < 1:
+        raise NotExamined("corrupt", "no pages")
+    doc = Document(path=display_path, format="pdf", page_count=page_count)
+    indices = pages_to_read(page_count, limits)
+    # PDFium inflates a page's streams whole when it loads the page: a bomb is measured first, unless
+    # the whole file cannot inflate past the limit (pdf_streams.streams_within).
+    oversized = {}
+    limit = limits.max_pdf_stream_bytes
+    measured = not streams_within(file, limit)
+    if measured:
+        oversized = oversized_pages(path, indices, page_count, limit)
+    for index in indices:  # read_past_blank may add the next page: the loop reaches it
+        if index in oversized:
+            if index == 0:
+                raise NotExamined("over a safety limit", oversized[index])
+            doc.status, doc.reason = Status.PARTIAL, Reason(ReasonKind.OVER_LIMIT, oversized[index])
+            continue
+        page = pdfium_c.FPDF_LoadPage(pdf, index)
+        if not page:
+            if index == 0:
+                raise NotExamined("corrupt", "page 1 cannot be loaded")
+            doc.status, doc.reason = Status.PARTIAL, Reason(ReasonKind.CORRUPT,
+                                                             f"page {index + 1} cannot be loaded")
+            continue
+        try:
+            frame = Frame(page)
+            if index == 0:
+                doc.geometry = PageGeometry(*frame.size())
+            read = read_page(page, frame)
+        finally:
+            pdfium_c.FPDF_ClosePage(page)
+        if read is None:
+            if index == 0:
+                raise NotExamined("corrupt", "page 1 has an unreadable text layer")
+            doc.status, doc.reason = Status.PARTIAL, Reason(ReasonKind.CORRUPT,
+                                                             f"page {index + 1} has an unreadable text layer")
+            continue
+        garbled = _glyph_codes(read, path, index, page_count)
+        if garbled and not (index == 0 and no_text(read)) and doc.status == Status.COMPLETE:
+            doc.status = Status.PARTIAL
+            doc.reason = Reason(ReasonKind.UNDECODABLE,
+                                f"page {index + 1} has {garbled} glyphs in fonts without a Unicode map")
+        add_page(doc, read, index, limits)
+        following = read_past_blank(doc, index, indices, limits)
+        if following is not None and measured:
+            oversized.update(oversized_pages(path, [following], page_count, limit))
+    mark_running_lines(doc)
+    doc.properties = metadata(pdf, file, path)
+    attach_pdf(doc, path, pdfium_c.FPDFDoc_GetAttachmentCount(pdf), limits, file)
+    return doc
 
 
 def _load_error(code: int) -> NotExamined:

@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from marklint.parsers.pdf_streams import find, rfind
+from marklint.parsers.pdf_streams import PdfBytes, find, rfind
 from marklint.parsers.pdfium import pdfium_c
 
 #: Longest XMP packet that is parsed.
@@ -27,9 +27,9 @@ CLASSIFICATION_INFO_KEYS = (
 )
 
 
-def metadata(pdf: ctypes.c_void_p, path: Path) -> dict[str, str]:
+def metadata(pdf: ctypes.c_void_p, file: PdfBytes, path: Path) -> dict[str, str]:
     """Info entries by name, Microsoft Purview label entries, and the XMP packet's simple properties."""
-    xmp, purview, hidden = _raw_metadata(path)
+    xmp, purview, hidden = _raw_metadata(file)
     if hidden:
         with contextlib.suppress(Exception):  # metadata is a bonus: what pypdf cannot read stays unread
             xmp, purview = _compressed_metadata(path, xmp, purview)
@@ -89,7 +89,7 @@ except ImportError:
 PURVIEW_KEY = re.compile(rb"/(MSIP_Label_[0-9A-Fa-f-]{8,40}_(?:Enabled|Name|Method|SetDate|SiteId))")
 
 
-def _raw_metadata(path: Path) -> tuple[bytes, list[str], bool]:
+def _raw_metadata(file: PdfBytes) -> tuple[bytes, list[str], bool]:
     """The XMP packet and the names of Purview label entries, found in the file's bytes, and whether the
     file may hide more in compressed streams.
 
@@ -98,16 +98,16 @@ def _raw_metadata(path: Path) -> tuple[bytes, list[str], bool]:
     this way (ISO 32000-1, 14.3.2); the last packet is the document's (earlier ones may be images'). A file
     with object streams (its Info dictionary may be inside one) or with a metadata stream but no visible
     packet (a compressed one) is read again through pypdf."""
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        keys: list[str] = []
-        at = find(data, b"/MSIP_Label_")
-        while at >= 0 and len(keys) < 20:
-            match = PURVIEW_KEY.match(data, at)
-            if match and match.group(1).decode("ascii") not in keys:
-                keys.append(match.group(1).decode("ascii"))
-            at = find(data, b"/MSIP_Label_", at + 1)
-        packet = _last_packet(data)
-        hidden = find(data, b"/ObjStm") >= 0 or (not packet and find(data, b"/Metadata") >= 0)
+    data = file.data
+    keys: list[str] = []
+    at = file.at(b"/MSIP_Label_")
+    while at >= 0 and len(keys) < 20:
+        match = PURVIEW_KEY.match(data, at)
+        if match and match.group(1).decode("ascii") not in keys:
+            keys.append(match.group(1).decode("ascii"))
+        at = find(data, b"/MSIP_Label_", at + 1)
+    packet = _last_packet(data)
+    hidden = file.names(b"/ObjStm") or (not packet and file.names(b"/Metadata"))
     return packet, keys, hidden
 
 

@@ -7,9 +7,9 @@ page tree's /Count, from the nearer end) and they are inflated piece by piece an
 
 from __future__ import annotations
 
+import functools
 import io
 import mmap
-import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -41,9 +41,18 @@ _FLATE_NAMES = (b"FlateDecode", b"Fl")
 _EXPANDING = (*_FLATE_NAMES, b"LZWDecode", b"LZW", b"RunLengthDecode", b"RL")
 
 
-def _filter_values(data: bytes | mmap.mmap) -> Iterator[re.Match[bytes]]:
+def _filter_values(data: bytes | mmap.mmap, offsets: list[int] | None = None) -> Iterator[re.Match[bytes]]:
     """``_FILTER_VALUE.finditer(data)``, with the word found by ``find`` first: the regular expression engine
-    walks a whole file byte by byte, the C library's memmem skips ahead."""
+    walks a whole file byte by byte, the C library's memmem skips ahead. ``offsets``: every place the word
+    stands, found already (PdfBytes); one inside a value matched before is passed over, as finditer does."""
+    if offsets is not None:
+        end = 0
+        for at in offsets:
+            match = _FILTER_VALUE.match(data, at) if at >= end else None
+            if match:
+                end = match.end()
+                yield match
+        return
     at = find(data, b"/Filter")
     while at >= 0:
         match = _FILTER_VALUE.match(data, at)
@@ -60,6 +69,21 @@ def _python_rfind(data: bytes | mmap.mmap, needle: bytes) -> int:
     return data.rfind(needle)
 
 
+def _python_name_offsets(data: bytes | mmap.mmap, names: tuple[bytes, ...],
+                         most: tuple[int, ...]) -> tuple[list[int], ...]:
+    """For each name its offsets in ``data``, ascending, at most ``most`` of them (``_marklint_chars``
+    finds them all in one pass)."""
+    found = []
+    for name, cap in zip(names, most, strict=True):
+        offsets: list[int] = []
+        at = data.find(name) if cap > 0 else -1
+        while at >= 0 and len(offsets) < cap:
+            offsets.append(at)
+            at = data.find(name, at + 1)
+        found.append(offsets)
+    return tuple(found)
+
+
 try:
     from marklint.parsers import compiled
 
@@ -68,56 +92,114 @@ try:
     # bytes.find and bytes.rfind search them.
     find: Callable[..., int] = _marklint_chars.find
     rfind: Callable[[bytes | mmap.mmap, bytes], int] = _marklint_chars.rfind
+    name_offsets: Callable[..., tuple[list[int], ...]] = _marklint_chars.name_offsets
 except ImportError:
-    find, rfind = _python_find, _python_rfind
+    find, rfind, name_offsets = _python_find, _python_rfind, _python_name_offsets
 
 
-def _filters_beyond_raw_scan(data: bytes | mmap.mmap, within_one_flate: bool) -> bool:
+#: Names the readers of a PDF look for in its bytes: stream filters and encryption (streams_within), Purview
+#: labels, object streams and a metadata stream (pdf_metadata), attachments (embedded.attach_pdf). They all
+#: start with a slash, so one pass finds them all (``name_offsets``).
+SIGNS = (b"/Filter", b"/Encrypt", b"/MSIP_Label_", b"/ObjStm", b"/Metadata", b"/EmbeddedFile", b"/FileAttachment")
+
+
+class PdfBytes:
+    """A PDF's bytes, mapped once for every reader that searches them, and where the SIGNS stand: every
+    /Filter of a file small enough for streams_within to read them all, the first of each other name. The
+    names are looked for when first asked: a search maps every page of the file, which a file over the
+    stream limit is refused without."""
+
+    def __init__(self, data: mmap.mmap, limit: int) -> None:
+        self.data = data
+        self.small = len(data) * FLATE_MAX_RATIO <= limit
+        self._found: tuple[list[int], ...] | None = None
+
+    def _offsets(self) -> tuple[list[int], ...]:
+        if self._found is None:
+            most = (len(self.data) if self.small else 0, *(1,) * (len(SIGNS) - 1))
+            self._found = name_offsets(self.data, SIGNS, most)
+        return self._found
+
+    @property
+    def filters(self) -> list[int]:
+        """Where /Filter stands, in a small file (empty in another)."""
+        return self._offsets()[0]
+
+    def at(self, name: bytes) -> int:
+        """Where ``name`` (one of SIGNS but /Filter) first stands, or -1."""
+        offsets = self._offsets()[SIGNS.index(name)]
+        return offsets[0] if offsets else -1
+
+    def names(self, *names: bytes) -> bool:
+        """Whether any of ``names`` (among SIGNS, not /Filter) stands in the file."""
+        return any(self.at(name) >= 0 for name in names)
+
+
+def _filters_beyond_raw_scan(data: bytes | mmap.mmap, within_one_flate: bool, offsets: list[int] | None = None) -> bool:
     """Whether some stream's filters can expand in a way the raw scan does not count: a filter by reference,
     LZW or RunLength, Flate applied more than once, and (``within_one_flate`` False) Flate data under another
     encoding such as ASCII85, whose zlib header the raw scan cannot see. With ``within_one_flate`` the file is
-    small enough that one Flate cannot pass the limit, so only what expands beyond one Flate counts."""
-    for match in _filter_values(data):
+    small enough that one Flate cannot pass the limit, so only what expands beyond one Flate counts. ``offsets``:
+    where /Filter stands, found already (PdfBytes)."""
+    for match in _filter_values(data, offsets):
         value = match.group(1)
-        if value[:1].isdigit() or re.search(rb"\d\s+R", value):
-            return True
-        names = re.findall(rb"/([^\s/\[\]]+)", value)
-        expanding = [name for name in names if name in _EXPANDING]
-        if any(name not in _FLATE_NAMES for name in expanding) or len(expanding) > 1:
-            return True
-        if expanding and len(names) > 1 and not within_one_flate:
+        # Files repeat a few values (/FlateDecode on every stream): a short one is judged once.
+        judge = _value_expands_beyond if len(value) <= _CACHED_VALUE_BYTES else _value_expands_beyond.__wrapped__
+        if judge(value, within_one_flate):
             return True
     return False
 
 
-def streams_within(path: Path, limit: int) -> bool:
+#: /Filter values at most this long are cached by _value_expands_beyond (a hostile one can run to the file's end).
+_CACHED_VALUE_BYTES = 64
+
+
+@functools.lru_cache(maxsize=256)
+def _value_expands_beyond(value: bytes, within_one_flate: bool) -> bool:
+    """``_filters_beyond_raw_scan`` of one /Filter value."""
+    if value[:1].isdigit() or re.search(rb"\d\s+R", value):
+        return True
+    names = re.findall(rb"/([^\s/\[\]]+)", value)
+    expanding = [name for name in names if name in _EXPANDING]
+    if any(name not in _FLATE_NAMES for name in expanding) or len(expanding) > 1:
+        return True
+    return bool(expanding and len(names) > 1 and not within_one_flate)
+
+
+def streams_within(file: PdfBytes, limit: int) -> bool:
     """Whether no page of the PDF can reach ``limit`` bytes of decoded streams, so its pages need no measure:
     a file too small to inflate past the limit through one Flate (which expands at most FLATE_MAX_RATIO to
     1) and with no filter that expands further, or one the raw scan (``inflates_within``) clears."""
-    with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size * FLATE_MAX_RATIO <= limit:
-            return not _filters_beyond_raw_scan(handle.read(), True)  # at most limit / 1032 bytes
-    return inflates_within(path, limit)
+    if file.small:
+        return not _filters_beyond_raw_scan(file.data, True, file.filters)
+    return len(file.data) <= limit and _inflates_within(file.data, limit, file.at(b"/Encrypt"))
 
 
 def inflates_within(path: Path, limit: int) -> bool:
+    """``_inflates_within`` of the file at ``path``."""
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return _inflates_within(data, limit, None)
+
+
+def _inflates_within(data: mmap.mmap, limit: int, encrypt_at: int | None) -> bool:
     """Whether no page can reach ``limit`` bytes: the file's bytes plus what each of its zlib streams inflates
     to come to no more than ``limit``. Found by a scan of the raw bytes, without parsing the file: every
     stream PDFium decodes follows a ``stream`` keyword in them (a stream cannot sit inside an object stream),
     and its data starts after the keyword's line. This spares most files the page-by-page measure through
     pypdf (and importing pypdf). False where it cannot tell: an encrypted file, whose streams do not inflate
-    until decrypted, filters the scan cannot count (``_filters_beyond_raw_scan``), or a total over the limit."""
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        if len(data) > limit or find(data, b"/Encrypt") >= 0 or _filters_beyond_raw_scan(data, False):
-            return False  # the first without a search through the file: a search maps every page of it
-        total = len(data)  # bounds every stream that is stored or not Flate (counted as stored, as the meter does)
-        with memoryview(data) as view:
-            at = data.find(b"stream")
-            while at >= 0 and total <= limit:
-                if data[max(at - 3, 0):at] != b"end":
-                    total += _inflated_after_keyword(data, view, at + len(b"stream"), limit - total + 1)
-                at = data.find(b"stream", at + 1)
+    until decrypted, filters the scan cannot count (``_filters_beyond_raw_scan``), or a total over the limit.
+    ``encrypt_at``: where /Encrypt first stands, found already (PdfBytes), or None to look for it here."""
+    if len(data) > limit:
+        return False
+    if (find(data, b"/Encrypt") if encrypt_at is None else encrypt_at) >= 0 or _filters_beyond_raw_scan(data, False):
+        return False
+    total = len(data)  # bounds every stream that is stored or not Flate (counted as stored, as the meter does)
+    with memoryview(data) as view:
+        at = data.find(b"stream")
+        while at >= 0 and total <= limit:
+            if data[max(at - 3, 0):at] != b"end":
+                total += _inflated_after_keyword(data, view, at + len(b"stream"), limit - total + 1)
+            at = data.find(b"stream", at + 1)
     return total <= limit
 
 
