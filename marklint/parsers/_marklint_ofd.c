@@ -9,15 +9,21 @@
  * and the tests hold the two equal on the OFD fixtures. The arithmetic is the Python loop's, operation by
  * operation in the same order, in doubles, with no fused multiply-add, so every coordinate is the same.
  *
+ * ``table(glyphs)`` packs a page's glyphs into the glyph table _marklint_lines.units reads (pdf_lines.TABLE),
+ * so an OFD page's lines are built in C as a PDF page's are; it returns None for a glyph it cannot pack as
+ * it stands (then the Python line builder reads the glyphs themselves).
+ *
  * SOURCE_SHA256 is the SHA-256 of this file with the digest's own 64 characters written as zeros;
  * compiled.load compares it with the source shipped beside the binary and refuses a binary built from other
  * source (the Python loops run then). tests/test_embedding.py checks that it is up to date.
  */
-#define SOURCE_SHA256 "271e86b436488902025a398da8dae1b87cdfdb2195067a0f13fb73f3c0665df5"
+#define SOURCE_SHA256 "db11283fd6f5c91d9db34f3f81d9ff4407f8be9c2e301e3680664f135f20eb78"
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -362,12 +368,117 @@ static PyObject *upright_glyphs(PyObject *self, PyObject *args) {
     return Py_BuildValue("dnn", x, drawn, decodable);
 }
 
+/* One glyph of pdf_lines.TABLE ("=dddddIiiBB"), as _marklint_lines packs it: Glyph's attributes, the look
+ * as an index into the looks list. */
+#pragma pack(push, 1)
+typedef struct {
+    double x0, top, x1, bottom, middle;
+    uint32_t code;
+    int32_t look;
+    int32_t angle;
+    uint8_t is_space, struck;
+} TableGlyph;
+#pragma pack(pop)
+
+static PyObject *get_slot(PyObject *glyph, int slot) {
+    return *(PyObject **)((char *)glyph + slot_offsets[slot]);
+}
+
+/* A bool slot's value (0 or 1), or -1 when it holds no bool (the glyph is not packed). */
+static int bool_slot(PyObject *glyph, int slot) {
+    PyObject *value = get_slot(glyph, slot);
+    return value == Py_True ? 1 : value == Py_False ? 0 : -1;
+}
+
+static PyObject *table(PyObject *self, PyObject *args) {
+    PyObject *glyphs;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &glyphs))
+        return NULL;
+    if (!glyph_type) {
+        PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(glyphs);
+    if ((size_t)count > (size_t)PY_SSIZE_T_MAX / sizeof(TableGlyph)) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    PyObject *data = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(TableGlyph));
+    PyObject *looks = PyList_New(0), *chars = NULL, *result = NULL;
+    Py_UCS4 *codes = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Py_UCS4));
+    if (!data || !looks || !codes) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+    TableGlyph *out = (TableGlyph *)PyBytes_AS_STRING(data);
+    PyObject *last_look = NULL; /* borrowed: the looks list holds it */
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *glyph = PyList_GET_ITEM(glyphs, i);
+        if (!Py_IS_TYPE(glyph, glyph_type))
+            goto decline;
+        PyObject *slots[S_COUNT];
+        for (int k = 0; k < S_COUNT; k++) {
+            slots[k] = get_slot(glyph, k);
+            if (!slots[k])
+                goto decline; /* an attribute never set */
+        }
+        PyObject *coords[5] = {slots[S_X0], slots[S_TOP], slots[S_X1], slots[S_BOTTOM], slots[S_MIDDLE]};
+        for (int k = 0; k < 5; k++)
+            if (!PyFloat_CheckExact(coords[k]))
+                goto decline;
+        PyObject *char_value = slots[S_CHAR], *look = slots[S_LOOK], *angle_value = slots[S_ANGLE];
+        if (!PyUnicode_CheckExact(char_value) || PyUnicode_GET_LENGTH(char_value) != 1 || !PyTuple_CheckExact(look)
+            || PyTuple_GET_SIZE(look) != 3 || !PyLong_CheckExact(angle_value))
+            goto decline;
+        long angle = PyLong_AsLong(angle_value);
+        if (angle == -1 && PyErr_Occurred()) {
+            if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+                goto done;
+            PyErr_Clear();
+            goto decline;
+        }
+        int is_space = bool_slot(glyph, S_IS_SPACE), struck = bool_slot(glyph, S_STRUCK);
+        if (angle < 0 || angle > 359 || is_space < 0 || struck < 0)
+            goto decline;
+        /* Python compares looks by identity first, then by value: one object, one index (a new index each
+         * time the object changes names an equal or unequal look, compared by value as Python does). */
+        if (look != last_look) {
+            if (PyList_Append(looks, look) < 0)
+                goto done;
+            last_look = look;
+        }
+        Py_UCS4 code = PyUnicode_ReadChar(char_value, 0);
+        if (code == (Py_UCS4)-1 && PyErr_Occurred())
+            goto done;
+        TableGlyph g = {PyFloat_AS_DOUBLE(coords[0]), PyFloat_AS_DOUBLE(coords[1]), PyFloat_AS_DOUBLE(coords[2]),
+                        PyFloat_AS_DOUBLE(coords[3]), PyFloat_AS_DOUBLE(coords[4]), (uint32_t)code,
+                        (int32_t)(PyList_GET_SIZE(looks) - 1), (int32_t)angle, (uint8_t)is_space, (uint8_t)struck};
+        memcpy(&out[i], &g, sizeof g);
+        codes[i] = code;
+    }
+    chars = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, codes, count);
+    if (chars)
+        result = PyTuple_Pack(3, data, looks, chars);
+    goto done;
+decline:
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(codes);
+    Py_XDECREF(data);
+    Py_XDECREF(looks);
+    Py_XDECREF(chars);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS, "bind(glyph_class, em): the Glyph class built and ofd_text._em."},
     {"deltas", deltas, METH_VARARGS, "deltas(value, wanted) -> list of floats, as ofd_text.deltas."},
     {"numbers", numbers, METH_VARARGS, "numbers(value, count=None) -> list of floats or None, as ofd_text.numbers."},
     {"upright_glyphs", upright_glyphs, METH_VARARGS,
      "upright_glyphs(glyphs, text, x, steps, size, a, e, top, bottom, middle, look, angle) -> (x, drawn, decodable)."},
+    {"table", table, METH_VARARGS,
+     "table(glyphs) -> (data, looks, chars) as pdf_lines.GlyphTable holds them, or None for a glyph not packed."},
     {NULL, NULL, 0, NULL},
 };
 

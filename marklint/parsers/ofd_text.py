@@ -18,6 +18,7 @@ from lxml import etree
 
 from marklint.errors import NotExamined
 from marklint.limits import Limits
+from marklint.parsers import pdf_lines
 from marklint.parsers.glyphs import STRIKE_MAX_THICKNESS, Glyph, Look, PageText, make_glyph
 from marklint.parsers.ofd_package import child, child_text, children, local_name
 from marklint.parsers.ooxml_package import OVER_LIMIT
@@ -62,6 +63,11 @@ class PageDrawing:
     def page_text(self) -> PageText:
         self.strikes.sort()
         self.rules.sort()
+        packed = pack_table(self.glyphs) if pack_table is not None and pdf_lines.compiled_units_built() else None
+        if packed is not None:
+            # The glyphs as a GlyphTable: pdf_lines.page_units builds the lines in C, as for a PDF page.
+            return PageText([], self.strikes, self.decodable, self.undecodable, self.has_image,
+                            len(self.angles) > 1, self.rules, pdf_lines.GlyphTable(*packed))
         return PageText(self.glyphs, self.strikes, self.decodable, self.undecodable, self.has_image,
                         len(self.angles) > 1, self.rules)
 
@@ -210,10 +216,14 @@ try:
     numbers: Callable[[str | None, int | None], list[float] | None] = _marklint_ofd.numbers
     code_deltas: Callable[[str | None, int], list[float]] = _marklint_ofd.deltas
     upright_glyphs: Callable[..., tuple[float, int, int]] = _marklint_ofd.upright_glyphs
+    #: The page's glyphs packed as a ``pdf_lines.GlyphTable`` (data, looks, chars), or None for a glyph it
+    #: cannot pack: ``PageDrawing.page_text`` then hands the glyphs themselves to the Python line builder.
+    pack_table: Callable[[list[Glyph]], tuple[bytes, list[Look], str] | None] | None = _marklint_ofd.table
 except (ImportError, TypeError):  # no C compiler at install, or a Glyph class it cannot fill: the same glyphs
     numbers = _python_numbers
     code_deltas = deltas
     upright_glyphs = _python_upright_glyphs
+    pack_table = None
 
 
 class PageReader:
