@@ -135,3 +135,88 @@ def test_a_nan_coordinate_is_left_to_the_python_builder() -> None:
     units = _both(glyphs, strikes=[(107.5, 0.0, 100.0)])
     # A NaN x0 compares false either way: the sort by x0 leaves 密 where it was drawn.
     assert [unit.text for unit in units] == ["机密★", "秘"]
+
+
+OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def _drawn_both_ways(xml: str, outer: tuple = ofd_text._IDENTITY) -> tuple[object, list, tuple]:
+    """One TextObject drawn by ``usual_object`` (what it returned, glyph rows, counts) and the same by the
+    Python code: equal, or NotExamined raised by both."""
+    from lxml import etree
+
+    element = etree.fromstring(f'<ofd:Page xmlns:ofd="{OFD_NS}">{xml}</ofd:Page>')[0]
+    results = []
+    for fast in (True, False):
+        reader = ofd_text.PageReader(ofd_text.Resources({"2": "SimSun"}, {}), Limits(max_page_glyphs=12))
+        answer = None
+        try:
+            if fast:
+                answer = ofd_text.usual_object(element, outer, reader.fonts, reader.drawing.glyphs, reader.max_glyphs,
+                                               ofd_text.ASCENT, ofd_text.DESCENT, ofd_text._colour,
+                                               reader._too_many_glyphs)
+                if answer is None:
+                    assert reader.drawing.glyphs == []  # declined: nothing drawn
+            else:
+                with pytest.MonkeyPatch.context() as patch:
+                    patch.setattr(ofd_text, "usual_object", None)
+                    reader.text_object(element, outer)
+        except NotExamined as exc:
+            results.append(("not examined", exc.reason, exc.detail))
+            continue
+        drawing = reader.drawing
+        if fast and answer is not None:
+            drawing.angles.add(answer[0])
+            drawing.decodable += answer[1]
+            drawing.undecodable += answer[2]
+        results.append((answer, _rows(drawing.glyphs), (drawing.decodable, drawing.undecodable, drawing.angles)))
+    fast_result, slow_result = results
+    if fast_result[0] is None:  # declined: the Python code drew it
+        return None, slow_result[1], slow_result[2]
+    if fast_result[0] == "not examined":
+        assert fast_result == slow_result
+        return fast_result
+    assert fast_result[1:] == slow_result[1:]
+    return fast_result
+
+
+@compiled
+@pytest.mark.parametrize(("xml", "drawn_in_c"), [
+    ('<ofd:TextObject Boundary="10 20 50 8" Font="2" Size="5.644"><ofd:FillColor Value="255 0 0"/>'
+     '<ofd:TextCode X="0.5" Y="5.644" DeltaX="g 3 5.644">机密★5年</ofd:TextCode></ofd:TextObject>', True),
+    ('<ofd:TextObject Boundary="10 20 50 8" CTM="-1 0 0 2 3 4" Font=" 2 " Size="4">'
+     '<!-- a comment --><?pi x?><ofd:TextCode X="1">\n  秘密 \n</ofd:TextCode><ofd:TextCode>x\u3000y</ofd:TextCode>'
+     '</ofd:TextObject>', True),
+    ('<TextObject Boundary="1 2 3" Size="nan" Font="9"><TextCode X="inf" Y="x" DeltaX="1 nan 2">'
+     '\ufffd\ue000a b\U0001f600</TextCode></TextObject>', True),
+    ('<ofd:TextObject Boundary="10 20 50 8" Size="5"><ofd:TextCode/></ofd:TextObject>', True),
+    ('<ofd:TextObject Boundary="10 20 50 8" CTM="0.7 0.7 -0.7 0.7 0 0" Size="5">'
+     '<ofd:TextCode X="0" Y="5">水印</ofd:TextCode></ofd:TextObject>', False),  # turned
+    ('<ofd:TextObject Boundary="10 20 50 8" Size="5"><ofd:TextCode X="0" Y="5" DeltaY="g 2 5">竖排</ofd:TextCode>'
+     '</ofd:TextObject>', False),  # set downwards
+    ('<ofd:TextObject Boundary="10 20 50 8" Size="5"><ofd:CGTransform GlyphCount="3"/>'
+     '<ofd:TextCode X="0" Y="5">机</ofd:TextCode></ofd:TextObject>', False),  # glyphs by index
+    ('<ofd:TextObject Boundary="10 20 50 8" CTM="1e308 0 0 1e308 1e308 0" Size="5">'
+     '<ofd:TextCode X="1e308" Y="5">机</ofd:TextCode></ofd:TextObject>', True),  # huge, still finite
+    ('<ofd:TextObject Boundary="1.7e308 20 50 8" CTM="1 0 0 1 1.7e308 0" Size="5">'
+     '<ofd:TextCode X="0" Y="5">机</ofd:TextCode></ofd:TextObject>', False),  # moved beyond a double
+])
+def test_usual_object_draws_what_the_python_code_draws(xml: str, drawn_in_c: bool) -> None:
+    answer, _, _ = _drawn_both_ways(xml)
+    assert (answer is not None) == drawn_in_c
+
+
+@compiled
+def test_usual_object_raises_the_glyph_limit_as_the_python_code_does() -> None:
+    result = _drawn_both_ways('<ofd:TextObject Size="5"><ofd:TextCode X="0" Y="5">一二三四五六</ofd:TextCode>'
+                              '<ofd:TextCode X="0" Y="9">一二三四五六七</ofd:TextCode></ofd:TextObject>')
+    assert result == ("not examined", ofd_text.OVER_LIMIT, "over 12 characters on one page")
+
+
+@compiled
+def test_usual_object_declines_an_outer_matrix_it_cannot_read() -> None:
+    xml = '<ofd:TextObject Size="5"><ofd:TextCode X="0" Y="5">机密</ofd:TextCode></ofd:TextObject>'
+    assert _drawn_both_ways(xml, (1, 0, 0, 1, 0, 0))[0] is None  # ints, not floats
+    assert _drawn_both_ways(xml, (2.0, 0.0, 0.0, 2.0, 5.0, 7.0))[0] == (0, 2, 0)
+    with pytest.raises(TypeError):
+        ofd_text.usual_object(None, [1.0] * 6, {}, [], 10, 0.88, 0.12, ofd_text._colour, lambda: None)
