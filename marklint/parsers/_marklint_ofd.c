@@ -20,7 +20,7 @@
  * compiled.load compares it with the source shipped beside the binary and refuses a binary built from other
  * source (the Python loops run then). tests/test_embedding.py checks that it is up to date.
  */
-#define SOURCE_SHA256 "01aea0b56ded9fec5d90d5c76b098839f198f7bcf05f93b6ad68083873af333e"
+#define SOURCE_SHA256 "2b6d4909a0ad8d9ea2615a209fac7c1fb75c9f6302e817dd95794bb7160937a8"
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
@@ -412,29 +412,16 @@ static int number_or(PyObject *value, double fallback, double *out) {
     return parsed < 0 ? -1 : 0;
 }
 
-/* numbers(value, count) of this module on an attribute, as a new list or None. */
-static PyObject *numbers_of(PyObject *element, int name, int count) {
+/* ``reader`` (numbers or deltas of this module) on an attribute and a count: a new list, or None. */
+static PyObject *read_attribute(PyCFunction reader, PyObject *element, int name, Py_ssize_t count) {
     PyObject *value = attribute(element, name);
     if (!value)
         return NULL;
-    PyObject *args = Py_BuildValue("(Oi)", value, count);
+    PyObject *args = Py_BuildValue("(On)", value, count);
     Py_DECREF(value);
     if (!args)
         return NULL;
-    PyObject *found = numbers(NULL, args);
-    Py_DECREF(args);
-    return found;
-}
-
-static PyObject *deltas_of(PyObject *code, int name, Py_ssize_t wanted) {
-    PyObject *value = attribute(code, name);
-    if (!value)
-        return NULL;
-    PyObject *args = Py_BuildValue("(On)", value, wanted);
-    Py_DECREF(value);
-    if (!args)
-        return NULL;
-    PyObject *found = deltas(NULL, args);
+    PyObject *found = reader(NULL, args);
     Py_DECREF(args);
     return found;
 }
@@ -478,8 +465,8 @@ static PyObject *text_object(PyObject *self, PyObject *args) {
         o[k] = PyFloat_AS_DOUBLE(item);
     }
     /* _object_space: the CTM, moved to the Boundary's origin, then ``outer`` (_compose, operation by operation). */
-    box = numbers_of(element, N_BOUNDARY, 4);
-    ctm = box ? numbers_of(element, N_CTM, 6) : NULL;
+    box = read_attribute(numbers, element, N_BOUNDARY, 4);
+    ctm = box ? read_attribute(numbers, element, N_CTM, 6) : NULL;
     if (!ctm)
         goto done;
     double origin_x = box == Py_None ? 0.0 : PyFloat_AS_DOUBLE(PyList_GET_ITEM(box, 0));
@@ -570,7 +557,7 @@ static PyObject *text_object(PyObject *self, PyObject *args) {
         if (!text)
             goto done;
         PyList_SET_ITEM(texts, i, text);
-        PyObject *step_y = deltas_of(code, N_DELTA_Y, PyUnicode_GET_LENGTH(text) - 1);
+        PyObject *step_y = read_attribute(deltas, code, N_DELTA_Y, PyUnicode_GET_LENGTH(text) - 1);
         if (!step_y)
             goto done;
         Py_ssize_t steps_down = PyList_GET_SIZE(step_y);
@@ -635,7 +622,7 @@ static PyObject *text_object(PyObject *self, PyObject *args) {
                 PyErr_SetString(PyExc_RuntimeError, "over_limit must raise");
             goto done;
         }
-        PyObject *step_x = deltas_of(code, N_DELTA_X, length - 1);
+        PyObject *step_x = read_attribute(deltas, code, N_DELTA_X, length - 1);
         if (!step_x)
             goto done;
         double top = d * (y - rise) + f, bottom = d * (y + fall) + f;
