@@ -48,6 +48,7 @@ def test_compiled_glyphs_equal_the_python_loop_on_every_fixture(monkeypatch: pyt
             patch.setattr(ofd_text, "upright_glyphs", ofd_text._python_upright_glyphs)
             patch.setattr(ofd_text, "code_deltas", ofd_text.deltas)
             patch.setattr(ofd_text, "numbers", ofd_text._python_numbers)
+            patch.setattr(ofd_text, "usual_object", None)
             slow = _pages_drawn(path, monkeypatch)
         assert fast == slow, path.name
         glyphs += sum(len(page[0]) for page in fast[:-1])

@@ -18,6 +18,7 @@ from lxml import etree
 
 from marklint.errors import NotExamined
 from marklint.limits import Limits
+from marklint.parsers import pdf_lines
 from marklint.parsers.glyphs import STRIKE_MAX_THICKNESS, Glyph, Look, PageText, make_glyph
 from marklint.parsers.ofd_package import child, child_text, children, local_name
 from marklint.parsers.ooxml_package import OVER_LIMIT
@@ -62,6 +63,11 @@ class PageDrawing:
     def page_text(self) -> PageText:
         self.strikes.sort()
         self.rules.sort()
+        packed = pack_table(self.glyphs) if pack_table is not None and pdf_lines.compiled_units_built() else None
+        if packed is not None:
+            # The glyphs as a GlyphTable: pdf_lines.page_units builds the lines in C, as for a PDF page.
+            return PageText([], self.strikes, self.decodable, self.undecodable, self.has_image,
+                            len(self.angles) > 1, self.rules, pdf_lines.GlyphTable(*packed))
         return PageText(self.glyphs, self.strikes, self.decodable, self.undecodable, self.has_image,
                         len(self.angles) > 1, self.rules)
 
@@ -210,10 +216,17 @@ try:
     numbers: Callable[[str | None, int | None], list[float] | None] = _marklint_ofd.numbers
     code_deltas: Callable[[str | None, int], list[float]] = _marklint_ofd.deltas
     upright_glyphs: Callable[..., tuple[float, int, int]] = _marklint_ofd.upright_glyphs
+    #: The page's glyphs packed as a ``pdf_lines.GlyphTable`` (data, looks, chars), or None for a glyph it
+    #: cannot pack: ``PageDrawing.page_text`` then hands the glyphs themselves to the Python line builder.
+    pack_table: Callable[[list[Glyph]], tuple[bytes, list[Look], str] | None] | None = _marklint_ofd.table
+    #: ``PageReader.text_object`` for the usual object, in C; None (nothing changed) for any other.
+    usual_object: Callable[..., tuple[int, int, int] | None] | None = _marklint_ofd.text_object
 except (ImportError, TypeError):  # no C compiler at install, or a Glyph class it cannot fill: the same glyphs
     numbers = _python_numbers
     code_deltas = deltas
     upright_glyphs = _python_upright_glyphs
+    pack_table = None
+    usual_object = None
 
 
 class PageReader:
@@ -265,6 +278,15 @@ class PageReader:
 
     def text_object(self, element: etree._Element, outer: Affine = _IDENTITY) -> None:
         drawing = self.drawing
+        if usual_object is not None:
+            # The usual object (upright, no DeltaY, no CGTransform) drawn in C; None: drawn below.
+            drawn = usual_object(element, outer, self.fonts, drawing.glyphs, self.max_glyphs, ASCENT, DESCENT, _colour,
+                                 self._too_many_glyphs)
+            if drawn is not None:
+                drawing.angles.add(drawn[0])
+                drawing.decodable += drawn[1]
+                drawing.undecodable += drawn[2]
+                return
         a, b, c, d, e, f = _object_space(element, outer)
         size = _number(element.get("Size"), 0.0)
         scale = math.sqrt(abs(a * d - b * c)) or 1.0
@@ -294,7 +316,7 @@ class PageReader:
             x = _number(code.get("X"), x)
             y = _number(code.get("Y"), y)
             if len(glyphs) + len(text) > self.max_glyphs:
-                raise NotExamined(OVER_LIMIT, f"over {self.max_glyphs} characters on one page")
+                self._too_many_glyphs()
             step_x = code_deltas(code.get("DeltaX"), len(text) - 1)
             step_y = code_deltas(code.get("DeltaY"), len(text) - 1)
             steps = len(step_x)
@@ -342,6 +364,9 @@ class PageReader:
         if indexed > drawn:
             # Glyphs drawn by index through CGTransform with no text behind them: seen, not readable.
             drawing.undecodable += indexed - drawn
+
+    def _too_many_glyphs(self) -> None:
+        raise NotExamined(OVER_LIMIT, f"over {self.max_glyphs} characters on one page")
 
     def _path(self, element: etree._Element, outer: Affine) -> None:
         box = numbers(element.get("Boundary"), 4)

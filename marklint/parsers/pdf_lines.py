@@ -328,6 +328,12 @@ def _compiled() -> ModuleType | None:
         return None
 
 
+def compiled_units_built() -> bool:
+    """Whether ``_marklint_lines`` is built and current: a reader that packs its glyphs into a GlyphTable
+    only for it (OFD) asks first, so that a missing binary costs no unpacking."""
+    return _compiled() is not None
+
+
 def _compiled_units(page: PageText, page_number: int, limits: Limits) -> list[TextUnit] | None:
     """page_units run by ``_marklint_lines`` on the page's GlyphTable: None where it declines (a NaN
     coordinate) or is not built."""
