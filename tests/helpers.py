@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -90,3 +91,24 @@ def loaded_pages(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(pdf.pdfium_c, "FPDF_LoadPage", counting)
     return loaded
+
+
+def first_and_last_pages(path: Path) -> Iterator[tuple[int, object]]:
+    """Page 1 and the last page of a PDF as PDFium loads them, (index, page), each closed after use; none
+    for a file PDFium does not open, and a page it cannot load is left out."""
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium_c.FPDF_LoadDocument(str(path).encode() + b"\0", None)
+    if not document:
+        return
+    try:
+        count = pdfium_c.FPDF_GetPageCount(document)
+        for index in sorted({0, count - 1}) if count > 0 else []:
+            page = pdfium_c.FPDF_LoadPage(document, index)
+            if page:
+                try:
+                    yield index, page
+                finally:
+                    pdfium_c.FPDF_ClosePage(page)
+    finally:
+        pdfium_c.FPDF_CloseDocument(document)

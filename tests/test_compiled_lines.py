@@ -18,6 +18,7 @@ from marklint.model import Part, StyleSpan, TextUnit
 from marklint.parsers import pdf_glyphs, pdf_lines
 from marklint.parsers.glyphs import Glyph, PageText, make_glyph
 from marklint.parsers.pdfium import pdfium_c
+from tests.helpers import first_and_last_pages
 
 ROOT = Path(__file__).parent.parent
 PDFS = sorted((ROOT / "tests" / "data").rglob("*.pdf")) + sorted((ROOT / "fixtures").rglob("*.pdf"))
@@ -30,20 +31,8 @@ pytestmark = pytest.mark.skipif(lines_c is None or pdf_glyphs._marklint_lines is
 
 def _pages(path: Path) -> Iterator[tuple[int, object, pdf_glyphs.Frame]]:
     """Page 1 and the last page of a PDF: (index, page, frame), closed after use."""
-    document = pdfium_c.FPDF_LoadDocument(str(path).encode() + b"\0", None)
-    if not document:
-        return
-    try:
-        count = pdfium_c.FPDF_GetPageCount(document)
-        for index in sorted({0, count - 1}) if count > 0 else []:
-            page = pdfium_c.FPDF_LoadPage(document, index)
-            if page:
-                try:
-                    yield index, page, pdf_glyphs.Frame(page)
-                finally:
-                    pdfium_c.FPDF_ClosePage(page)
-    finally:
-        pdfium_c.FPDF_CloseDocument(document)
+    for index, page in first_and_last_pages(path):
+        yield index, page, pdf_glyphs.Frame(page)
 
 
 def _attributes(glyphs: list[Glyph]) -> list[tuple[object, ...]]:

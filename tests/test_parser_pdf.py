@@ -17,7 +17,7 @@ from marklint.errors import NotExamined
 from marklint.limits import DEFAULT_LIMITS, Limits
 from marklint.model import Document, PageGeometry, Reason, ReasonKind, Status, StyleSpan, reason_words
 from marklint.parsers import pdf, pdf_metadata
-from tests.helpers import loaded_pages
+from tests.helpers import first_and_last_pages, loaded_pages
 
 DATA = Path(__file__).parent / "data" / "pdf"
 SANS = "NotoSansCJKjp-Regular-VKana"  # what LibreOffice embeds for "Noto Sans CJK SC" (the 黑体 stand-in)
@@ -344,22 +344,11 @@ def _text_page_addresses(path: Path) -> Iterator[int]:
 
     import pypdfium2.raw as pdfium_c
 
-    document = pdfium_c.FPDF_LoadDocument(str(path).encode() + b"\0", None)
-    if not document:
-        return
-    try:
-        count = pdfium_c.FPDF_GetPageCount(document)
-        for index in sorted({0, count - 1}) if count > 0 else []:
-            page = pdfium_c.FPDF_LoadPage(document, index)
-            if not page:
-                continue
-            text_page = pdfium_c.FPDFText_LoadPage(page)
-            if text_page:
-                yield ctypes.cast(text_page, ctypes.c_void_p).value
-                pdfium_c.FPDFText_ClosePage(text_page)
-            pdfium_c.FPDF_ClosePage(page)
-    finally:
-        pdfium_c.FPDF_CloseDocument(document)
+    for _, page in first_and_last_pages(path):
+        text_page = pdfium_c.FPDFText_LoadPage(page)
+        if text_page:
+            yield ctypes.cast(text_page, ctypes.c_void_p).value
+            pdfium_c.FPDFText_ClosePage(text_page)
 
 
 def test_compiled_records_and_looks_equal_the_python_loop():
